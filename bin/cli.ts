@@ -1,0 +1,110 @@
+import { writeFileSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const usage = `Usage: wharf <command> [options]
+
+Commands:
+  demo                               Start the gateway, the catalogue and every demo region in one process.
+  validate <folder> [--region CODE]  Check a folder of dataset files; prints every problem (exit 1 if any).
+  compose [--check]                  Compose schema/supergraph.graphql from the contracts (--check: fail on drift).
+
+Environment: see the configuration table in README.md.`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async demo() {
+    const { loadConfig } = await import('../gateway/loadConfig.ts');
+    const { startDemo } = await import('../gateway/startDemo.ts');
+    const config = loadConfig(process.env);
+    const demo = await startDemo(config);
+    const lines = [
+      `Wharf is running.`,
+      ``,
+      `  GraphQL endpoint   ${demo.wharf.graphqlUrl}   (open it in a browser for GraphiQL)`,
+      `  Health             ${demo.wharf.origin}/health   ready: ${demo.wharf.origin}/ready`,
+      ``,
+      `  Region subgraphs:`,
+      ...demo.regions.map((region) => `    ${region.code.padEnd(6)} ${region.url.padEnd(32)} ${String(region.datasets).padStart(5)} datasets  ${region.name}`),
+      ``,
+      config.REDIS_URL ? `  Redis              ${config.REDIS_URL}` : `  Caches             in-process (set REDIS_URL to share them through Redis)`,
+      ``,
+      `Press Ctrl+C to stop.`,
+    ];
+    console.log(lines.join('\n'));
+    await untilSignal();
+    await demo[Symbol.asyncDispose]();
+    return 0;
+  },
+
+  async validate(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { region: { type: 'string' } } });
+    const folder = positionals[0];
+    if (!folder) {
+      console.error('Usage: wharf validate <folder> [--region CODE]');
+      return 2;
+    }
+    const { loadDatasetFolder, formatProblems } = await import('../subgraphs/region/store/loadDatasetFolder.ts');
+    const { regionCodePattern } = await import('../schema/datasetId.ts');
+    const region = values.region ?? basename(resolve(folder));
+    if (!regionCodePattern.test(region)) {
+      console.error(`"${region}" is not a region code; name the region with --region (for example --region MO).`);
+      return 2;
+    }
+    const load = await loadDatasetFolder(folder, region);
+    if (load.problems.length > 0) {
+      console.error(formatProblems(load.problems));
+      console.error(`\n${load.problems.length} problem(s) in ${load.files} file(s); a region refuses to start on this folder.`);
+      return 1;
+    }
+    console.log(`${load.records.length} dataset(s) of region ${region} in ${folder}: all valid.`);
+    return 0;
+  },
+
+  async compose(args) {
+    const { values } = parseArgs({ args, options: { check: { type: 'boolean', default: false } } });
+    const { composeSupergraph, supergraphPath } = await import('../schema/composeSupergraph.ts');
+    const composed = composeSupergraph();
+    if (values.check) {
+      const committed = readFileSync(supergraphPath, 'utf8');
+      if (committed !== composed) {
+        console.error(`${supergraphPath} is out of date with the contracts; run \`npm run compose\` and commit it.`);
+        return 1;
+      }
+      console.log('The supergraph matches the contracts.');
+      return 0;
+    }
+    writeFileSync(supergraphPath, composed);
+    console.log(`Wrote ${supergraphPath}.`);
+    return 0;
+  },
+};
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.once(signal, () => process.exit(1));
+      console.log(`\n${signal}: stopping…`);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(usage);
+    return name === undefined || name === '--help' || name === 'help' ? 0 : 2;
+  }
+  try {
+    return await command(args);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/**
+ * Every environment variable Wharf reads, with its default. The README's
+ * configuration table lists the same; only `main` code passes `process.env`.
+ */
+export const configSchema = z.object({
+  /** Interface every server listens on. */
+  WHARF_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Gateway port; 0 picks a free one. */
+  WHARF_PORT: port(4000),
+  /** First port of the demo regions; each next region takes the next port (0: free ports). */
+  WHARF_REGION_PORT_BASE: port(4001),
+  /** Pause between harvests of every region. */
+  WHARF_HARVEST_INTERVAL_MS: ms(30_000),
+  /** One client request's budget for all its region fetches. */
+  WHARF_REGION_TIMEOUT_MS: ms(5_000).pipe(z.number().min(1, 'must be at least 1 ms')),
+  /** Redis for shared caches; unset runs on in-process defaults. */
+  REDIS_URL: z.string().url('must be a redis:// URL such as redis://127.0.0.1:6379').optional(),
+  /** Gateway runtime log level. */
+  WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
+});
+
+export type WharfConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Wharf cannot start; fix these settings:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from `env`, reporting every bad variable at once. */
+export function loadConfig(env: Record<string, string | undefined>): WharfConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    }),
+  );
+}

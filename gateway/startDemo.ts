@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import type { RegionEntry } from '../schema/regionEntry.ts';
+import { readRegionList } from '../subgraphs/region/readRegionList.ts';
+import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
+import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
+import type { WharfConfig } from './loadConfig.ts';
+import { startWharf, type Wharf } from './startWharf.ts';
+
+/** The demo region list shipped with Wharf. */
+export const demoRegionListPath = fileURLToPath(new URL('../subgraphs/demo/regions.yaml', import.meta.url));
+
+export interface Demo extends AsyncDisposable {
+  readonly wharf: Wharf;
+  readonly regions: readonly (RegionEntry & { datasets: number })[];
+}
+
+/**
+ * Everything in one process: each region of the list on its own loopback
+ * port, called over HTTP exactly as in production, and the gateway with the
+ * catalogue in front of them. Shutdown: gateway first, then the regions.
+ */
+export async function startDemo(
+  config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'>,
+  regionListPath = demoRegionListPath,
+): Promise<Demo> {
+  const sources = await readRegionList(regionListPath);
+  const servers: RegionServer[] = [];
+  const regions: (RegionEntry & { datasets: number })[] = [];
+  const stopRegions = async () => {
+    for (const server of servers.reverse()) await server[Symbol.asyncDispose]();
+  };
+  try {
+    for (const [i, source] of sources.entries()) {
+      const store = await createFileStore({
+        region: source.code,
+        folder: source.folder,
+        onInvalid: (problems) =>
+          console.error(`${source.code}: ${problems.length} invalid dataset file(s); serving the last good copy.`),
+      });
+      const port = config.WHARF_REGION_PORT_BASE === 0 ? 0 : config.WHARF_REGION_PORT_BASE + i;
+      const server = await serveRegion({ store, host: config.WHARF_HOST, port });
+      servers.push(server);
+      regions.push({ code: source.code, name: source.name, url: server.url, datasets: await store.count() });
+    }
+    const wharf = await startWharf({
+      regions,
+      host: config.WHARF_HOST,
+      port: config.WHARF_PORT,
+      harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
+      regionTimeoutMs: config.WHARF_REGION_TIMEOUT_MS,
+      logging: config.WHARF_LOG_LEVEL,
+    });
+    return {
+      wharf,
+      regions,
+      async [Symbol.asyncDispose]() {
+        await wharf[Symbol.asyncDispose]();
+        await stopRegions();
+      },
+    };
+  } catch (error) {
+    await stopRegions();
+    throw error;
+  }
+}

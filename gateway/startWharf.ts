@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { RegionEntry } from '../schema/regionEntry.ts';
+import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
+import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
+import { createGateway } from './createGateway.ts';
+
+export interface WharfOptions {
+  regions: readonly RegionEntry[];
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  /** See `HarvesterOptions.intervalMs`. @default 30000 */
+  harvestIntervalMs?: number;
+  /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
+  regionTimeoutMs?: number;
+  logging?: 'debug' | 'info' | 'warn' | 'error' | false;
+  /** Used for harvests and region fetches; tests pass a spy. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface Wharf extends AsyncDisposable {
+  /** `http://host:port` of the gateway. */
+  readonly origin: string;
+  /** The GraphQL endpoint, `${origin}/graphql`. */
+  readonly graphqlUrl: string;
+  readonly catalogue: Catalogue;
+  readonly gateway: GatewayRuntime;
+  readonly httpServer: Server;
+}
+
+/**
+ * Starts the gateway with its in-process catalogue in front of running
+ * regions: harvests every region once (a region that fails is reported in
+ * `Query.regions`, not fatal), then listens.
+ *
+ * Shutdown order: stop accepting and drain HTTP, dispose the runtime, stop
+ * the catalogue's harvest.
+ */
+export async function startWharf(options: WharfOptions): Promise<Wharf> {
+  const { host = '127.0.0.1', port = 0 } = options;
+  const catalogue = await createCatalogue({
+    regions: options.regions,
+    ...(options.harvestIntervalMs !== undefined ? { harvestIntervalMs: options.harvestIntervalMs } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  await catalogue.start();
+  const gateway = createGateway({
+    catalogue,
+    regions: options.regions,
+    ...(options.regionTimeoutMs !== undefined ? { regionTimeoutMs: options.regionTimeoutMs } : {}),
+    ...(options.logging !== undefined ? { logging: options.logging } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const httpServer = createServer(gateway);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    await gateway[Symbol.asyncDispose]();
+    await catalogue[Symbol.asyncDispose]();
+    throw error;
+  }
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${(httpServer.address() as AddressInfo).port}`;
+  return {
+    origin,
+    graphqlUrl: `${origin}/graphql`,
+    catalogue,
+    gateway,
+    httpServer,
+    async [Symbol.asyncDispose]() {
+      await closeHttpServer(httpServer);
+      await gateway[Symbol.asyncDispose]();
+      await catalogue[Symbol.asyncDispose]();
+    },
+  };
+}

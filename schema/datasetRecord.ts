@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { DatasetFile } from './datasetFile.ts';
+import { formatDatasetId } from './datasetId.ts';
+
+export interface LocalizedText {
+  lang: string;
+  value: string;
+}
+
+export interface DistributionRecord {
+  title?: string;
+  description?: string;
+  format?: string;
+  mediaType?: string;
+  accessUrl: string;
+  downloadUrl?: string;
+  byteSize?: number;
+}
+
+/** One edge of a dataset's lineage: the dataset it derives from. */
+export interface LineageEdgeRecord {
+  upstream: string;
+  job?: string;
+}
+
+/**
+ * A dataset as every store serves it and the change feed carries it: the
+ * dataset file normalised (ids prefixed, texts as ordered translations with
+ * the own language first) plus its content revision.
+ */
+export interface DatasetRecord {
+  id: string;
+  region: string;
+  identifier: string;
+  /** Hash of the record's content: equal content, equal revision, on any replica. */
+  revision: string;
+  language: string;
+  title: LocalizedText[];
+  description: LocalizedText[];
+  keywords: string[];
+  themes: string[];
+  publisher?: { name: string; url?: string };
+  contactPoint?: { name?: string; email?: string; url?: string };
+  license?: string;
+  spatial: string[];
+  temporal?: { start?: string; end?: string };
+  accrualPeriodicity?: string;
+  landingPage?: string;
+  issued?: string;
+  modified?: string;
+  distributions: DistributionRecord[];
+  lineage: LineageEdgeRecord[];
+}
+
+function toTranslations(text: string | Record<string, string>, language: string): LocalizedText[] {
+  if (typeof text === 'string') return [{ lang: language, value: text }];
+  const entries = Object.entries(text).map(([lang, value]) => ({ lang, value }));
+  // The own language first, so `[0]` is always the default text.
+  return entries.sort((a, b) => Number(b.lang === language) - Number(a.lang === language));
+}
+
+/** Drops keys whose value is undefined, so records hash and compare by content only. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The revision of a record's content: the first 16 hex digits of its SHA-256. */
+export function revisionOf(record: Omit<DatasetRecord, 'revision'>): string {
+  return createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 16);
+}
+
+/** Normalises a valid dataset file of `region` whose identifier is `identifier`. */
+export function toDatasetRecord(file: DatasetFile, region: string, identifier: string): DatasetRecord {
+  const content = compact({
+    id: formatDatasetId(region, identifier),
+    region,
+    identifier,
+    language: file.language,
+    title: toTranslations(file.title, file.language),
+    description: toTranslations(file.description, file.language),
+    keywords: file.keywords,
+    themes: file.themes,
+    publisher: file.publisher && compact(file.publisher),
+    contactPoint: file.contactPoint && compact(file.contactPoint),
+    license: file.license,
+    spatial: file.spatial,
+    temporal: file.temporal && compact(file.temporal),
+    accrualPeriodicity: file.accrualPeriodicity,
+    landingPage: file.landingPage,
+    issued: file.issued,
+    modified: file.modified,
+    distributions: file.distributions.map((distribution) => compact(distribution)),
+    lineage: file.lineage.map((edge) => compact(edge)),
+  });
+  return { ...content, revision: revisionOf(content) };
+}
+
+/** The text in `lang` when there is one, else the record's own-language text. */
+export function pickTranslation(texts: LocalizedText[], lang?: string | null): string {
+  const match = lang ? texts.find((text) => text.lang === lang) : undefined;
+  return (match ?? texts[0])?.value ?? '';
+}

@@ -1,0 +1,31 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error code Wharf puts in `extensions.code`, with what it means and
+ * the HTTP status it maps to when it fails a whole request. The README's
+ * error table is this registry; a test keeps them equal.
+ */
+export const errorCodes = {
+  BAD_USER_INPUT: { httpStatus: 400, description: 'An argument or variable has a value Wharf cannot use; the message names it.' },
+  GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
+  GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
+  REGION_UNAVAILABLE: { httpStatus: 200, description: 'A region did not answer in time or could not be reached; its entities are null, other regions\' data is returned.' },
+  UNKNOWN_REGION: { httpStatus: 200, description: 'A dataset id names a region the gateway does not route to.' },
+  WRONG_REGION: { httpStatus: 200, description: 'A region was asked for a dataset that another region owns.' },
+  REGION_ERROR: { httpStatus: 200, description: 'A region answered with an error for the whole fetch; its entities are null.' },
+  NOT_PARTITIONABLE: { httpStatus: 200, description: 'An operation other than `_entities` was routed to the partitioned regions subgraph.' },
+  INTERNAL_SERVER_ERROR: { httpStatus: 500, description: 'Something unexpected failed; the message is masked and carries a request id to quote.' },
+} as const satisfies Record<string, { httpStatus: number; description: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/**
+ * A GraphQL error that always carries a registered code. Throw this (or let
+ * the server mask anything else); never a bare `GraphQLError` without a code.
+ */
+export class WharfError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.name = 'WharfError';
+  }
+}

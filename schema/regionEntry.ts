@@ -1,0 +1,14 @@
+/** A region as the gateway and the catalogue know it: where its subgraph is. */
+export interface RegionEntry {
+  /** Region code, the prefix of its dataset ids (`CN-GX`). */
+  code: string;
+  /** Human name (`Guangxi Zhuang Autonomous Region`). */
+  name: string;
+  /** The region's subgraph endpoint (`http://127.0.0.1:4001/graphql`); its change feed is `/changes` beside it. */
+  url: string;
+}
+
+/** The change feed URL beside a region's `/graphql` endpoint. */
+export function changeFeedUrlOf(region: RegionEntry): URL {
+  return new URL('changes', region.url);
+}

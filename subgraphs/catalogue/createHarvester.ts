@@ -1,0 +1,181 @@
+import type { Change, ChangeFeedPage } from '../../schema/changeFeed.ts';
+import { datasetIdPattern } from '../../schema/datasetFile.ts';
+import { regionOfDatasetId } from '../../schema/datasetId.ts';
+import type { DatasetRecord } from '../../schema/datasetRecord.ts';
+import { changeFeedUrlOf, type RegionEntry } from '../../schema/regionEntry.ts';
+import type { CatalogueIndex } from './createCatalogueIndex.ts';
+
+/** What the catalogue knows about harvesting one region; `Query.regions` shows it. */
+export interface RegionHarvestState {
+  region: RegionEntry;
+  /** Feed position after the last applied page; undefined until the first full snapshot. */
+  cursor: string | undefined;
+  lastHarvestAt: Date | undefined;
+  lastSuccessAt: Date | undefined;
+  lastError: string | undefined;
+  /** The last harvest failed: the index holds the region's last good copy. */
+  stale: boolean;
+}
+
+export interface HarvesterOptions {
+  regions: readonly RegionEntry[];
+  index: CatalogueIndex;
+  /** Pause between harvests of every region, in milliseconds; 0 harvests only on demand. @default 30000 */
+  intervalMs?: number;
+  /** Longest wait for one change-feed page, in milliseconds. @default 10000 */
+  pageTimeoutMs?: number;
+  /** Change-feed page size asked for. @default 500 */
+  pageLimit?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface Harvester extends AsyncDisposable {
+  /** Harvests every region; a failing region never stops the others. */
+  harvestAll(): Promise<void>;
+  /** Harvests one region now; concurrent calls for a region share one harvest. */
+  harvest(code: string): Promise<void>;
+  /** Drops a region's cursor so the next harvest is a full reconcile. */
+  forgetCursor(code: string): void;
+  states(): readonly RegionHarvestState[];
+  /** Starts the interval timer (after a first `harvestAll`, if wanted). */
+  start(): void;
+}
+
+class HarvestError extends Error {}
+
+/** A cheap structural check: a region's feed is input, not trusted. */
+function isUsableRecord(record: unknown, region: string): record is DatasetRecord {
+  const value = record as DatasetRecord | null;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof value.id === 'string' &&
+    datasetIdPattern.test(value.id) &&
+    regionOfDatasetId(value.id) === region &&
+    value.region === region &&
+    typeof value.revision === 'string' &&
+    Array.isArray(value.title) &&
+    value.title.length > 0 &&
+    Array.isArray(value.description) &&
+    Array.isArray(value.keywords) &&
+    Array.isArray(value.themes) &&
+    Array.isArray(value.spatial) &&
+    Array.isArray(value.distributions) &&
+    Array.isArray(value.lineage)
+  );
+}
+
+/**
+ * Pulls every region's change feed into the catalogue index. Never drops the
+ * last good copy of a region that fails; a snapshot (`reset`) is applied as a
+ * full reconcile, and its cursor is kept only once the whole snapshot is in,
+ * so a reconcile cut short is started again rather than half-finished.
+ */
+export function createHarvester(options: HarvesterOptions): Harvester {
+  const { index, intervalMs = 30_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch } = options;
+  const states = new Map<string, RegionHarvestState>(
+    options.regions.map((region) => [
+      region.code,
+      { region, cursor: undefined, lastHarvestAt: undefined, lastSuccessAt: undefined, lastError: undefined, stale: false },
+    ]),
+  );
+  const running = new Map<string, Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let disposed = false;
+
+  async function fetchPage(state: RegionHarvestState, since: string | undefined): Promise<ChangeFeedPage> {
+    const url = changeFeedUrlOf(state.region);
+    url.searchParams.set('limit', String(pageLimit));
+    if (since) url.searchParams.set('since', since);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(pageTimeoutMs) });
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${pageTimeoutMs} ms` : 'could not be reached';
+      throw new HarvestError(`change feed ${reason}`);
+    }
+    if (!response.ok) throw new HarvestError(`change feed answered HTTP ${response.status}`);
+    const page = (await response.json().catch(() => undefined)) as ChangeFeedPage | undefined;
+    if (!page || typeof page.cursor !== 'string' || !Array.isArray(page.changes) || page.region !== state.region.code) {
+      throw new HarvestError('change feed answered something that is not a change-feed page of this region');
+    }
+    return page;
+  }
+
+  function apply(change: Change, region: string): boolean {
+    if (change.op === 'delete') {
+      if (regionOfDatasetId(change.id) === region) index.remove(change.id);
+      return true;
+    }
+    if (!isUsableRecord(change.dataset, region)) return false;
+    index.upsert(change.dataset);
+    return true;
+  }
+
+  async function harvestRegion(state: RegionHarvestState): Promise<void> {
+    const code = state.region.code;
+    let since = state.cursor;
+    let seen: Set<string> | undefined;
+    let skipped = 0;
+    try {
+      for (;;) {
+        const page = await fetchPage(state, since);
+        if (page.reset && !seen) seen = new Set();
+        for (const change of page.changes) {
+          if (!apply(change, code)) skipped += 1;
+          else if (seen && change.op === 'upsert') seen.add(change.id);
+        }
+        since = page.cursor;
+        if (!seen) state.cursor = since;
+        if (!page.hasMore) break;
+      }
+      if (seen) {
+        for (const id of [...index.regionIds(code)]) if (!seen.has(id)) index.remove(id);
+        state.cursor = since;
+      }
+      state.lastSuccessAt = new Date();
+      state.stale = false;
+      state.lastError = skipped > 0 ? `skipped ${skipped} malformed record${skipped === 1 ? '' : 's'}` : undefined;
+    } catch (error) {
+      state.stale = true;
+      state.lastError = error instanceof HarvestError ? error.message : `harvest failed: ${(error as Error).message}`;
+    } finally {
+      state.lastHarvestAt = new Date();
+    }
+  }
+
+  function harvest(code: string): Promise<void> {
+    const state = states.get(code);
+    if (!state) return Promise.reject(new Error(`No region "${code}" is registered with the catalogue.`));
+    let current = running.get(code);
+    if (!current) {
+      current = harvestRegion(state).finally(() => running.delete(code));
+      running.set(code, current);
+    }
+    return current;
+  }
+
+  async function harvestAll(): Promise<void> {
+    await Promise.all([...states.keys()].map((code) => harvest(code)));
+  }
+
+  return {
+    harvest,
+    harvestAll,
+    forgetCursor(code) {
+      const state = states.get(code);
+      if (state) state.cursor = undefined;
+    },
+    states: () => [...states.values()],
+    start() {
+      if (intervalMs <= 0 || timer || disposed) return;
+      timer = setInterval(() => void harvestAll(), intervalMs);
+      timer.unref();
+    },
+    async [Symbol.asyncDispose]() {
+      disposed = true;
+      if (timer) clearInterval(timer);
+      await Promise.allSettled(running.values());
+    },
+  };
+}

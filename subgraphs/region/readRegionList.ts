@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { regionCodePattern } from '../../schema/datasetId.ts';
+
+/** A region to run from a folder of dataset files. */
+export interface RegionSource {
+  code: string;
+  name: string;
+  /** Absolute path of the region's dataset folder. */
+  folder: string;
+}
+
+const regionListSchema = z
+  .array(
+    z
+      .object({
+        code: z.string().regex(regionCodePattern, 'must be an ISO 3166 code such as "MO" or "CN-GX"'),
+        name: z.string().min(1),
+        folder: z.string().min(1),
+      })
+      .strict(),
+  )
+  .min(1, 'must list at least one region')
+  .refine((list) => new Set(list.map((region) => region.code)).size === list.length, 'lists a region code twice');
+
+/** Reads a YAML list of regions; folders are relative to the list's own folder. */
+export async function readRegionList(path: string): Promise<RegionSource[]> {
+  const parsed = regionListSchema.safeParse(parseYaml(await readFile(path, 'utf8')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(list)'}: ${issue.message}`);
+    throw new Error(`${path} is not a valid region list:\n${problems.join('\n')}`);
+  }
+  return parsed.data.map((region) => ({ ...region, folder: resolve(dirname(path), region.folder) }));
+}

@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { changeFeedDefaultLimit, changeFeedMaxLimit } from '../../schema/changeFeed.ts';
+import { closeHttpServer } from '../shared/closeHttpServer.ts';
+import { serveApollo, writeJson } from '../shared/serveApollo.ts';
+import { createRegionSubgraph } from './createRegionSubgraph.ts';
+import type { DatasetStore } from './store/DatasetStore.ts';
+
+export interface RegionServerOptions {
+  store: DatasetStore;
+  /** Loopback by default: a region is exposed on purpose, never by accident. @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+}
+
+export interface RegionServer extends AsyncDisposable {
+  readonly region: string;
+  /** `http://host:port` */
+  readonly origin: string;
+  /** The subgraph endpoint, `${origin}/graphql`. */
+  readonly url: string;
+  readonly httpServer: Server;
+}
+
+function parseLimit(value: string | null): number | string {
+  if (value === null) return changeFeedDefaultLimit;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > changeFeedMaxLimit) {
+    return `"limit" must be a whole number from 1 to ${changeFeedMaxLimit}; got "${value}".`;
+  }
+  return limit;
+}
+
+/**
+ * Serves one region over HTTP: `/graphql` (the contract), `/changes` (the
+ * change feed the catalogue harvests) and `/health`.
+ */
+export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
+  const { store, host = '127.0.0.1', port = 0 } = options;
+  const { server, createContext } = createRegionSubgraph(store);
+  await server.start();
+
+  const httpServer = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handle = async (): Promise<void> => {
+      switch (url.pathname) {
+        case '/graphql':
+          return serveApollo(server, request, response, createContext);
+        case '/changes': {
+          if (request.method !== 'GET') return writeJson(response, 405, { error: 'Use GET /changes?since=<cursor>.' });
+          const limit = parseLimit(url.searchParams.get('limit'));
+          if (typeof limit === 'string') return writeJson(response, 400, { error: limit });
+          const page = await store.changes(url.searchParams.get('since') ?? undefined, limit);
+          return writeJson(response, 200, page);
+        }
+        case '/health':
+          return writeJson(response, 200, { status: 'ok', region: store.region, datasets: await store.count() });
+        default:
+          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes or /health.` });
+      }
+    };
+    handle().catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'error', region: store.region, msg: 'request failed', error: String(error) }));
+      if (!response.headersSent) writeJson(response, 500, { error: 'Internal error.' });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  return {
+    region: store.region,
+    origin,
+    url: `${origin}/graphql`,
+    httpServer,
+    async [Symbol.asyncDispose]() {
+      await closeHttpServer(httpServer);
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { ChangeFeedPage } from '../../../schema/changeFeed.ts';
+import type { DatasetStore } from './DatasetStore.ts';
+import { createChangeLog } from './createChangeLog.ts';
+import { InvalidDatasetFolderError, loadDatasetFolder, type FileProblem, type ParseCache } from './loadDatasetFolder.ts';
+
+export interface FileStoreOptions {
+  region: string;
+  folder: string;
+  /**
+   * How often the folder is re-read for added, changed and deleted files, in
+   * milliseconds; 0 turns polling off (call `refresh()` yourself).
+   * Reading the change feed re-reads the folder too.
+   * @default 5000
+   */
+  pollIntervalMs?: number;
+  /** Told about a re-read that found invalid files; the last good state is kept. */
+  onInvalid?: (problems: readonly FileProblem[]) => void;
+}
+
+export interface FileStore extends DatasetStore {
+  /**
+   * Re-reads the folder. When every file is valid, the store takes the new
+   * state (changed datasets get new feed positions, missing ones tombstones)
+   * and the problems list is empty; otherwise nothing changes.
+   */
+  refresh(): Promise<readonly FileProblem[]>;
+}
+
+/**
+ * The embedded default store: a folder of YAML/JSON dataset files, one per
+ * dataset. Refuses to open a folder with any invalid file (no partial load).
+ */
+export async function createFileStore(options: FileStoreOptions): Promise<FileStore> {
+  const { region, folder, pollIntervalMs = 5000, onInvalid } = options;
+  const cache: ParseCache = new Map();
+  const first = await loadDatasetFolder(folder, region, cache);
+  if (first.problems.length > 0) throw new InvalidDatasetFolderError(folder, first.problems);
+
+  const log = createChangeLog();
+  for (const record of first.records) log.upsert(record);
+
+  let refreshing: Promise<readonly FileProblem[]> | undefined;
+  async function reload(): Promise<readonly FileProblem[]> {
+    const next = await loadDatasetFolder(folder, region, cache);
+    if (next.problems.length > 0) {
+      onInvalid?.(next.problems);
+      return next.problems;
+    }
+    const seen = new Set<string>();
+    for (const record of next.records) {
+      seen.add(record.id);
+      log.upsert(record);
+    }
+    for (const id of [...log.ids()]) if (!seen.has(id)) log.remove(id);
+    return [];
+  }
+  /** Concurrent callers share one re-read rather than racing each other. */
+  function refresh(): Promise<readonly FileProblem[]> {
+    refreshing ??= reload().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  }
+
+  const timer = pollIntervalMs > 0 ? setInterval(() => void refresh().catch(() => undefined), pollIntervalMs) : undefined;
+  timer?.unref();
+
+  return {
+    region,
+    refresh,
+    async getMany(ids) {
+      return ids.map((id) => log.get(id));
+    },
+    async count() {
+      return log.size();
+    },
+    async changes(since, limit): Promise<ChangeFeedPage> {
+      // Re-read first so a harvest never misses an edit made since the last poll;
+      // unchanged files cost a stat each.
+      await refresh();
+      return log.page(region, since, limit);
+    },
+    async [Symbol.asyncDispose]() {
+      if (timer) clearInterval(timer);
+      await refreshing;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RegionEntry } from '../../schema/regionEntry.ts';
+import { startWharf, type Wharf, type WharfOptions } from '../../gateway/startWharf.ts';
+import { serveRegion, type RegionServer } from '../../subgraphs/region/serveRegion.ts';
+import { createFileStore, type FileStore } from '../../subgraphs/region/store/createFileStore.ts';
+
+export const fixtureRegionsDir = fileURLToPath(new URL('../fixtures/regions/', import.meta.url));
+export const fixtureRegionCodes = ['CN-GX', 'MO', 'VN'] as const;
+
+const names: Record<string, string> = { 'CN-GX': 'Guangxi', MO: 'Macao', VN: 'Viet Nam' };
+
+export interface FixtureRegion {
+  store: FileStore;
+  server: RegionServer;
+  folder: string;
+}
+
+export interface FixtureWharf extends AsyncDisposable {
+  wharf: Wharf;
+  regions: Map<string, FixtureRegion>;
+  /** Temporary copy of the fixture folders, safe to edit. */
+  dataDir: string;
+  /** POSTs a GraphQL operation to the gateway and returns the parsed body. */
+  query(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }>;
+}
+
+/**
+ * The fixture regions (copied to a temporary folder so a test may edit
+ * them), each served on a free loopback port, behind a gateway on another.
+ * `extraRegions` adds registry entries with no fixture server (a region that
+ * is down, or a hung one).
+ */
+export async function startFixtureWharf(
+  options: Partial<WharfOptions> & { extraRegions?: RegionEntry[] } = {},
+): Promise<FixtureWharf> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wharf-fixture-'));
+  await cp(fixtureRegionsDir, dataDir, { recursive: true });
+  const regions = new Map<string, FixtureRegion>();
+  for (const code of fixtureRegionCodes) {
+    const folder = join(dataDir, code);
+    const store = await createFileStore({ region: code, folder, pollIntervalMs: 0 });
+    regions.set(code, { store, server: await serveRegion({ store }), folder });
+  }
+  const entries: RegionEntry[] = [
+    ...[...regions.values()].map(({ server }) => ({ code: server.region, name: names[server.region]!, url: server.url })),
+    ...(options.extraRegions ?? []),
+  ];
+  const wharf = await startWharf({ harvestIntervalMs: 0, logging: false, ...options, regions: entries });
+  return {
+    wharf,
+    regions,
+    dataDir,
+    async query(query, variables) {
+      const response = await fetch(wharf.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data?: any; errors?: any[] };
+    },
+    async [Symbol.asyncDispose]() {
+      await wharf[Symbol.asyncDispose]();
+      for (const { server, store } of regions.values()) {
+        await server[Symbol.asyncDispose]();
+        await store[Symbol.asyncDispose]();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP server that accepts connections and never answers: a hung region. */
+export async function startHungServer(): Promise<{ url: string } & AsyncDisposable> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    async [Symbol.asyncDispose]() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback URL where nothing listens: a region that is down. */
+export async function unusedLoopbackUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+/**
+ * Makes a running region accept requests and never answer them, as a hung
+ * process would; returns a function that restores it.
+ */
+export function hangRegion(server: RegionServer): () => void {
+  const listeners = server.httpServer.listeners('request');
+  server.httpServer.removeAllListeners('request');
+  server.httpServer.on('request', () => undefined);
+  return () => {
+    server.httpServer.removeAllListeners('request');
+    for (const listener of listeners) server.httpServer.on('request', listener as never);
+  };
+}
