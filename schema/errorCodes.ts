@@ -9,7 +9,7 @@ export const errorCodes = {
   BAD_USER_INPUT: { httpStatus: 400, description: 'An argument or variable has a value Wharf cannot use; the message names it.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
-  REGION_UNAVAILABLE: { httpStatus: 200, description: 'A region did not answer in time or could not be reached; its entities are null, other regions\' data is returned.' },
+  REGION_UNAVAILABLE: { httpStatus: 200, description: "A region did not answer in time or could not be reached; its entities are null and the other regions' data is still returned." },
   UNKNOWN_REGION: { httpStatus: 200, description: 'A dataset id names a region the gateway does not route to.' },
   WRONG_REGION: { httpStatus: 200, description: 'A region was asked for a dataset that another region owns.' },
   REGION_ERROR: { httpStatus: 200, description: 'A region answered with an error for the whole fetch; its entities are null.' },
