@@ -50,3 +50,27 @@ describe('wharf compose --check', () => {
     expect(await run('compose', '--check')).toMatchObject({ code: 0, stdout: 'The supergraph matches the contracts.\n' });
   });
 });
+
+describe('wharf demo', () => {
+  it('prints the endpoints, then on SIGTERM closes everything and exits 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [wharfBin, 'demo'], {
+      env: { ...process.env, WHARF_PORT: '0', WHARF_REGION_PORT_BASE: '0', WHARF_HARVEST_INTERVAL_MS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain('Press Ctrl+C to stop.');
+    const graphqlUrl = /GraphQL endpoint\s+(\S+)/.exec(stdout)![1]!;
+    for (const code of ['CN-GX', 'MO', 'VN', 'MY', 'SG']) expect(stdout).toMatch(new RegExp(`${code}\\s+http://127\\.0\\.0\\.1:\\d+/graphql`));
+    const response = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ regions { code } }"}' });
+    expect((await response.json()).data.regions).toHaveLength(5);
+
+    const started = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(fetch(graphqlUrl)).rejects.toThrow();
+  });
+});
