@@ -10,7 +10,7 @@ import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
 import { createCatalogueIndex, type CatalogueIndex } from './createCatalogueIndex.ts';
 import { createHarvester, type Harvester, type RegionHarvestState } from './createHarvester.ts';
-import { decodeSearchCursor, encodeSearchCursor } from './searchCursor.ts';
+import { createSearchResolvers } from './searchResolvers.ts';
 
 export interface CatalogueOptions {
   regions: readonly RegionEntry[];
@@ -35,9 +35,6 @@ export interface Catalogue extends AsyncDisposable {
   /** Harvests every region once, then keeps harvesting on the interval. */
   start(): Promise<void>;
 }
-
-/** Largest `first` a search page may ask for. */
-export const maxSearchPageSize = 100;
 
 function regionView(state: RegionHarvestState, index: CatalogueIndex) {
   return {
@@ -75,22 +72,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
       dataset: (_: unknown, args: { id: string }) => index.get(args.id) ?? null,
       datasets: (_: unknown, args: { ids: string[] }) => args.ids.map((id) => index.get(id) ?? null),
       regions: () => harvester.states().map((state) => regionView(state, index)),
-      search(_: unknown, args: { query?: string | null; first?: number | null; after?: string | null }) {
-        const first = args.first ?? 20;
-        if (!Number.isInteger(first) || first < 1 || first > maxSearchPageSize) {
-          throw new WharfError('BAD_USER_INPUT', `"first" must be from 1 to ${maxSearchPageSize}; got ${first}.`, {
-            argumentName: 'first',
-          });
-        }
-        const offset = args.after ? decodeSearchCursor(args.after) : 0;
-        const page = index.search(args.query ?? '', offset, first);
-        const edges = page.hits.map((node, i) => ({ cursor: encodeSearchCursor(offset + i), node }));
-        return {
-          edges,
-          totalCount: page.total,
-          pageInfo: { hasNextPage: offset + edges.length < page.total, endCursor: edges.at(-1)?.cursor ?? null },
-        };
-      },
+      ...createSearchResolvers(index),
     },
     Dataset: {
       __resolveReference: (reference: { id: string }) => index.get(reference.id) ?? null,

@@ -32,6 +32,23 @@ function issuesToProblems(file: string, error: ZodError): FileProblem[] {
   }));
 }
 
+/** Files read at once: enough to keep the disk and thread pool busy, few enough not to exhaust descriptors. */
+const fileReadConcurrency = 32;
+
+/** `map` with at most `limit` calls in flight, results in input order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await map(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** What one file parsed to; cached by modification time and size. */
 type ParsedFile = { ok: true; file: DatasetFile } | { ok: false; problems: FileProblem[] };
 
@@ -86,9 +103,10 @@ export async function loadDatasetFolder(folder: string, region: string, cache?: 
   const records: DatasetRecord[] = [];
   const problems: FileProblem[] = [];
   const fileById = new Map<string, string>();
-  for (const name of names) {
+  const parsedFiles = await mapConcurrently(names, fileReadConcurrency, (name) => parseFileCached(join(folder, name), name, cache));
+  for (const [i, name] of names.entries()) {
     const path = join(folder, name);
-    const parsed = await parseFileCached(path, name, cache);
+    const parsed = parsedFiles[i]!;
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;

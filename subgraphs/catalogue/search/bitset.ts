@@ -1,0 +1,98 @@
+/**
+ * A growable set of small non-negative integers (document numbers) as a bit
+ * array: filters are ORs and ANDs of these, and facet counts are popcounts of
+ * an AND, which is what keeps filtered and faceted search flat as the
+ * catalogue grows.
+ */
+export class Bitset {
+  words: Uint32Array;
+
+  constructor(capacity = 1024) {
+    this.words = new Uint32Array(Math.max(1, Math.ceil(capacity / 32)));
+  }
+
+  private grow(bit: number): void {
+    const needed = (bit >>> 5) + 1;
+    if (needed <= this.words.length) return;
+    const next = new Uint32Array(Math.max(needed, this.words.length * 2));
+    next.set(this.words);
+    this.words = next;
+  }
+
+  add(bit: number): void {
+    this.grow(bit);
+    this.words[bit >>> 5]! |= 1 << (bit & 31);
+  }
+
+  delete(bit: number): void {
+    const index = bit >>> 5;
+    if (index < this.words.length) this.words[index]! &= ~(1 << (bit & 31));
+  }
+
+  has(bit: number): boolean {
+    const index = bit >>> 5;
+    return index < this.words.length && (this.words[index]! & (1 << (bit & 31))) !== 0;
+  }
+
+  clone(): Bitset {
+    const copy = new Bitset(0);
+    copy.words = this.words.slice();
+    return copy;
+  }
+
+  /** In place: this ∪ other. */
+  or(other: Bitset): this {
+    if (other.words.length > this.words.length) this.grow(other.words.length * 32 - 1);
+    const words = this.words;
+    const theirs = other.words;
+    for (let i = 0; i < theirs.length; i += 1) words[i]! |= theirs[i]!;
+    return this;
+  }
+
+  /** In place: this ∩ other. */
+  and(other: Bitset): this {
+    const words = this.words;
+    const theirs = other.words;
+    const shared = Math.min(words.length, theirs.length);
+    for (let i = 0; i < shared; i += 1) words[i]! &= theirs[i]!;
+    words.fill(0, shared);
+    return this;
+  }
+
+  count(): number {
+    let total = 0;
+    for (const word of this.words) total += popcount(word);
+    return total;
+  }
+
+  /** |this ∩ other| without allocating. */
+  andCount(other: Bitset): number {
+    const words = this.words;
+    const theirs = other.words;
+    const shared = Math.min(words.length, theirs.length);
+    let total = 0;
+    for (let i = 0; i < shared; i += 1) {
+      const word = words[i]! & theirs[i]!;
+      if (word !== 0) total += popcount(word);
+    }
+    return total;
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    const words = this.words;
+    for (let i = 0; i < words.length; i += 1) {
+      let word = words[i]!;
+      while (word !== 0) {
+        const low = word & -word;
+        yield (i << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+  }
+}
+
+function popcount(word: number): number {
+  let value = word - ((word >>> 1) & 0x55555555);
+  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
+  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

@@ -1,0 +1,115 @@
+import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.ts';
+import { WharfError } from '../../schema/errorCodes.ts';
+import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import type { SearchFilter } from './search/createSearchIndex.ts';
+import { facetFields, type FacetField } from './search/facetIndex.ts';
+import { decodeCursor, encodeCursor, searchFingerprint, type SearchSort } from './search/searchPaging.ts';
+
+/** Largest `first`, `facetLimit` and number of values in one filter field. */
+export const maxSearchPageSize = 100;
+const maxFilterValues = 100;
+
+interface SearchFilterInput {
+  regions?: string[] | null;
+  themes?: string[] | null;
+  publishers?: string[] | null;
+  formats?: string[] | null;
+  licenses?: string[] | null;
+  keywords?: string[] | null;
+  modifiedFrom?: string | null;
+  modifiedTo?: string | null;
+  anyOf?: { field: string; value: string }[][] | null;
+}
+
+interface SearchArgs {
+  query?: string | null;
+  filter?: SearchFilterInput | null;
+  sort?: SearchSort | null;
+  first?: number | null;
+  after?: string | null;
+  facetLimit?: number | null;
+}
+
+const inputFieldOf: Record<FacetField, keyof SearchFilterInput> = {
+  region: 'regions',
+  theme: 'themes',
+  publisher: 'publishers',
+  format: 'formats',
+  license: 'licenses',
+  keyword: 'keywords',
+};
+
+function badInput(argumentName: string, message: string): WharfError {
+  return new WharfError('BAD_USER_INPUT', message, { argumentName });
+}
+
+function boundedInt(name: string, value: number | null | undefined, fallback: number, max: number): number {
+  const number = value ?? fallback;
+  if (!Number.isInteger(number) || number < 1 || number > max) throw badInput(name, `"${name}" must be from 1 to ${max}; got ${number}.`);
+  return number;
+}
+
+/** Epoch ms of an ISO date; a date-only upper bound means the end of that day. */
+function parseDate(name: string, value: string, endOfDay: boolean): number {
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}(-\d{2})?/.test(value) || Number.isNaN(time)) {
+    throw badInput('filter', `filter.${name} must be an ISO 8601 date such as "2024-05-01"; got "${value}".`);
+  }
+  return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value) ? time + 86_399_999 : time;
+}
+
+/** Turns the GraphQL filter into the index's, rejecting what it cannot mean. */
+export function toSearchFilter(input: SearchFilterInput | null | undefined): SearchFilter {
+  const filter: SearchFilter = { fields: {} };
+  if (!input) return filter;
+  for (const field of facetFields) {
+    const values = input[inputFieldOf[field]] as string[] | null | undefined;
+    if (!values) continue;
+    if (values.length > maxFilterValues) throw badInput('filter', `filter.${inputFieldOf[field]} lists ${values.length} values; at most ${maxFilterValues}.`);
+    filter.fields![field] = values;
+  }
+  if (input.modifiedFrom) filter.modifiedFrom = parseDate('modifiedFrom', input.modifiedFrom, false);
+  if (input.modifiedTo) filter.modifiedTo = parseDate('modifiedTo', input.modifiedTo, true);
+  if (input.anyOf) {
+    filter.anyOf = input.anyOf.map((group) =>
+      group.map((condition) => ({ field: condition.field.toLowerCase() as FacetField, value: condition.value })),
+    );
+  }
+  return filter;
+}
+
+/** `Query.search` and `Query.suggest`, over the catalogue index. */
+export function createSearchResolvers(index: CatalogueIndex) {
+  return {
+    search(_: unknown, args: SearchArgs) {
+      const first = boundedInt('first', args.first, 20, maxSearchPageSize);
+      const facetLimit = boundedInt('facetLimit', args.facetLimit, 20, maxSearchPageSize);
+      const sort = args.sort ?? 'RELEVANCE';
+      const text = args.query ?? '';
+      const filter = toSearchFilter(args.filter);
+      const fingerprint = searchFingerprint([text, filter, sort]);
+      const after = args.after ? decodeCursor(args.after, fingerprint) : undefined;
+      const outcome = index.search({ text, filter, sort, first, facetLimit, ...(after ? { after } : {}) });
+      const edges = outcome.hits.map((hit) => ({
+        cursor: encodeCursor(fingerprint, hit),
+        node: hit.record,
+        score: hit.score,
+        highlights: hit.highlights,
+        explain: hit.explanation ?? null,
+      }));
+      return {
+        edges,
+        totalCount: outcome.total,
+        pageInfo: { hasNextPage: outcome.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
+        facets: facetFields.map((field) => ({ field: field.toUpperCase(), values: outcome.facets[field] })),
+      };
+    },
+    suggest(_: unknown, args: { prefix: string; first?: number | null; lang?: string | null }) {
+      const first = boundedInt('first', args.first, 8, 50);
+      return index.suggest(args.prefix, first).map((record: DatasetRecord) => ({
+        text: pickTranslation(record.title, args.lang),
+        dataset: record,
+      }));
+    },
+  };
+}
