@@ -5,6 +5,7 @@ import { supergraphPath } from '../schema/composeSupergraph.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
+import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import { maskError } from './maskError.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 
@@ -28,7 +29,10 @@ export interface GatewayOptions {
  */
 export function createGateway(options: GatewayOptions): GatewayRuntime {
   const regionUrls = new Map(options.regions.map((region) => [region.code, region.url]));
+  const secrets = new Map(options.regions.map((region) => [region.code, region.webhookSecret]));
   const plugins: GatewayPlugin[] = [
+    // Answers its own path before GraphQL handling starts.
+    harvestWebhookPlugin({ harvester: options.catalogue.harvester, secretOf: (code) => secrets.get(code) }),
     catalogueExecutorPlugin(options.catalogue),
     partitionRouterPlugin({
       regionUrl: (code) => regionUrls.get(code),

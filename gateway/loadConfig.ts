@@ -20,6 +20,10 @@ export const configSchema = z.object({
   WHARF_REGION_TIMEOUT_MS: ms(5_000).pipe(z.number().min(1, 'must be at least 1 ms')),
   /** Redis for shared caches; unset runs on in-process defaults. */
   REDIS_URL: z.string().url('must be a redis:// URL such as redis://127.0.0.1:6379').optional(),
+  /** Secret every region signs harvest pings with (`POST /hooks/harvest`); unset turns pings off. */
+  WHARF_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often each region is fully reconciled (a snapshot instead of changes). */
+  WHARF_RECONCILE_INTERVAL_MS: ms(3_600_000),
   /** Gateway runtime log level. */
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });

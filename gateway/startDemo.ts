@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { webhookPath, webhookRequest } from '../schema/harvestWebhook.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { readRegionList } from '../subgraphs/region/readRegionList.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
@@ -20,12 +21,21 @@ export interface Demo extends AsyncDisposable {
  * catalogue in front of them. Shutdown: gateway first, then the regions.
  */
 export async function startDemo(
-  config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'>,
+  config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
+    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
   const servers: RegionServer[] = [];
   const regions: (RegionEntry & { datasets: number })[] = [];
+  /** Set once the gateway listens: where a region's store pings on a change. */
+  let gatewayOrigin: string | undefined;
+  const ping = (region: string) => {
+    const secret = config.WHARF_WEBHOOK_SECRET;
+    if (!secret || !gatewayOrigin) return;
+    const { headers, body } = webhookRequest(region, secret);
+    void fetch(`${gatewayOrigin}${webhookPath}`, { method: 'POST', headers, body }).catch(() => undefined);
+  };
   const stopRegions = async () => {
     for (const server of servers.reverse()) await server[Symbol.asyncDispose]();
   };
@@ -34,22 +44,31 @@ export async function startDemo(
       const store = await createFileStore({
         region: source.code,
         folder: source.folder,
+        onChange: () => ping(source.code),
         onInvalid: (problems) =>
           console.error(`${source.code}: ${problems.length} invalid dataset file(s); serving the last good copy.`),
       });
       const port = config.WHARF_REGION_PORT_BASE === 0 ? 0 : config.WHARF_REGION_PORT_BASE + i;
       const server = await serveRegion({ store, host: config.WHARF_HOST, port });
       servers.push(server);
-      regions.push({ code: source.code, name: source.name, url: server.url, datasets: await store.count() });
+      regions.push({
+        code: source.code,
+        name: source.name,
+        url: server.url,
+        datasets: await store.count(),
+        ...(config.WHARF_WEBHOOK_SECRET ? { webhookSecret: config.WHARF_WEBHOOK_SECRET } : {}),
+      });
     }
     const wharf = await startWharf({
       regions,
       host: config.WHARF_HOST,
       port: config.WHARF_PORT,
       harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
+      ...(config.WHARF_RECONCILE_INTERVAL_MS !== undefined ? { reconcileIntervalMs: config.WHARF_RECONCILE_INTERVAL_MS } : {}),
       regionTimeoutMs: config.WHARF_REGION_TIMEOUT_MS,
       logging: config.WHARF_LOG_LEVEL,
     });
+    gatewayOrigin = wharf.origin;
     return {
       wharf,
       regions,

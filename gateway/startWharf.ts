@@ -14,6 +14,8 @@ export interface WharfOptions {
   port?: number;
   /** See `HarvesterOptions.intervalMs`. @default 30000 */
   harvestIntervalMs?: number;
+  /** See `HarvesterOptions.reconcileIntervalMs`. @default 3600000 */
+  reconcileIntervalMs?: number;
   /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
   regionTimeoutMs?: number;
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
@@ -44,6 +46,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
   const catalogue = await createCatalogue({
     regions: options.regions,
     ...(options.harvestIntervalMs !== undefined ? { harvestIntervalMs: options.harvestIntervalMs } : {}),
+    ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   await catalogue.start();

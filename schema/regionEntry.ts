@@ -6,6 +6,8 @@ export interface RegionEntry {
   name: string;
   /** The region's subgraph endpoint (`http://127.0.0.1:4001/graphql`); its change feed is `/changes` beside it. */
   url: string;
+  /** Secret the region signs harvest pings with; undefined: the region cannot ping. */
+  webhookSecret?: string;
 }
 
 /** The change feed URL beside a region's `/graphql` endpoint. */

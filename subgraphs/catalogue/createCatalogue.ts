@@ -16,6 +16,8 @@ export interface CatalogueOptions {
   regions: readonly RegionEntry[];
   /** See `HarvesterOptions.intervalMs`. @default 30000 */
   harvestIntervalMs?: number;
+  /** See `HarvesterOptions.reconcileIntervalMs`. @default 3600000 */
+  reconcileIntervalMs?: number;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -60,6 +62,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     regions: options.regions,
     index,
     ...(options.harvestIntervalMs !== undefined ? { intervalMs: options.harvestIntervalMs } : {}),
+    ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const known = (id: string | undefined): DatasetRecord[] => {

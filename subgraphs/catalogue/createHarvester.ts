@@ -15,6 +15,8 @@ export interface RegionHarvestState {
   lastError: string | undefined;
   /** The last harvest failed: the index holds the region's last good copy. */
   stale: boolean;
+  /** When the last full reconcile finished. */
+  lastReconcileAt: Date | undefined;
 }
 
 export interface HarvesterOptions {
@@ -22,6 +24,12 @@ export interface HarvesterOptions {
   index: CatalogueIndex;
   /** Pause between harvests of every region, in milliseconds; 0 harvests only on demand. @default 30000 */
   intervalMs?: number;
+  /**
+   * How often a region is fully reconciled: its feed is read from the start
+   * (a snapshot) and whatever the catalogue holds that the snapshot lacks is
+   * removed, whatever tombstones were missed. @default 3600000
+   */
+  reconcileIntervalMs?: number;
   /** Longest wait for one change-feed page, in milliseconds. @default 10000 */
   pageTimeoutMs?: number;
   /** Change-feed page size asked for. @default 500 */
@@ -72,11 +80,11 @@ function isUsableRecord(record: unknown, region: string): record is DatasetRecor
  * so a reconcile cut short is started again rather than half-finished.
  */
 export function createHarvester(options: HarvesterOptions): Harvester {
-  const { index, intervalMs = 30_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch } = options;
+  const { index, intervalMs = 30_000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch } = options;
   const states = new Map<string, RegionHarvestState>(
     options.regions.map((region) => [
       region.code,
-      { region, cursor: undefined, lastHarvestAt: undefined, lastSuccessAt: undefined, lastError: undefined, stale: false },
+      { region, cursor: undefined, lastHarvestAt: undefined, lastSuccessAt: undefined, lastError: undefined, stale: false, lastReconcileAt: undefined },
     ]),
   );
   const running = new Map<string, Promise<void>>();
@@ -114,7 +122,8 @@ export function createHarvester(options: HarvesterOptions): Harvester {
 
   async function harvestRegion(state: RegionHarvestState): Promise<void> {
     const code = state.region.code;
-    let since = state.cursor;
+    const reconcileDue = !state.lastReconcileAt || Date.now() - state.lastReconcileAt.getTime() >= reconcileIntervalMs;
+    let since = reconcileDue ? undefined : state.cursor;
     let seen: Set<string> | undefined;
     let skipped = 0;
     try {
@@ -132,6 +141,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       if (seen) {
         for (const id of [...index.regionIds(code)]) if (!seen.has(id)) index.remove(id);
         state.cursor = since;
+        state.lastReconcileAt = new Date();
       }
       state.lastSuccessAt = new Date();
       state.stale = false;
@@ -164,7 +174,10 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     harvestAll,
     forgetCursor(code) {
       const state = states.get(code);
-      if (state) state.cursor = undefined;
+      if (state) {
+        state.cursor = undefined;
+        state.lastReconcileAt = undefined;
+      }
     },
     states: () => [...states.values()],
     start() {

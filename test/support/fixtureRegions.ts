@@ -35,7 +35,7 @@ export interface FixtureWharf extends AsyncDisposable {
  * is down, or a hung one).
  */
 export async function startFixtureWharf(
-  options: Partial<WharfOptions> & { extraRegions?: RegionEntry[] } = {},
+  options: Partial<WharfOptions> & { extraRegions?: RegionEntry[]; webhookSecret?: string } = {},
 ): Promise<FixtureWharf> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-fixture-'));
   await cp(fixtureRegionsDir, dataDir, { recursive: true });
@@ -46,7 +46,12 @@ export async function startFixtureWharf(
     regions.set(code, { store, server: await serveRegion({ store }), folder });
   }
   const entries: RegionEntry[] = [
-    ...[...regions.values()].map(({ server }) => ({ code: server.region, name: names[server.region]!, url: server.url })),
+    ...[...regions.values()].map(({ server }) => ({
+      code: server.region,
+      name: names[server.region]!,
+      url: server.url,
+      ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
+    })),
     ...(options.extraRegions ?? []),
   ];
   const wharf = await startWharf({ harvestIntervalMs: 0, logging: false, ...options, regions: entries });

@@ -13,6 +13,8 @@ export interface FileStoreOptions {
    * @default 5000
    */
   pollIntervalMs?: number;
+  /** Told after a re-read that changed any dataset (for example, to ping the catalogue). */
+  onChange?: () => void;
   /** Told about a re-read that found invalid files; the last good state is kept. */
   onInvalid?: (problems: readonly FileProblem[]) => void;
 }
@@ -31,7 +33,7 @@ export interface FileStore extends DatasetStore {
  * dataset. Refuses to open a folder with any invalid file (no partial load).
  */
 export async function createFileStore(options: FileStoreOptions): Promise<FileStore> {
-  const { region, folder, pollIntervalMs = 5000, onInvalid } = options;
+  const { region, folder, pollIntervalMs = 5000, onInvalid, onChange } = options;
   const cache: ParseCache = new Map();
   const first = await loadDatasetFolder(folder, region, cache);
   if (first.problems.length > 0) throw new InvalidDatasetFolderError(folder, first.problems);
@@ -47,11 +49,13 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
       return next.problems;
     }
     const seen = new Set<string>();
+    let changed = false;
     for (const record of next.records) {
       seen.add(record.id);
-      log.upsert(record);
+      changed = log.upsert(record) || changed;
     }
-    for (const id of [...log.ids()]) if (!seen.has(id)) log.remove(id);
+    for (const id of [...log.ids()]) if (!seen.has(id)) changed = log.remove(id) || changed;
+    if (changed) onChange?.();
     return [];
   }
   /** Concurrent callers share one re-read rather than racing each other. */

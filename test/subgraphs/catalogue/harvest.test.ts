@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs/promises';
+import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureWharf, type FixtureWharf } from '../../support/fixtureRegions.ts';
@@ -55,4 +55,84 @@ describe('catalogue harvest', () => {
     expect(forged.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(forged.errors?.[0].message).toContain('"after" must be a cursor');
   });
+});
+
+describe('catalogue harvest: reconcile and webhook', () => {
+  let wharf: FixtureWharf | undefined;
+  afterEach(async () => {
+    await wharf?.[Symbol.asyncDispose]();
+    wharf = undefined;
+  });
+
+  it('removes, on the next harvest, a dataset deleted while the region\'s feed was rebuilt (no tombstone ever seen)', async () => {
+    const { createFileStore } = await import('../../../subgraphs/region/store/createFileStore.ts');
+    const { serveRegion } = await import('../../../subgraphs/region/serveRegion.ts');
+    wharf = await startFixtureWharf();
+    const mo = wharf.regions.get('MO')!;
+    const port = Number(new URL(mo.server.url).port);
+    // The region goes away, loses a dataset, and comes back with a new store: its feed restarts (a new epoch).
+    await mo.server[Symbol.asyncDispose]();
+    await mo.store[Symbol.asyncDispose]();
+    await unlink(join(mo.folder, 'trade-balance.yaml'));
+    mo.store = await createFileStore({ region: 'MO', folder: mo.folder, pollIntervalMs: 0 });
+    mo.server = await serveRegion({ store: mo.store, port });
+
+    await wharf.wharf.catalogue.harvester.harvest('MO');
+    expect(await wharf.query(`{ dataset(id: "MO:trade-balance") { id } }`)).toEqual({ data: { dataset: null } });
+    expect((await wharf.query(`{ dataset(id: "MO:reexport-reconciliation") { id downstream { id } } }`)).data.dataset).toEqual({
+      id: 'MO:reexport-reconciliation',
+      downstream: [],
+    });
+  });
+
+  it('reconciles on the interval even when the feed still answers with changes', async () => {
+    wharf = await startFixtureWharf({ reconcileIntervalMs: 0 });
+    const harvester = wharf.wharf.catalogue.harvester;
+    const before = harvester.states().find((state) => state.region.code === 'VN')!.lastReconcileAt!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await harvester.harvest('VN');
+    expect(harvester.states().find((state) => state.region.code === 'VN')!.lastReconcileAt!.getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  it('pulls a region within 2 s of a signed webhook ping, and refuses unsigned or stale pings', async () => {
+    const { webhookRequest } = await import('../../../schema/harvestWebhook.ts');
+    const secret = 'a-test-secret-of-some-length';
+    wharf = await startFixtureWharf({ harvestIntervalMs: 0, webhookSecret: secret });
+    const hook = `${wharf.wharf.origin}/hooks/harvest`;
+    const vn = wharf.regions.get('VN')!;
+    await writeFile(
+      join(vn.folder, 'da-nang-tourism.yaml'),
+      'language: vi\ntitle: { vi: Du lịch Đà Nẵng, en: Da Nang tourism }\ndescription: Lượt khách đến Đà Nẵng.\n',
+    );
+
+    const unsigned = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"region":"VN"}' });
+    expect(unsigned.status).toBe(401);
+    const stale = webhookRequest('VN', secret, Date.now() - 10 * 60_000);
+    expect((await fetch(hook, { method: 'POST', ...stale })).status).toBe(401);
+    const forged = webhookRequest('VN', 'not-the-secret-at-all');
+    expect((await fetch(hook, { method: 'POST', ...forged })).status).toBe(401);
+    expect((await searchIds('da nang')).totalCount).toBe(0);
+
+    const started = Date.now();
+    const ping = await fetch(hook, { method: 'POST', ...webhookRequest('VN', secret) });
+    expect(ping.status).toBe(202);
+    await expect.poll(async () => (await searchIds('da nang')).edges, { timeout: 2000, interval: 50 }).toEqual([
+      { node: { id: 'VN:da-nang-tourism' } },
+    ]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('answers a malformed ping with 400 and changes nothing', async () => {
+    wharf = await startFixtureWharf({ webhookSecret: 'a-test-secret-of-some-length' });
+    const hook = `${wharf.wharf.origin}/hooks/harvest`;
+    for (const body of ['not json', '{"region": 7}', '[]']) {
+      const response = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+    }
+    expect((await fetch(hook)).status).toBe(405);
+  });
+
+  const searchIds = async (query: string) =>
+    (await wharf!.query(`query ($q: String) { search(query: $q, first: 100) { totalCount edges { node { id } } } }`, { q: query })).data
+      .search;
 });
