@@ -9,7 +9,7 @@
  * many are rare), 30+ real agency names, EU themes, distributions, and
  * lineage edges to earlier records (some across regions).
  *
- * `iterateDatasets` streams (it keeps only a few hundred recent ids for
+ * `iterateDatasets` streams (it keeps only the last 256 ids per region, for
  * lineage), so a benchmark can index a million records without holding them.
  */
 import { revisionOf, type DatasetRecord, type DistributionRecord, type LocalizedText } from '../schema/datasetRecord.ts';

@@ -34,18 +34,43 @@ export interface Token {
   end: number;
 }
 
+const separator = 0;
+const word = 1;
+const cjk = 2;
+/** What a character is to the tokenizer, and what it folds to. */
+interface CharClass {
+  kind: typeof separator | typeof word | typeof cjk;
+  folded: string;
+}
+
+function classify(char: string): CharClass {
+  if (cjkChar.test(char)) return { kind: cjk, folded: char };
+  if (wordChar.test(char) || combiningMark.test(char)) return { kind: word, folded: foldChar(char) };
+  return { kind: separator, folded: '' };
+}
+
+// Indexing folds millions of characters: ASCII from a table, the rest memoised per code point.
+const asciiClasses: CharClass[] = Array.from({ length: 128 }, (_, code) => classify(String.fromCharCode(code)));
+const otherClasses = new Map<number, CharClass>();
+function classOf(char: string, code: number): CharClass {
+  if (code < 128) return asciiClasses[code]!;
+  let found = otherClasses.get(code);
+  if (!found) otherClasses.set(code, (found = classify(char)));
+  return found;
+}
+
 /**
  * Tokens of `text` with their spans in the original string (UTF-16 offsets).
  */
 export function tokenizeWithSpans(text: string): Token[] {
   const tokens: Token[] = [];
-  let word = '';
-  let wordStart = -1;
+  let current = '';
+  let currentStart = -1;
   let cjkRun: { char: string; start: number; end: number }[] = [];
   const flushWord = (end: number) => {
-    if (word) tokens.push({ term: word, start: wordStart, end });
-    word = '';
-    wordStart = -1;
+    if (current) tokens.push({ term: current, start: currentStart, end });
+    current = '';
+    currentStart = -1;
   };
   const flushCjk = () => {
     if (cjkRun.length === 1) tokens.push({ term: cjkRun[0]!.char, start: cjkRun[0]!.start, end: cjkRun[0]!.end });
@@ -55,21 +80,24 @@ export function tokenizeWithSpans(text: string): Token[] {
     cjkRun = [];
   };
   let offset = 0;
-  for (const char of text) {
-    const end = offset + char.length;
-    if (cjkChar.test(char)) {
+  while (offset < text.length) {
+    const code = text.codePointAt(offset)!;
+    const width = code > 0xffff ? 2 : 1;
+    const char = width === 1 ? text[offset]! : text.slice(offset, offset + 2);
+    const end = offset + width;
+    const charClass = classOf(char, code);
+    if (charClass.kind === cjk) {
       flushWord(offset);
       cjkRun.push({ char, start: offset, end });
-    } else if (wordChar.test(char) || combiningMark.test(char)) {
-      flushCjk();
-      const folded = foldChar(char);
-      if (folded) {
-        if (wordStart < 0) wordStart = offset;
-        word += folded;
+    } else if (charClass.kind === word) {
+      if (cjkRun.length > 0) flushCjk();
+      if (charClass.folded) {
+        if (currentStart < 0) currentStart = offset;
+        current += charClass.folded;
       }
     } else {
       flushWord(offset);
-      flushCjk();
+      if (cjkRun.length > 0) flushCjk();
     }
     offset = end;
   }

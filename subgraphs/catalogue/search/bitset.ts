@@ -34,6 +34,11 @@ export class Bitset {
     return index < this.words.length && (this.words[index]! & (1 << (bit & 31))) !== 0;
   }
 
+  clear(): this {
+    this.words.fill(0);
+    return this;
+  }
+
   clone(): Bitset {
     const copy = new Bitset(0);
     copy.words = this.words.slice();

@@ -1,26 +1,29 @@
-import MiniSearch, { type SearchResult as MiniSearchResult } from 'minisearch';
 import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
 import { FacetIndex, facetFields, type FacetCount, type FacetField } from './facetIndex.ts';
+import { bm25f, fieldBoosts, idf, packTf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
-import { pageAfter, type SearchSort, type Sortable } from './searchPaging.ts';
+import { Postings } from './postings.ts';
+import { selectPage, type SearchSort, type Sortable } from './searchPaging.ts';
+import { TermDictionary } from './termDictionary.ts';
 
-/**
- * Field boosts: a match in the title counts most, then keywords, publisher,
- * description (title > keywords > publisher > description).
- */
-export const fieldBoosts = { title: 3, keywords: 2, publisher: 1.5, description: 1 } as const;
+export { fieldBoosts };
 /** Multiplier for a dataset whose title (in any language) is exactly the query. */
 export const exactTitleBoost = 4;
-/** Fuzzy matching starts at this term length (one edit), and allows two edits from `twoEditsFrom`. */
+/** Typo tolerance: words the catalogue does not know, from this length, match indexed words one edit away (two from `twoEditsFrom`). */
 const fuzzyFrom = 5;
 const twoEditsFrom = 9;
-/** The last query term is also a prefix from this length: search as you type. */
-const prefixFrom = 3;
-
-type TextField = keyof typeof fieldBoosts;
-const textFields = Object.keys(fieldBoosts) as TextField[];
+/** Search as you type: the last word also matches as a prefix, from this length, by its most frequent completions. */
+const prefixFrom = 2;
+const prefixCompletions = 64;
+/** Weights of expanded terms relative to the word as typed. */
+const prefixWeight = 0.6;
+const fuzzyWeight = [1, 0.45, 0.3] as const;
+/** Query words beyond this many are ignored (one bit each in the match mask). */
+const maxQueryWords = 32;
+/** Compact posting lists once this many entries belong to removed documents and they are a fifth of all. */
+const compactAfterDeadPostings = 200_000;
 
 /** A filter: every listed field must match (AND); within a field any value (OR); plus extra OR groups. */
 export interface SearchFilter {
@@ -53,7 +56,6 @@ export interface ScoreExplanation {
 export interface SearchHit extends Sortable {
   record: DatasetRecord;
   score: number;
-  /** Field name → marked-up snippets. */
   highlights: { field: string; lang?: string; snippet: string }[];
   explanation?: ScoreExplanation;
 }
@@ -65,41 +67,69 @@ export interface SearchOutcome {
   facets: Record<FacetField, FacetCount[]>;
 }
 
-interface Candidate extends Sortable {
-  doc: number;
-  result?: MiniSearchResult;
-  score: number;
+/** One indexed term a query word stands for: the word itself, a completion of it, or a near spelling. */
+interface Expansion {
+  termId: number;
+  weight: number;
+  word: number;
 }
 
-const joinTexts = (texts: LocalizedText[]) => texts.map((text) => text.value).join('\n');
+interface Collected {
+  docs: Int32Array;
+  scores: Float64Array;
+  count: number;
+  expansions: Expansion[];
+  wordCount: number;
+}
+
+function popcount(word: number): number {
+  let value = word - ((word >>> 1) & 0x55555555);
+  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
+  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+const titleKeyOf = (text: string) => tokenize(text).join(' ');
 
 /**
- * The catalogue's search index: MiniSearch (BM25+, prefix, fuzzy) over the
- * text fields with Wharf's analyzer, plus the pieces a catalogue needs around
- * it: bitset filters and facet counts, search-after paging over every
- * result, exact-title and coordination boosts, highlights, explanations.
+ * The catalogue's search index. Terms come from Wharf's analyzer; their
+ * dictionary is MiniSearch's radix tree (prefix and typo expansion); posting
+ * lists are typed arrays scored with BM25F; filters and facets are bitsets;
+ * pages are cut with search-after over every hit. Measured in
+ * bench/RESULTS.md against MiniSearch and FlexSearch used whole.
+ *
+ * Removal is lazy: a removed document leaves the live set at once (and its
+ * statistics), its posting entries are skipped, and the lists are compacted
+ * in bulk later; only then is its document number reused.
  */
 export class SearchIndex {
-  private readonly text = new MiniSearch<{ doc: number } & Record<TextField, string>>({
-    idField: 'doc',
-    fields: textFields,
-    storeFields: [],
-    tokenize,
-    // The analyzer already folds; MiniSearch must not change terms again.
-    processTerm: (term) => term,
-    searchOptions: { boost: { ...fieldBoosts } },
-  });
+  private readonly dictionary = new TermDictionary();
+  private readonly postings: Postings[] = [];
   private readonly facets = new FacetIndex();
   private readonly docOf = new Map<string, number>();
   private readonly records: (DatasetRecord | undefined)[] = [];
-  private readonly modified: number[] = [];
+  private readonly docTerms: (Int32Array | undefined)[] = [];
   private readonly titleKey: string[] = [];
   private readonly exactTitles = new Map<string, Set<number>>();
   private readonly live = new Bitset();
-  private readonly freeDocs: number[] = [];
+  private readonly lengthSums = [0, 0, 0, 0];
+  private fieldLengths = new Uint16Array(4096);
+  private modified = new Float64Array(1024);
+  private liveCount = 0;
+  private freeDocs: number[] = [];
+  private deadDocs: number[] = [];
+  private deadPostings = 0;
+  private totalPostings = 0;
+  // Scratch buffers of one search, reused so a search allocates almost nothing; searches
+  // are synchronous, so one runs at a time and nothing outlives it.
+  private scores = new Float64Array(1024);
+  private masks = new Uint32Array(1024);
+  private touched = new Int32Array(1024);
+  private hitDocs = new Int32Array(1024);
+  private hitScores = new Float64Array(1024);
+  private readonly hitBits = new Bitset();
 
   get size(): number {
-    return this.docOf.size;
+    return this.liveCount;
   }
 
   get(id: string): DatasetRecord | undefined {
@@ -107,160 +137,282 @@ export class SearchIndex {
     return doc === undefined ? undefined : this.records[doc];
   }
 
+  private ensureCapacity(doc: number): void {
+    if (doc < this.modified.length) return;
+    const capacity = Math.max(doc + 1, this.modified.length * 2);
+    const grow = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array>(array: T, size: number): T => {
+      const next = new (array.constructor as new (length: number) => T)(size);
+      next.set(array);
+      return next;
+    };
+    this.modified = grow(this.modified, capacity);
+    this.fieldLengths = grow(this.fieldLengths, capacity * 4);
+    this.scores = grow(this.scores, capacity);
+    this.masks = grow(this.masks, capacity);
+    this.touched = grow(this.touched, capacity);
+    this.hitDocs = grow(this.hitDocs, capacity);
+    this.hitScores = grow(this.hitScores, capacity);
+  }
+
   upsert(record: DatasetRecord): void {
     if (this.docOf.has(record.id)) this.remove(record.id);
     const doc = this.freeDocs.pop() ?? this.records.length;
-    this.docOf.set(record.id, doc);
+    this.ensureCapacity(doc);
+    const { tf, lengths } = termFrequencies(record);
+    const termIds = new Int32Array(tf.size);
+    let t = 0;
+    for (const [term, counts] of tf) {
+      const id = this.dictionary.intern(term);
+      (this.postings[id] ??= new Postings()).push(doc, packTf(counts));
+      this.dictionary.df[id]! += 1;
+      termIds[t++] = id;
+    }
+    this.totalPostings += termIds.length;
+    for (let f = 0; f < 4; f += 1) {
+      this.fieldLengths[doc * 4 + f] = Math.min(lengths[f]!, 65535);
+      this.lengthSums[f]! += lengths[f]!;
+    }
+    this.docTerms[doc] = termIds;
     this.records[doc] = record;
+    this.docOf.set(record.id, doc);
     this.modified[doc] = record.modified ? Date.parse(record.modified) || 0 : 0;
     this.titleKey[doc] = foldText(record.title[0]?.value ?? '');
-    for (const title of new Set(record.title.map((text) => tokenize(text.value).join(' ')))) {
-      let docs = this.exactTitles.get(title);
-      if (!docs) this.exactTitles.set(title, (docs = new Set()));
+    for (const key of new Set(record.title.map((text) => titleKeyOf(text.value)))) {
+      let docs = this.exactTitles.get(key);
+      if (!docs) this.exactTitles.set(key, (docs = new Set()));
       docs.add(doc);
     }
-    this.text.add({
-      doc,
-      title: joinTexts(record.title),
-      keywords: record.keywords.join('\n'),
-      publisher: record.publisher?.name ?? '',
-      description: joinTexts(record.description),
-    });
     this.facets.add(doc, record);
     this.live.add(doc);
+    this.liveCount += 1;
   }
 
   remove(id: string): void {
     const doc = this.docOf.get(id);
     if (doc === undefined) return;
     const record = this.records[doc]!;
-    this.text.discard(doc);
-    this.facets.remove(doc);
-    this.live.delete(doc);
+    const termIds = this.docTerms[doc]!;
+    for (const termId of termIds) this.dictionary.df[termId]! -= 1;
+    for (let f = 0; f < 4; f += 1) this.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
     for (const title of record.title) {
-      const key = tokenize(title.value).join(' ');
+      const key = titleKeyOf(title.value);
       const docs = this.exactTitles.get(key);
       docs?.delete(doc);
       if (docs?.size === 0) this.exactTitles.delete(key);
     }
+    this.facets.remove(doc);
+    this.live.delete(doc);
+    this.liveCount -= 1;
     this.docOf.delete(id);
     this.records[doc] = undefined;
-    this.freeDocs.push(doc);
+    this.docTerms[doc] = undefined;
+    this.deadDocs.push(doc);
+    this.deadPostings += termIds.length;
+    if (this.deadPostings >= compactAfterDeadPostings && this.deadPostings * 5 >= this.totalPostings) this.compact();
   }
 
-  /** The documents the filter admits (all live documents when it is empty). */
-  private admitted(filter: SearchFilter | undefined): Bitset {
+  /** Drops removed documents' posting entries and frees their numbers. */
+  compact(): void {
+    for (const list of this.postings) list?.compact((doc) => this.live.has(doc));
+    this.freeDocs.push(...this.deadDocs);
+    this.deadDocs = [];
+    this.totalPostings -= this.deadPostings;
+    this.deadPostings = 0;
+  }
+
+  /** The documents the filter admits, or undefined when it admits every live one. */
+  private admitted(filter: SearchFilter | undefined): Bitset | undefined {
+    const byField = facetFields.filter((field) => (filter?.fields?.[field]?.length ?? 0) > 0);
+    const dated = filter?.modifiedFrom !== undefined || filter?.modifiedTo !== undefined;
+    if (byField.length === 0 && !filter?.anyOf?.length && !dated) return undefined;
     const admitted = this.live.clone();
-    for (const field of facetFields) {
-      const values = filter?.fields?.[field];
-      if (values && values.length > 0) admitted.and(this.facets.anyOf(field, values));
-    }
+    for (const field of byField) admitted.and(this.facets.anyOf(field, filter!.fields![field]!));
     for (const group of filter?.anyOf ?? []) {
       const union = new Bitset();
       for (const condition of group) union.or(this.facets.anyOf(condition.field, [condition.value]));
       admitted.and(union);
     }
-    if (filter?.modifiedFrom !== undefined || filter?.modifiedTo !== undefined) {
-      const from = filter.modifiedFrom ?? -Infinity;
-      const to = filter.modifiedTo ?? Infinity;
+    if (dated) {
+      const from = filter!.modifiedFrom ?? -Infinity;
+      const to = filter!.modifiedTo ?? Infinity;
       for (const doc of admitted) {
         const modified = this.modified[doc]!;
-        if (!(modified >= from && modified <= to) || modified === 0) admitted.delete(doc);
+        if (modified === 0 || modified < from || modified > to) admitted.delete(doc);
       }
     }
     return admitted;
   }
 
-  private sortKey(sort: SearchSort, doc: number, score: number): number | string {
-    if (sort === 'MODIFIED') return this.modified[doc]!;
-    if (sort === 'TITLE') return this.titleKey[doc]!;
-    return score;
+  /** The indexed terms each query word stands for. */
+  private expand(words: string[], prefixLast: boolean): Expansion[] {
+    const expansions: Expansion[] = [];
+    const df = this.dictionary.df;
+    words.forEach((word, i) => {
+      const exact = this.dictionary.idOf(word);
+      if (exact !== undefined && df[exact]! > 0) expansions.push({ termId: exact, weight: 1, word: i });
+      if (prefixLast && i === words.length - 1 && word.length >= prefixFrom) {
+        for (const termId of this.dictionary.completions(word, prefixCompletions)) expansions.push({ termId, weight: prefixWeight, word: i });
+      }
+      // Typo tolerance only for words the catalogue barely knows: a real word is not second-guessed.
+      if (word.length >= fuzzyFrom && (exact === undefined || df[exact]! < 2)) {
+        const distance = word.length >= twoEditsFrom ? 2 : 1;
+        for (const near of this.dictionary.neighbours(word, distance)) {
+          expansions.push({ termId: near.id, weight: fuzzyWeight[near.distance] ?? 0.3, word: i });
+        }
+      }
+    });
+    return expansions;
+  }
+
+  /**
+   * Scores every admitted live document matching any expansion into the
+   * scratch accumulators and gathers them; `requireAll` keeps only documents
+   * matching every word, `onlyField` scores one field alone.
+   */
+  private collect(words: string[], expansions: Expansion[], admitted: Bitset | undefined, requireAll: boolean, onlyField: number): Collected {
+    const { scores, masks, touched, fieldLengths, live } = this;
+    const df = this.dictionary.df;
+    const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
+    let touchedCount = 0;
+    for (const { termId, weight, word } of expansions) {
+      const list = this.postings[termId];
+      if (!list) continue;
+      const termWeight = weight * idf(this.liveCount, df[termId]!);
+      const bit = 1 << word;
+      const { docs, tfs, length } = list;
+      for (let j = 0; j < length; j += 1) {
+        const doc = docs[j]!;
+        if (!live.has(doc) || (admitted !== undefined && !admitted.has(doc))) continue;
+        const score = termWeight * bm25f(tfs[j]!, fieldLengths, doc * 4, averages, onlyField);
+        if (score === 0) continue;
+        if (masks[doc] === 0) touched[touchedCount++] = doc;
+        scores[doc]! += score;
+        masks[doc]! |= bit;
+      }
+    }
+    const full = words.length >= 32 ? 0xffffffff : (1 << words.length) - 1;
+    const outDocs = this.hitDocs;
+    const outScores = this.hitScores;
+    let count = 0;
+    for (let k = 0; k < touchedCount; k += 1) {
+      const doc = touched[k]!;
+      const mask = masks[doc]!;
+      const score = scores[doc]!;
+      scores[doc] = 0;
+      masks[doc] = 0;
+      if (requireAll && (mask >>> 0) !== full >>> 0) continue;
+      outDocs[count] = doc;
+      // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
+      outScores[count] = (score * popcount(mask)) / words.length;
+      count += 1;
+    }
+    return { docs: outDocs, scores: outScores, count, expansions, wordCount: words.length };
   }
 
   search(request: SearchRequest): SearchOutcome {
     const admitted = this.admitted(request.filter);
-    const terms = tokenize(request.text);
+    const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
-    const sort: SearchSort = terms.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
-    const candidates: Candidate[] = [];
+    const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
     const visible = request.visible;
-    if (terms.length === 0) {
-      for (const doc of admitted) {
-        const record = this.records[doc]!;
-        if (visible && !visible(record)) continue;
-        candidates.push({ doc, id: record.id, score: 0, key: this.sortKey(sort, doc, 0) });
+    let docs: Int32Array;
+    let scores: Float64Array;
+    let count = 0;
+    let expansions: Expansion[] = [];
+    const exact = words.length > 0 ? this.exactTitles.get(words.join(' ')) : undefined;
+    if (words.length === 0) {
+      const source = admitted ?? this.live;
+      docs = this.hitDocs;
+      scores = this.hitScores;
+      for (const doc of source) {
+        if (visible && !visible(this.records[doc]!)) continue;
+        docs[count++] = doc;
       }
     } else {
-      const exact = this.exactTitles.get(terms.join(' '));
-      const results = this.text.search(request.text, {
-        prefix: (term, i, all) => i === all.length - 1 && term.length >= prefixFrom && !/\s$/.test(request.text),
-        fuzzy: (term) => (term.length >= twoEditsFrom ? 2 : term.length >= fuzzyFrom ? 1 : false),
-        weights: { fuzzy: 0.45, prefix: 0.6 },
-        filter: (result) => admitted.has(result.id as number),
-      });
-      for (const result of results) {
-        const doc = result.id as number;
-        const record = this.records[doc]!;
-        if (visible && !visible(record)) continue;
-        // Lucene-style coordination: matching more of the query's words ranks higher, fewer is not dropped.
-        const coordination = result.queryTerms.length / terms.length;
-        const score = result.score * coordination * (exact?.has(doc) ? exactTitleBoost : 1);
-        candidates.push({ doc, id: record.id, score, result, key: this.sortKey(sort, doc, score) });
+      const prefixLast = !/\s$/.test(request.text);
+      expansions = this.expand(words, prefixLast);
+      const collected = this.collect(words, expansions, admitted, false, -1);
+      docs = collected.docs;
+      scores = collected.scores;
+      for (let i = 0; i < collected.count; i += 1) {
+        const doc = docs[i]!;
+        if (visible && !visible(this.records[doc]!)) continue;
+        docs[count] = doc;
+        scores[count] = exact?.has(doc) ? scores[i]! * exactTitleBoost : scores[i]!;
+        count += 1;
       }
     }
 
-    const hitSet = new Bitset(this.records.length);
-    const hitDocs = candidates.map((candidate) => candidate.doc);
-    for (const doc of hitDocs) hitSet.add(doc);
-    const facets = this.facets.count(hitSet, hitDocs, request.facetLimit ?? 20);
-    const { page, hasMore } = pageAfter(candidates, sort, request.after, request.first);
-    const exact = terms.length > 0 ? this.exactTitles.get(terms.join(' ')) : undefined;
+    let hitSet: Bitset;
+    if (!visible && words.length === 0) hitSet = admitted ?? this.live;
+    else {
+      hitSet = this.hitBits.clear();
+      for (let i = 0; i < count; i += 1) hitSet.add(docs[i]!);
+    }
+    const facets = this.facets.count(hitSet, docs.subarray(0, count), request.facetLimit ?? 20);
+
+    const keyAt =
+      sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
+    const idAt = (i: number) => this.records[docs[i]!]!.id;
+    const { page, hasMore } = selectPage(count, keyAt, idAt, sort, request.after, request.first);
+    const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
     return {
-      total: candidates.length,
+      total: count,
       hasMore,
       facets,
-      hits: page.map((candidate) => this.toHit(candidate, terms.length, exact)),
+      hits: page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact)),
     };
   }
 
-  private toHit(candidate: Candidate, queryTermCount: number, exact: Set<number> | undefined): SearchHit {
-    const record = this.records[candidate.doc]!;
-    const hit: SearchHit = { id: candidate.id, key: candidate.key, record, score: candidate.score, highlights: [] };
-    const result = candidate.result;
-    if (!result) return hit;
-    const matched = new Set(result.terms);
-    const fieldTexts: [string, LocalizedText[]][] = [
+  private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined): SearchHit {
+    const record = this.records[doc]!;
+    const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
+    if (words.length === 0) return hit;
+    const fields: [string, LocalizedText[]][] = [
       ['title', record.title],
       ['description', record.description],
       ['keywords', record.keywords.map((value) => ({ lang: record.language, value }))],
       ['publisher', record.publisher ? [{ lang: record.language, value: record.publisher.name }] : []],
     ];
-    for (const [field, texts] of fieldTexts) {
+    for (const [field, texts] of fields) {
       for (const text of texts) {
         const snippet = highlight(text.value, matched);
         if (snippet) hit.highlights.push({ field, lang: text.lang, snippet });
       }
     }
-    hit.explanation = {
-      textScore: result.score,
-      coordination: result.queryTerms.length / queryTermCount,
-      exactTitle: exact?.has(candidate.doc) ? exactTitleBoost : 1,
-      matches: Object.entries(result.match).map(([term, fields]) => ({ term, fields })),
-    };
+    hit.explanation = this.explain(record, words, expansions, exact?.has(doc) ?? false);
     return hit;
   }
 
-  /** Titles completing `prefix` (its last word as a prefix), best first. */
+  /** The score of one document recomputed part by part, from its own text. */
+  private explain(record: DatasetRecord, words: string[], expansions: Expansion[], exactTitle: boolean): ScoreExplanation {
+    const { tf, lengths } = termFrequencies(record);
+    const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
+    const lengthArray = Uint16Array.from(lengths);
+    let textScore = 0;
+    let mask = 0;
+    const matches: { term: string; fields: string[] }[] = [];
+    for (const { termId, weight, word } of expansions) {
+      const term = this.dictionary.terms[termId]!;
+      const counts = tf.get(term);
+      if (!counts) continue;
+      textScore += weight * idf(this.liveCount, this.dictionary.df[termId]!) * bm25f(packTf(counts), lengthArray, 0, averages, -1);
+      mask |= 1 << word;
+      matches.push({ term, fields: textFields.filter((_, f) => counts[f]! > 0) });
+    }
+    return { textScore, coordination: popcount(mask) / words.length, exactTitle: exactTitle ? exactTitleBoost : 1, matches };
+  }
+
+  /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first. */
   suggest(prefix: string, limit: number, visible?: (record: DatasetRecord) => boolean): DatasetRecord[] {
-    if (tokenize(prefix).length === 0) return [];
-    const results = this.text.search(prefix, {
-      fields: ['title'],
-      prefix: (_term, i, all) => i === all.length - 1,
-      combineWith: 'AND',
-    });
+    const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
+    if (words.length === 0) return [];
+    const expansions = this.expand(words, true);
+    const collected = this.collect(words, expansions, undefined, true, 0);
+    const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
-    for (const result of results) {
-      const record = this.records[result.id as number]!;
+    for (const i of order) {
+      const record = this.records[collected.docs[i]!]!;
       if (visible && !visible(record)) continue;
       out.push(record);
       if (out.length === limit) break;

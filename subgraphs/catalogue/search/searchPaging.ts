@@ -10,15 +10,6 @@ export interface Sortable {
   key: number | string;
 }
 
-/** Orders hits: by key in the sort's direction, then by id, so the order is total and paging is stable. */
-export function compareHits(sort: SearchSort, a: Sortable, b: Sortable): number {
-  if (a.key !== b.key) {
-    if (sort === 'TITLE') return (a.key as string) < (b.key as string) ? -1 : 1;
-    return (b.key as number) - (a.key as number);
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /**
  * Search-after cursor: the last hit's key and id, with a fingerprint of the
  * search it belongs to. No offset, so paging reaches every result however
@@ -58,24 +49,44 @@ export function decodeCursor(cursor: string, fingerprint: string): Sortable {
 }
 
 /**
- * The first `limit` hits after `after` in sort order, and whether more
- * follow: one pass, keeping a sorted window of `limit + 1`, so a page costs
- * O(hits · log limit) whatever its depth.
+ * The indices (into parallel arrays of `count` hits) of the first `limit`
+ * hits after `after` in sort order, and whether more follow. One pass with a
+ * sorted window of `limit + 1`: a page costs O(hits · log limit) at any depth,
+ * and no object is made per hit.
  */
-export function pageAfter<T extends Sortable>(hits: Iterable<T>, sort: SearchSort, after: Sortable | undefined, limit: number): { page: T[]; hasMore: boolean } {
-  const window: T[] = [];
+export function selectPage(
+  count: number,
+  keyAt: (i: number) => number | string,
+  idAt: (i: number) => string,
+  sort: SearchSort,
+  after: Sortable | undefined,
+  limit: number,
+): { page: number[]; hasMore: boolean } {
   const capacity = limit + 1;
-  for (const hit of hits) {
-    if (after && compareHits(sort, hit, after) <= 0) continue;
-    if (window.length === capacity && compareHits(sort, hit, window[capacity - 1]!) >= 0) continue;
+  const window: number[] = [];
+  const descending = sort !== 'TITLE';
+  // Negative when hit i comes before (key, id) in the sort order.
+  const compare = (i: number, key: number | string, id: string): number => {
+    const own = keyAt(i);
+    if (own !== key) return (own < key ? -1 : 1) * (descending ? -1 : 1);
+    const ownId = idAt(i);
+    return ownId < id ? -1 : ownId > id ? 1 : 0;
+  };
+  for (let i = 0; i < count; i += 1) {
+    if (after && compare(i, after.key, after.id) <= 0) continue;
+    if (window.length === capacity) {
+      const last = window[capacity - 1]!;
+      if (compare(i, keyAt(last), idAt(last)) >= 0) continue;
+    }
     let low = 0;
     let high = window.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (compareHits(sort, window[mid]!, hit) < 0) low = mid + 1;
+      const at = window[mid]!;
+      if (compare(i, keyAt(at), idAt(at)) > 0) low = mid + 1;
       else high = mid;
     }
-    window.splice(low, 0, hit);
+    window.splice(low, 0, i);
     if (window.length > capacity) window.pop();
   }
   return { page: window.slice(0, limit), hasMore: window.length > limit };

@@ -1,0 +1,116 @@
+/**
+ * Wharf's catalogue search at scale: index build time and memory, search
+ * latency per query kind (facets included, as every search counts them),
+ * incremental upsert and delete cost.
+ *
+ *   npm run bench -- search --count 100000 [--queries 300]
+ *
+ * Run with `node --expose-gc` (as `npm run bench` does) for steady RSS figures.
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { SearchIndex, type SearchFilter } from '../subgraphs/catalogue/search/createSearchIndex.ts';
+import { tokenize } from '../subgraphs/catalogue/search/analyzer.ts';
+import { iterateDatasets } from './generateDatasets.ts';
+import { mulberry32, percentile, rssMb, settle } from './measure.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { count: { type: 'string', default: '100000' }, queries: { type: 'string', default: '300' }, seed: { type: 'string', default: '42' } },
+});
+const count = Number(values.count);
+const queryCount = Number(values.queries);
+const random = mulberry32(Number(values.seed));
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+await settle();
+const rssBefore = rssMb();
+const index = new SearchIndex();
+const englishTitles: string[] = [];
+const chineseTitles: string[] = [];
+const regions = new Set<string>();
+const themes = new Set<string>();
+let started = performance.now();
+for (const record of iterateDatasets(count, 1)) {
+  index.upsert(record);
+  regions.add(record.region);
+  for (const theme of record.themes) themes.add(theme);
+  if (englishTitles.length < 5000 && random() < 0.05) {
+    const english = record.title.find((text) => text.lang === 'en');
+    if (english) englishTitles.push(english.value);
+    const chinese = record.title.find((text) => text.lang === 'zh');
+    if (chinese) chineseTitles.push(chinese.value);
+  }
+}
+const buildMs = performance.now() - started;
+await settle();
+const rssAfter = rssMb();
+
+const words = (title: string) => title.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1 && !/^\d+$/.test(word));
+function typo(word: string): string {
+  const at = 1 + Math.floor(random() * (word.length - 2));
+  return word.slice(0, at) + word.slice(at + 1); // one deletion
+}
+const titleWords = englishTitles.flatMap(words);
+const longWords = titleWords.filter((word) => word.length >= 6);
+const prefixable = titleWords.filter((word) => word.length >= 5);
+const kinds: Record<string, () => { text: string; filter?: SearchFilter }> = {
+  'short (1–2 words)': () => ({ text: words(pick(englishTitles)).slice(0, 1 + Math.floor(random() * 2)).join(' ') }),
+  'long (3–5 words)': () => {
+    const all = words(pick(englishTitles));
+    return { text: all.slice(0, Math.min(all.length, 3 + Math.floor(random() * 3))).join(' ') };
+  },
+  'typo (one edit)': () => {
+    return { text: typo(pick(longWords).toLowerCase()) };
+  },
+  'filtered + faceted': () => ({
+    text: words(pick(englishTitles))[0]!,
+    filter: { fields: { region: [pick([...regions]), pick([...regions])], theme: [pick([...themes])] }, modifiedFrom: Date.parse('2018-01-01') },
+  }),
+  'prefix (3–4 letters)': () => {
+    const word = pick(prefixable);
+    return { text: word.slice(0, 3 + Math.floor(random() * 2)).toLowerCase() };
+  },
+  'CJK (2 characters)': () => {
+    const title = pick(chineseTitles);
+    const bigrams = tokenize(title).filter((term) => term.length === 2 && /\p{Script=Han}/u.test(term));
+    return { text: pick(bigrams) };
+  },
+};
+
+const rows: string[] = [];
+for (const [kind, make] of Object.entries(kinds)) {
+  const queries = Array.from({ length: queryCount }, make);
+  for (const query of queries.slice(0, 20)) index.search({ ...query, sort: 'RELEVANCE', first: 20 });
+  const timings: number[] = [];
+  let hits = 0;
+  for (const query of queries) {
+    const start = performance.now();
+    const outcome = index.search({ ...query, sort: 'RELEVANCE', first: 20 });
+    timings.push(performance.now() - start);
+    hits += outcome.total;
+  }
+  rows.push(`| ${kind} | ${percentile(timings, 50).toFixed(1)} | ${percentile(timings, 99).toFixed(1)} | ${Math.round(hits / queries.length)} |`);
+}
+
+// Incremental cost: replace existing documents with edited copies, then delete some.
+const sample = [...iterateDatasets(Math.min(count, 1000), 1)];
+started = performance.now();
+for (const record of sample) index.upsert({ ...record, revision: `${record.revision}x`, title: [{ lang: 'en', value: `${record.title[0]!.value} revised` }, ...record.title.slice(1)] });
+const upsertMs = (performance.now() - started) / sample.length;
+started = performance.now();
+for (const record of sample) index.remove(record.id);
+const deleteMs = (performance.now() - started) / sample.length;
+
+console.log(`## Catalogue search, ${count.toLocaleString('en')} datasets
+
+Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, one core; ${queryCount} queries per kind, first page of 20 plus every facet.
+
+- index build: ${(buildMs / 1000).toFixed(1)} s (${Math.round(count / (buildMs / 1000)).toLocaleString('en')} datasets/s)
+- RSS: ${rssAfter} MB after build (${rssAfter - rssBefore} MB for the index and its records)
+- upsert (replace): ${upsertMs.toFixed(2)} ms each; delete: ${deleteMs.toFixed(2)} ms each (averaged over ${sample.length})
+
+| query kind | p50 ms | p99 ms | mean hits |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`);

@@ -1,0 +1,71 @@
+import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import { tokenize } from './analyzer.ts';
+
+/**
+ * Field boosts: a match in the title counts most, then keywords, publisher,
+ * description (title > keywords > publisher > description).
+ */
+export const fieldBoosts = { title: 3, keywords: 2, publisher: 1.5, description: 1 } as const;
+export type TextField = keyof typeof fieldBoosts;
+export const textFields = Object.keys(fieldBoosts) as TextField[];
+const boosts = textFields.map((field) => fieldBoosts[field]);
+
+/** BM25 parameters, the usual ones. */
+const k1 = 1.2;
+const b = 0.75;
+
+/** The texts of each field of a record, every language together. */
+export function fieldTexts(record: DatasetRecord): Record<TextField, string[]> {
+  return {
+    title: record.title.map((text) => text.value),
+    keywords: record.keywords,
+    publisher: record.publisher ? [record.publisher.name] : [],
+    description: record.description.map((text) => text.value),
+  };
+}
+
+/** Per term, its frequency in each field (in `textFields` order); and each field's length in terms. */
+export function termFrequencies(record: DatasetRecord): { tf: Map<string, number[]>; lengths: number[] } {
+  const texts = fieldTexts(record);
+  const tf = new Map<string, number[]>();
+  const lengths = textFields.map((field, f) => {
+    let length = 0;
+    for (const text of texts[field]) {
+      for (const term of tokenize(text)) {
+        length += 1;
+        let counts = tf.get(term);
+        if (!counts) tf.set(term, (counts = [0, 0, 0, 0]));
+        counts[f]! += 1;
+      }
+    }
+    return length;
+  });
+  return { tf, lengths };
+}
+
+/** Four field frequencies in one word, 8 bits each, saturating at 255. */
+export function packTf(counts: readonly number[]): number {
+  return (Math.min(counts[0]!, 255) | (Math.min(counts[1]!, 255) << 8) | (Math.min(counts[2]!, 255) << 16) | (Math.min(counts[3]!, 255) << 24)) >>> 0;
+}
+
+export function idf(documentCount: number, df: number): number {
+  return Math.log(1 + (documentCount - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * BM25F: each field's frequency normalised by that field's length against
+ * its average, weighted by the field's boost, summed, then saturated once.
+ * `lengths[offset + f]` is the document's length of field f; `onlyField`
+ * scores one field alone (autocomplete scores titles only), -1 all.
+ */
+export function bm25f(packed: number, lengths: Uint16Array, offset: number, averages: readonly number[], onlyField: number): number {
+  let weighted = 0;
+  for (let f = 0; f < 4; f += 1) {
+    if (onlyField >= 0 && f !== onlyField) continue;
+    const tf = (packed >>> (f * 8)) & 0xff;
+    if (tf === 0) continue;
+    const norm = 1 - b + (b * lengths[offset + f]!) / (averages[f]! || 1);
+    weighted += (boosts[f]! * tf) / norm;
+  }
+  return (weighted * (k1 + 1)) / (weighted + k1);
+}

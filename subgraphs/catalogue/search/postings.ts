@@ -1,0 +1,46 @@
+/**
+ * The posting list of one term: document numbers with the term's frequency
+ * in each text field packed into one 32-bit word (8 bits a field, saturating
+ * at 255). Typed arrays, appended in place, so scoring a common term over
+ * tens of thousands of documents is a tight loop, not a walk over Maps.
+ */
+export class Postings {
+  docs: Int32Array;
+  tfs: Uint32Array;
+  length = 0;
+
+  constructor(capacity = 4) {
+    this.docs = new Int32Array(capacity);
+    this.tfs = new Uint32Array(capacity);
+  }
+
+  push(doc: number, packedTf: number): void {
+    if (this.length === this.docs.length) {
+      const capacity = this.docs.length * 2;
+      const docs = new Int32Array(capacity);
+      docs.set(this.docs);
+      const tfs = new Uint32Array(capacity);
+      tfs.set(this.tfs);
+      this.docs = docs;
+      this.tfs = tfs;
+    }
+    this.docs[this.length] = doc;
+    this.tfs[this.length] = packedTf;
+    this.length += 1;
+  }
+
+  /** Drops the entries of documents `keep` rejects; returns how many went. */
+  compact(keep: (doc: number) => boolean): number {
+    let write = 0;
+    for (let read = 0; read < this.length; read += 1) {
+      const doc = this.docs[read]!;
+      if (!keep(doc)) continue;
+      this.docs[write] = doc;
+      this.tfs[write] = this.tfs[read]!;
+      write += 1;
+    }
+    const dropped = this.length - write;
+    this.length = write;
+    return dropped;
+  }
+}
