@@ -36,7 +36,7 @@ describe('startDemo (npm start)', () => {
   });
 
   it('answers the README\'s search across regions', async () => {
-    const { data } = await query(`{ search(query: "container throughput", first: 5) { totalCount edges { node { id region } } } }`);
+    const { data } = await query(`{ search(query: "container throughput", first: 8) { totalCount edges { node { id region } } } }`);
     const regions = new Set(data.search.edges.map((edge: { node: { region: string } }) => edge.node.region));
     expect([...regions].sort()).toEqual(['CN-GX', 'SG', 'VN']);
   });
