@@ -106,7 +106,44 @@ export function tokenizeWithSpans(text: string): Token[] {
   return tokens;
 }
 
-/** The terms of `text`, as indexed and as queried. */
+/**
+ * The terms of `text`, as indexed and as queried: the same tokens as
+ * `tokenizeWithSpans`, without spans. This is the indexing hot path, so it
+ * makes no objects but the terms (and no closures, which the TypeScript
+ * loader wraps).
+ */
 export function tokenize(text: string): string[] {
-  return tokenizeWithSpans(text).map((token) => token.term);
+  const terms: string[] = [];
+  let current = '';
+  let previousCjk = '';
+  let cjkRunLength = 0;
+  let offset = 0;
+  while (offset <= text.length) {
+    let kind: number = separator;
+    let folded = '';
+    let char = '';
+    if (offset < text.length) {
+      const code = text.codePointAt(offset)!;
+      char = code > 0xffff ? text.slice(offset, offset + 2) : text[offset]!;
+      const charClass = classOf(char, code);
+      kind = charClass.kind;
+      folded = charClass.folded;
+      offset += char.length;
+    } else offset += 1;
+    if (kind !== word && current) {
+      terms.push(current);
+      current = '';
+    }
+    if (kind !== cjk && cjkRunLength > 0) {
+      if (cjkRunLength === 1) terms.push(previousCjk);
+      cjkRunLength = 0;
+    }
+    if (kind === word) current += folded;
+    else if (kind === cjk) {
+      if (cjkRunLength > 0) terms.push(previousCjk + char);
+      previousCjk = char;
+      cjkRunLength += 1;
+    }
+  }
+  return terms;
 }

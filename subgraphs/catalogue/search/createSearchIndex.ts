@@ -2,7 +2,7 @@ import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
 import { FacetIndex, facetFields, type FacetCount, type FacetField } from './facetIndex.ts';
-import { bm25f, fieldBoosts, idf, packTf, termFrequencies, textFields } from './fieldStatistics.ts';
+import { bm25f, fieldBoosts, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
 import { Postings } from './postings.ts';
 import { selectPage, type SearchSort, type Sortable } from './searchPaging.ts';
@@ -161,9 +161,9 @@ export class SearchIndex {
     const { tf, lengths } = termFrequencies(record);
     const termIds = new Int32Array(tf.size);
     let t = 0;
-    for (const [term, counts] of tf) {
+    for (const [term, packed] of tf) {
       const id = this.dictionary.intern(term);
-      (this.postings[id] ??= new Postings()).push(doc, packTf(counts));
+      (this.postings[id] ??= new Postings()).push(doc, packed);
       this.dictionary.df[id]! += 1;
       termIds[t++] = id;
     }
@@ -394,11 +394,11 @@ export class SearchIndex {
     const matches: { term: string; fields: string[] }[] = [];
     for (const { termId, weight, word } of expansions) {
       const term = this.dictionary.terms[termId]!;
-      const counts = tf.get(term);
-      if (!counts) continue;
-      textScore += weight * idf(this.liveCount, this.dictionary.df[termId]!) * bm25f(packTf(counts), lengthArray, 0, averages, -1);
+      const packed = tf.get(term);
+      if (!packed) continue;
+      textScore += weight * idf(this.liveCount, this.dictionary.df[termId]!) * bm25f(packed, lengthArray, 0, averages, -1);
       mask |= 1 << word;
-      matches.push({ term, fields: textFields.filter((_, f) => counts[f]! > 0) });
+      matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });
     }
     return { textScore, coordination: popcount(mask) / words.length, exactTitle: exactTitle ? exactTitleBoost : 1, matches };
   }

@@ -75,18 +75,62 @@ const denseShare = 1 / 16;
 const largeHitSet = 200_000;
 const commonValuesCounted = 256;
 
-/** One facet field: its values numbered, each value's documents, each document's value numbers. */
+/**
+ * One facet field: its values numbered, each value's documents, and each
+ * document's value numbers. The last sit in one flat pool (a start and a
+ * count per document): a tally over tens of thousands of hits then reads
+ * memory in order instead of chasing one small array per document.
+ */
 class FieldFacets {
   readonly ids = new Map<string, number>();
   readonly values: string[] = [];
   readonly postings: (ValuePosting | undefined)[] = [];
-  readonly docValues: (Int32Array | undefined)[] = [];
   distinct = 0;
+  private pool = new Int32Array(1024);
+  private poolLength = 0;
+  private poolGarbage = 0;
+  private starts = new Int32Array(1024);
+  private counts = new Int32Array(1024);
   private tally = new Int32Array(64);
   private common: number[] | undefined;
 
+  private reserve(doc: number, size: number): void {
+    if (doc >= this.starts.length) {
+      const capacity = Math.max(doc + 1, this.starts.length * 2);
+      const starts = new Int32Array(capacity);
+      starts.set(this.starts);
+      const counts = new Int32Array(capacity);
+      counts.set(this.counts);
+      this.starts = starts;
+      this.counts = counts;
+    }
+    if (this.poolGarbage > 0 && this.poolGarbage * 2 > this.poolLength) this.compactPool();
+    if (this.poolLength + size > this.pool.length) {
+      const pool = new Int32Array(Math.max(this.poolLength + size, this.pool.length * 2));
+      pool.set(this.pool.subarray(0, this.poolLength));
+      this.pool = pool;
+    }
+  }
+
+  /** Rewrites the pool without the value lists of removed documents. */
+  private compactPool(): void {
+    const pool = new Int32Array(Math.max(1024, (this.poolLength - this.poolGarbage) * 2));
+    let length = 0;
+    for (let doc = 0; doc < this.starts.length; doc += 1) {
+      const count = this.counts[doc]!;
+      if (count === 0) continue;
+      pool.set(this.pool.subarray(this.starts[doc]!, this.starts[doc]! + count), length);
+      this.starts[doc] = length;
+      length += count;
+    }
+    this.pool = pool;
+    this.poolLength = length;
+    this.poolGarbage = 0;
+  }
+
   add(doc: number, values: readonly string[]): void {
-    const ids = new Int32Array(values.length);
+    this.reserve(doc, values.length);
+    const start = this.poolLength;
     values.forEach((value, i) => {
       let id = this.ids.get(value);
       if (id === undefined) {
@@ -100,17 +144,22 @@ class FieldFacets {
         this.distinct += 1;
       }
       posting.add(doc);
-      ids[i] = id;
+      this.pool[start + i] = id;
     });
-    this.docValues[doc] = ids;
+    this.starts[doc] = start;
+    this.counts[doc] = values.length;
+    this.poolLength += values.length;
     this.common = undefined;
   }
 
   remove(doc: number): void {
-    const ids = this.docValues[doc];
-    if (!ids) return;
-    this.docValues[doc] = undefined;
-    for (const id of ids) {
+    const count = doc < this.counts.length ? this.counts[doc]! : 0;
+    if (count === 0) return;
+    const start = this.starts[doc]!;
+    this.counts[doc] = 0;
+    this.poolGarbage += count;
+    for (let i = start; i < start + count; i += 1) {
+      const id = this.pool[i]!;
       const posting = this.postings[id]!;
       posting.delete(doc);
       if (posting.size === 0) {
@@ -150,12 +199,13 @@ class FieldFacets {
       return out;
     }
     if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
-    const tally = this.tally;
+    const { tally, pool, starts, counts } = this;
     const touched: number[] = [];
     for (let i = 0; i < hitDocs.length; i += 1) {
-      const ids = this.docValues[hitDocs[i]!]!;
-      for (let k = 0; k < ids.length; k += 1) {
-        const id = ids[k]!;
+      const doc = hitDocs[i]!;
+      const end = starts[doc]! + counts[doc]!;
+      for (let k = starts[doc]!; k < end; k += 1) {
+        const id = pool[k]!;
         if (tally[id] === 0) touched.push(id);
         tally[id]! += 1;
       }

@@ -24,28 +24,32 @@ export function fieldTexts(record: DatasetRecord): Record<TextField, string[]> {
   };
 }
 
-/** Per term, its frequency in each field (in `textFields` order); and each field's length in terms. */
-export function termFrequencies(record: DatasetRecord): { tf: Map<string, number[]>; lengths: number[] } {
+/**
+ * Per term, its frequency in each field packed in one number (8 bits
+ * a field in `textFields` order, saturating at 255); and each field's length
+ * in terms.
+ */
+export function termFrequencies(record: DatasetRecord): { tf: Map<string, number>; lengths: number[] } {
   const texts = fieldTexts(record);
-  const tf = new Map<string, number[]>();
-  const lengths = textFields.map((field, f) => {
-    let length = 0;
-    for (const text of texts[field]) {
-      for (const term of tokenize(text)) {
-        length += 1;
-        let counts = tf.get(term);
-        if (!counts) tf.set(term, (counts = [0, 0, 0, 0]));
-        counts[f]! += 1;
+  const tf = new Map<string, number>();
+  const lengths = [0, 0, 0, 0];
+  for (let f = 0; f < textFields.length; f += 1) {
+    const shift = f * 8;
+    for (const text of texts[textFields[f]!]) {
+      const terms = tokenize(text);
+      lengths[f]! += terms.length;
+      for (const term of terms) {
+        const packed = tf.get(term) ?? 0;
+        if (((packed >>> shift) & 0xff) < 255) tf.set(term, packed + 2 ** shift);
       }
     }
-    return length;
-  });
+  }
   return { tf, lengths };
 }
 
-/** Four field frequencies in one word, 8 bits each, saturating at 255. */
-export function packTf(counts: readonly number[]): number {
-  return (Math.min(counts[0]!, 255) | (Math.min(counts[1]!, 255) << 8) | (Math.min(counts[2]!, 255) << 16) | (Math.min(counts[3]!, 255) << 24)) >>> 0;
+/** The frequency of field `f` in a packed word. */
+export function fieldTf(packed: number, f: number): number {
+  return (packed >>> (f * 8)) & 0xff;
 }
 
 export function idf(documentCount: number, df: number): number {

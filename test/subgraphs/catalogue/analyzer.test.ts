@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
+import { generateDatasets } from '../../../bench/generateDatasets.ts';
+
+describe('analyzer', () => {
+  it.each([
+    ['Hà Nội, Đà Nẵng', ['ha', 'noi', 'da', 'nang']],
+    ['南宁海关 出口', ['南宁', '宁海', '海关', '出口']],
+    ['澳門 A 貨', ['澳門', 'a', '貨']],
+    ['Comércio Externo (2024)', ['comercio', 'externo', '2024']],
+    ['COVID-19 e.g.', ['covid', '19', 'e', 'g']],
+    ['Kelahiran Hidup Harian', ['kelahiran', 'hidup', 'harian']],
+    ['ﬁnance ①', ['finance', '1']],
+    ['', []],
+  ])('tokenizes %j', (text, terms) => {
+    expect(tokenize(text)).toEqual(terms);
+  });
+
+  it('folds the same whichever way a text is written', () => {
+    expect(foldText('Hà Nội')).toBe(foldText('ha noi'));
+    expect(foldText('Hà Nội')).toBe(foldText('Ha\u0300 No\u0323\u0302i'));
+  });
+
+  it('gives the same terms with and without spans, and spans that cover the terms\' source text', () => {
+    const texts = generateDatasets(300, 11).flatMap((record) => [...record.title, ...record.description].map((text) => text.value));
+    for (const text of [...texts, 'Trade <b>& Tariffs</b>', '𠀀𠀁 emoji 😀 mixed中文text']) {
+      const withSpans = tokenizeWithSpans(text);
+      expect(withSpans.map((token) => token.term)).toEqual(tokenize(text));
+      for (const token of withSpans) expect(tokenize(text.slice(token.start, token.end))).toContain(token.term);
+    }
+  });
+});
