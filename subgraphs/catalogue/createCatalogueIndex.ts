@@ -45,9 +45,9 @@ export function createCatalogueIndex(): CatalogueIndex {
     },
     size: () => search.size,
     upsert(record) {
-      const current = search.get(record.id);
       // Unchanged content costs nothing: same revision, no work.
-      if (current?.revision === record.revision) return;
+      if (search.revisionOf(record.id) === record.revision) return;
+      const current = search.get(record.id);
       if (current) unlink(current);
       search.upsert(record);
       let regionSet = byRegion.get(record.region);

@@ -5,6 +5,7 @@ import { FacetIndex, facetFields, type FacetCount, type FacetField } from './fac
 import { bm25f, fieldBoosts, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
 import { Postings } from './postings.ts';
+import { RecordArena } from './recordArena.ts';
 import { selectPage, type SearchSort, type Sortable } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
 
@@ -89,6 +90,15 @@ function popcount(word: number): number {
 }
 
 const titleKeyOf = (text: string) => tokenize(text).join(' ');
+/** Title sort keys keep this many characters; beyond them, ties fall back to the id. */
+const titleSortChars = 48;
+
+/** FNV-1a: exact titles are looked up by hash, then confirmed against the record. */
+function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
 
 /**
  * The catalogue's search index. Terms come from Wharf's analyzer; their
@@ -106,10 +116,12 @@ export class SearchIndex {
   private readonly postings: Postings[] = [];
   private readonly facets = new FacetIndex();
   private readonly docOf = new Map<string, number>();
-  private readonly records: (DatasetRecord | undefined)[] = [];
-  private readonly docTerms: (Int32Array | undefined)[] = [];
+  private readonly records = new RecordArena();
+  /** Per document: its id and revision (read on every page and every harvest, so never parsed for). */
+  private readonly ids: (string | undefined)[] = [];
+  private readonly revisions: (string | undefined)[] = [];
   private readonly titleKey: string[] = [];
-  private readonly exactTitles = new Map<string, Set<number>>();
+  private readonly exactTitles = new Map<number, number[]>();
   private readonly live = new Bitset();
   private readonly lengthSums = [0, 0, 0, 0];
   private fieldLengths = new Uint16Array(4096);
@@ -134,7 +146,17 @@ export class SearchIndex {
 
   get(id: string): DatasetRecord | undefined {
     const doc = this.docOf.get(id);
-    return doc === undefined ? undefined : this.records[doc];
+    return doc === undefined ? undefined : this.records.get(doc);
+  }
+
+  /** The revision held for `id`, without reading the record. */
+  revisionOf(id: string): string | undefined {
+    const doc = this.docOf.get(id);
+    return doc === undefined ? undefined : this.revisions[doc];
+  }
+
+  private exactTitleKeys(record: DatasetRecord): Set<number> {
+    return new Set(record.title.map((text) => hash32(titleKeyOf(text.value))));
   }
 
   private ensureCapacity(doc: number): void {
@@ -156,31 +178,29 @@ export class SearchIndex {
 
   upsert(record: DatasetRecord): void {
     if (this.docOf.has(record.id)) this.remove(record.id);
-    const doc = this.freeDocs.pop() ?? this.records.length;
+    const doc = this.freeDocs.pop() ?? this.ids.length;
     this.ensureCapacity(doc);
     const { tf, lengths } = termFrequencies(record);
-    const termIds = new Int32Array(tf.size);
-    let t = 0;
     for (const [term, packed] of tf) {
       const id = this.dictionary.intern(term);
       (this.postings[id] ??= new Postings()).push(doc, packed);
       this.dictionary.df[id]! += 1;
-      termIds[t++] = id;
     }
-    this.totalPostings += termIds.length;
+    this.totalPostings += tf.size;
     for (let f = 0; f < 4; f += 1) {
       this.fieldLengths[doc * 4 + f] = Math.min(lengths[f]!, 65535);
       this.lengthSums[f]! += lengths[f]!;
     }
-    this.docTerms[doc] = termIds;
-    this.records[doc] = record;
+    this.records.put(doc, record);
+    this.ids[doc] = record.id;
+    this.revisions[doc] = record.revision;
     this.docOf.set(record.id, doc);
     this.modified[doc] = record.modified ? Date.parse(record.modified) || 0 : 0;
-    this.titleKey[doc] = foldText(record.title[0]?.value ?? '');
-    for (const key of new Set(record.title.map((text) => titleKeyOf(text.value)))) {
-      let docs = this.exactTitles.get(key);
-      if (!docs) this.exactTitles.set(key, (docs = new Set()));
-      docs.add(doc);
+    this.titleKey[doc] = foldText(record.title[0]?.value ?? '').slice(0, titleSortChars);
+    for (const key of this.exactTitleKeys(record)) {
+      const docs = this.exactTitles.get(key);
+      if (docs) docs.push(doc);
+      else this.exactTitles.set(key, [doc]);
     }
     this.facets.add(doc, record);
     this.live.add(doc);
@@ -190,24 +210,25 @@ export class SearchIndex {
   remove(id: string): void {
     const doc = this.docOf.get(id);
     if (doc === undefined) return;
-    const record = this.records[doc]!;
-    const termIds = this.docTerms[doc]!;
-    for (const termId of termIds) this.dictionary.df[termId]! -= 1;
+    const record = this.records.get(doc)!;
+    // The record's terms are recomputed rather than stored: removal is rare, memory is not.
+    const { tf } = termFrequencies(record);
+    for (const term of tf.keys()) this.dictionary.df[this.dictionary.idOf(term)!]! -= 1;
     for (let f = 0; f < 4; f += 1) this.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
-    for (const title of record.title) {
-      const key = titleKeyOf(title.value);
-      const docs = this.exactTitles.get(key);
-      docs?.delete(doc);
-      if (docs?.size === 0) this.exactTitles.delete(key);
+    for (const key of this.exactTitleKeys(record)) {
+      const docs = this.exactTitles.get(key)?.filter((other) => other !== doc);
+      if (docs?.length) this.exactTitles.set(key, docs);
+      else this.exactTitles.delete(key);
     }
     this.facets.remove(doc);
     this.live.delete(doc);
     this.liveCount -= 1;
     this.docOf.delete(id);
-    this.records[doc] = undefined;
-    this.docTerms[doc] = undefined;
+    this.records.remove(doc);
+    this.ids[doc] = undefined;
+    this.revisions[doc] = undefined;
     this.deadDocs.push(doc);
-    this.deadPostings += termIds.length;
+    this.deadPostings += tf.size;
     if (this.deadPostings >= compactAfterDeadPostings && this.deadPostings * 5 >= this.totalPostings) this.compact();
   }
 
@@ -241,6 +262,14 @@ export class SearchIndex {
       }
     }
     return admitted;
+  }
+
+  /** Documents with a title whose words are exactly `key`; hash hits are confirmed against the record. */
+  private exactTitleDocs(key: string): Set<number> | undefined {
+    const docs = this.exactTitles.get(hash32(key));
+    if (!docs) return undefined;
+    const confirmed = docs.filter((doc) => this.records.get(doc)!.title.some((text) => titleKeyOf(text.value) === key));
+    return confirmed.length > 0 ? new Set(confirmed) : undefined;
   }
 
   /** The indexed terms each query word stands for. */
@@ -319,13 +348,13 @@ export class SearchIndex {
     let scores: Float64Array;
     let count = 0;
     let expansions: Expansion[] = [];
-    const exact = words.length > 0 ? this.exactTitles.get(words.join(' ')) : undefined;
+    const exact = words.length > 0 ? this.exactTitleDocs(words.join(' ')) : undefined;
     if (words.length === 0) {
       const source = admitted ?? this.live;
       docs = this.hitDocs;
       scores = this.hitScores;
       for (const doc of source) {
-        if (visible && !visible(this.records[doc]!)) continue;
+        if (visible && !visible(this.records.get(doc)!)) continue;
         docs[count++] = doc;
       }
     } else {
@@ -336,7 +365,7 @@ export class SearchIndex {
       scores = collected.scores;
       for (let i = 0; i < collected.count; i += 1) {
         const doc = docs[i]!;
-        if (visible && !visible(this.records[doc]!)) continue;
+        if (visible && !visible(this.records.get(doc)!)) continue;
         docs[count] = doc;
         scores[count] = exact?.has(doc) ? scores[i]! * exactTitleBoost : scores[i]!;
         count += 1;
@@ -353,7 +382,7 @@ export class SearchIndex {
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
-    const idAt = (i: number) => this.records[docs[i]!]!.id;
+    const idAt = (i: number) => this.ids[docs[i]!]!;
     const { page, hasMore } = selectPage(count, keyAt, idAt, sort, request.after, request.first);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
     return {
@@ -365,7 +394,7 @@ export class SearchIndex {
   }
 
   private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined): SearchHit {
-    const record = this.records[doc]!;
+    const record = this.records.get(doc)!;
     const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
     if (words.length === 0) return hit;
     const fields: [string, LocalizedText[]][] = [
@@ -412,7 +441,7 @@ export class SearchIndex {
     const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
     for (const i of order) {
-      const record = this.records[collected.docs[i]!]!;
+      const record = this.records.get(collected.docs[i]!)!;
       if (visible && !visible(record)) continue;
       out.push(record);
       if (out.length === limit) break;
