@@ -356,6 +356,28 @@ function composeDescription(lang: Lang, s: { subject: string; freq: string; plac
   return parts.slice(0, sentences).join(lang === 'zh' ? '' : ' ');
 }
 
+/**
+ * Access attributes, from a PRNG of their own so they do not shift the rest
+ * of the data: mostly public, with internal, restricted, confidential,
+ * personal and important/core data in realistic shares.
+ */
+function accessFor(region: string, n: number, seed: number): DatasetRecord['access'] {
+  const random = mulberry32((seed * 7919 + n * 104729) >>> 0);
+  const r = random();
+  const tier = r < 0.7 ? 'public' : r < 0.85 ? 'internal' : r < 0.95 ? 'restricted' : 'confidential';
+  const p = random();
+  const personalData = p < 0.75 ? 'none' : p < 0.9 ? 'personal' : p < 0.95 ? 'sensitive' : 'anonymised';
+  const l = random();
+  const securityLevel = l < 0.85 ? 'general' : l < 0.97 ? 'important' : 'core';
+  const purposes = random() < 0.2 ? ['statistics', 'research'] : [];
+  return {
+    tier, personalData, securityLevel, residency: region,
+    allowedPurposes: purposes, allowedDestinations: [],
+    readerRoles: tier === 'restricted' ? ['researcher'] : [],
+    obligations: personalData === 'anonymised' ? ['no-reidentification'] : [],
+  };
+}
+
 /** Streams `count` records; deterministic for a given seed. */
 export function* iterateDatasets(count: number, seed = 1): Generator<DatasetRecord> {
   const random = mulberry32(seed);
@@ -447,6 +469,7 @@ export function* iterateDatasets(count: number, seed = 1): Generator<DatasetReco
       temporal: { start: String(from), end: String(to) },
       accrualPeriodicity: frequency.lead[0]!, landingPage,
       issued: isoDay(issuedMs), modified: isoDay(modifiedMs), distributions, lineage,
+      access: accessFor(region.code, n, seed),
     };
     yield { ...content, revision: revisionOf(content) };
   }

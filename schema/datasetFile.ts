@@ -61,6 +61,26 @@ export const lineageEdgeFileSchema = z
   })
   .strict();
 
+const jurisdictionCode = z
+  .string()
+  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as "MO" or "CN-GX"');
+const token = z.string().regex(/^[a-z0-9][a-z0-9:._-]*$/, 'must be lower-case letters, digits, ":", ".", "_" or "-"');
+
+/** The attributes access policies decide on (see schema/access.cedarschema). */
+export const accessFileSchema = z
+  .object({
+    tier: z.enum(['public', 'internal', 'restricted', 'confidential']).default('public'),
+    personalData: z.enum(['none', 'personal', 'sensitive', 'anonymised']).default('none'),
+    securityLevel: z.enum(['general', 'important', 'core']).default('general'),
+    /** Where the data resides; defaults to the region's code. */
+    residency: jurisdictionCode.optional(),
+    allowedPurposes: z.array(token).default([]),
+    allowedDestinations: z.array(jurisdictionCode).default([]),
+    readerRoles: z.array(token).default([]),
+    obligations: z.array(token).default([]),
+  })
+  .strict();
+
 export const datasetFileSchema = z
   .object({
     identifier: z
@@ -86,6 +106,7 @@ export const datasetFileSchema = z
     modified: isoDate.optional(),
     distributions: z.array(distributionFileSchema).default([]),
     lineage: z.array(lineageEdgeFileSchema).default([]),
+    access: accessFileSchema.optional(),
   })
   .strict();
 

@@ -23,6 +23,18 @@ export interface LineageEdgeRecord {
   job?: string;
 }
 
+/** The attributes access policies decide on; every field filled (defaults applied). */
+export interface AccessAttributes {
+  tier: 'public' | 'internal' | 'restricted' | 'confidential';
+  personalData: 'none' | 'personal' | 'sensitive' | 'anonymised';
+  securityLevel: 'general' | 'important' | 'core';
+  residency: string;
+  allowedPurposes: string[];
+  allowedDestinations: string[];
+  readerRoles: string[];
+  obligations: string[];
+}
+
 /**
  * A dataset as every store serves it and the change feed carries it: the
  * dataset file normalised (ids prefixed, texts as ordered translations with
@@ -50,6 +62,7 @@ export interface DatasetRecord {
   modified?: string;
   distributions: DistributionRecord[];
   lineage: LineageEdgeRecord[];
+  access: AccessAttributes;
 }
 
 function toTranslations(text: string | Record<string, string>, language: string): LocalizedText[] {
@@ -91,6 +104,16 @@ export function toDatasetRecord(file: DatasetFile, region: string, identifier: s
     modified: file.modified,
     distributions: file.distributions.map((distribution) => compact(distribution)),
     lineage: file.lineage.map((edge) => compact(edge)),
+    access: {
+      tier: file.access?.tier ?? 'public',
+      personalData: file.access?.personalData ?? 'none',
+      securityLevel: file.access?.securityLevel ?? 'general',
+      residency: file.access?.residency ?? region,
+      allowedPurposes: file.access?.allowedPurposes ?? [],
+      allowedDestinations: file.access?.allowedDestinations ?? [],
+      readerRoles: file.access?.readerRoles ?? [],
+      obligations: file.access?.obligations ?? [],
+    },
   });
   return { ...content, revision: revisionOf(content) };
 }

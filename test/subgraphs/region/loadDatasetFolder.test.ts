@@ -72,6 +72,16 @@ describe('loadDatasetFolder', () => {
       spatial: [],
       distributions: [],
       lineage: [{ upstream: 'CN-GX:x' }],
+      access: {
+        tier: 'public',
+        personalData: 'none',
+        securityLevel: 'general',
+        residency: 'MO',
+        allowedPurposes: [],
+        allowedDestinations: [],
+        readerRoles: [],
+        obligations: [],
+      },
     });
   });
 });
