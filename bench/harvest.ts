@@ -11,6 +11,7 @@ import type { DatasetRecord } from '../schema/datasetRecord.ts';
 import { createCatalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createMemoryStore } from '../subgraphs/region/store/createMemoryStore.ts';
+import { compileRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
 import { iterateDatasets } from './generateDatasets.ts';
 import { rssMb, settle } from './measure.ts';
 
@@ -24,7 +25,11 @@ for (const record of iterateDatasets(count, 5)) {
   list.push(record);
 }
 const servers: RegionServer[] = [];
-for (const [region, records] of byRegion) servers.push(await serveRegion({ store: createMemoryStore(region, records) }));
+// Open policies: the benchmark measures harvesting, not decisions.
+const open = '@id("open") @reason("Benchmark: everything is open.") permit (principal, action, resource);';
+for (const [region, records] of byRegion) {
+  servers.push(await serveRegion({ store: createMemoryStore(region, records), policies: compileRegionPolicies(region, { 'open.cedar': open }) }));
+}
 byRegion.clear();
 await settle();
 

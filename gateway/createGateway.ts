@@ -1,11 +1,15 @@
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { anonymousConsumer, consumerHeader, signConsumer, type Consumer } from '../schema/consumer.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
+import type { Authenticator } from './identity/authenticate.ts';
+import { identityPlugin } from './identity/identityPlugin.ts';
 import { maskError } from './maskError.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 
@@ -19,6 +23,10 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Used for every region fetch; tests pass a spy. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  /** Who a request is for. */
+  authenticator: Authenticator;
+  /** The gateway's Ed25519 private key: regions trust the consumer it signs, and nothing else. */
+  signingKey: KeyObject;
   /** Runtime log level; false silences it. @default 'warn' */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
 }
@@ -30,7 +38,20 @@ export interface GatewayOptions {
 export function createGateway(options: GatewayOptions): GatewayRuntime {
   const regionUrls = new Map(options.regions.map((region) => [region.code, region.url]));
   const secrets = new Map(options.regions.map((region) => [region.code, region.webhookSecret]));
+  const signed = new WeakMap<object, Record<string, string>>();
+  /** One signature per client request, shared by all its region fetches. */
+  const consumerHeaders = (context: object | undefined): Record<string, string> => {
+    if (!context) return { [consumerHeader]: signConsumer(anonymousConsumer, options.signingKey) };
+    let headers = signed.get(context);
+    if (!headers) {
+      const consumer = (context as { consumer?: Consumer }).consumer ?? anonymousConsumer;
+      signed.set(context, (headers = { [consumerHeader]: signConsumer(consumer, options.signingKey) }));
+    }
+    return headers;
+  };
   const plugins: GatewayPlugin[] = [
+    // First: no GraphQL work starts for a request whose credentials fail.
+    identityPlugin(options.authenticator) as GatewayPlugin,
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, secretOf: (code) => secrets.get(code) }),
     catalogueExecutorPlugin(options.catalogue),
@@ -38,6 +59,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       regionUrl: (code) => regionUrls.get(code),
       ...(options.regionTimeoutMs !== undefined ? { timeoutMs: options.regionTimeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      headersFor: consumerHeaders,
     }),
   ];
   return createGatewayRuntime({

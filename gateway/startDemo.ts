@@ -1,4 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { loadRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
+import { demoIssuer, demoRegistryPath } from './demo/demoIdentity.ts';
+import { createAuthenticator } from './identity/authenticate.ts';
+import { readTrustedRegistry } from './identity/trustedRegistry.ts';
 import { webhookPath, webhookRequest } from '../schema/harvestWebhook.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { readRegionList } from '../subgraphs/region/readRegionList.ts';
@@ -26,6 +31,9 @@ export async function startDemo(
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
+  // The gateway signs each request's consumer; every region gets the public half.
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const authenticator = await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath));
   const servers: RegionServer[] = [];
   const regions: (RegionEntry & { datasets: number })[] = [];
   /** Set once the gateway listens: where a region's store pings on a change. */
@@ -49,7 +57,8 @@ export async function startDemo(
           console.error(`${source.code}: ${problems.length} invalid dataset file(s); serving the last good copy.`),
       });
       const port = config.WHARF_REGION_PORT_BASE === 0 ? 0 : config.WHARF_REGION_PORT_BASE + i;
-      const server = await serveRegion({ store, host: config.WHARF_HOST, port });
+      const policies = await loadRegionPolicies(source.code, source.folder);
+      const server = await serveRegion({ store, policies, gatewayPublicKey: publicKey, host: config.WHARF_HOST, port });
       servers.push(server);
       regions.push({
         code: source.code,
@@ -67,6 +76,8 @@ export async function startDemo(
       ...(config.WHARF_RECONCILE_INTERVAL_MS !== undefined ? { reconcileIntervalMs: config.WHARF_RECONCILE_INTERVAL_MS } : {}),
       regionTimeoutMs: config.WHARF_REGION_TIMEOUT_MS,
       logging: config.WHARF_LOG_LEVEL,
+      authenticator,
+      signingKey: privateKey,
     });
     gatewayOrigin = wharf.origin;
     return {

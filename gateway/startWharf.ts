@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KeyObject } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { Authenticator } from './identity/authenticate.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
@@ -21,6 +23,11 @@ export interface WharfOptions {
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
   /** Used for harvests and region fetches; tests pass a spy. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  authenticator: Authenticator;
+  /** The gateway's Ed25519 private key; regions hold its public key. */
+  signingKey: KeyObject;
+  /** See `CatalogueOptions.cacheDecisions`. @default true */
+  cacheDecisions?: boolean;
 }
 
 export interface Wharf extends AsyncDisposable {
@@ -48,6 +55,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.harvestIntervalMs !== undefined ? { harvestIntervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.cacheDecisions !== undefined ? { cacheDecisions: options.cacheDecisions } : {}),
   });
   await catalogue.start();
   const gateway = createGateway({
@@ -56,6 +64,8 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.regionTimeoutMs !== undefined ? { regionTimeoutMs: options.regionTimeoutMs } : {}),
     ...(options.logging !== undefined ? { logging: options.logging } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    authenticator: options.authenticator,
+    signingKey: options.signingKey,
   });
   const httpServer = createServer(gateway);
   try {

@@ -15,6 +15,8 @@ export interface PartitionRouterOptions {
    */
   timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
+  /** Headers to add to every region request of a client request (the signed consumer). */
+  headersFor?: (context: object | undefined) => Record<string, string>;
 }
 
 /** Printed documents by AST: the planner reuses plan documents, so each is printed once. */
@@ -41,7 +43,7 @@ function describeFailure(error: unknown, region: string, timeoutMs: number): str
  * entities, as nulls with `REGION_UNAVAILABLE`.
  */
 export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayPlugin {
-  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch } = options;
+  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, headersFor } = options;
   /** One deadline per client request, keyed by its context. */
   const deadlines = new WeakMap<object, number>();
   const deadlineOf = (context: object | undefined): number => {
@@ -51,7 +53,7 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     return deadline;
   };
 
-  async function callRegion(slice: RegionSlice, query: string, request: ExecutionRequest, deadline: number): Promise<RegionOutcome> {
+  async function callRegion(slice: RegionSlice, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>): Promise<RegionOutcome> {
     const url = regionUrl(slice.region);
     if (!url) return { kind: 'failed', code: 'UNKNOWN_REGION', message: `Region ${slice.region} is not routed by this gateway.` };
     const remainingMs = deadline - Date.now();
@@ -61,7 +63,7 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...extraHeaders },
         body: JSON.stringify({ query, variables: slice.variables, operationName: request.operationName }),
         signal: AbortSignal.timeout(remainingMs),
       });
@@ -81,7 +83,8 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     const { plan } = outcome;
     const deadline = deadlineOf(request.context as object | undefined);
     const query = printOnce(request.document);
-    const answers = await Promise.all(plan.slices.map((slice) => callRegion(slice, query, request, deadline)));
+    const extraHeaders = headersFor?.(request.context as object | undefined) ?? {};
+    const answers = await Promise.all(plan.slices.map((slice) => callRegion(slice, query, request, deadline, extraHeaders)));
     return mergePartition(plan, new Map(plan.slices.map((slice, i) => [slice.region, answers[i]!])));
   }
 

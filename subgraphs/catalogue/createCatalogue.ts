@@ -9,6 +9,8 @@ import type { RegionEntry } from '../../schema/regionEntry.ts';
 import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
 import { createCatalogueIndex, type CatalogueIndex } from './createCatalogueIndex.ts';
+import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
+import { createDiscovery, type Discovery } from './createDiscovery.ts';
 import { createHarvester, type Harvester, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
 
@@ -19,6 +21,13 @@ export interface CatalogueOptions {
   /** See `HarvesterOptions.reconcileIntervalMs`. @default 3600000 */
   reconcileIntervalMs?: number;
   fetch?: typeof globalThis.fetch;
+  /** Memoise access decisions and discoverable sets. @default true */
+  cacheDecisions?: boolean;
+}
+
+/** What catalogue resolvers know of a request. */
+export interface CatalogueContext {
+  consumer: Consumer;
 }
 
 /** One operation as the gateway hands it to a subgraph. */
@@ -31,9 +40,10 @@ export interface CatalogueRequest {
 export interface Catalogue extends AsyncDisposable {
   readonly index: CatalogueIndex;
   readonly harvester: Harvester;
-  readonly server: ApolloServer;
-  /** Runs one operation in-process through Apollo Server's request pipeline. */
-  execute(request: CatalogueRequest): Promise<ExecutionResult>;
+  readonly discovery: Discovery;
+  readonly server: ApolloServer<CatalogueContext>;
+  /** Runs one operation for `consumer`, in-process, through Apollo Server's request pipeline. */
+  execute(request: CatalogueRequest, consumer?: Consumer): Promise<ExecutionResult>;
   /** Harvests every region once, then keeps harvesting on the interval. */
   start(): Promise<void>;
 }
@@ -58,36 +68,48 @@ function regionView(state: RegionHarvestState, index: CatalogueIndex) {
  */
 export async function createCatalogue(options: CatalogueOptions): Promise<Catalogue> {
   const index = createCatalogueIndex();
+  const discovery = createDiscovery(index, { cache: options.cacheDecisions ?? true });
   const harvester = createHarvester({
     regions: options.regions,
     index,
+    onPolicies: (policies) => discovery.setPolicies(policies),
+    policyVersion: (region) => discovery.policyVersion(region),
     ...(options.harvestIntervalMs !== undefined ? { intervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const known = (id: string | undefined): DatasetRecord[] => {
-    const record = id === undefined ? undefined : index.get(id);
-    return record ? [record] : [];
+  /** The record, when it exists and the consumer may discover it. */
+  const visible = (id: string, context: CatalogueContext): DatasetRecord | null => {
+    const record = index.get(id);
+    return record && discovery.canDiscover(context.consumer, record) ? record : null;
+  };
+  /** A lineage neighbour: in full, as a restricted stub, or left out when no region publishes it any more. */
+  const neighbour = (id: string, context: CatalogueContext) => {
+    const record = index.get(id);
+    if (!record) return [];
+    return [discovery.canDiscover(context.consumer, record) ? record : { __typename: 'RestrictedDataset', id }];
   };
 
   const resolvers = {
     Query: {
-      dataset: (_: unknown, args: { id: string }) => index.get(args.id) ?? null,
-      datasets: (_: unknown, args: { ids: string[] }) => args.ids.map((id) => index.get(id) ?? null),
+      dataset: (_: unknown, args: { id: string }, context: CatalogueContext) => visible(args.id, context),
+      datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => visible(id, context)),
       regions: () => harvester.states().map((state) => regionView(state, index)),
-      ...createSearchResolvers(index),
+      ...createSearchResolvers(index, discovery),
+    },
+    LineageNode: {
+      __resolveType: (node: { __typename?: string }) => node.__typename ?? 'Dataset',
     },
     Dataset: {
-      __resolveReference: (reference: { id: string }) => index.get(reference.id) ?? null,
-      // Edges to datasets no region publishes any more are left out: they vanish with the dataset.
-      upstream: (dataset: DatasetRecord) => dataset.lineage.flatMap((edge) => known(edge.upstream)),
-      downstream: (dataset: DatasetRecord) => index.downstreamIds(dataset.id).flatMap((id) => known(id)),
+      __resolveReference: (reference: { id: string }, context: CatalogueContext) => visible(reference.id, context),
+      upstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => dataset.lineage.flatMap((edge) => neighbour(edge.upstream, context)),
+      downstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => index.downstreamIds(dataset.id).flatMap((id) => neighbour(id, context)),
       ...datasetFieldResolvers,
     },
   };
 
   const schema = buildSubgraphSchema({ typeDefs: parse(readCatalogueSdl()), resolvers: resolvers as never });
-  const server = new ApolloServer({
+  const server = new ApolloServer<CatalogueContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     // Inline traces are for Apollo's hosted reporting, which Wharf does not use.
@@ -99,13 +121,17 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
   return {
     index,
     harvester,
+    discovery,
     server,
-    async execute(request) {
-      const response = await server.executeOperation({
-        query: request.document,
-        ...(request.variables ? { variables: request.variables } : {}),
-        ...(request.operationName ? { operationName: request.operationName } : {}),
-      });
+    async execute(request, consumer = anonymousConsumer) {
+      const response = await server.executeOperation(
+        {
+          query: request.document,
+          ...(request.variables ? { variables: request.variables } : {}),
+          ...(request.operationName ? { operationName: request.operationName } : {}),
+        },
+        { contextValue: { consumer } },
+      );
       if (response.body.kind !== 'single') throw new Error('The catalogue answered an incremental result; it serves none.');
       const { data, errors } = response.body.singleResult;
       // Formatted errors are plain objects; the engine expects GraphQLError instances, as from any subgraph.

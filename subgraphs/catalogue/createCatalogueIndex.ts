@@ -1,5 +1,6 @@
 import type { DatasetRecord } from '../../schema/datasetRecord.ts';
-import { SearchIndex, type SearchOutcome, type SearchRequest } from './search/createSearchIndex.ts';
+import type { Bitset } from './search/bitset.ts';
+import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchRequest } from './search/createSearchIndex.ts';
 
 /**
  * The catalogue's harvested copy of every region: the search index (which
@@ -20,7 +21,9 @@ export interface CatalogueIndex {
   readonly version: number;
   size(): number;
   search(request: SearchRequest): SearchOutcome;
-  suggest(prefix: string, limit: number, visible?: (record: DatasetRecord) => boolean): DatasetRecord[];
+  suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[];
+  /** Documents whose access group `allows` admits (see `SearchIndex.documentsWhere`). */
+  documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset;
 }
 
 export function createCatalogueIndex(): CatalogueIndex {
@@ -70,6 +73,7 @@ export function createCatalogueIndex(): CatalogueIndex {
     regionIds: (region) => byRegion.get(region) ?? new Set(),
     downstreamIds: (id) => [...(downstream.get(id) ?? [])].sort(),
     search: (request) => search.search(request),
-    suggest: (prefix, limit, visible) => search.suggest(prefix, limit, visible),
+    suggest: (prefix, limit, within, recheck) => search.suggest(prefix, limit, within, recheck),
+    documentsWhere: (allows) => search.documentsWhere(allows),
   };
 }

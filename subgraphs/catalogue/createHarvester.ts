@@ -3,6 +3,7 @@ import { datasetIdPattern } from '../../schema/datasetFile.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import type { DatasetRecord } from '../../schema/datasetRecord.ts';
 import { changeFeedUrlOf, type RegionEntry } from '../../schema/regionEntry.ts';
+import { compileRegionPolicies, InvalidPoliciesError, type RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
 
 /** What the catalogue knows about harvesting one region; `Query.regions` shows it. */
@@ -35,6 +36,10 @@ export interface HarvesterOptions {
   /** Change-feed page size asked for. @default 500 */
   pageLimit?: number;
   fetch?: typeof globalThis.fetch;
+  /** Told of each region's policies when they are new or changed. */
+  onPolicies?: (policies: RegionPolicies) => void;
+  /** The version of the policies last taken for a region. */
+  policyVersion?: (region: string) => string | undefined;
 }
 
 export interface Harvester extends AsyncDisposable {
@@ -80,7 +85,7 @@ function isUsableRecord(record: unknown, region: string): record is DatasetRecor
  * so a reconcile cut short is started again rather than half-finished.
  */
 export function createHarvester(options: HarvesterOptions): Harvester {
-  const { index, intervalMs = 30_000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch } = options;
+  const { index, intervalMs = 30_000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion } = options;
   const states = new Map<string, RegionHarvestState>(
     options.regions.map((region) => [
       region.code,
@@ -108,6 +113,28 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       throw new HarvestError('change feed answered something that is not a change-feed page of this region');
     }
     return page;
+  }
+
+  /** Takes the region's current policies; invalid ones are refused and the last good ones stay. */
+  async function harvestPolicies(state: RegionHarvestState): Promise<void> {
+    if (!onPolicies) return;
+    let response: Response;
+    try {
+      response = await fetch(new URL('policies', state.region.url), { signal: AbortSignal.timeout(pageTimeoutMs) });
+    } catch {
+      throw new HarvestError('policies could not be fetched');
+    }
+    const body = (await response.json().catch(() => undefined)) as { region?: string; version?: string; policies?: Record<string, string> } | undefined;
+    if (!response.ok || !body || body.region !== state.region.code || typeof body.policies !== 'object' || body.policies === null) {
+      throw new HarvestError(`policies answered HTTP ${response.status} without a policy set of this region`);
+    }
+    if (body.version && body.version === policyVersion?.(state.region.code)) return;
+    try {
+      onPolicies(compileRegionPolicies(state.region.code, body.policies));
+    } catch (error) {
+      if (error instanceof InvalidPoliciesError) throw new HarvestError(`policies refused: ${error.problems[0]}`);
+      throw error;
+    }
   }
 
   function apply(change: Change, region: string): boolean {
@@ -138,6 +165,8 @@ export function createHarvester(options: HarvesterOptions): Harvester {
         if (!seen) state.cursor = since;
         if (!page.hasMore) break;
       }
+      // Until a region's policies are in, none of its datasets is discoverable (fail closed).
+      await harvestPolicies(state);
       if (seen) {
         for (const id of [...index.regionIds(code)]) if (!seen.has(id)) index.remove(id);
         state.cursor = since;

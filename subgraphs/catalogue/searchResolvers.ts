@@ -1,6 +1,8 @@
 import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import type { CatalogueContext } from './createCatalogue.ts';
+import type { Discovery } from './createDiscovery.ts';
 import type { SearchFilter } from './search/createSearchIndex.ts';
 import { facetFields, type FacetField } from './search/facetIndex.ts';
 import { decodeCursor, encodeCursor, searchFingerprint, type SearchSort } from './search/searchPaging.ts';
@@ -79,9 +81,9 @@ export function toSearchFilter(input: SearchFilterInput | null | undefined): Sea
 }
 
 /** `Query.search` and `Query.suggest`, over the catalogue index. */
-export function createSearchResolvers(index: CatalogueIndex) {
+export function createSearchResolvers(index: CatalogueIndex, discovery: Discovery) {
   return {
-    search(_: unknown, args: SearchArgs) {
+    search(_: unknown, args: SearchArgs, context: CatalogueContext) {
       const first = boundedInt('first', args.first, 20, maxSearchPageSize);
       const facetLimit = boundedInt('facetLimit', args.facetLimit, 20, maxSearchPageSize);
       const sort = args.sort ?? 'RELEVANCE';
@@ -89,7 +91,17 @@ export function createSearchResolvers(index: CatalogueIndex) {
       const filter = toSearchFilter(args.filter);
       const fingerprint = searchFingerprint([text, filter, sort]);
       const after = args.after ? decodeCursor(args.after, fingerprint) : undefined;
-      const outcome = index.search({ text, filter, sort, first, facetLimit, ...(after ? { after } : {}) });
+      // Discoverability applies inside the search: hits, totals, facets and pages never include a hidden dataset.
+      const outcome = index.search({
+        text,
+        filter,
+        sort,
+        first,
+        facetLimit,
+        within: discovery.discoverable(context.consumer),
+        recheck: (record) => discovery.canDiscover(context.consumer, record),
+        ...(after ? { after } : {}),
+      });
       const edges = outcome.hits.map((hit) => ({
         cursor: encodeCursor(fingerprint, hit),
         node: hit.record,
@@ -104,9 +116,10 @@ export function createSearchResolvers(index: CatalogueIndex) {
         facets: facetFields.map((field) => ({ field: field.toUpperCase(), values: outcome.facets[field] })),
       };
     },
-    suggest(_: unknown, args: { prefix: string; first?: number | null; lang?: string | null }) {
+    suggest(_: unknown, args: { prefix: string; first?: number | null; lang?: string | null }, context: CatalogueContext) {
       const first = boundedInt('first', args.first, 8, 50);
-      return index.suggest(args.prefix, first).map((record: DatasetRecord) => ({
+      const within = discovery.discoverable(context.consumer);
+      return index.suggest(args.prefix, first, within, (record) => discovery.canDiscover(context.consumer, record)).map((record: DatasetRecord) => ({
         text: pickTranslation(record.title, args.lang),
         dataset: record,
       }));

@@ -3,11 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { changeFeedDefaultLimit, changeFeedMaxLimit } from '../../schema/changeFeed.ts';
 import { closeHttpServer } from '../shared/closeHttpServer.ts';
 import { serveApollo, writeJson } from '../shared/serveApollo.ts';
+import type { KeyObject } from 'node:crypto';
+import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import { createRegionSubgraph } from './createRegionSubgraph.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 
 export interface RegionServerOptions {
   store: DatasetStore;
+  /** The region's validated access policies. */
+  policies: RegionPolicies;
+  /** The gateway's public key, to verify the consumer it signs for each request. */
+  gatewayPublicKey?: KeyObject;
   /** Loopback by default: a region is exposed on purpose, never by accident. @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -37,8 +43,12 @@ function parseLimit(value: string | null): number | string {
  * change feed the catalogue harvests) and `/health`.
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
-  const { store, host = '127.0.0.1', port = 0 } = options;
-  const { server, createContext } = createRegionSubgraph(store);
+  const { store, policies, host = '127.0.0.1', port = 0 } = options;
+  const { server, createContext } = createRegionSubgraph({
+    store,
+    policies,
+    ...(options.gatewayPublicKey ? { gatewayPublicKey: options.gatewayPublicKey } : {}),
+  });
   await server.start();
 
   const httpServer = createServer((request, response) => {
@@ -46,7 +56,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
     const handle = async (): Promise<void> => {
       switch (url.pathname) {
         case '/graphql':
-          return serveApollo(server, request, response, createContext);
+          return serveApollo(server, request, response, () => createContext(request.headers));
         case '/changes': {
           if (request.method !== 'GET') return writeJson(response, 405, { error: 'Use GET /changes?since=<cursor>.' });
           const limit = parseLimit(url.searchParams.get('limit'));
@@ -54,10 +64,13 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
           const page = await store.changes(url.searchParams.get('since') ?? undefined, limit);
           return writeJson(response, 200, page);
         }
+        case '/policies':
+          // The catalogue applies the region's discover rules inside search; the region stays their author.
+          return writeJson(response, 200, { region: store.region, version: policies.version, policies: policies.texts });
         case '/health':
           return writeJson(response, 200, { status: 'ok', region: store.region, datasets: await store.count() });
         default:
-          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes or /health.` });
+          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /policies or /health.` });
       }
     };
     handle().catch((error: unknown) => {

@@ -12,4 +12,10 @@ export const datasetFieldResolvers = {
   description: (dataset: DatasetRecord, args: { lang?: string | null }) =>
     pickTranslation(dataset.description, args.lang),
   descriptionTranslations: (dataset: DatasetRecord) => dataset.description,
+  classification: (dataset: DatasetRecord) => ({
+    tier: dataset.access.tier,
+    personalData: dataset.access.personalData,
+    securityLevel: dataset.access.securityLevel,
+    residency: dataset.access.residency,
+  }),
 };

@@ -78,9 +78,9 @@ describe('gateway across regions', () => {
     const result = await wharf.query(`{
       dataset(id: "VN:lang-son-border-trade") {
         id distributions { format }
-        upstream { id distributions { format }
-          upstream { id distributions { format }
-            upstream { id region distributions { format mediaType } } } }
+        upstream { id ... on Dataset { distributions { format }
+          upstream { id ... on Dataset { distributions { format }
+            upstream { id ... on Dataset { region distributions { format mediaType } } } } } } }
       }
     }`);
     expect(result).toEqual({

@@ -54,7 +54,7 @@ describe('gateway when a region fails', () => {
     const started = performance.now();
     // Two levels of MO entities: a per-fetch timeout would take twice as long.
     const result = await wharf.query(`{ dataset(id: "VN:lang-son-border-trade") {
-      upstream { id distributions { format } upstream { id distributions { format } } } } }`);
+      upstream { id ... on Dataset { distributions { format } upstream { id ... on Dataset { distributions { format } } } } } } }`);
     const elapsedMs = performance.now() - started;
     restore();
     expect(result.errors?.every((error) => error.extensions.code === 'REGION_UNAVAILABLE')).toBe(true);

@@ -51,7 +51,7 @@ describe('startDemo (npm start)', () => {
   });
 
   it('answers the README\'s lineage two levels up across a border', async () => {
-    const { data, errors } = await query(`{ dataset(id: "MO:dsec-trade-balance") { upstream { id upstream { id region distributions { format } } } } }`);
+    const { data, errors } = await query(`{ dataset(id: "MO:dsec-trade-balance") { upstream { id ... on Dataset { upstream { id ... on Dataset { region distributions { format } } } } } } }`);
     expect(errors).toBeUndefined();
     const second = data.dataset.upstream.flatMap((node: { upstream: { region: string }[] }) => node.upstream);
     expect(new Set(second.map((node: { region: string }) => node.region))).toEqual(new Set(['MO', 'CN-GX', 'VN']));

@@ -32,6 +32,6 @@ describe('supergraph', () => {
     const supergraph = readFileSync(supergraphPath, 'utf8');
     expect(() => buildASTSchema(parse(supergraph))).not.toThrow();
     expect(supergraph).toMatch(/distributions: \[Distribution!\]! @join__field\(graph: REGIONS\)/);
-    expect(supergraph).toMatch(/upstream: \[Dataset\]! @join__field\(graph: CATALOGUE\)/);
+    expect(supergraph).toMatch(/upstream: \[LineageNode\]! @join__field\(graph: CATALOGUE\)/);
   });
 });

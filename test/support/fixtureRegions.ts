@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,13 @@ import type { RegionEntry } from '../../schema/regionEntry.ts';
 import { startWharf, type Wharf, type WharfOptions } from '../../gateway/startWharf.ts';
 import { serveRegion, type RegionServer } from '../../subgraphs/region/serveRegion.ts';
 import { createFileStore, type FileStore } from '../../subgraphs/region/store/createFileStore.ts';
+import { loadRegionPolicies } from '../../subgraphs/shared/access/loadRegionPolicies.ts';
+import { createAuthenticator } from '../../gateway/identity/authenticate.ts';
+import { readTrustedRegistry } from '../../gateway/identity/trustedRegistry.ts';
+import { demoIssuer, demoRegistryPath } from '../../gateway/demo/demoIdentity.ts';
+
+/** The key pair fixture gateways sign consumers with; fixture regions trust its public half. */
+export const fixtureGatewayKeys = generateKeyPairSync('ed25519');
 
 export const fixtureRegionsDir = fileURLToPath(new URL('../fixtures/regions/', import.meta.url));
 export const fixtureRegionCodes = ['CN-GX', 'MO', 'VN'] as const;
@@ -25,7 +33,8 @@ export interface FixtureWharf extends AsyncDisposable {
   /** Temporary copy of the fixture folders, safe to edit. */
   dataDir: string;
   /** POSTs a GraphQL operation to the gateway and returns the parsed body. */
-  query(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }>;
+  /** POSTs a GraphQL operation (as `token`'s consumer, when given) and returns the parsed body. */
+  query(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ data?: any; errors?: any[] }>;
 }
 
 /**
@@ -43,7 +52,8 @@ export async function startFixtureWharf(
   for (const code of fixtureRegionCodes) {
     const folder = join(dataDir, code);
     const store = await createFileStore({ region: code, folder, pollIntervalMs: 0 });
-    regions.set(code, { store, server: await serveRegion({ store }), folder });
+    const policies = await loadRegionPolicies(code, folder);
+    regions.set(code, { store, server: await serveRegion({ store, policies, gatewayPublicKey: fixtureGatewayKeys.publicKey }), folder });
   }
   const entries: RegionEntry[] = [
     ...[...regions.values()].map(({ server }) => ({
@@ -54,15 +64,23 @@ export async function startFixtureWharf(
     })),
     ...(options.extraRegions ?? []),
   ];
-  const wharf = await startWharf({ harvestIntervalMs: 0, logging: false, ...options, regions: entries });
+  const authenticator = await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath));
+  const wharf = await startWharf({
+    harvestIntervalMs: 0,
+    logging: false,
+    authenticator,
+    signingKey: fixtureGatewayKeys.privateKey,
+    ...options,
+    regions: entries,
+  });
   return {
     wharf,
     regions,
     dataDir,
-    async query(query, variables) {
+    async query(query, variables, token) {
       const response = await fetch(wharf.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as { data?: any; errors?: any[] };

@@ -1,4 +1,4 @@
-import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
+import type { AccessAttributes, DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
 import { FacetIndex, facetFields, type FacetCount, type FacetField } from './facetIndex.ts';
@@ -35,16 +35,24 @@ export interface SearchFilter {
   modifiedTo?: number;
 }
 
+/** A dataset's region and access attributes: what discover decisions depend on. */
+export type AccessGroupKey = AccessAttributes & { region: string };
+
 export interface SearchRequest {
   text: string;
   filter?: SearchFilter;
+  /** Only these documents can be hits (the consumer's discoverable set), applied before scoring and counting. */
+  within?: Bitset;
   sort: SearchSort;
   first: number;
   after?: Sortable;
   /** Facet values returned per field. @default 20 */
   facetLimit?: number;
-  /** Only documents for which this holds are visible (applied inside the search). */
-  visible?: (record: DatasetRecord) => boolean;
+  /**
+   * Checked again for each hit of the page, after `within` already applied:
+   * a hit it rejects is dropped, so a bug in building `within` fails closed.
+   */
+  recheck?: (record: DatasetRecord) => boolean;
 }
 
 export interface ScoreExplanation {
@@ -122,6 +130,9 @@ export class SearchIndex {
   private readonly revisions: (string | undefined)[] = [];
   private readonly titleKey: string[] = [];
   private readonly exactTitles = new Map<number, number[]>();
+  /** Documents grouped by region and access attributes: discoverability is decided once per group. */
+  private readonly accessGroups = new Map<string, { key: AccessGroupKey; docs: Bitset; size: number }>();
+  private readonly groupOf: (string | undefined)[] = [];
   private readonly live = new Bitset();
   private readonly lengthSums = [0, 0, 0, 0];
   private fieldLengths = new Uint16Array(4096);
@@ -203,8 +214,21 @@ export class SearchIndex {
       else this.exactTitles.set(key, [doc]);
     }
     this.facets.add(doc, record);
+    const groupKey = JSON.stringify([record.region, record.access]);
+    let group = this.accessGroups.get(groupKey);
+    if (!group) this.accessGroups.set(groupKey, (group = { key: { ...record.access, region: record.region }, docs: new Bitset(), size: 0 }));
+    group.docs.add(doc);
+    group.size += 1;
+    this.groupOf[doc] = groupKey;
     this.live.add(doc);
     this.liveCount += 1;
+  }
+
+  /** The union of the access groups `allows` admits: decided once per group, not per document. */
+  documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset {
+    const result = new Bitset(this.ids.length);
+    for (const group of this.accessGroups.values()) if (allows(group.key)) result.or(group.docs);
+    return result;
   }
 
   remove(id: string): void {
@@ -221,6 +245,12 @@ export class SearchIndex {
       else this.exactTitles.delete(key);
     }
     this.facets.remove(doc);
+    const groupKey = this.groupOf[doc]!;
+    const group = this.accessGroups.get(groupKey)!;
+    group.docs.delete(doc);
+    group.size -= 1;
+    if (group.size === 0) this.accessGroups.delete(groupKey);
+    this.groupOf[doc] = undefined;
     this.live.delete(doc);
     this.liveCount -= 1;
     this.docOf.delete(id);
@@ -242,11 +272,12 @@ export class SearchIndex {
   }
 
   /** The documents the filter admits, or undefined when it admits every live one. */
-  private admitted(filter: SearchFilter | undefined): Bitset | undefined {
+  private admitted(filter: SearchFilter | undefined, within: Bitset | undefined): Bitset | undefined {
     const byField = facetFields.filter((field) => (filter?.fields?.[field]?.length ?? 0) > 0);
     const dated = filter?.modifiedFrom !== undefined || filter?.modifiedTo !== undefined;
-    if (byField.length === 0 && !filter?.anyOf?.length && !dated) return undefined;
+    if (byField.length === 0 && !filter?.anyOf?.length && !dated) return within ? within.clone().and(this.live) : undefined;
     const admitted = this.live.clone();
+    if (within) admitted.and(within);
     for (const field of byField) admitted.and(this.facets.anyOf(field, filter!.fields![field]!));
     for (const group of filter?.anyOf ?? []) {
       const union = new Bitset();
@@ -339,11 +370,10 @@ export class SearchIndex {
   }
 
   search(request: SearchRequest): SearchOutcome {
-    const admitted = this.admitted(request.filter);
+    const admitted = this.admitted(request.filter, request.within);
     const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
-    const visible = request.visible;
     let docs: Int32Array;
     let scores: Float64Array;
     let count = 0;
@@ -353,27 +383,19 @@ export class SearchIndex {
       const source = admitted ?? this.live;
       docs = this.hitDocs;
       scores = this.hitScores;
-      for (const doc of source) {
-        if (visible && !visible(this.records.get(doc)!)) continue;
-        docs[count++] = doc;
-      }
+      for (const doc of source) docs[count++] = doc;
     } else {
       const prefixLast = !/\s$/.test(request.text);
       expansions = this.expand(words, prefixLast);
       const collected = this.collect(words, expansions, admitted, false, -1);
       docs = collected.docs;
       scores = collected.scores;
-      for (let i = 0; i < collected.count; i += 1) {
-        const doc = docs[i]!;
-        if (visible && !visible(this.records.get(doc)!)) continue;
-        docs[count] = doc;
-        scores[count] = exact?.has(doc) ? scores[i]! * exactTitleBoost : scores[i]!;
-        count += 1;
-      }
+      count = collected.count;
+      if (exact) for (let i = 0; i < count; i += 1) if (exact.has(docs[i]!)) scores[i]! *= exactTitleBoost;
     }
 
     let hitSet: Bitset;
-    if (!visible && words.length === 0) hitSet = admitted ?? this.live;
+    if (words.length === 0) hitSet = admitted ?? this.live;
     else {
       hitSet = this.hitBits.clear();
       for (let i = 0; i < count; i += 1) hitSet.add(docs[i]!);
@@ -385,12 +407,8 @@ export class SearchIndex {
     const idAt = (i: number) => this.ids[docs[i]!]!;
     const { page, hasMore } = selectPage(count, keyAt, idAt, sort, request.after, request.first);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
-    return {
-      total: count,
-      hasMore,
-      facets,
-      hits: page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact)),
-    };
+    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact));
+    return { total: count, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
   }
 
   private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined): SearchHit {
@@ -433,16 +451,16 @@ export class SearchIndex {
   }
 
   /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first. */
-  suggest(prefix: string, limit: number, visible?: (record: DatasetRecord) => boolean): DatasetRecord[] {
+  suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
     const expansions = this.expand(words, true);
-    const collected = this.collect(words, expansions, undefined, true, 0);
+    const collected = this.collect(words, expansions, within, true, 0);
     const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
     for (const i of order) {
       const record = this.records.get(collected.docs[i]!)!;
-      if (visible && !visible(record)) continue;
+      if (recheck && !recheck(record)) continue;
       out.push(record);
       if (out.length === limit) break;
     }

@@ -75,7 +75,9 @@ describe('catalogue harvest: reconcile and webhook', () => {
     await mo.store[Symbol.asyncDispose]();
     await unlink(join(mo.folder, 'trade-balance.yaml'));
     mo.store = await createFileStore({ region: 'MO', folder: mo.folder, pollIntervalMs: 0 });
-    mo.server = await serveRegion({ store: mo.store, port });
+    const { loadRegionPolicies } = await import('../../../subgraphs/shared/access/loadRegionPolicies.ts');
+    const { fixtureGatewayKeys } = await import('../../support/fixtureRegions.ts');
+    mo.server = await serveRegion({ store: mo.store, port, policies: await loadRegionPolicies('MO', mo.folder), gatewayPublicKey: fixtureGatewayKeys.publicKey });
 
     await wharf.wharf.catalogue.harvester.harvest('MO');
     expect(await wharf.query(`{ dataset(id: "MO:trade-balance") { id } }`)).toEqual({ data: { dataset: null } });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serveRegion, type RegionServer } from '../../../subgraphs/region/serveRegion.ts';
 import { createFileStore, type FileStore } from '../../../subgraphs/region/store/createFileStore.ts';
+import { compileRegionPolicies } from '../../../subgraphs/shared/access/loadRegionPolicies.ts';
 
 const dataset = (title: string) => `language: en\ntitle: ${title}\ndescription: About ${title}.\n`;
 
@@ -22,7 +23,7 @@ describe('change feed (GET /changes)', () => {
     await writeFile(join(folder, 'b.yaml'), dataset('B'));
     await writeFile(join(folder, 'c.yaml'), dataset('C'));
     store = await createFileStore({ region: 'VN', folder, pollIntervalMs: 0 });
-    server = await serveRegion({ store });
+    server = await serveRegion({ store, policies: compileRegionPolicies('VN', {}) });
   });
   afterEach(async () => {
     await server[Symbol.asyncDispose]();

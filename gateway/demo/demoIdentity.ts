@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { JwtOptions } from '../identity/authenticate.ts';
+
+const dir = fileURLToPath(new URL('./identity/', import.meta.url));
+
+/** The demo issuer: `npm start` trusts it when no issuer is configured. Never for production. */
+export const demoIssuer: JwtOptions & { issuer: string; audience: string } = {
+  issuer: 'https://issuer.demo.wharf.invalid',
+  audience: 'wharf',
+  algorithm: 'ES256',
+  publicKeyPem: readFileSync(`${dir}jwt-es256-public.pem`, 'utf8'),
+};
+export const demoRegistryPath = `${dir}trusted-registry.yaml`;
+export const demoTokensPath = `${dir}tokens.json`;
+/** The demo portal's API key (its SHA-256 is in the registry). */
+export const demoPortalApiKey = 'wharf-demo-portal-key-0001';

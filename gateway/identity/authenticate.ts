@@ -1,0 +1,79 @@
+import { createRemoteJWKSet, importSPKI, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
+import { WharfError } from '../../schema/errorCodes.ts';
+import { sha256Hex, type ApiKeyEntry, type TrustedRegistry } from './trustedRegistry.ts';
+
+export interface JwtOptions {
+  issuer: string;
+  audience: string;
+  /** A JWKS URL, or a PEM public key (SPKI). */
+  jwksUrl?: string;
+  publicKeyPem?: string;
+  /** @default 'RS256' for a PEM key; any the JWKS advertises otherwise */
+  algorithm?: string;
+}
+
+export interface Authenticator {
+  /** The consumer a request is for, from its bearer token or API key; anonymous without either. */
+  authenticate(headers: Headers): Promise<{ consumer: Consumer; apiKey?: ApiKeyEntry }>;
+}
+
+const unauthenticated = (message: string) => new WharfError('UNAUTHENTICATED', message, { http: { status: 401 } });
+
+function stringClaim(payload: JWTPayload, name: string): string {
+  const value = payload[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Verifies bearer tokens with `jose` (signature, issuer, audience, expiry)
+ * and portal API keys by their hash; builds the consumer from the token's
+ * claims and the trusted registry's mechanisms for the claimed org.
+ */
+export async function createAuthenticator(jwt: JwtOptions | undefined, registry: TrustedRegistry): Promise<Authenticator> {
+  let key: CryptoKey | ReturnType<typeof createRemoteJWKSet> | undefined;
+  if (jwt?.jwksUrl) key = createRemoteJWKSet(new URL(jwt.jwksUrl));
+  else if (jwt?.publicKeyPem) key = await importSPKI(jwt.publicKeyPem, jwt.algorithm ?? 'RS256');
+  const keysByHash = new Map(registry.apiKeys.map((entry) => [entry.sha256, entry]));
+  const mechanismsOf = (org: string) => registry.orgs[org]?.mechanisms ?? [];
+
+  return {
+    async authenticate(headers) {
+      const authorization = headers.get('authorization');
+      const apiKey = headers.get('x-api-key');
+      if (authorization) {
+        const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+        if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+        if (!key || !jwt) throw unauthenticated('This gateway accepts no bearer tokens; call anonymously or with an API key.');
+        let payload: JWTPayload;
+        try {
+          ({ payload } = await jwtVerify(match[1]!, key, { issuer: jwt.issuer, audience: jwt.audience, ...(jwt.algorithm ? { algorithms: [jwt.algorithm] } : {}) }));
+        } catch (error) {
+          if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The bearer token has expired.');
+          if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The bearer token's "${error.claim}" claim is not accepted here.`);
+          throw unauthenticated('The bearer token is not signed by a key this gateway trusts.');
+        }
+        const org = stringClaim(payload, 'org');
+        const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+        return {
+          consumer: {
+            subject: payload.sub ?? '',
+            authenticated: true,
+            org,
+            jurisdiction: stringClaim(payload, 'jurisdiction'),
+            roles,
+            purpose: stringClaim(payload, 'purpose'),
+            // Never from the token: the registry says what the org holds.
+            mechanisms: mechanismsOf(org),
+          },
+        };
+      }
+      if (apiKey) {
+        const entry = keysByHash.get(sha256Hex(apiKey));
+        if (!entry) throw unauthenticated('The API key is not known to this gateway.');
+        return { consumer: { ...anonymousConsumer, subject: `apikey:${entry.name}`, org: entry.org }, apiKey: entry };
+      }
+      return { consumer: anonymousConsumer };
+    },
+  };
+}

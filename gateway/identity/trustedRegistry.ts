@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const mechanism = z.string().regex(/^[A-Z]{2,5}:[a-z0-9-]+$/, 'must look like "CN:pipl-standard-contract"');
+
+const registrySchema = z
+  .object({
+    /** Organisations and the transfer mechanisms each holds (contracts filed, assessments passed). */
+    orgs: z.record(z.string().min(1), z.object({ mechanisms: z.array(mechanism).default([]) }).strict()).default({}),
+    /** Portal API keys: only the SHA-256 of each key is stored. */
+    apiKeys: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the key'),
+            org: z.string().default(''),
+            /** Portal keys act in the public scope. */
+            scope: z.literal('public').default('public'),
+            /** Requests a minute this key may make. */
+            rateLimitPerMinute: z.number().int().positive().default(600),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type TrustedRegistry = z.infer<typeof registrySchema>;
+export type ApiKeyEntry = TrustedRegistry['apiKeys'][number];
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The trusted registry: which transfer mechanisms each organisation holds,
+ * and the portal API keys. It is configuration the operator controls — the
+ * one source of mechanisms, which a token can never claim.
+ */
+export async function readTrustedRegistry(path: string): Promise<TrustedRegistry> {
+  const parsed = registrySchema.safeParse(parseYaml(await readFile(path, 'utf8')) ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+    throw new Error(`${path} is not a valid trusted registry:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
