@@ -19,8 +19,10 @@ export interface Discovery {
 }
 
 export interface DiscoveryOptions {
-  /** Memoise decisions and discoverable sets. Off only to prove the caches change nothing. @default true */
+  /** Keep each consumer's discoverable set. Off only to prove the cache changes nothing. @default true */
   cache?: boolean;
+  /** Memoise single decisions (see `AccessEvaluatorOptions.memoize`). @default true */
+  memoize?: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface DiscoveryOptions {
  */
 export function createDiscovery(index: CatalogueIndex, options: DiscoveryOptions = {}): Discovery {
   const cache = options.cache ?? true;
+  const memoize = options.memoize ?? true;
   const evaluators = new Map<string, AccessEvaluator>();
   const sets = new Map<string, Bitset>();
   let policyEpoch = 0;
@@ -43,7 +46,7 @@ export function createDiscovery(index: CatalogueIndex, options: DiscoveryOptions
   return {
     setPolicies(policies) {
       if (evaluators.get(policies.region)?.version === policies.version) return;
-      evaluators.set(policies.region, createAccessEvaluator(policies, { memoize: cache }));
+      evaluators.set(policies.region, createAccessEvaluator(policies, { memoize }));
       policyEpoch += 1;
       sets.clear();
     },

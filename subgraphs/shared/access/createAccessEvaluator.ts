@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedar.ts';
 import { policyFingerprint, type Consumer } from '../../../schema/consumer.ts';
 import type { AccessAttributes } from '../../../schema/datasetRecord.ts';
 import { accessSchemaText, type RegionPolicies } from './loadRegionPolicies.ts';
@@ -140,6 +140,15 @@ export function createAccessEvaluator(policies: RegionPolicies, options: AccessE
     return [{ kind: 'NOT_PERMITTED', anyOf: [], reason: `No policy of region ${policies.region} permits this consumer to ${action} this dataset.` }];
   }
 
+  /** What a deciding forbid says is missing, from its annotations. */
+  function requirementOf(id: string, dataset: DatasetAccess): AccessRequirement {
+    const note = policies.annotations.get(id)!;
+    const kind: RequirementKind =
+      note.missing === 'mechanism' ? 'MECHANISM' : note.missing === 'purpose' ? 'PURPOSE' : note.missing === 'destination' ? 'DESTINATION' : 'NOT_PERMITTED';
+    const anyOf = kind === 'MECHANISM' ? note.options : kind === 'PURPOSE' ? dataset.allowedPurposes : kind === 'DESTINATION' ? dataset.allowedDestinations : [];
+    return { kind, anyOf, reason: note.reason, policy: id };
+  }
+
   function decideUncached(consumer: Consumer, dataset: DatasetAccess, action: AccessAction, purpose: string): AccessDecision {
     const result = evaluate(allId, consumer, dataset, action, purpose);
     if (result.failed) {
@@ -151,24 +160,11 @@ export function createAccessEvaluator(policies: RegionPolicies, options: AccessE
       return { decision: obligations.size > 0 ? 'CONDITIONAL' : 'ALLOW', policies: result.reason, missing: [], obligations: [...obligations].sort(), purpose };
     }
     const missing: AccessRequirement[] = [];
-    for (const id of result.reason) {
-      const note = policies.annotations.get(id)!;
-      const base = { reason: note.reason, policy: id };
-      switch (note.missing) {
-        case 'mechanism':
-          missing.push({ kind: 'MECHANISM', anyOf: note.options, ...base });
-          break;
-        case 'purpose':
-          missing.push({ kind: 'PURPOSE', anyOf: dataset.allowedPurposes, ...base });
-          break;
-        case 'destination':
-          missing.push({ kind: 'DESTINATION', anyOf: dataset.allowedDestinations, ...base });
-          break;
-        default:
-          missing.push({ kind: 'NOT_PERMITTED', anyOf: [], ...base });
-      }
+    for (let i = 0; i < result.reason.length; i += 1) missing[missing.length] = requirementOf(result.reason[i]!, dataset);
+    if (!evaluate(permitsId, consumer, dataset, action, purpose).allowed) {
+      const more = missingWithoutPermit(consumer, dataset, action, purpose);
+      for (let i = 0; i < more.length; i += 1) missing[missing.length] = more[i]!;
     }
-    if (!evaluate(permitsId, consumer, dataset, action, purpose).allowed) missing.push(...missingWithoutPermit(consumer, dataset, action, purpose));
     return { decision: 'DENY', policies: result.reason, missing, obligations: [], purpose };
   }
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedar.ts';
 
 /** The shared Cedar schema every region's policies are validated against. */
 export const accessSchemaText = readFileSync(fileURLToPath(new URL('../../../schema/access.cedarschema', import.meta.url)), 'utf8');
@@ -13,9 +13,11 @@ export interface PolicyAnnotations {
   effect: 'permit' | 'forbid';
   actions: string[];
   reason: string;
-  missing?: string;
+  /** '' when the policy has no @missing. */
+  missing: string;
   options: string[];
-  requires?: string;
+  /** '' when the policy has no @requires. */
+  requires: string;
   obligations: string[];
 }
 
@@ -80,13 +82,14 @@ export function compileRegionPolicies(region: string, files: Record<string, stri
       const action = json.action as { op: string; entity?: { id: string }; entities?: { id: string }[] };
       const actions = action.op === 'All' ? ['discover', 'read'] : action.entity ? [action.entity.id] : (action.entities ?? []).map((entity) => entity.id);
       texts[id] = text;
+      // Every annotation object has the same fields: one shape keeps the evaluator's code stable.
       annotations.set(id, {
         effect: json.effect,
         actions,
         reason: notes.reason ?? '',
-        ...(notes.missing ? { missing: notes.missing } : {}),
+        missing: notes.missing ?? '',
         options: splitList(notes.options),
-        ...(notes.requires ? { requires: notes.requires } : {}),
+        requires: notes.requires ?? '',
         obligations: splitList(notes.obligations),
       });
     }
