@@ -5,6 +5,7 @@
 const benchmarks: Record<string, string> = {
   search: './searchIndex.ts',
   harvest: './harvest.ts',
+  policies: './policies.ts',
   libraries: './compareSearchLibraries.ts',
 };
 const [name, ...rest] = process.argv.slice(2);

@@ -10,6 +10,7 @@ export const errorCodes = {
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
   UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience.' },
+  RATE_LIMITED: { httpStatus: 429, description: 'The API key or client has made more requests than its limit allows; retry after the Retry-After header.' },
   FORBIDDEN: { httpStatus: 200, description: 'The consumer may not see this field: the owning region\'s policies deny `read`; `Dataset.access` says what is missing.' },
   REGION_UNAVAILABLE: { httpStatus: 200, description: "A region did not answer in time or could not be reached; its entities are null and the other regions' data is still returned." },
   UNKNOWN_REGION: { httpStatus: 200, description: 'A dataset id names a region the gateway does not route to.' },

@@ -102,3 +102,29 @@ describe('region consumer header', () => {
     expect((await response.json()).data._entities).toEqual([{ access: { decision: 'ALLOW' } }]);
   });
 });
+
+describe('API key rate limit', () => {
+  it('answers 429 RATE_LIMITED once a key has used its requests for the minute', async () => {
+    const { createAuthenticator } = await import('../../gateway/identity/authenticate.ts');
+    const { sha256Hex } = await import('../../gateway/identity/trustedRegistry.ts');
+    const authenticator = await createAuthenticator(undefined, {
+      orgs: {},
+      apiKeys: [{ name: 'tiny', sha256: sha256Hex('tiny-key'), org: 'p', scope: 'public', rateLimitPerMinute: 3 }],
+    });
+    await using wharf = await startFixtureWharf({ authenticator });
+    const burst = async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const response = await fetch(wharf.wharf.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'tiny-key' }, body: '{"query":"{ regions { code } }"}' });
+        statuses.push(response.status);
+        if (response.status === 429) expect((await response.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+      }
+      return statuses;
+    };
+    const minute = Math.floor(Date.now() / 60_000);
+    let statuses = await burst();
+    // A burst that straddles a minute boundary is cut in two windows: try once more.
+    if (Math.floor(Date.now() / 60_000) !== minute) statuses = await burst();
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+});
