@@ -22,6 +22,8 @@ export interface CatalogueIndex {
   size(): number;
   search(request: SearchRequest): SearchOutcome;
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[];
+  /** Every dataset that declares lineage edges, by id. */
+  allWithLineage(): IterableIterator<DatasetRecord>;
   /** Documents whose access group `allows` admits (see `SearchIndex.documentsWhere`). */
   documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset;
 }
@@ -30,9 +32,12 @@ export function createCatalogueIndex(): CatalogueIndex {
   const search = new SearchIndex();
   const byRegion = new Map<string, Set<string>>();
   const downstream = new Map<string, Set<string>>();
+  /** Ids of datasets that declare at least one upstream. */
+  const withLineage = new Set<string>();
   let version = 0;
 
   function unlink(record: DatasetRecord): void {
+    withLineage.delete(record.id);
     for (const edge of record.lineage) {
       const set = downstream.get(edge.upstream);
       set?.delete(record.id);
@@ -61,6 +66,7 @@ export function createCatalogueIndex(): CatalogueIndex {
         if (!set) downstream.set(edge.upstream, (set = new Set()));
         set.add(record.id);
       }
+      if (record.lineage.length > 0) withLineage.add(record.id);
       version += 1;
     },
     remove(id) {
@@ -75,5 +81,11 @@ export function createCatalogueIndex(): CatalogueIndex {
     search: (request) => search.search(request),
     suggest: (prefix, limit, within, recheck) => search.suggest(prefix, limit, within, recheck),
     documentsWhere: (allows) => search.documentsWhere(allows),
+    *allWithLineage() {
+      for (const id of [...withLineage].sort()) {
+        const record = search.get(id);
+        if (record) yield record;
+      }
+    },
   };
 }

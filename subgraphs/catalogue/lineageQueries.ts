@@ -1,0 +1,124 @@
+import { countryOf } from '../shared/access/createAccessEvaluator.ts';
+import { regionOfDatasetId } from '../../schema/datasetId.ts';
+import type { DatasetRecord } from '../../schema/datasetRecord.ts';
+import { WharfError } from '../../schema/errorCodes.ts';
+import type { CatalogueIndex } from './createCatalogueIndex.ts';
+
+export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
+
+export interface LineageEdgeView {
+  upstream: string;
+  downstream: string;
+  job: string | null;
+  depth: number;
+  crossBorder: boolean;
+  fromJurisdiction: string | null;
+  toJurisdiction: string | null;
+}
+
+export interface LineageTraversal {
+  /** Ids of every dataset reached, the root first. */
+  nodeIds: string[];
+  edges: LineageEdgeView[];
+  partialRegions: string[];
+}
+
+/** Most hops a lineage query may ask for. */
+export const maxLineageDepth = 20;
+/** Most datasets one lineage answer holds; past it the graph is cut and marked partial. */
+const maxLineageNodes = 5000;
+
+/** An edge between two residencies crosses a border when their countries differ (Macao and Hong Kong are their own). */
+export function describeEdge(index: CatalogueIndex, upstream: string, downstream: DatasetRecord, job: string | undefined, depth: number): LineageEdgeView {
+  const from = index.get(upstream)?.access.residency ?? null;
+  const to = downstream.access.residency;
+  return {
+    upstream,
+    downstream: downstream.id,
+    job: job ?? null,
+    depth,
+    crossBorder: from !== null && countryOf(from) !== countryOf(to),
+    fromJurisdiction: from,
+    toJurisdiction: to,
+  };
+}
+
+/**
+ * Breadth-first from `rootId` in `direction`, to `depth` hops, each dataset
+ * visited once (cycle-safe). Edges to datasets the catalogue does not hold
+ * make the answer partial when their region is stale or unknown; edges of a
+ * region whose last harvest failed do too.
+ */
+export function traverseLineage(
+  index: CatalogueIndex,
+  rootId: string,
+  direction: LineageDirection,
+  depth: number,
+  isStale: (region: string) => boolean | undefined,
+): LineageTraversal | undefined {
+  if (!Number.isInteger(depth) || depth < 1 || depth > maxLineageDepth) {
+    throw new WharfError('BAD_USER_INPUT', `"depth" must be from 1 to ${maxLineageDepth}; got ${depth}.`, { argumentName: 'depth' });
+  }
+  const root = index.get(rootId);
+  if (!root) return undefined;
+  const seen = new Set([rootId]);
+  const nodeIds = [rootId];
+  const edges: LineageEdgeView[] = [];
+  const edgeKeys = new Set<string>();
+  const partial = new Set<string>();
+  const notePartial = (id: string) => {
+    const region = regionOfDatasetId(id);
+    const stale = region ? isStale(region) : undefined;
+    if (region && stale !== false) partial.add(region);
+  };
+  let frontier = [rootId];
+  for (let hop = 1; hop <= depth && frontier.length > 0; hop += 1) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      const record = index.get(id);
+      if (!record) continue;
+      if (isStale(record.region)) partial.add(record.region);
+      const neighbours: { other: string; edge: () => LineageEdgeView }[] = [];
+      if (direction !== 'DOWNSTREAM') {
+        for (const edge of record.lineage) neighbours.push({ other: edge.upstream, edge: () => describeEdge(index, edge.upstream, record, edge.job, hop) });
+      }
+      if (direction !== 'UPSTREAM') {
+        for (const downstreamId of index.downstreamIds(id)) {
+          const downstream = index.get(downstreamId);
+          if (!downstream) continue;
+          const job = downstream.lineage.find((edge) => edge.upstream === id)?.job;
+          neighbours.push({ other: downstreamId, edge: () => describeEdge(index, id, downstream, job, hop) });
+        }
+      }
+      for (const { other, edge } of neighbours) {
+        if (!index.get(other)) {
+          notePartial(other);
+          continue;
+        }
+        const view = edge();
+        const key = `${view.upstream}>${view.downstream}`;
+        if (!edgeKeys.has(key)) {
+          edgeKeys.add(key);
+          edges.push(view);
+        }
+        if (seen.has(other)) continue;
+        if (seen.size >= maxLineageNodes) {
+          partial.add(regionOfDatasetId(other) ?? '');
+          continue;
+        }
+        seen.add(other);
+        nodeIds.push(other);
+        next.push(other);
+      }
+    }
+    frontier = next;
+  }
+  return { nodeIds, edges, partialRegions: [...partial].filter(Boolean).sort() };
+}
+
+/** Does a residency fall under `filter` (itself, or its country)? */
+export function inJurisdiction(residency: string | null, filter: string | null | undefined): boolean {
+  if (!filter) return true;
+  if (!residency) return false;
+  return residency === filter || countryOf(residency) === filter;
+}
