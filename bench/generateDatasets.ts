@@ -470,6 +470,7 @@ export function* iterateDatasets(count: number, seed = 1): Generator<DatasetReco
       accrualPeriodicity: frequency.lead[0]!, landingPage,
       issued: isoDay(issuedMs), modified: isoDay(modifiedMs), distributions, lineage,
       access: accessFor(region.code, n, seed),
+      identifiers: [],
     };
     yield { ...content, revision: revisionOf(content) };
   }

@@ -52,6 +52,12 @@ export const distributionFileSchema = z
   })
   .strict();
 
+/** A column of the downstream dataset and the upstream columns it is computed from (OpenLineage `columnLineage`). */
+export interface ColumnLineageRecord {
+  field: string;
+  inputFields: { namespace: string; name: string; field: string }[];
+}
+
 export const lineageEdgeFileSchema = z
   .object({
     upstream: z
@@ -107,6 +113,8 @@ export const datasetFileSchema = z
     distributions: z.array(distributionFileSchema).default([]),
     lineage: z.array(lineageEdgeFileSchema).default([]),
     access: accessFileSchema.optional(),
+    /** Names this dataset has in OpenLineage events (`namespace` + `name`), so ingested runs map to it. */
+    identifiers: z.array(z.object({ namespace: z.string().min(1), name: z.string().min(1) }).strict()).optional(),
   })
   .strict();
 

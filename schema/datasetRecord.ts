@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DatasetFile } from './datasetFile.ts';
+import type { ColumnLineageRecord, DatasetFile } from './datasetFile.ts';
 import { formatDatasetId } from './datasetId.ts';
 
 export interface LocalizedText {
@@ -17,10 +17,37 @@ export interface DistributionRecord {
   byteSize?: number;
 }
 
-/** One edge of a dataset's lineage: the dataset it derives from. */
+/**
+ * One edge of a dataset's lineage: the dataset it derives from. `upstream`
+ * is a catalogue id, or `ol:<namespace>/<name>` for an input no region maps
+ * (an external OpenLineage dataset).
+ */
 export interface LineageEdgeRecord {
   upstream: string;
   job?: string;
+  /** When the run that produced the edge completed (ISO 8601); absent for declared edges. */
+  runTime?: string;
+  /** Column-level lineage from the run's `columnLineage` facet. */
+  columns?: ColumnLineageRecord[];
+}
+
+/**
+ * The id an unmapped OpenLineage dataset gets in lineage:
+ * `ol:<namespace, URI-encoded>/<name>`. The namespace is encoded because it
+ * often holds slashes itself (`s3://bucket`); the name is kept as it is.
+ */
+export const externalDatasetId = (namespace: string, name: string) => `ol:${encodeURIComponent(namespace)}/${name}`;
+
+/** The OpenLineage namespace and name of an external id, or undefined for any other id. */
+export function parseExternalDatasetId(id: string): { namespace: string; name: string } | undefined {
+  if (!id.startsWith('ol:')) return undefined;
+  const slash = id.indexOf('/', 3);
+  if (slash < 0) return undefined;
+  try {
+    return { namespace: decodeURIComponent(id.slice(3, slash)), name: id.slice(slash + 1) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The attributes access policies decide on; every field filled (defaults applied). */
@@ -63,6 +90,8 @@ export interface DatasetRecord {
   distributions: DistributionRecord[];
   lineage: LineageEdgeRecord[];
   access: AccessAttributes;
+  /** OpenLineage names of this dataset. */
+  identifiers: { namespace: string; name: string }[];
 }
 
 function toTranslations(text: string | Record<string, string>, language: string): LocalizedText[] {
@@ -114,6 +143,7 @@ export function toDatasetRecord(file: DatasetFile, region: string, identifier: s
       readerRoles: file.access?.readerRoles ?? [],
       obligations: file.access?.obligations ?? [],
     },
+    identifiers: file.identifiers ?? [],
   });
   return { ...content, revision: revisionOf(content) };
 }

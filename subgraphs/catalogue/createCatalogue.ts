@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { readCatalogueSdl } from '../../schema/composeSupergraph.ts';
-import type { DatasetRecord } from '../../schema/datasetRecord.ts';
+import { parseExternalDatasetId, type DatasetRecord } from '../../schema/datasetRecord.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { RegionEntry } from '../../schema/regionEntry.ts';
 import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
@@ -86,6 +86,8 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
   };
   /** A lineage neighbour: in full, as a restricted stub, or left out when no region publishes it any more. */
   const neighbour = (id: string, context: CatalogueContext) => {
+    const external = parseExternalDatasetId(id);
+    if (external) return [{ __typename: 'ExternalDataset', id, ...external }];
     const record = index.get(id);
     if (!record) return [];
     return [discovery.canDiscover(context.consumer, record) ? record : { __typename: 'RestrictedDataset', id }];

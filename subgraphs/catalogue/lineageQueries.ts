@@ -91,7 +91,8 @@ export function traverseLineage(
         }
       }
       for (const { other, edge } of neighbours) {
-        if (!index.get(other)) {
+        const external = other.startsWith('ol:');
+        if (!external && !index.get(other)) {
           notePartial(other);
           continue;
         }
@@ -102,6 +103,12 @@ export function traverseLineage(
           edges.push(view);
         }
         if (seen.has(other)) continue;
+        if (external) {
+          // An external dataset is a leaf: the catalogue knows nothing upstream of it.
+          seen.add(other);
+          nodeIds.push(other);
+          continue;
+        }
         if (seen.size >= maxLineageNodes) {
           partial.add(regionOfDatasetId(other) ?? '');
           continue;

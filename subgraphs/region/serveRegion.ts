@@ -6,6 +6,8 @@ import { serveApollo, writeJson } from '../shared/serveApollo.ts';
 import type { KeyObject } from 'node:crypto';
 import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import { createRegionSubgraph } from './createRegionSubgraph.ts';
+import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
+import { createLineageIngest, InvalidLineageEventsError, type LineageTarget } from './lineage/createLineageIngest.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 
 export interface RegionServerOptions {
@@ -44,6 +46,7 @@ function parseLimit(value: string | null): number | string {
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
+  const lineage = 'setIngestedLineage' in store ? createLineageIngest(store as DatasetStore & LineageTarget) : undefined;
   const { server, createContext } = createRegionSubgraph({
     store,
     policies,
@@ -64,13 +67,33 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
           const page = await store.changes(url.searchParams.get('since') ?? undefined, limit);
           return writeJson(response, 200, page);
         }
+        case '/api/v1/lineage':
+        case '/api/v1/lineage/batch': {
+          // The Marquez-compatible path the OpenLineage HTTP transport posts to: one event, or an array.
+          if (request.method !== 'POST') return writeJson(response, 405, { error: `Use POST ${url.pathname} with an OpenLineage RunEvent.` });
+          if (!lineage) return writeJson(response, 404, { error: `Region ${store.region}'s store does not take lineage events.` });
+          let body: unknown;
+          try {
+            body = JSON.parse(await readBody(request));
+          } catch (error) {
+            const message = error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.';
+            return writeJson(response, error instanceof BodyTooLargeError ? 413 : 400, { error: message });
+          }
+          try {
+            const outcome = await lineage.ingest(Array.isArray(body) ? body : [body]);
+            return writeJson(response, 201, outcome);
+          } catch (error) {
+            if (error instanceof InvalidLineageEventsError) return writeJson(response, 400, { error: error.message, events: error.problems });
+            throw error;
+          }
+        }
         case '/policies':
           // The catalogue applies the region's discover rules inside search; the region stays their author.
           return writeJson(response, 200, { region: store.region, version: policies.version, policies: policies.texts });
         case '/health':
           return writeJson(response, 200, { status: 'ok', region: store.region, datasets: await store.count() });
         default:
-          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /policies or /health.` });
+          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /policies, /api/v1/lineage or /health.` });
       }
     };
     handle().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { ChangeFeedPage } from '../../../schema/changeFeed.ts';
+import { revisionOf, type DatasetRecord, type LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
 import type { DatasetStore } from './DatasetStore.ts';
 import { createChangeLog } from './createChangeLog.ts';
 import { InvalidDatasetFolderError, loadDatasetFolder, type FileProblem, type ParseCache } from './loadDatasetFolder.ts';
@@ -21,6 +22,14 @@ export interface FileStoreOptions {
 
 export interface FileStore extends DatasetStore {
   /**
+   * Sets the lineage edges ingested from OpenLineage runs for `id`; they are
+   * served with the file's own edges, and a change is a new revision in the
+   * change feed. Returns false when the store has no such dataset.
+   */
+  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[]): boolean;
+  /** Every dataset as its file says (without ingested lineage). */
+  records(): Promise<DatasetRecord[]>;
+  /**
    * Re-reads the folder. When every file is valid, the store takes the new
    * state (changed datasets get new feed positions, missing ones tombstones)
    * and the problems list is empty; otherwise nothing changes.
@@ -39,7 +48,21 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   if (first.problems.length > 0) throw new InvalidDatasetFolderError(folder, first.problems);
 
   const log = createChangeLog();
-  for (const record of first.records) log.upsert(record);
+  /** The records as their files say, before ingested lineage is added. */
+  const fromFiles = new Map<string, DatasetRecord>();
+  const ingested = new Map<string, readonly LineageEdgeRecord[]>();
+  /** The record served: the file's, with ingested edges after its own (an upstream once). */
+  const served = (record: DatasetRecord): DatasetRecord => {
+    const extra = ingested.get(record.id);
+    if (!extra || extra.length === 0) return record;
+    const declared = new Set(record.lineage.map((edge) => edge.upstream));
+    const { revision: _revision, ...content } = { ...record, lineage: [...record.lineage, ...extra.filter((edge) => !declared.has(edge.upstream))] };
+    return { ...content, revision: revisionOf(content) };
+  };
+  for (const record of first.records) {
+    fromFiles.set(record.id, record);
+    log.upsert(record);
+  }
 
   let refreshing: Promise<readonly FileProblem[]> | undefined;
   async function reload(): Promise<readonly FileProblem[]> {
@@ -50,9 +73,11 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
     }
     const seen = new Set<string>();
     let changed = false;
+    fromFiles.clear();
     for (const record of next.records) {
       seen.add(record.id);
-      changed = log.upsert(record) || changed;
+      fromFiles.set(record.id, record);
+      changed = log.upsert(served(record)) || changed;
     }
     for (const id of [...log.ids()]) if (!seen.has(id)) changed = log.remove(id) || changed;
     if (changed) onChange?.();
@@ -72,6 +97,14 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   return {
     region,
     refresh,
+    records: async () => [...fromFiles.values()],
+    setIngestedLineage(id, edges) {
+      const record = fromFiles.get(id);
+      if (!record) return false;
+      ingested.set(id, edges);
+      if (log.upsert(served(record))) onChange?.();
+      return true;
+    },
     async getMany(ids) {
       return ids.map((id) => log.get(id));
     },

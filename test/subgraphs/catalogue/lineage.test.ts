@@ -100,3 +100,30 @@ describe('Query.crossBorderFlows', () => {
     expect(none.data.crossBorderFlows).toEqual([]);
   });
 });
+
+describe('lineage from OpenLineage runs', () => {
+  it('shows ingested edges after the next harvest, external inputs as ExternalDataset', async () => {
+    await using wharf = await startFixtureWharf();
+    const mo = wharf.regions.get('MO')!;
+    const event = {
+      eventType: 'COMPLETE',
+      eventTime: '2025-03-01T00:00:00Z',
+      producer: 'https://example.org/dbt',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: { runId: '0191b7d0-7c3a-7f00-8000-00000000abcd' },
+      job: { namespace: 'dsec', name: 'balance.build' },
+      inputs: [{ namespace: 's3://feeds', name: 'hk/transshipment.csv' }],
+      outputs: [{ namespace: 'dsec', name: 'trade-balance' }],
+    };
+    const response = await fetch(`${mo.server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    expect(response.status).toBe(201);
+    await wharf.wharf.catalogue.harvester.harvest('MO');
+    const { data } = await wharf.query(`{ dataset(id: "MO:trade-balance") { upstream { __typename id ... on ExternalDataset { namespace name } } } }`);
+    expect(data.dataset.upstream).toEqual([
+      { __typename: 'Dataset', id: 'MO:reexport-reconciliation' },
+      { __typename: 'ExternalDataset', id: 'ol:s3%3A%2F%2Ffeeds/hk/transshipment.csv', namespace: 's3://feeds', name: 'hk/transshipment.csv' },
+    ]);
+    const graphResult = await wharf.query(`{ lineage(id: "MO:trade-balance", depth: 1) { nodes { id } edges { upstream job } } }`);
+    expect(graphResult.data.lineage.edges).toContainEqual({ upstream: 'ol:s3%3A%2F%2Ffeeds/hk/transshipment.csv', job: 'balance.build' });
+  });
+});

@@ -21,6 +21,7 @@ function record(fields: Partial<DatasetRecord> & { title: DatasetRecord['title']
     spatial: [],
     distributions: [],
     lineage: [],
+    identifiers: [],
     access: { tier: 'public', personalData: 'none', securityLevel: 'general', residency: 'SG', allowedPurposes: [], allowedDestinations: [], readerRoles: [], obligations: [] },
     ...fields,
   };

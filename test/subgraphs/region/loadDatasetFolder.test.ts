@@ -82,6 +82,7 @@ describe('loadDatasetFolder', () => {
         readerRoles: [],
         obligations: [],
       },
+      identifiers: [],
     });
   });
 });
