@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
 import { demoIssuer, demoRegistryPath } from './demo/demoIdentity.ts';
@@ -58,7 +59,14 @@ export async function startDemo(
       });
       const port = config.WHARF_REGION_PORT_BASE === 0 ? 0 : config.WHARF_REGION_PORT_BASE + i;
       const policies = await loadRegionPolicies(source.code, source.folder);
-      const server = await serveRegion({ store, policies, gatewayPublicKey: publicKey, host: config.WHARF_HOST, port });
+      const server = await serveRegion({
+        store,
+        policies,
+        gatewayPublicKey: publicKey,
+        host: config.WHARF_HOST,
+        port,
+        lineageJournalPath: join(source.folder, 'lineage', 'events.jsonl'),
+      });
       servers.push(server);
       regions.push({
         code: source.code,

@@ -13,7 +13,7 @@ import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createDiscovery, type Discovery } from './createDiscovery.ts';
 import { createHarvester, type Harvester, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
-import { describeEdge, inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
+import { describeEdge, inJurisdiction, observedAt, traverseLineage, type LineageDirection } from './lineageQueries.ts';
 
 export interface CatalogueOptions {
   regions: readonly RegionEntry[];
@@ -47,6 +47,14 @@ export interface Catalogue extends AsyncDisposable {
   execute(request: CatalogueRequest, consumer?: Consumer): Promise<ExecutionResult>;
   /** Harvests every region once, then keeps harvesting on the interval. */
   start(): Promise<void>;
+}
+
+function parseSince(since: string): number {
+  const time = Date.parse(since);
+  if (!/^\d{4}-\d{2}/.test(since) || Number.isNaN(time)) {
+    throw new WharfError('BAD_USER_INPUT', `"since" must be an ISO 8601 date such as "2024-05-01"; got "${since}".`, { argumentName: 'since' });
+  }
+  return time;
 }
 
 function regionView(state: RegionHarvestState, index: CatalogueIndex) {
@@ -99,11 +107,12 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
       datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => visible(id, context)),
       regions: () => harvester.states().map((state) => regionView(state, index)),
       ...createSearchResolvers(index, discovery),
-      lineage(_: unknown, args: { id: string; direction?: LineageDirection | null; depth?: number | null }, context: CatalogueContext) {
+      lineage(_: unknown, args: { id: string; direction?: LineageDirection | null; depth?: number | null; since?: string | null }, context: CatalogueContext) {
+        const sinceMs = args.since ? parseSince(args.since) : undefined;
         const root = visible(args.id, context);
         if (!root) return null;
         const stale = (region: string) => harvester.states().find((state) => state.region.code === region)?.stale;
-        const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale)!;
+        const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale, sinceMs)!;
         return {
           root,
           nodes: traversal.nodeIds.flatMap((id) => neighbour(id, context)),
@@ -117,16 +126,13 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         if (!Number.isInteger(first) || first < 1 || first > 1000) {
           throw new WharfError('BAD_USER_INPUT', `"first" must be from 1 to 1000; got ${first}.`, { argumentName: 'first' });
         }
-        const since = args.since ? Date.parse(args.since) : undefined;
-        if (since !== undefined && Number.isNaN(since)) {
-          throw new WharfError('BAD_USER_INPUT', `"since" must be an ISO 8601 date such as "2024-05-01"; got "${args.since}".`, { argumentName: 'since' });
-        }
+        const since = args.since ? parseSince(args.since) : undefined;
         const flows = [];
         // Ordered by downstream id, then upstream: a stable answer for audits.
         for (const downstream of index.allWithLineage()) {
-          if (since !== undefined && !(downstream.modified && Date.parse(downstream.modified) >= since)) continue;
           for (const edge of downstream.lineage) {
-            const view = describeEdge(index, edge.upstream, downstream, edge.job, 1);
+            if (since !== undefined && observedAt(edge, downstream) < since) continue;
+            const view = describeEdge(index, edge, downstream, 1);
             if (!view.crossBorder || !inJurisdiction(view.fromJurisdiction, args.from) || !inJurisdiction(view.toJurisdiction, args.to)) continue;
             const [upstreamNode] = neighbour(edge.upstream, context);
             const [downstreamNode] = neighbour(downstream.id, context);

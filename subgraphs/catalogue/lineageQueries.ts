@@ -1,6 +1,7 @@
 import { countryOf } from '../shared/access/createAccessEvaluator.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
-import type { DatasetRecord } from '../../schema/datasetRecord.ts';
+import type { DatasetRecord, LineageEdgeRecord } from '../../schema/datasetRecord.ts';
+import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
 
@@ -10,6 +11,8 @@ export interface LineageEdgeView {
   upstream: string;
   downstream: string;
   job: string | null;
+  runTime: string | null;
+  columns: ColumnLineageRecord[];
   depth: number;
   crossBorder: boolean;
   fromJurisdiction: string | null;
@@ -29,13 +32,16 @@ export const maxLineageDepth = 20;
 const maxLineageNodes = 5000;
 
 /** An edge between two residencies crosses a border when their countries differ (Macao and Hong Kong are their own). */
-export function describeEdge(index: CatalogueIndex, upstream: string, downstream: DatasetRecord, job: string | undefined, depth: number): LineageEdgeView {
+export function describeEdge(index: CatalogueIndex, edge: LineageEdgeRecord, downstream: DatasetRecord, depth: number): LineageEdgeView {
+  const upstream = edge.upstream;
   const from = index.get(upstream)?.access.residency ?? null;
   const to = downstream.access.residency;
   return {
     upstream,
     downstream: downstream.id,
-    job: job ?? null,
+    job: edge.job ?? null,
+    runTime: edge.runTime ?? null,
+    columns: edge.columns ?? [],
     depth,
     crossBorder: from !== null && countryOf(from) !== countryOf(to),
     fromJurisdiction: from,
@@ -49,12 +55,19 @@ export function describeEdge(index: CatalogueIndex, upstream: string, downstream
  * make the answer partial when their region is stale or unknown; edges of a
  * region whose last harvest failed do too.
  */
+/** When an edge was last seen: its run's time, else the downstream dataset's last change (epoch ms; 0 when unknown). */
+export function observedAt(edge: LineageEdgeRecord, downstream: DatasetRecord): number {
+  const when = edge.runTime ?? downstream.modified;
+  return when ? Date.parse(when) || 0 : 0;
+}
+
 export function traverseLineage(
   index: CatalogueIndex,
   rootId: string,
   direction: LineageDirection,
   depth: number,
   isStale: (region: string) => boolean | undefined,
+  sinceMs?: number,
 ): LineageTraversal | undefined {
   if (!Number.isInteger(depth) || depth < 1 || depth > maxLineageDepth) {
     throw new WharfError('BAD_USER_INPUT', `"depth" must be from 1 to ${maxLineageDepth}; got ${depth}.`, { argumentName: 'depth' });
@@ -79,15 +92,18 @@ export function traverseLineage(
       if (!record) continue;
       if (isStale(record.region)) partial.add(record.region);
       const neighbours: { other: string; edge: () => LineageEdgeView }[] = [];
+      const recent = (edge: LineageEdgeRecord, downstream: DatasetRecord) => sinceMs === undefined || observedAt(edge, downstream) >= sinceMs;
       if (direction !== 'DOWNSTREAM') {
-        for (const edge of record.lineage) neighbours.push({ other: edge.upstream, edge: () => describeEdge(index, edge.upstream, record, edge.job, hop) });
+        for (const edge of record.lineage) {
+          if (recent(edge, record)) neighbours.push({ other: edge.upstream, edge: () => describeEdge(index, edge, record, hop) });
+        }
       }
       if (direction !== 'UPSTREAM') {
         for (const downstreamId of index.downstreamIds(id)) {
           const downstream = index.get(downstreamId);
-          if (!downstream) continue;
-          const job = downstream.lineage.find((edge) => edge.upstream === id)?.job;
-          neighbours.push({ other: downstreamId, edge: () => describeEdge(index, id, downstream, job, hop) });
+          const edge = downstream?.lineage.find((candidate) => candidate.upstream === id);
+          if (!downstream || !edge || !recent(edge, downstream)) continue;
+          neighbours.push({ other: downstreamId, edge: () => describeEdge(index, edge, downstream, hop) });
         }
       }
       for (const { other, edge } of neighbours) {

@@ -16,6 +16,8 @@ export interface RegionServerOptions {
   policies: RegionPolicies;
   /** The gateway's public key, to verify the consumer it signs for each request. */
   gatewayPublicKey?: KeyObject;
+  /** Where accepted OpenLineage events are journaled and replayed from at start; without it they live in memory only. */
+  lineageJournalPath?: string;
   /** Loopback by default: a region is exposed on purpose, never by accident. @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -46,7 +48,11 @@ function parseLimit(value: string | null): number | string {
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
-  const lineage = 'setIngestedLineage' in store ? createLineageIngest(store as DatasetStore & LineageTarget) : undefined;
+  const lineage =
+    'setIngestedLineage' in store
+      ? createLineageIngest(store as DatasetStore & LineageTarget, options.lineageJournalPath ? { journalPath: options.lineageJournalPath } : {})
+      : undefined;
+  await lineage?.replay();
   const { server, createContext } = createRegionSubgraph({
     store,
     policies,

@@ -1,3 +1,5 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { externalDatasetId, type DatasetRecord, type LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
 import { runEventProblems, withProvenance, type OpenLineageDataset, type RunEvent } from './validateRunEvent.ts';
 
@@ -46,7 +48,8 @@ export interface RunRecord {
  * stays an external node `ol:<namespace>/<name>`. The same event twice is
  * taken once.
  */
-export function createLineageIngest(target: LineageTarget) {
+export function createLineageIngest(target: LineageTarget, options: { journalPath?: string } = {}) {
+  const { journalPath } = options;
   const seenEvents = new Set<string>();
   const runs = new Map<string, RunRecord>();
   /** Per downstream id: its ingested edges by upstream id. */
@@ -70,7 +73,7 @@ export function createLineageIngest(target: LineageTarget) {
     return undefined;
   }
 
-  async function ingest(received: unknown[]): Promise<IngestOutcome> {
+  async function ingest(received: unknown[], replaying = false): Promise<IngestOutcome> {
     const prepared = received.map(withProvenance);
     const events = prepared.map((entry) => entry.event);
     const problems = events.map((event, index) => ({ index, errors: runEventProblems(event) })).filter((entry) => entry.errors.length > 0);
@@ -79,6 +82,7 @@ export function createLineageIngest(target: LineageTarget) {
     const missingProvenance = prepared.reduce((sum, entry) => sum + entry.filled, 0);
     const outcome: IngestOutcome = { accepted: 0, duplicates: 0, edges: 0, unmappedOutputs: [], missingProvenance };
     const touched = new Set<string>();
+    const taken: unknown[] = [];
     for (const raw of events as RunEvent[]) {
       const eventType = raw.eventType ?? 'OTHER';
       const key = `${raw.run.runId}|${eventType}|${raw.eventTime}`;
@@ -88,6 +92,7 @@ export function createLineageIngest(target: LineageTarget) {
       }
       seenEvents.add(key);
       outcome.accepted += 1;
+      taken.push(raw);
       const job = `${raw.job.namespace}/${raw.job.name}`;
       const run = runs.get(raw.run.runId) ?? { job, states: [] };
       run.states.push({ eventType, eventTime: raw.eventTime });
@@ -116,6 +121,11 @@ export function createLineageIngest(target: LineageTarget) {
         }
       }
     }
+    // Journal first: an event is acknowledged only once it would survive a restart.
+    if (journalPath && !replaying && taken.length > 0) {
+      await mkdir(dirname(journalPath), { recursive: true });
+      await appendFile(journalPath, taken.map((event) => `${JSON.stringify(event)}\n`).join(''));
+    }
     for (const id of touched) {
       const edges = [...edgesByOutput.get(id)!.values()].sort((a, b) => (a.upstream < b.upstream ? -1 : 1));
       target.setIngestedLineage(id, edges);
@@ -124,5 +134,19 @@ export function createLineageIngest(target: LineageTarget) {
     return outcome;
   }
 
-  return { ingest, runs: (): ReadonlyMap<string, RunRecord> => runs };
+  /** Takes again every event of the journal (at start-up). */
+  async function replay(): Promise<number> {
+    if (!journalPath) return 0;
+    let text: string;
+    try {
+      text = await readFile(journalPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    const events = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+    return (await ingest(events, true)).accepted;
+  }
+
+  return { ingest: (events: unknown[]) => ingest(events), replay, runs: (): ReadonlyMap<string, RunRecord> => runs };
 }

@@ -113,7 +113,19 @@ describe('lineage from OpenLineage runs', () => {
       run: { runId: '0191b7d0-7c3a-7f00-8000-00000000abcd' },
       job: { namespace: 'dsec', name: 'balance.build' },
       inputs: [{ namespace: 's3://feeds', name: 'hk/transshipment.csv' }],
-      outputs: [{ namespace: 'dsec', name: 'trade-balance' }],
+      outputs: [
+        {
+          namespace: 'dsec',
+          name: 'trade-balance',
+          facets: {
+            columnLineage: {
+              _producer: 'https://example.org/dbt',
+              _schemaURL: 'https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json#/$defs/ColumnLineageDatasetFacet',
+              fields: { balance_mop: { inputFields: [{ namespace: 's3://feeds', name: 'hk/transshipment.csv', field: 'value_hkd' }] } },
+            },
+          },
+        },
+      ],
     };
     const response = await fetch(`${mo.server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
     expect(response.status).toBe(201);
@@ -123,7 +135,17 @@ describe('lineage from OpenLineage runs', () => {
       { __typename: 'Dataset', id: 'MO:reexport-reconciliation' },
       { __typename: 'ExternalDataset', id: 'ol:s3%3A%2F%2Ffeeds/hk/transshipment.csv', namespace: 's3://feeds', name: 'hk/transshipment.csv' },
     ]);
-    const graphResult = await wharf.query(`{ lineage(id: "MO:trade-balance", depth: 1) { nodes { id } edges { upstream job } } }`);
-    expect(graphResult.data.lineage.edges).toContainEqual({ upstream: 'ol:s3%3A%2F%2Ffeeds/hk/transshipment.csv', job: 'balance.build' });
+    const graphResult = await wharf.query(`{ lineage(id: "MO:trade-balance", depth: 1) { nodes { id } edges { upstream job runTime columns { field inputFields { namespace name field } } } } }`);
+    expect(graphResult.data.lineage.edges).toContainEqual({
+      upstream: 'ol:s3%3A%2F%2Ffeeds/hk/transshipment.csv',
+      job: 'balance.build',
+      runTime: '2025-03-01T00:00:00Z',
+      columns: [{ field: 'balance_mop', inputFields: [{ namespace: 's3://feeds', name: 'hk/transshipment.csv', field: 'value_hkd' }] }],
+    });
+    // Time bounds: only the edge observed since mid-February (the declared one has no time).
+    const recent = await wharf.query(`{ lineage(id: "MO:trade-balance", depth: 3, since: "2025-02-15") { edges { upstream } } }`);
+    expect(recent.data.lineage.edges).toEqual([{ upstream: 'ol:s3%3A%2F%2Ffeeds/hk/transshipment.csv' }]);
+    const bad = await wharf.query(`{ lineage(id: "MO:trade-balance", since: "soon") { isPartial } }`);
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -162,3 +162,34 @@ describe('POST /api/v1/lineage', () => {
     }
   });
 });
+
+describe('lineage journal', () => {
+  it('keeps ingested lineage across a region restart', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'wharf-journal-'));
+    try {
+      await writeFile(join(folder, 'reexports.yaml'), 'language: en\ntitle: Re-exports\ndescription: Reconciled.\nidentifiers: [{ namespace: "postgres://dsec:5432", name: dsec.marts.reexports }]\n');
+      const journal = join(folder, 'lineage', 'events.jsonl');
+      const start = async () => {
+        const store = await createFileStore({ region: 'MO', folder, pollIntervalMs: 0 });
+        const server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), lineageJournalPath: journal });
+        return { store, server };
+      };
+      const first = await start();
+      const posted = await fetch(`${first.server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid) });
+      expect(posted.status).toBe(201);
+      await first.server[Symbol.asyncDispose]();
+      await first.store[Symbol.asyncDispose]();
+
+      const second = await start();
+      try {
+        const [record] = await second.store.getMany(['MO:reexports']);
+        expect(record!.lineage.map((edge) => edge.upstream).sort()).toEqual([externalDatasetId('postgres://dsec:5432', 'dsec.raw.customs_lines'), externalDatasetId('s3://partner-feeds', 'nanning/exports.parquet')].sort());
+      } finally {
+        await second.server[Symbol.asyncDispose]();
+        await second.store[Symbol.asyncDispose]();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
