@@ -6,6 +6,7 @@ const benchmarks: Record<string, string> = {
   search: './searchIndex.ts',
   harvest: './harvest.ts',
   policies: './policies.ts',
+  lineage: './lineage.ts',
   libraries: './compareSearchLibraries.ts',
 };
 const [name, ...rest] = process.argv.slice(2);

@@ -130,9 +130,10 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         const flows = [];
         // Ordered by downstream id, then upstream: a stable answer for audits.
         for (const downstream of index.allWithLineage()) {
-          for (const edge of downstream.lineage) {
-            if (since !== undefined && observedAt(edge, downstream) < since) continue;
-            const view = describeEdge(index, edge, downstream, 1);
+          const node = index.lineageNode(downstream.id)!;
+          for (const edge of node.edges) {
+            if (since !== undefined && observedAt(edge, node) < since) continue;
+            const view = describeEdge(index, edge, downstream.id, node, 1);
             if (!view.crossBorder || !inJurisdiction(view.fromJurisdiction, args.from) || !inJurisdiction(view.toJurisdiction, args.to)) continue;
             const [upstreamNode] = neighbour(edge.upstream, context);
             const [downstreamNode] = neighbour(downstream.id, context);

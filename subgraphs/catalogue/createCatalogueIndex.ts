@@ -1,4 +1,4 @@
-import type { DatasetRecord } from '../../schema/datasetRecord.ts';
+import type { DatasetRecord, LineageEdgeRecord } from '../../schema/datasetRecord.ts';
 import type { Bitset } from './search/bitset.ts';
 import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchRequest } from './search/createSearchIndex.ts';
 
@@ -9,14 +9,23 @@ import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchReques
  * records themselves, so an edge lives exactly as long as the dataset that
  * declares it.
  */
+export interface LineageNode {
+  region: string;
+  residency: string;
+  modifiedMs: number;
+  edges: readonly LineageEdgeRecord[];
+}
+
 export interface CatalogueIndex {
   get(id: string): DatasetRecord | undefined;
   upsert(record: DatasetRecord): void;
   remove(id: string): void;
   /** Ids of the region's datasets currently held. */
   regionIds(region: string): ReadonlySet<string>;
-  /** Ids of the datasets that declare `id` as an upstream. */
+  /** Ids of the datasets that declare `id` as an upstream, sorted. */
   downstreamIds(id: string): readonly string[];
+  /** The same, unsorted and not copied: for traversals. */
+  downstreamSet(id: string): ReadonlySet<string>;
   /** Goes up by one with every change; keys caches of search results. */
   readonly version: number;
   size(): number;
@@ -24,9 +33,16 @@ export interface CatalogueIndex {
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[];
   /** Every dataset that declares lineage edges, by id. */
   allWithLineage(): IterableIterator<DatasetRecord>;
+  /**
+   * What lineage traversal needs of a dataset, without reading its record:
+   * its declared edges, residency and last change (epoch ms, 0 when unknown).
+   */
+  lineageNode(id: string): LineageNode | undefined;
   /** Documents whose access group `allows` admits (see `SearchIndex.documentsWhere`). */
   documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset;
 }
+
+const noIds: ReadonlySet<string> = new Set();
 
 export function createCatalogueIndex(): CatalogueIndex {
   const search = new SearchIndex();
@@ -34,10 +50,13 @@ export function createCatalogueIndex(): CatalogueIndex {
   const downstream = new Map<string, Set<string>>();
   /** Ids of datasets that declare at least one upstream. */
   const withLineage = new Set<string>();
+  /** The lineage graph apart from the records, so a traversal never parses one. */
+  const nodes = new Map<string, LineageNode>();
   let version = 0;
 
   function unlink(record: DatasetRecord): void {
     withLineage.delete(record.id);
+    nodes.delete(record.id);
     for (const edge of record.lineage) {
       const set = downstream.get(edge.upstream);
       set?.delete(record.id);
@@ -67,6 +86,12 @@ export function createCatalogueIndex(): CatalogueIndex {
         set.add(record.id);
       }
       if (record.lineage.length > 0) withLineage.add(record.id);
+      nodes.set(record.id, {
+        region: record.region,
+        residency: record.access.residency,
+        modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
+        edges: record.lineage,
+      });
       version += 1;
     },
     remove(id) {
@@ -78,9 +103,11 @@ export function createCatalogueIndex(): CatalogueIndex {
     },
     regionIds: (region) => byRegion.get(region) ?? new Set(),
     downstreamIds: (id) => [...(downstream.get(id) ?? [])].sort(),
+    downstreamSet: (id) => downstream.get(id) ?? noIds,
     search: (request) => search.search(request),
     suggest: (prefix, limit, within, recheck) => search.suggest(prefix, limit, within, recheck),
     documentsWhere: (allows) => search.documentsWhere(allows),
+    lineageNode: (id) => nodes.get(id),
     *allWithLineage() {
       for (const id of [...withLineage].sort()) {
         const record = search.get(id);

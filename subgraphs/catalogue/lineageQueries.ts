@@ -1,9 +1,9 @@
 import { countryOf } from '../shared/access/createAccessEvaluator.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
-import type { DatasetRecord, LineageEdgeRecord } from '../../schema/datasetRecord.ts';
+import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
 import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
-import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import type { CatalogueIndex, LineageNode } from './createCatalogueIndex.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
@@ -32,13 +32,13 @@ export const maxLineageDepth = 20;
 const maxLineageNodes = 5000;
 
 /** An edge between two residencies crosses a border when their countries differ (Macao and Hong Kong are their own). */
-export function describeEdge(index: CatalogueIndex, edge: LineageEdgeRecord, downstream: DatasetRecord, depth: number): LineageEdgeView {
+export function describeEdge(index: CatalogueIndex, edge: LineageEdgeRecord, downstreamId: string, downstream: LineageNode, depth: number): LineageEdgeView {
   const upstream = edge.upstream;
-  const from = index.get(upstream)?.access.residency ?? null;
-  const to = downstream.access.residency;
+  const from = index.lineageNode(upstream)?.residency ?? null;
+  const to = downstream.residency;
   return {
     upstream,
-    downstream: downstream.id,
+    downstream: downstreamId,
     job: edge.job ?? null,
     runTime: edge.runTime ?? null,
     columns: edge.columns ?? [],
@@ -56,9 +56,8 @@ export function describeEdge(index: CatalogueIndex, edge: LineageEdgeRecord, dow
  * region whose last harvest failed do too.
  */
 /** When an edge was last seen: its run's time, else the downstream dataset's last change (epoch ms; 0 when unknown). */
-export function observedAt(edge: LineageEdgeRecord, downstream: DatasetRecord): number {
-  const when = edge.runTime ?? downstream.modified;
-  return when ? Date.parse(when) || 0 : 0;
+export function observedAt(edge: LineageEdgeRecord, downstream: LineageNode): number {
+  return edge.runTime ? Date.parse(edge.runTime) || 0 : downstream.modifiedMs;
 }
 
 export function traverseLineage(
@@ -72,8 +71,7 @@ export function traverseLineage(
   if (!Number.isInteger(depth) || depth < 1 || depth > maxLineageDepth) {
     throw new WharfError('BAD_USER_INPUT', `"depth" must be from 1 to ${maxLineageDepth}; got ${depth}.`, { argumentName: 'depth' });
   }
-  const root = index.get(rootId);
-  if (!root) return undefined;
+  if (!index.lineageNode(rootId)) return undefined;
   const seen = new Set([rootId]);
   const nodeIds = [rootId];
   const edges: LineageEdgeView[] = [];
@@ -88,27 +86,27 @@ export function traverseLineage(
   for (let hop = 1; hop <= depth && frontier.length > 0; hop += 1) {
     const next: string[] = [];
     for (const id of frontier) {
-      const record = index.get(id);
-      if (!record) continue;
-      if (isStale(record.region)) partial.add(record.region);
+      const node = index.lineageNode(id);
+      if (!node) continue;
+      if (isStale(node.region)) partial.add(node.region);
       const neighbours: { other: string; edge: () => LineageEdgeView }[] = [];
-      const recent = (edge: LineageEdgeRecord, downstream: DatasetRecord) => sinceMs === undefined || observedAt(edge, downstream) >= sinceMs;
+      const recent = (edge: LineageEdgeRecord, downstream: LineageNode) => sinceMs === undefined || observedAt(edge, downstream) >= sinceMs;
       if (direction !== 'DOWNSTREAM') {
-        for (const edge of record.lineage) {
-          if (recent(edge, record)) neighbours.push({ other: edge.upstream, edge: () => describeEdge(index, edge, record, hop) });
+        for (const edge of node.edges) {
+          if (recent(edge, node)) neighbours.push({ other: edge.upstream, edge: () => describeEdge(index, edge, id, node, hop) });
         }
       }
       if (direction !== 'UPSTREAM') {
-        for (const downstreamId of index.downstreamIds(id)) {
-          const downstream = index.get(downstreamId);
-          const edge = downstream?.lineage.find((candidate) => candidate.upstream === id);
+        for (const downstreamId of index.downstreamSet(id)) {
+          const downstream = index.lineageNode(downstreamId);
+          const edge = downstream?.edges.find((candidate) => candidate.upstream === id);
           if (!downstream || !edge || !recent(edge, downstream)) continue;
-          neighbours.push({ other: downstreamId, edge: () => describeEdge(index, edge, downstream, hop) });
+          neighbours.push({ other: downstreamId, edge: () => describeEdge(index, edge, downstreamId, downstream, hop) });
         }
       }
       for (const { other, edge } of neighbours) {
         const external = other.startsWith('ol:');
-        if (!external && !index.get(other)) {
+        if (!external && !index.lineageNode(other)) {
           notePartial(other);
           continue;
         }
