@@ -27,6 +27,7 @@ import { Document, type Id, type Tokenizer } from 'flexsearch';
 import MiniSearch from 'minisearch';
 import type { DatasetRecord } from '../schema/datasetRecord.ts';
 import { iterateDatasets, vocabulary, type Lang } from './generateDatasets.ts';
+import { mulberry32 } from './measure.ts';
 
 // ---------------------------------------------------------------- analyzer --
 /**
@@ -153,15 +154,6 @@ function version(name: string): string {
 }
 
 // ---------------------------------------------------------------- queries --
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const latinLangs: Lang[] = ['en', 'en', 'en', 'vi', 'ms', 'id', 'pt'];
 const words = (text: string) => text.split(/[\s,()–—]+/).filter(Boolean);

@@ -13,6 +13,7 @@
  * lineage), so a benchmark can index a million records without holding them.
  */
 import { revisionOf, type DatasetRecord, type DistributionRecord, type LocalizedText } from '../schema/datasetRecord.ts';
+import { mulberry32 } from './measure.ts';
 
 export type Lang = 'en' | 'zh' | 'vi' | 'ms' | 'th' | 'id' | 'pt';
 export type Translations = Record<Lang, string>;
@@ -263,16 +264,6 @@ export const vocabulary = {
   toTraditional,
 };
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A sampler over `weights` (cumulative table + binary search). */
 function weighted(weights: readonly number[]): (r: number) => number {

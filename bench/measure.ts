@@ -1,6 +1,6 @@
 /** Small measuring helpers shared by the benchmarks. */
 
-/** Seeded PRNG (mulberry32): the same seed draws the same queries. */
+/** Seeded PRNG (mulberry32): the same seed draws the same data and queries. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
