@@ -15,7 +15,14 @@ import { mulberry32, percentile, rssMb } from './measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { datasets: { type: 'string', default: '200000' }, edges: { type: 'string', default: '1000000' }, events: { type: 'string', default: '10000' }, roots: { type: 'string', default: '500' } },
+  options: {
+    datasets: { type: 'string', default: '200000' },
+    edges: { type: 'string', default: '1000000' },
+    events: { type: 'string', default: '10000' },
+    roots: { type: 'string', default: '500' },
+    /** `layered`: projects of 200 datasets in 8 layers, each reading from the layer before (dbt-like); `window`: each reads from any of the 2,000 datasets before it (worst case). */
+    shape: { type: 'string', default: 'layered' },
+  },
 });
 const datasetCount = Number(values.datasets);
 const edgeCount = Number(values.edges);
@@ -35,19 +42,41 @@ function record(n: number, lineage: LineageEdgeRecord[]): DatasetRecord {
   return { ...content, revision: revisionOf(content) };
 }
 
-// A DAG shaped like pipelines: each dataset derives from datasets a little earlier, a fifth of them in another region.
+const idOf = (n: number) => `${regions[n % regions.length]}:d${n}`;
+const projectSize = 200;
+const layers = 8;
+/** The upstream of dataset n's k-th edge, or undefined for none. */
+function pickUpstream(n: number): number | undefined {
+  if (values.shape === 'window') {
+    if (n === 0) return undefined;
+    const other = n - 1 - Math.floor(random() * Math.min(n, 2000));
+    // Four in five stay in the region: the same residue modulo the region count.
+    const sameRegion = random() < 0.8 ? other - (other % regions.length) + (n % regions.length) : other;
+    return Math.max(0, Math.min(n - 1, sameRegion));
+  }
+  // Layered: a project's datasets sit in layers; each reads from the previous layer of its project,
+  // and one edge in fifty reaches the last layer (the marts) of an earlier project, often another region's.
+  const project = Math.floor(n / projectSize);
+  const layerSize = projectSize / layers;
+  const layer = Math.floor((n % projectSize) / layerSize);
+  if (random() < 0.02 && project > 0) {
+    const other = Math.floor(random() * project);
+    return other * projectSize + (layers - 1) * layerSize + Math.floor(random() * layerSize);
+  }
+  if (layer === 0) return undefined;
+  return project * projectSize + (layer - 1) * layerSize + Math.floor(random() * layerSize);
+}
+
 const index = createCatalogueIndex();
 let started = performance.now();
 let edges = 0;
 for (let n = 0; n < datasetCount; n += 1) {
   const lineage: LineageEdgeRecord[] = [];
   const want = Math.floor(perDataset) + (random() < perDataset % 1 ? 1 : 0);
-  for (let k = 0; k < want && n > 0; k += 1) {
-    const back = 1 + Math.floor(random() * Math.min(n, 2000));
-    const other = n - back;
-    const sameRegion = random() < 0.8 ? other - (other % regions.length) + (n % regions.length) : other;
-    const upstream = Math.max(0, Math.min(n - 1, sameRegion));
-    const id = `${regions[upstream % regions.length]}:d${upstream}`;
+  for (let k = 0; k < want * 2 && lineage.length < want; k += 1) {
+    const upstream = pickUpstream(n);
+    if (upstream === undefined) continue;
+    const id = idOf(upstream);
     if (!lineage.some((edge) => edge.upstream === id)) lineage.push({ upstream: id, job: `job${k}` });
   }
   edges += lineage.length;
@@ -55,10 +84,7 @@ for (let n = 0; n < datasetCount; n += 1) {
 }
 const buildMs = performance.now() - started;
 
-const roots = Array.from({ length: Number(values.roots) }, () => {
-  const n = Math.floor(random() * datasetCount);
-  return `${regions[n % regions.length]}:d${n}`;
-});
+const roots = Array.from({ length: Number(values.roots) }, () => idOf(Math.floor(random() * datasetCount)));
 const fresh = () => false;
 const rows: string[] = [];
 for (const direction of ['UPSTREAM', 'DOWNSTREAM'] as const) {
@@ -93,7 +119,7 @@ started = performance.now();
 for (let i = 0; i < events.length; i += 100) await ingest.ingest(events.slice(i, i + 100));
 const ingestSeconds = (performance.now() - started) / 1000;
 
-console.log(`## Lineage, ${datasetCount.toLocaleString('en')} datasets and ${edges.toLocaleString('en')} edges in ${regions.length} regions
+console.log(`## Lineage, ${datasetCount.toLocaleString('en')} datasets and ${edges.toLocaleString('en')} edges in ${regions.length} regions (${values.shape} graph)
 
 Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, one core. Graph built into the catalogue index in ${(buildMs / 1000).toFixed(1)} s; RSS ${rssMb()} MB.
 
