@@ -1,5 +1,6 @@
 import type { DatasetRecord, LineageEdgeRecord } from '../../schema/datasetRecord.ts';
 import type { Bitset } from './search/bitset.ts';
+import { LineageGraph } from './lineageGraph.ts';
 import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchRequest } from './search/createSearchIndex.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface CatalogueIndex {
    * its declared edges, residency and last change (epoch ms, 0 when unknown).
    */
   lineageNode(id: string): LineageNode | undefined;
+  /** The lineage graph with datasets numbered, for traversals. */
+  readonly lineageGraph: LineageGraph;
   /** Documents whose access group `allows` admits (see `SearchIndex.documentsWhere`). */
   documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset;
 }
@@ -52,11 +55,13 @@ export function createCatalogueIndex(): CatalogueIndex {
   const withLineage = new Set<string>();
   /** The lineage graph apart from the records, so a traversal never parses one. */
   const nodes = new Map<string, LineageNode>();
+  const graph = new LineageGraph();
   let version = 0;
 
   function unlink(record: DatasetRecord): void {
     withLineage.delete(record.id);
     nodes.delete(record.id);
+    graph.remove(record.id);
     for (const edge of record.lineage) {
       const set = downstream.get(edge.upstream);
       set?.delete(record.id);
@@ -86,12 +91,9 @@ export function createCatalogueIndex(): CatalogueIndex {
         set.add(record.id);
       }
       if (record.lineage.length > 0) withLineage.add(record.id);
-      nodes.set(record.id, {
-        region: record.region,
-        residency: record.access.residency,
-        modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
-        edges: record.lineage,
-      });
+      const modifiedMs = record.modified ? Date.parse(record.modified) || 0 : 0;
+      nodes.set(record.id, { region: record.region, residency: record.access.residency, modifiedMs, edges: record.lineage });
+      graph.set(record.id, record.lineage, modifiedMs, record.access.residency);
       version += 1;
     },
     remove(id) {
@@ -108,6 +110,7 @@ export function createCatalogueIndex(): CatalogueIndex {
     suggest: (prefix, limit, within, recheck) => search.suggest(prefix, limit, within, recheck),
     documentsWhere: (allows) => search.documentsWhere(allows),
     lineageNode: (id) => nodes.get(id),
+    lineageGraph: graph,
     *allWithLineage() {
       for (const id of [...withLineage].sort()) {
         const record = search.get(id);

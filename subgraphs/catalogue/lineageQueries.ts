@@ -71,68 +71,55 @@ export function traverseLineage(
   if (!Number.isInteger(depth) || depth < 1 || depth > maxLineageDepth) {
     throw new WharfError('BAD_USER_INPUT', `"depth" must be from 1 to ${maxLineageDepth}; got ${depth}.`, { argumentName: 'depth' });
   }
-  if (!index.lineageNode(rootId)) return undefined;
-  const seen = new Set([rootId]);
-  const nodeIds = [rootId];
-  const edges: LineageEdgeView[] = [];
-  const edgeKeys = new Set<string>();
+  const graph = index.lineageGraph;
+  const root = graph.find(rootId);
+  if (root === undefined || !graph.isPresent(root)) return undefined;
+  const walk = graph.walk(root, direction !== 'DOWNSTREAM', direction !== 'UPSTREAM', depth, sinceMs, maxLineageNodes);
+  const ids = graph.ids;
   const partial = new Set<string>();
-  const notePartial = (id: string) => {
+  // A dataset no region publishes any more is left out with its edges; if its region is stale or unknown, the answer is partial.
+  const dropped = new Set<number>();
+  for (const n of walk.missing) {
+    const id = ids[n]!;
+    if (id.startsWith('ol:')) continue;
+    dropped.add(n);
     const region = regionOfDatasetId(id);
-    const stale = region ? isStale(region) : undefined;
-    if (region && stale !== false) partial.add(region);
-  };
-  let frontier = [rootId];
-  for (let hop = 1; hop <= depth && frontier.length > 0; hop += 1) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      const node = index.lineageNode(id);
-      if (!node) continue;
-      if (isStale(node.region)) partial.add(node.region);
-      const neighbours: { other: string; edge: () => LineageEdgeView }[] = [];
-      const recent = (edge: LineageEdgeRecord, downstream: LineageNode) => sinceMs === undefined || observedAt(edge, downstream) >= sinceMs;
-      if (direction !== 'DOWNSTREAM') {
-        for (const edge of node.edges) {
-          if (recent(edge, node)) neighbours.push({ other: edge.upstream, edge: () => describeEdge(index, edge, id, node, hop) });
-        }
-      }
-      if (direction !== 'UPSTREAM') {
-        for (const downstreamId of index.downstreamSet(id)) {
-          const downstream = index.lineageNode(downstreamId);
-          const edge = downstream?.edges.find((candidate) => candidate.upstream === id);
-          if (!downstream || !edge || !recent(edge, downstream)) continue;
-          neighbours.push({ other: downstreamId, edge: () => describeEdge(index, edge, downstreamId, downstream, hop) });
-        }
-      }
-      for (const { other, edge } of neighbours) {
-        const external = other.startsWith('ol:');
-        if (!external && !index.lineageNode(other)) {
-          notePartial(other);
-          continue;
-        }
-        const view = edge();
-        const key = `${view.upstream}>${view.downstream}`;
-        if (!edgeKeys.has(key)) {
-          edgeKeys.add(key);
-          edges.push(view);
-        }
-        if (seen.has(other)) continue;
-        if (external) {
-          // An external dataset is a leaf: the catalogue knows nothing upstream of it.
-          seen.add(other);
-          nodeIds.push(other);
-          continue;
-        }
-        if (seen.size >= maxLineageNodes) {
-          partial.add(regionOfDatasetId(other) ?? '');
-          continue;
-        }
-        seen.add(other);
-        nodeIds.push(other);
-        next.push(other);
-      }
-    }
-    frontier = next;
+    if (region && isStale(region) !== false) partial.add(region);
+  }
+  const nodeIds: string[] = [];
+  const staleRegions = new Map<string, boolean>();
+  for (const n of walk.nodes) {
+    if (dropped.has(n)) continue;
+    const id = ids[n]!;
+    nodeIds.push(id);
+    const region = graph.isPresent(n) ? regionOfDatasetId(id) : undefined;
+    if (!region) continue;
+    let stale = staleRegions.get(region);
+    if (stale === undefined) staleRegions.set(region, (stale = isStale(region) === true));
+    if (stale) partial.add(region);
+  }
+  if (walk.truncated) partial.add(regionOfDatasetId(rootId) ?? '');
+  const edges: LineageEdgeView[] = [];
+  const { residency, country } = graph;
+  const found = walk.edges;
+  for (let i = 0; i < found.upstream.length; i += 1) {
+    const up = found.upstream[i]!;
+    const down = found.downstream[i]!;
+    if (dropped.size > 0 && (dropped.has(up) || dropped.has(down))) continue;
+    const record = found.record[i]!;
+    const from = residency[up] ?? null;
+    edges.push({
+      upstream: ids[up]!,
+      downstream: ids[down]!,
+      job: record.job ?? null,
+      runTime: record.runTime ?? null,
+      columns: record.columns ?? [],
+      depth: found.depth[i]!,
+      // Same rule as describeEdge: countries differ (Macao and Hong Kong are their own).
+      crossBorder: from !== null && country[up] !== country[down],
+      fromJurisdiction: from,
+      toJurisdiction: residency[down] ?? null,
+    });
   }
   return { nodeIds, edges, partialRegions: [...partial].filter(Boolean).sort() };
 }
