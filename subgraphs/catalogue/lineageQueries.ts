@@ -26,6 +26,9 @@ export interface LineageTraversal {
   partialRegions: string[];
 }
 
+/** Shared by every edge without column lineage: an answer of thousands of edges makes no empty arrays. */
+const noColumns: ColumnLineageRecord[] = Object.freeze([]) as unknown as ColumnLineageRecord[];
+
 /** Most hops a lineage query may ask for. */
 export const maxLineageDepth = 20;
 /** Most datasets one lineage answer holds; past it the graph is cut and marked partial. */
@@ -113,7 +116,7 @@ export function traverseLineage(
       downstream: ids[down]!,
       job: record.job ?? null,
       runTime: record.runTime ?? null,
-      columns: record.columns ?? [],
+      columns: record.columns ?? noColumns,
       depth: found.depth[i]!,
       // Same rule as describeEdge: countries differ (Macao and Hong Kong are their own).
       crossBorder: from !== null && country[up] !== country[down],
