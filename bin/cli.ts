@@ -8,6 +8,8 @@ Commands:
   demo                               Start the gateway, the catalogue and every demo region in one process.
   validate <folder> [--region CODE]  Check a folder of dataset files; prints every problem (exit 1 if any).
   compose [--check]                  Compose schema/supergraph.graphql from the contracts (--check: fail on drift).
+  gateway --supergraph <file> [--port N] [--host H]
+                                     Serve any Federation 2 supergraph with Wharf's engine (subgraphs over HTTP).
 
 Environment: see the configuration table in README.md.`;
 
@@ -59,6 +61,25 @@ const commands: Record<string, Command> = {
       return 1;
     }
     console.log(`${load.records.length} dataset(s) of region ${region} in ${folder}: all valid.`);
+    return 0;
+  },
+
+  async gateway(args) {
+    const { values } = parseArgs({ args, options: { supergraph: { type: 'string' }, port: { type: 'string', default: '4000' }, host: { type: 'string', default: '127.0.0.1' } } });
+    if (!values.supergraph) {
+      console.error('Usage: wharf gateway --supergraph <file> [--port N] [--host H]');
+      return 2;
+    }
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`--port must be a port number from 0 to 65535; got "${values.port}".`);
+      return 2;
+    }
+    const { startSupergraphGateway } = await import('../gateway/startSupergraphGateway.ts');
+    const gateway = await startSupergraphGateway({ supergraphSdl: readFileSync(values.supergraph, 'utf8'), port, host: values.host! });
+    console.log(`Serving ${values.supergraph} at ${gateway.origin}/graphql`);
+    await untilSignal();
+    await gateway[Symbol.asyncDispose]();
     return 0;
   },
 
