@@ -10,6 +10,11 @@ Commands:
   compose [--check]                  Compose schema/supergraph.graphql from the contracts (--check: fail on drift).
   gateway --supergraph <file> [--port N] [--host H]
                                      Serve any Federation 2 supergraph with Wharf's engine (subgraphs over HTTP).
+  gateway --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]
+                                     The catalogue and gateway in front of regions running elsewhere.
+  subgraph --region CODE --data <folder> --gateway-key <public.pem> [--port N] [--host H]
+                                     Run one region's subgraph from a folder of dataset files and policies.
+  keys --out <folder>                Write a new gateway key pair (gateway.pem, gateway.pub.pem).
 
 Environment: see the configuration table in README.md.`;
 
@@ -65,14 +70,47 @@ const commands: Record<string, Command> = {
   },
 
   async gateway(args) {
-    const { values } = parseArgs({ args, options: { supergraph: { type: 'string' }, port: { type: 'string', default: '4000' }, host: { type: 'string', default: '127.0.0.1' } } });
-    if (!values.supergraph) {
-      console.error('Usage: wharf gateway --supergraph <file> [--port N] [--host H]');
-      return 2;
+    const { values } = parseArgs({
+      args,
+      options: {
+        supergraph: { type: 'string' },
+        regions: { type: 'string' },
+        'signing-key': { type: 'string' },
+        port: { type: 'string', default: '4000' },
+        host: { type: 'string', default: '127.0.0.1' },
+      },
+    });
+    const port = parsePort(values.port!);
+    if (port === undefined) return 2;
+    if (values.regions) {
+      if (!values['signing-key']) {
+        console.error('--signing-key <private.pem> is required: regions trust only consumers this key signs (make one with `wharf keys`).');
+        return 2;
+      }
+      const { createPrivateKey } = await import('node:crypto');
+      const { readRegionEntries } = await import('../gateway/readRegionEntries.ts');
+      const { loadConfig } = await import('../gateway/loadConfig.ts');
+      const { createAuthenticatorFromConfig } = await import('../gateway/identity/createAuthenticatorFromConfig.ts');
+      const { startWharf } = await import('../gateway/startWharf.ts');
+      const config = loadConfig(process.env);
+      const wharf = await startWharf({
+        regions: await readRegionEntries(values.regions),
+        host: values.host!,
+        port,
+        harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
+        reconcileIntervalMs: config.WHARF_RECONCILE_INTERVAL_MS,
+        regionTimeoutMs: config.WHARF_REGION_TIMEOUT_MS,
+        logging: config.WHARF_LOG_LEVEL,
+        authenticator: await createAuthenticatorFromConfig(config),
+        signingKey: createPrivateKey(readFileSync(values['signing-key'], 'utf8')),
+      });
+      console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}`);
+      await untilSignal();
+      await wharf[Symbol.asyncDispose]();
+      return 0;
     }
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`--port must be a port number from 0 to 65535; got "${values.port}".`);
+    if (!values.supergraph) {
+      console.error('Usage: wharf gateway --supergraph <file> | --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]');
       return 2;
     }
     const { startSupergraphGateway } = await import('../gateway/startSupergraphGateway.ts');
@@ -80,6 +118,63 @@ const commands: Record<string, Command> = {
     console.log(`Serving ${values.supergraph} at ${gateway.origin}/graphql`);
     await untilSignal();
     await gateway[Symbol.asyncDispose]();
+    return 0;
+  },
+
+  async subgraph(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        region: { type: 'string' },
+        data: { type: 'string' },
+        'gateway-key': { type: 'string' },
+        port: { type: 'string', default: '4001' },
+        host: { type: 'string', default: '127.0.0.1' },
+      },
+    });
+    if (!values.region || !values.data) {
+      console.error('Usage: wharf subgraph --region CODE --data <folder> --gateway-key <public.pem> [--port N] [--host H]');
+      return 2;
+    }
+    const port = parsePort(values.port!);
+    if (port === undefined) return 2;
+    const { createPublicKey } = await import('node:crypto');
+    const { join } = await import('node:path');
+    const { createFileStore } = await import('../subgraphs/region/store/createFileStore.ts');
+    const { loadRegionPolicies } = await import('../subgraphs/shared/access/loadRegionPolicies.ts');
+    const { serveRegion } = await import('../subgraphs/region/serveRegion.ts');
+    // Refuse to start on invalid data or policies: both throw with the full report.
+    const store = await createFileStore({ region: values.region, folder: values.data });
+    const policies = await loadRegionPolicies(values.region, values.data);
+    const server = await serveRegion({
+      store,
+      policies,
+      host: values.host!,
+      port,
+      lineageJournalPath: join(values.data, 'lineage', 'events.jsonl'),
+      ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
+    });
+    console.log(`Region ${values.region}: ${await store.count()} datasets at ${server.url}${values['gateway-key'] ? '' : ' (no --gateway-key: every consumer is anonymous)'}`);
+    await untilSignal();
+    await server[Symbol.asyncDispose]();
+    await store[Symbol.asyncDispose]();
+    return 0;
+  },
+
+  async keys(args) {
+    const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+    if (!values.out) {
+      console.error('Usage: wharf keys --out <folder>');
+      return 2;
+    }
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, 'gateway.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(join(values.out, 'gateway.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    console.log(`Wrote ${join(values.out, 'gateway.pem')} (keep it on the gateway) and ${join(values.out, 'gateway.pub.pem')} (give it to every region).`);
     return 0;
   },
 
@@ -101,6 +196,13 @@ const commands: Record<string, Command> = {
     return 0;
   },
 };
+
+function parsePort(value: string): number | undefined {
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  console.error(`--port must be a port number from 0 to 65535; got "${value}".`);
+  return undefined;
+}
 
 /** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
 function untilSignal(): Promise<void> {

@@ -24,6 +24,14 @@ export const configSchema = z.object({
   WHARF_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often each region is fully reconciled (a snapshot instead of changes). */
   WHARF_RECONCILE_INTERVAL_MS: ms(3_600_000),
+  /** Bearer tokens: issuer and audience to accept, and where the issuer's keys are (JWKS URL or a PEM file). */
+  WHARF_JWT_ISSUER: z.string().min(1).optional(),
+  WHARF_JWT_AUDIENCE: z.string().min(1).optional(),
+  WHARF_JWT_JWKS_URL: z.string().url('must be the issuer\'s JWKS URL').optional(),
+  WHARF_JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  WHARF_JWT_ALGORITHM: z.string().min(1).optional(),
+  /** The trusted registry: organisations' transfer mechanisms and portal API keys (YAML). */
+  WHARF_TRUSTED_REGISTRY_FILE: z.string().min(1).optional(),
   /** Gateway runtime log level. */
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });

@@ -74,3 +74,55 @@ describe('wharf demo', () => {
     await expect(fetch(graphqlUrl)).rejects.toThrow();
   });
 });
+
+describe('wharf keys, subgraph and gateway --regions', () => {
+  it('runs a region and a gateway as separate processes that trust each other by key', async () => {
+    const { spawn } = await import('node:child_process');
+    const { cp } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'wharf-split-'));
+    const children: import('node:child_process').ChildProcess[] = [];
+    const start = async (args: string[], ready: RegExp): Promise<string> => {
+      const child = spawn(process.execPath, [wharfBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WHARF_HARVEST_INTERVAL_MS: '0' } });
+      children.push(child);
+      let out = '';
+      child.stdout!.on('data', (chunk) => (out += chunk));
+      child.stderr!.on('data', (chunk) => (out += chunk));
+      await expect.poll(() => ready.test(out), { timeout: 30_000, interval: 100 }).toBe(true);
+      return ready.exec(out)![1]!;
+    };
+    try {
+      expect((await run('keys', '--out', join(dir, 'keys'))).code).toBe(0);
+      await cp(fileURLToPath(new URL('fixtures/regions/MO', import.meta.url)), join(dir, 'MO'), { recursive: true });
+      const regionUrl = await start(
+        ['subgraph', '--region', 'MO', '--data', join(dir, 'MO'), '--gateway-key', join(dir, 'keys', 'gateway.pub.pem'), '--port', '0'],
+        /datasets at (http:\/\/\S+\/graphql)/,
+      );
+      await writeFile(join(dir, 'regions.yaml'), `- { code: MO, name: Macao, url: "${regionUrl}" }\n`);
+      const gatewayUrl = await start(['gateway', '--regions', join(dir, 'regions.yaml'), '--signing-key', join(dir, 'keys', 'gateway.pem'), '--port', '0'], /Wharf gateway at (\S+) /);
+      const response = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ dataset(id: "MO:trade-balance") { id access { decision } distributions { format accessUrl } } }' }),
+      });
+      expect(await response.json()).toEqual({
+        data: { dataset: { id: 'MO:trade-balance', access: { decision: 'ALLOW' }, distributions: [{ format: 'CSV', accessUrl: 'https://www.dsec.gov.mo/balance.csv' }] } },
+      });
+    } finally {
+      for (const child of children) child.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses to start a region on invalid data, with the report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wharf-bad-'));
+    try {
+      await writeFile(join(dir, 'broken.yaml'), 'language: en\n');
+      const result = await run('subgraph', '--region', 'MO', '--data', dir, '--port', '0');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('nothing was loaded');
+      expect(result.stderr).toContain('broken.yaml: title:');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
