@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
 import { maskError } from './maskError.ts';
+import { listen } from '../subgraphs/shared/listen.ts';
 
 export interface SupergraphGatewayOptions {
   supergraphSdl: string;
@@ -37,11 +37,7 @@ export async function startSupergraphGateway(options: SupergraphGatewayOptions):
     readinessCheckEndpoint: '/ready',
   });
   const httpServer = createServer(gateway);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(port, host, () => resolve());
-  });
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${(httpServer.address() as AddressInfo).port}`;
+  const origin = await listen(httpServer, port, host);
   return {
     origin,
     gateway,

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { Authenticator } from './identity/authenticate.ts';
@@ -7,6 +6,7 @@ import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
 import { createGateway } from './createGateway.ts';
+import { listen } from '../subgraphs/shared/listen.ts';
 
 export interface WharfOptions {
   regions: readonly RegionEntry[];
@@ -68,17 +68,14 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     signingKey: options.signingKey,
   });
   const httpServer = createServer(gateway);
+  let origin: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(port, host, () => resolve());
-    });
+    origin = await listen(httpServer, port, host);
   } catch (error) {
     await gateway[Symbol.asyncDispose]();
     await catalogue[Symbol.asyncDispose]();
     throw error;
   }
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${(httpServer.address() as AddressInfo).port}`;
   return {
     origin,
     graphqlUrl: `${origin}/graphql`,

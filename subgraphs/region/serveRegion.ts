@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { changeFeedDefaultLimit, changeFeedMaxLimit } from '../../schema/changeFeed.ts';
 import { closeHttpServer } from '../shared/closeHttpServer.ts';
 import { serveApollo, writeJson } from '../shared/serveApollo.ts';
@@ -9,6 +8,7 @@ import { createRegionSubgraph } from './createRegionSubgraph.ts';
 import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
 import { createLineageIngest, InvalidLineageEventsError, type LineageTarget } from './lineage/createLineageIngest.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
+import { listen } from '../shared/listen.ts';
 
 export interface RegionServerOptions {
   store: DatasetStore;
@@ -108,12 +108,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(port, host, () => resolve());
-  });
-  const address = httpServer.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const origin = await listen(httpServer, port, host);
 
   return {
     region: store.region,

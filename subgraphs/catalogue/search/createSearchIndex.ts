@@ -1,9 +1,11 @@
-import type { AccessAttributes, DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
+import type { AccessAttributes, DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
-import { FacetIndex, facetFields, type FacetCount, type FacetField } from './facetIndex.ts';
-import { bm25f, fieldBoosts, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
-import { highlight } from './highlight.ts';
+import { FacetIndex, type FacetCount, type FacetField } from './facetIndex.ts';
+import { admittedDocuments } from './searchFilter.ts';
+import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
+import { bm25f, fieldBoosts, idf, termFrequencies } from './fieldStatistics.ts';
+import { explainScore, highlightsOf } from './searchHits.ts';
 import { Postings } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { selectPage, type SearchSort, type Sortable } from './searchPaging.ts';
@@ -26,55 +28,9 @@ const maxQueryWords = 32;
 /** Compact posting lists once this many entries belong to removed documents and they are a fifth of all. */
 const compactAfterDeadPostings = 200_000;
 
-/** A filter: every listed field must match (AND); within a field any value (OR); plus extra OR groups. */
-export interface SearchFilter {
-  fields?: Partial<Record<FacetField, readonly string[]>>;
-  /** Each group must match; within a group, any condition. */
-  anyOf?: readonly (readonly { field: FacetField; value: string }[])[];
-  modifiedFrom?: number;
-  modifiedTo?: number;
-}
+export type { SearchFilter } from './searchFilter.ts';
 
-/** A dataset's region and access attributes: what discover decisions depend on. */
-export type AccessGroupKey = AccessAttributes & { region: string };
-
-export interface SearchRequest {
-  text: string;
-  filter?: SearchFilter;
-  /** Only these documents can be hits (the consumer's discoverable set), applied before scoring and counting. */
-  within?: Bitset;
-  sort: SearchSort;
-  first: number;
-  after?: Sortable;
-  /** Facet values returned per field. @default 20 */
-  facetLimit?: number;
-  /**
-   * Checked again for each hit of the page, after `within` already applied:
-   * a hit it rejects is dropped, so a bug in building `within` fails closed.
-   */
-  recheck?: (record: DatasetRecord) => boolean;
-}
-
-export interface ScoreExplanation {
-  textScore: number;
-  coordination: number;
-  exactTitle: number;
-  matches: { term: string; fields: string[] }[];
-}
-
-export interface SearchHit extends Sortable {
-  record: DatasetRecord;
-  score: number;
-  highlights: { field: string; lang?: string; snippet: string }[];
-  explanation?: ScoreExplanation;
-}
-
-export interface SearchOutcome {
-  total: number;
-  hits: SearchHit[];
-  hasMore: boolean;
-  facets: Record<FacetField, FacetCount[]>;
-}
+export type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 
 /** One indexed term a query word stands for: the word itself, a completion of it, or a near spelling. */
 interface Expansion {
@@ -271,30 +227,6 @@ export class SearchIndex {
     this.deadPostings = 0;
   }
 
-  /** The documents the filter admits, or undefined when it admits every live one. */
-  private admitted(filter: SearchFilter | undefined, within: Bitset | undefined): Bitset | undefined {
-    const byField = facetFields.filter((field) => (filter?.fields?.[field]?.length ?? 0) > 0);
-    const dated = filter?.modifiedFrom !== undefined || filter?.modifiedTo !== undefined;
-    if (byField.length === 0 && !filter?.anyOf?.length && !dated) return within ? within.clone().and(this.live) : undefined;
-    const admitted = this.live.clone();
-    if (within) admitted.and(within);
-    for (const field of byField) admitted.and(this.facets.anyOf(field, filter!.fields![field]!));
-    for (const group of filter?.anyOf ?? []) {
-      const union = new Bitset();
-      for (const condition of group) union.or(this.facets.anyOf(condition.field, [condition.value]));
-      admitted.and(union);
-    }
-    if (dated) {
-      const from = filter!.modifiedFrom ?? -Infinity;
-      const to = filter!.modifiedTo ?? Infinity;
-      for (const doc of admitted) {
-        const modified = this.modified[doc]!;
-        if (modified === 0 || modified < from || modified > to) admitted.delete(doc);
-      }
-    }
-    return admitted;
-  }
-
   /** Documents with a title whose words are exactly `key`; hash hits are confirmed against the record. */
   private exactTitleDocs(key: string): Set<number> | undefined {
     const docs = this.exactTitles.get(hash32(key));
@@ -370,7 +302,7 @@ export class SearchIndex {
   }
 
   search(request: SearchRequest): SearchOutcome {
-    const admitted = this.admitted(request.filter, request.within);
+    const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified);
     const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
@@ -415,39 +347,11 @@ export class SearchIndex {
     const record = this.records.get(doc)!;
     const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
     if (words.length === 0) return hit;
-    const fields: [string, LocalizedText[]][] = [
-      ['title', record.title],
-      ['description', record.description],
-      ['keywords', record.keywords.map((value) => ({ lang: record.language, value }))],
-      ['publisher', record.publisher ? [{ lang: record.language, value: record.publisher.name }] : []],
-    ];
-    for (const [field, texts] of fields) {
-      for (const text of texts) {
-        const snippet = highlight(text.value, matched);
-        if (snippet) hit.highlights.push({ field, lang: text.lang, snippet });
-      }
-    }
-    hit.explanation = this.explain(record, words, expansions, exact?.has(doc) ?? false);
-    return hit;
-  }
-
-  /** The score of one document recomputed part by part, from its own text. */
-  private explain(record: DatasetRecord, words: string[], expansions: Expansion[], exactTitle: boolean): ScoreExplanation {
-    const { tf, lengths } = termFrequencies(record);
+    hit.highlights = highlightsOf(record, matched);
     const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
-    const lengthArray = Uint16Array.from(lengths);
-    let textScore = 0;
-    let mask = 0;
-    const matches: { term: string; fields: string[] }[] = [];
-    for (const { termId, weight, word } of expansions) {
-      const term = this.dictionary.terms[termId]!;
-      const packed = tf.get(term);
-      if (!packed) continue;
-      textScore += weight * idf(this.liveCount, this.dictionary.df[termId]!) * bm25f(packed, lengthArray, 0, averages, -1);
-      mask |= 1 << word;
-      matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });
-    }
-    return { textScore, coordination: popcount(mask) / words.length, exactTitle: exactTitle ? exactTitleBoost : 1, matches };
+    const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: this.dictionary.df[termId]! }));
+    hit.explanation = explainScore(record, words.length, terms, this.liveCount, averages, exact?.has(doc) ? exactTitleBoost : 1);
+    return hit;
   }
 
   /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first. */

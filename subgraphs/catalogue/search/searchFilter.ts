@@ -1,0 +1,45 @@
+import { Bitset } from './bitset.ts';
+import { facetFields, type FacetField, type FacetIndex } from './facetIndex.ts';
+
+/** A filter: every listed field must match (AND); within a field any value (OR); plus extra OR groups. */
+export interface SearchFilter {
+  fields?: Partial<Record<FacetField, readonly string[]>>;
+  /** Each group must match; within a group, any condition. */
+  anyOf?: readonly (readonly { field: FacetField; value: string }[])[];
+  modifiedFrom?: number;
+  modifiedTo?: number;
+}
+
+/**
+ * The live documents a filter admits, intersected with `within` (the
+ * consumer's discoverable set), as a bitset; undefined when nothing
+ * restricts them at all.
+ */
+export function admittedDocuments(
+  filter: SearchFilter | undefined,
+  within: Bitset | undefined,
+  live: Bitset,
+  facets: FacetIndex,
+  modified: Float64Array,
+): Bitset | undefined {
+  const byField = facetFields.filter((field) => (filter?.fields?.[field]?.length ?? 0) > 0);
+  const dated = filter?.modifiedFrom !== undefined || filter?.modifiedTo !== undefined;
+  if (byField.length === 0 && !filter?.anyOf?.length && !dated) return within ? within.clone().and(live) : undefined;
+  const admitted = live.clone();
+  if (within) admitted.and(within);
+  for (const field of byField) admitted.and(facets.anyOf(field, filter!.fields![field]!));
+  for (const group of filter?.anyOf ?? []) {
+    const union = new Bitset();
+    for (const condition of group) union.or(facets.anyOf(condition.field, [condition.value]));
+    admitted.and(union);
+  }
+  if (dated) {
+    const from = filter!.modifiedFrom ?? -Infinity;
+    const to = filter!.modifiedTo ?? Infinity;
+    for (const doc of admitted) {
+      const time = modified[doc]!;
+      if (time === 0 || time < from || time > to) admitted.delete(doc);
+    }
+  }
+  return admitted;
+}

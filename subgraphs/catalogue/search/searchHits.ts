@@ -1,0 +1,58 @@
+import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
+import { bm25f, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
+import { highlight } from './highlight.ts';
+
+/** How a hit's score was made up (see `SearchEdge.explain`). */
+export interface ScoreExplanation {
+  textScore: number;
+  coordination: number;
+  exactTitle: number;
+  matches: { term: string; fields: string[] }[];
+}
+
+/** Every field text of `record` that holds one of `matched`, marked up. */
+export function highlightsOf(record: DatasetRecord, matched: ReadonlySet<string>): { field: string; lang?: string; snippet: string }[] {
+  const fields: [string, LocalizedText[]][] = [
+    ['title', record.title],
+    ['description', record.description],
+    ['keywords', record.keywords.map((value) => ({ lang: record.language, value }))],
+    ['publisher', record.publisher ? [{ lang: record.language, value: record.publisher.name }] : []],
+  ];
+  const out: { field: string; lang?: string; snippet: string }[] = [];
+  for (const [field, texts] of fields) {
+    for (const text of texts) {
+      const snippet = highlight(text.value, matched);
+      if (snippet) out.push({ field, lang: text.lang, snippet });
+    }
+  }
+  return out;
+}
+
+/**
+ * A hit's score recomputed part by part from its own text, with the same
+ * BM25F and weights the search used; only the page's hits pay for this.
+ */
+export function explainScore(
+  record: DatasetRecord,
+  wordCount: number,
+  terms: readonly { term: string; weight: number; word: number; df: number }[],
+  documentCount: number,
+  averages: readonly number[],
+  exactTitle: number,
+): ScoreExplanation {
+  const { tf, lengths } = termFrequencies(record);
+  const lengthArray = Uint16Array.from(lengths);
+  let textScore = 0;
+  let mask = 0;
+  const matches: { term: string; fields: string[] }[] = [];
+  for (const { term, weight, word, df } of terms) {
+    const packed = tf.get(term);
+    if (!packed) continue;
+    textScore += weight * idf(documentCount, df) * bm25f(packed, lengthArray, 0, averages, -1);
+    mask |= 1 << word;
+    matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });
+  }
+  let matchedWords = 0;
+  for (let bits = mask; bits !== 0; bits &= bits - 1) matchedWords += 1;
+  return { textScore, coordination: matchedWords / wordCount, exactTitle, matches };
+}
