@@ -89,7 +89,7 @@ const commands: Record<string, Command> = {
       }
       const { createPrivateKey } = await import('node:crypto');
       const { readRegionEntries } = await import('../gateway/readRegionEntries.ts');
-      const { loadConfig } = await import('../gateway/loadConfig.ts');
+      const { loadConfig, operationLimitsOf } = await import('../gateway/loadConfig.ts');
       const { createAuthenticatorFromConfig } = await import('../gateway/identity/createAuthenticatorFromConfig.ts');
       const { startWharf } = await import('../gateway/startWharf.ts');
       const config = loadConfig(process.env);
@@ -103,6 +103,7 @@ const commands: Record<string, Command> = {
         logging: config.WHARF_LOG_LEVEL,
         authenticator: await createAuthenticatorFromConfig(config),
         signingKey: createPrivateKey(readFileSync(values['signing-key'], 'utf8')),
+        limits: operationLimitsOf(config),
       });
       console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}`);
       await untilSignal();

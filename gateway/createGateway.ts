@@ -11,6 +11,7 @@ import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import type { Authenticator } from './identity/authenticate.ts';
 import { identityPlugin } from './identity/identityPlugin.ts';
 import { maskError } from './maskError.ts';
+import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 
 export interface GatewayOptions {
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   authenticator: Authenticator;
   /** The gateway's Ed25519 private key: regions trust the consumer it signs, and nothing else. */
   signingKey: KeyObject;
+  /** See `OperationLimits`. @default defaultOperationLimits */
+  limits?: OperationLimits;
   /** Runtime log level; false silences it. @default 'warn' */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
 }
@@ -52,6 +55,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const plugins: GatewayPlugin[] = [
     // First: no GraphQL work starts for a request whose credentials fail.
     identityPlugin(options.authenticator) as GatewayPlugin,
+    // Validation-time limits: a refused operation never reaches the planner.
+    limitsPlugin(options.limits ?? defaultOperationLimits),
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, secretOf: (code) => secrets.get(code) }),
     catalogueExecutorPlugin(options.catalogue),

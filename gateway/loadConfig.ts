@@ -32,6 +32,12 @@ export const configSchema = z.object({
   WHARF_JWT_ALGORITHM: z.string().min(1).optional(),
   /** The trusted registry: organisations' transfer mechanisms and portal API keys (YAML). */
   WHARF_TRUSTED_REGISTRY_FILE: z.string().min(1).optional(),
+  /** Operation limits (see gateway/limitsPlugin.ts). */
+  WHARF_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  WHARF_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  WHARF_MAX_TOKENS: z.coerce.number().int().min(10).default(3000),
+  WHARF_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  WHARF_MAX_COST: z.coerce.number().int().min(1).default(5000),
   /** Gateway runtime log level. */
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });
@@ -56,4 +62,15 @@ export function loadConfig(env: Record<string, string | undefined>): WharfConfig
       return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
     }),
   );
+}
+
+/** The operation limits the configuration sets. */
+export function operationLimitsOf(config: WharfConfig) {
+  return {
+    maxDepth: config.WHARF_MAX_DEPTH,
+    maxAliases: config.WHARF_MAX_ALIASES,
+    maxTokens: config.WHARF_MAX_TOKENS,
+    maxDirectives: config.WHARF_MAX_DIRECTIVES,
+    maxCost: config.WHARF_MAX_COST,
+  };
 }

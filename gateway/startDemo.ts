@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
 import { demoIssuer, demoRegistryPath } from './demo/demoIdentity.ts';
 import { createAuthenticator } from './identity/authenticate.ts';
+import { defaultOperationLimits } from './limitsPlugin.ts';
 import { readTrustedRegistry } from './identity/trustedRegistry.ts';
 import { webhookPath, webhookRequest } from '../schema/harvestWebhook.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
@@ -28,7 +29,7 @@ export interface Demo extends AsyncDisposable {
  */
 export async function startDemo(
   config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
-    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS'>>,
+    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
@@ -86,6 +87,13 @@ export async function startDemo(
       logging: config.WHARF_LOG_LEVEL,
       authenticator,
       signingKey: privateKey,
+      limits: {
+        maxDepth: config.WHARF_MAX_DEPTH ?? defaultOperationLimits.maxDepth,
+        maxAliases: config.WHARF_MAX_ALIASES ?? defaultOperationLimits.maxAliases,
+        maxTokens: config.WHARF_MAX_TOKENS ?? defaultOperationLimits.maxTokens,
+        maxDirectives: config.WHARF_MAX_DIRECTIVES ?? defaultOperationLimits.maxDirectives,
+        maxCost: config.WHARF_MAX_COST ?? defaultOperationLimits.maxCost,
+      },
     });
     gatewayOrigin = wharf.origin;
     return {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { Authenticator } from './identity/authenticate.ts';
+import type { OperationLimits } from './limitsPlugin.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
@@ -28,6 +29,8 @@ export interface WharfOptions {
   signingKey: KeyObject;
   /** See `CatalogueOptions.cacheDecisions`. @default true */
   cacheDecisions?: boolean;
+  /** See `OperationLimits`. */
+  limits?: OperationLimits;
 }
 
 export interface Wharf extends AsyncDisposable {
@@ -66,6 +69,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     authenticator: options.authenticator,
     signingKey: options.signingKey,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const httpServer = createServer(gateway);
   let origin: string;

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
  */
 export const errorCodes = {
   BAD_USER_INPUT: { httpStatus: 400, description: 'An argument or variable has a value Wharf cannot use; the message names it.' },
+  LIMIT_EXCEEDED: { httpStatus: 400, description: 'The operation is deeper, longer or costlier than the gateway allows; the message names the limit and its value.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
   UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience.' },
