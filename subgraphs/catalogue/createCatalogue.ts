@@ -13,7 +13,7 @@ import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createDiscovery, type Discovery } from './createDiscovery.ts';
 import { createHarvester, type Harvester, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
-import { describeEdge, inJurisdiction, observedAt, traverseLineage, type LineageDirection } from './lineageQueries.ts';
+import { edgeView, inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
 
 export interface CatalogueOptions {
   regions: readonly RegionEntry[];
@@ -128,15 +128,17 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         }
         const since = args.since ? parseSince(args.since) : undefined;
         const flows = [];
-        // Ordered by downstream id, then upstream: a stable answer for audits.
-        for (const downstream of index.allWithLineage()) {
-          const node = index.lineageNode(downstream.id)!;
-          for (const edge of node.edges) {
-            if (since !== undefined && observedAt(edge, node) < since) continue;
-            const view = describeEdge(index, edge, downstream.id, node, 1);
+        const graph = index.lineageGraph;
+        // Ordered by downstream id, then as the downstream declares its edges: a stable answer for audits.
+        for (const downstreamId of index.idsWithLineage()) {
+          const down = graph.find(downstreamId)!;
+          for (const edge of graph.edgesOf(down)) {
+            if (since !== undefined && graph.observedAt(edge, down) < since) continue;
+            // set() numbered every upstream an edge names.
+            const view = edgeView(graph, graph.find(edge.upstream)!, down, edge, 1);
             if (!view.crossBorder || !inJurisdiction(view.fromJurisdiction, args.from) || !inJurisdiction(view.toJurisdiction, args.to)) continue;
             const [upstreamNode] = neighbour(edge.upstream, context);
-            const [downstreamNode] = neighbour(downstream.id, context);
+            const [downstreamNode] = neighbour(downstreamId, context);
             flows.push({ edge: view, upstream: upstreamNode, downstream: downstreamNode });
             if (flows.length === first) return flows;
           }

@@ -1,4 +1,4 @@
-import type { DatasetRecord, LineageEdgeRecord } from '../../schema/datasetRecord.ts';
+import type { DatasetRecord } from '../../schema/datasetRecord.ts';
 import type { Bitset } from './search/bitset.ts';
 import { LineageGraph } from './lineageGraph.ts';
 import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchRequest } from './search/createSearchIndex.ts';
@@ -10,13 +10,6 @@ import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchReques
  * records themselves, so an edge lives exactly as long as the dataset that
  * declares it.
  */
-export interface LineageNode {
-  region: string;
-  residency: string;
-  modifiedMs: number;
-  edges: readonly LineageEdgeRecord[];
-}
-
 export interface CatalogueIndex {
   get(id: string): DatasetRecord | undefined;
   upsert(record: DatasetRecord): void;
@@ -32,14 +25,9 @@ export interface CatalogueIndex {
   size(): number;
   search(request: SearchRequest): SearchOutcome;
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[];
-  /** Every dataset that declares lineage edges, by id. */
-  allWithLineage(): IterableIterator<DatasetRecord>;
-  /**
-   * What lineage traversal needs of a dataset, without reading its record:
-   * its declared edges, residency and last change (epoch ms, 0 when unknown).
-   */
-  lineageNode(id: string): LineageNode | undefined;
-  /** The lineage graph with datasets numbered, for traversals. */
+  /** Ids of every dataset that declares lineage edges, sorted. */
+  idsWithLineage(): string[];
+  /** The lineage graph with datasets numbered: edges, residencies and last changes without reading a record. */
   readonly lineageGraph: LineageGraph;
   /** Documents whose access group `allows` admits (see `SearchIndex.documentsWhere`). */
   documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset;
@@ -54,13 +42,11 @@ export function createCatalogueIndex(): CatalogueIndex {
   /** Ids of datasets that declare at least one upstream. */
   const withLineage = new Set<string>();
   /** The lineage graph apart from the records, so a traversal never parses one. */
-  const nodes = new Map<string, LineageNode>();
   const graph = new LineageGraph();
   let version = 0;
 
   function unlink(record: DatasetRecord): void {
     withLineage.delete(record.id);
-    nodes.delete(record.id);
     graph.remove(record.id);
     for (const edge of record.lineage) {
       const set = downstream.get(edge.upstream);
@@ -91,9 +77,7 @@ export function createCatalogueIndex(): CatalogueIndex {
         set.add(record.id);
       }
       if (record.lineage.length > 0) withLineage.add(record.id);
-      const modifiedMs = record.modified ? Date.parse(record.modified) || 0 : 0;
-      nodes.set(record.id, { region: record.region, residency: record.access.residency, modifiedMs, edges: record.lineage });
-      graph.set(record.id, record.lineage, modifiedMs, record.access.residency);
+      graph.set(record.id, record.lineage, record.modified ? Date.parse(record.modified) || 0 : 0, record.access.residency);
       version += 1;
     },
     remove(id) {
@@ -109,13 +93,7 @@ export function createCatalogueIndex(): CatalogueIndex {
     search: (request) => search.search(request),
     suggest: (prefix, limit, within, recheck) => search.suggest(prefix, limit, within, recheck),
     documentsWhere: (allows) => search.documentsWhere(allows),
-    lineageNode: (id) => nodes.get(id),
     lineageGraph: graph,
-    *allWithLineage() {
-      for (const id of [...withLineage].sort()) {
-        const record = search.get(id);
-        if (record) yield record;
-      }
-    },
+    idsWithLineage: () => [...withLineage].sort(),
   };
 }

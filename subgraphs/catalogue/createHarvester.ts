@@ -47,8 +47,6 @@ export interface Harvester extends AsyncDisposable {
   harvestAll(): Promise<void>;
   /** Harvests one region now; concurrent calls for a region share one harvest. */
   harvest(code: string): Promise<void>;
-  /** Drops a region's cursor so the next harvest is a full reconcile. */
-  forgetCursor(code: string): void;
   states(): readonly RegionHarvestState[];
   /** Starts the interval timer (after a first `harvestAll`, if wanted). */
   start(): void;
@@ -201,13 +199,6 @@ export function createHarvester(options: HarvesterOptions): Harvester {
   return {
     harvest,
     harvestAll,
-    forgetCursor(code) {
-      const state = states.get(code);
-      if (state) {
-        state.cursor = undefined;
-        state.lastReconcileAt = undefined;
-      }
-    },
     states: () => [...states.values()],
     start() {
       if (intervalMs <= 0 || timer || disposed) return;

@@ -1,4 +1,5 @@
 import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
+import { countryOf } from '../shared/access/createAccessEvaluator.ts';
 
 export interface GraphWalk {
   /** Node numbers reached, the root first. */
@@ -50,6 +51,16 @@ export class LineageGraph {
     return n;
   }
 
+  /** A harvested dataset's declared edges (empty for any other node). */
+  edgesOf(n: number): readonly LineageEdgeRecord[] {
+    return this.upstreamEdges[n]!;
+  }
+
+  /** When `record`, an edge into node `downstream`, was last seen: its run's time, else the dataset's last change (epoch ms; 0 when unknown). */
+  observedAt(record: LineageEdgeRecord, downstream: number): number {
+    return record.runTime ? Date.parse(record.runTime) || 0 : this.modifiedMs[downstream]!;
+  }
+
   find(id: string): number | undefined {
     return this.numbers.get(id);
   }
@@ -65,8 +76,7 @@ export class LineageGraph {
     this.present[n] = true;
     this.modifiedMs[n] = modifiedMs;
     this.residency[n] = residency;
-    const dash = residency.indexOf('-');
-    this.country[n] = dash < 0 ? residency : residency.slice(0, dash);
+    this.country[n] = countryOf(residency);
     for (const edge of edges) {
       const u = this.numberOf(edge.upstream);
       this.upstream[n]!.push(u);
@@ -115,8 +125,7 @@ export class LineageGraph {
     let truncated = false;
     stamps[root] = stamp;
     let frontier = [root];
-    const recent = (edge: LineageEdgeRecord, downstreamNode: number) =>
-      sinceMs === undefined || (edge.runTime ? Date.parse(edge.runTime) || 0 : this.modifiedMs[downstreamNode]!) >= sinceMs;
+    const recent = (edge: LineageEdgeRecord, downstreamNode: number) => sinceMs === undefined || this.observedAt(edge, downstreamNode) >= sinceMs;
     const reach = (other: number, upstream: number, downstream: number, hop: number, record: LineageEdgeRecord, next: number[]) => {
       if (seenEdges) {
         const key = upstream * total + downstream;

@@ -3,7 +3,8 @@ import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
 import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
-import type { CatalogueIndex, LineageNode } from './createCatalogueIndex.ts';
+import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import type { LineageGraph } from './lineageGraph.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
@@ -34,21 +35,23 @@ export const maxLineageDepth = 20;
 /** Most datasets one lineage answer holds; past it the graph is cut and marked partial. */
 const maxLineageNodes = 5000;
 
-/** An edge between two residencies crosses a border when their countries differ (Macao and Hong Kong are their own). */
-export function describeEdge(index: CatalogueIndex, edge: LineageEdgeRecord, downstreamId: string, downstream: LineageNode, depth: number): LineageEdgeView {
-  const upstream = edge.upstream;
-  const from = index.lineageNode(upstream)?.residency ?? null;
-  const to = downstream.residency;
+/**
+ * The answer's view of the edge `up` → `down` (node numbers of `graph`). It
+ * crosses a border when the two residencies' countries differ (Macao and Hong
+ * Kong are their own); an end the catalogue does not hold has no residency.
+ */
+export function edgeView(graph: LineageGraph, up: number, down: number, record: LineageEdgeRecord, depth: number): LineageEdgeView {
+  const from = graph.residency[up] ?? null;
   return {
-    upstream,
-    downstream: downstreamId,
-    job: edge.job ?? null,
-    runTime: edge.runTime ?? null,
-    columns: edge.columns ?? [],
+    upstream: graph.ids[up]!,
+    downstream: graph.ids[down]!,
+    job: record.job ?? null,
+    runTime: record.runTime ?? null,
+    columns: record.columns ?? noColumns,
     depth,
-    crossBorder: from !== null && countryOf(from) !== countryOf(to),
+    crossBorder: from !== null && graph.country[up] !== graph.country[down],
     fromJurisdiction: from,
-    toJurisdiction: to,
+    toJurisdiction: graph.residency[down] ?? null,
   };
 }
 
@@ -58,11 +61,6 @@ export function describeEdge(index: CatalogueIndex, edge: LineageEdgeRecord, dow
  * make the answer partial when their region is stale or unknown; edges of a
  * region whose last harvest failed do too.
  */
-/** When an edge was last seen: its run's time, else the downstream dataset's last change (epoch ms; 0 when unknown). */
-export function observedAt(edge: LineageEdgeRecord, downstream: LineageNode): number {
-  return edge.runTime ? Date.parse(edge.runTime) || 0 : downstream.modifiedMs;
-}
-
 export function traverseLineage(
   index: CatalogueIndex,
   rootId: string,
@@ -103,26 +101,12 @@ export function traverseLineage(
   }
   if (walk.truncated) partial.add(regionOfDatasetId(rootId) ?? '');
   const edges: LineageEdgeView[] = [];
-  const { residency, country } = graph;
   const found = walk.edges;
   for (let i = 0; i < found.upstream.length; i += 1) {
     const up = found.upstream[i]!;
     const down = found.downstream[i]!;
     if (dropped.size > 0 && (dropped.has(up) || dropped.has(down))) continue;
-    const record = found.record[i]!;
-    const from = residency[up] ?? null;
-    edges.push({
-      upstream: ids[up]!,
-      downstream: ids[down]!,
-      job: record.job ?? null,
-      runTime: record.runTime ?? null,
-      columns: record.columns ?? noColumns,
-      depth: found.depth[i]!,
-      // Same rule as describeEdge: countries differ (Macao and Hong Kong are their own).
-      crossBorder: from !== null && country[up] !== country[down],
-      fromJurisdiction: from,
-      toJurisdiction: residency[down] ?? null,
-    });
+    edges.push(edgeView(graph, up, down, found.record[i]!, found.depth[i]!));
   }
   return { nodeIds, edges, partialRegions: [...partial].filter(Boolean).sort() };
 }
