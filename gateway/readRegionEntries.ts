@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { regionCodePattern } from '../schema/datasetId.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
+import { readYamlFile } from '../subgraphs/shared/readYamlFile.ts';
 
 const entriesSchema = z
   .array(
@@ -25,12 +24,8 @@ const entriesSchema = z
  * ping secret — secrets stay out of the file).
  */
 export async function readRegionEntries(path: string, env: Record<string, string | undefined> = process.env): Promise<RegionEntry[]> {
-  const parsed = entriesSchema.safeParse(parseYaml(await readFile(path, 'utf8')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(list)'}: ${issue.message}`);
-    throw new Error(`${path} is not a valid region list:\n${problems.join('\n')}`);
-  }
-  return parsed.data.map(({ webhookSecretEnv, ...region }) => {
+  const data = await readYamlFile(path, entriesSchema, 'region list');
+  return data.map(({ webhookSecretEnv, ...region }) => {
     const secret = webhookSecretEnv ? env[webhookSecretEnv] : undefined;
     return secret ? { ...region, webhookSecret: secret } : region;
   });

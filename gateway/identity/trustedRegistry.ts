@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readYamlFile } from '../../subgraphs/shared/readYamlFile.ts';
 
 const mechanism = z.string().regex(/^[A-Z]{2,5}:[a-z0-9-]+$/, 'must look like "CN:pipl-standard-contract"');
 
@@ -39,10 +38,5 @@ export const sha256Hex = (text: string) => createHash('sha256').update(text).dig
  * one source of mechanisms, which a token can never claim.
  */
 export async function readTrustedRegistry(path: string): Promise<TrustedRegistry> {
-  const parsed = registrySchema.safeParse(parseYaml(await readFile(path, 'utf8')) ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(file)'}: ${issue.message}`);
-    throw new Error(`${path} is not a valid trusted registry:\n${problems.join('\n')}`);
-  }
-  return parsed.data;
+  return readYamlFile(path, registrySchema, 'trusted registry', {});
 }

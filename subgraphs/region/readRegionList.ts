@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { regionCodePattern } from '../../schema/datasetId.ts';
+import { readYamlFile } from '../shared/readYamlFile.ts';
 
 /** A region to run from a folder of dataset files. */
 export interface RegionSource {
@@ -27,10 +26,6 @@ const regionListSchema = z
 
 /** Reads a YAML list of regions; folders are relative to the list's own folder. */
 export async function readRegionList(path: string): Promise<RegionSource[]> {
-  const parsed = regionListSchema.safeParse(parseYaml(await readFile(path, 'utf8')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(list)'}: ${issue.message}`);
-    throw new Error(`${path} is not a valid region list:\n${problems.join('\n')}`);
-  }
-  return parsed.data.map((region) => ({ ...region, folder: resolve(dirname(path), region.folder) }));
+  const data = await readYamlFile(path, regionListSchema, 'region list');
+  return data.map((region) => ({ ...region, folder: resolve(dirname(path), region.folder) }));
 }
