@@ -2,11 +2,15 @@ import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Logger } from '@graphql-hive/logger';
+import useMeshPrometheus from '@graphql-mesh/plugin-prometheus';
 import { anonymousConsumer, consumerHeader, signConsumer, type Consumer } from '../schema/consumer.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
+import { createCaches, type GatewayCaches } from './createCaches.ts';
+import { createEntityCache } from './partition/entityCache.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import type { Authenticator } from './identity/authenticate.ts';
 import { identityPlugin } from './identity/identityPlugin.ts';
@@ -30,6 +34,11 @@ export interface GatewayOptions {
   signingKey: KeyObject;
   /** See `OperationLimits`. @default defaultOperationLimits */
   limits?: OperationLimits;
+  /**
+   * Caches and the metrics registry served at `/metrics`. The caller owns
+   * them (and their Redis connection). @default in-process caches, no Redis
+   */
+  caches?: GatewayCaches;
   /** Runtime log level; false silences it. @default 'warn' */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
 }
@@ -52,7 +61,19 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     }
     return headers;
   };
+  const caches = options.caches ?? createCaches();
+  const { catalogue } = options;
+  const entityCache = caches.entities
+    ? createEntityCache({
+        cache: caches.entities,
+        revisionOf: (id) => catalogue.index.revisionOf(id),
+        policyVersionOf: (region) => catalogue.discovery.policyVersion(region),
+        canDiscover: (consumer, id) => catalogue.discovery.canDiscoverId(consumer, id),
+      })
+    : undefined;
   const plugins: GatewayPlugin[] = [
+    // Answers /metrics itself; the cache counters share its registry.
+    useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
     // First: no GraphQL work starts for a request whose credentials fail.
     identityPlugin(options.authenticator) as GatewayPlugin,
     // Validation-time limits: a refused operation never reaches the planner.
@@ -65,6 +86,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       ...(options.regionTimeoutMs !== undefined ? { timeoutMs: options.regionTimeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       headersFor: consumerHeaders,
+      ...(entityCache ? { entityCache } : {}),
     }),
   ];
   return createGatewayRuntime({

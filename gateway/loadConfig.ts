@@ -20,6 +20,18 @@ export const configSchema = z.object({
   WHARF_REGION_TIMEOUT_MS: ms(5_000).pipe(z.number().min(1, 'must be at least 1 ms')),
   /** Redis for shared caches; unset runs on in-process defaults. */
   REDIS_URL: z.string().url('must be a redis:// URL such as redis://127.0.0.1:6379').optional(),
+  /** Redis Cluster seed nodes, comma-separated `host:port`; takes precedence over REDIS_URL. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be comma-separated host:port pairs such as 127.0.0.1:7000,127.0.0.1:7001')
+    .transform((value) => value.split(','))
+    .optional(),
+  /** Prefix of every key Wharf writes to Redis, so deployments can share a server. */
+  WHARF_REDIS_KEY_PREFIX: z.string().min(1).default('wharf:'),
+  /** Longest wait for one Redis command before the request goes on without the cache. */
+  WHARF_REDIS_TIMEOUT_MS: ms(100).pipe(z.number().min(1, 'must be at least 1 ms')),
+  /** `off` turns the entity and search caches off (answers are the same, only slower). */
+  WHARF_CACHE: z.enum(['on', 'off']).default('on'),
   /** Secret every region signs harvest pings with (`POST /hooks/harvest`); unset turns pings off. */
   WHARF_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often each region is fully reconciled (a snapshot instead of changes). */
@@ -62,6 +74,17 @@ export function loadConfig(env: Record<string, string | undefined>): WharfConfig
       return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
     }),
   );
+}
+
+/** The cache settings the configuration sets. */
+export function cachesOptionsOf(config: WharfConfig) {
+  return {
+    enabled: config.WHARF_CACHE === 'on',
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    ...(config.REDIS_CLUSTER_NODES ? { redisClusterNodes: config.REDIS_CLUSTER_NODES } : {}),
+    keyPrefix: config.WHARF_REDIS_KEY_PREFIX,
+    redisTimeoutMs: config.WHARF_REDIS_TIMEOUT_MS,
+  };
 }
 
 /** The operation limits the configuration sets. */

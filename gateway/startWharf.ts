@@ -6,6 +6,7 @@ import type { OperationLimits } from './limitsPlugin.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
+import { createCaches, type CachesOptions, type GatewayCaches } from './createCaches.ts';
 import { createGateway } from './createGateway.ts';
 import { listen } from '../subgraphs/shared/listen.ts';
 
@@ -31,6 +32,8 @@ export interface WharfOptions {
   cacheDecisions?: boolean;
   /** See `OperationLimits`. */
   limits?: OperationLimits;
+  /** See `CachesOptions`. @default in-process caches, no Redis */
+  caches?: CachesOptions;
 }
 
 export interface Wharf extends AsyncDisposable {
@@ -41,6 +44,7 @@ export interface Wharf extends AsyncDisposable {
   readonly catalogue: Catalogue;
   readonly gateway: GatewayRuntime;
   readonly httpServer: Server;
+  readonly caches: GatewayCaches;
 }
 
 /**
@@ -49,18 +53,22 @@ export interface Wharf extends AsyncDisposable {
  * `Query.regions`, not fatal), then listens.
  *
  * Shutdown order: stop accepting and drain HTTP, dispose the runtime, stop
- * the catalogue's harvest.
+ * the catalogue's harvest, then close Redis.
  */
 export async function startWharf(options: WharfOptions): Promise<Wharf> {
   const { host = '127.0.0.1', port = 0 } = options;
+  const caches = createCaches(options.caches);
+  // Bounded: a Redis that is down delays the start by at most this, then the caches fail open.
+  const redisReady = caches.ready(1000);
   const catalogue = await createCatalogue({
+    ...(caches.search ? { searchCache: caches.search } : {}),
     regions: options.regions,
     ...(options.harvestIntervalMs !== undefined ? { harvestIntervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.cacheDecisions !== undefined ? { cacheDecisions: options.cacheDecisions } : {}),
   });
-  await catalogue.start();
+  await Promise.all([catalogue.start(), redisReady]);
   const gateway = createGateway({
     catalogue,
     regions: options.regions,
@@ -70,6 +78,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     authenticator: options.authenticator,
     signingKey: options.signingKey,
     ...(options.limits ? { limits: options.limits } : {}),
+    caches,
   });
   const httpServer = createServer(gateway);
   let origin: string;
@@ -78,6 +87,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
   } catch (error) {
     await gateway[Symbol.asyncDispose]();
     await catalogue[Symbol.asyncDispose]();
+    await caches[Symbol.asyncDispose]();
     throw error;
   }
   return {
@@ -86,10 +96,12 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     catalogue,
     gateway,
     httpServer,
+    caches,
     async [Symbol.asyncDispose]() {
       await closeHttpServer(httpServer);
       await gateway[Symbol.asyncDispose]();
       await catalogue[Symbol.asyncDispose]();
+      await caches[Symbol.asyncDispose]();
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { ExecutionRequest } from '@graphql-tools/utils';
 import { print, type DocumentNode, type ExecutionResult } from 'graphql';
-import { mergePartition, planPartition, type RegionOutcome, type RegionSlice } from './partitionEntities.ts';
+import { anonymousConsumer, policyFingerprint, type Consumer } from '../../schema/consumer.ts';
+import { parseCachePolicy, selectionKeyOf, type CachePolicy, type EntityCache } from './entityCache.ts';
+import { mergePartition, planPartition, type PartitionPlan, type RegionOutcome, type RegionSlice } from './partitionEntities.ts';
 
 export interface PartitionRouterOptions {
   /** The logical subgraph whose requests are split by region. @default 'regions' */
@@ -17,7 +19,20 @@ export interface PartitionRouterOptions {
   fetch?: typeof globalThis.fetch;
   /** Headers to add to every region request of a client request (the signed consumer). */
   headersFor?: (context: object | undefined) => Record<string, string>;
+  /** Reuse region answers the region marks cacheable (see `createEntityCache`). @default none */
+  entityCache?: EntityCache;
+  /**
+   * Send identical concurrent region fetches once: requests for the same
+   * region, document, variables and consumer fingerprint share one answer.
+   * @default true
+   */
+  coalesce?: boolean;
 }
+
+/** A region's answer with the reuse policy it declared. */
+type RegionAnswer = { outcome: RegionOutcome; policy: CachePolicy | undefined };
+
+const consumerOf = (context: object | undefined): Consumer => (context as { consumer?: Consumer } | undefined)?.consumer ?? anonymousConsumer;
 
 /** Printed documents by AST: the planner reuses plan documents, so each is printed once. */
 const printed = new WeakMap<DocumentNode, string>();
@@ -43,7 +58,7 @@ function describeFailure(error: unknown, region: string, timeoutMs: number): str
  * entities, as nulls with `REGION_UNAVAILABLE`.
  */
 export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayPlugin {
-  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, headersFor } = options;
+  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, headersFor, entityCache, coalesce = true } = options;
   /** One deadline per client request, keyed by its context. */
   const deadlines = new WeakMap<object, number>();
   const deadlineOf = (context: object | undefined): number => {
@@ -53,28 +68,61 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     return deadline;
   };
 
-  async function callRegion(slice: RegionSlice, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>): Promise<RegionOutcome> {
-    const url = regionUrl(slice.region);
-    if (!url) return { kind: 'failed', code: 'UNKNOWN_REGION', message: `Region ${slice.region} is not routed by this gateway.` };
+  async function callRegion(region: string, variables: Record<string, unknown>, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>): Promise<RegionAnswer> {
+    const failed = (code: 'UNKNOWN_REGION' | 'REGION_UNAVAILABLE', message: string): RegionAnswer => ({ outcome: { kind: 'failed', code, message }, policy: undefined });
+    const url = regionUrl(region);
+    if (!url) return failed('UNKNOWN_REGION', `Region ${region} is not routed by this gateway.`);
     const remainingMs = deadline - Date.now();
-    if (remainingMs <= 0) {
-      return { kind: 'failed', code: 'REGION_UNAVAILABLE', message: `Region ${slice.region} was not asked: the request's ${timeoutMs} ms deadline had passed.` };
-    }
+    if (remainingMs <= 0) return failed('REGION_UNAVAILABLE', `Region ${region} was not asked: the request's ${timeoutMs} ms deadline had passed.`);
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...extraHeaders },
-        body: JSON.stringify({ query, variables: slice.variables, operationName: request.operationName }),
+        body: JSON.stringify({ query, variables, operationName: request.operationName }),
         signal: AbortSignal.timeout(remainingMs),
       });
       const body = (await response.json().catch(() => undefined)) as ExecutionResult | undefined;
       if (!body || typeof body !== 'object' || (!('data' in body) && !('errors' in body))) {
-        return { kind: 'failed', code: 'REGION_UNAVAILABLE', message: `Region ${slice.region} answered HTTP ${response.status} without a GraphQL result.` };
+        return failed('REGION_UNAVAILABLE', `Region ${region} answered HTTP ${response.status} without a GraphQL result.`);
       }
-      return { kind: 'answered', result: body };
+      return { outcome: { kind: 'answered', result: body }, policy: response.ok ? parseCachePolicy(response.headers.get('cache-control')) : undefined };
     } catch (error) {
-      return { kind: 'failed', code: 'REGION_UNAVAILABLE', message: describeFailure(error, slice.region, timeoutMs) };
+      return failed('REGION_UNAVAILABLE', describeFailure(error, region, timeoutMs));
     }
+  }
+
+  /** Region fetches in flight, by everything their answer depends on. */
+  const inFlight = new Map<string, Promise<RegionAnswer>>();
+  function fetchRegion(region: string, variables: Record<string, unknown>, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>, consumer: Consumer): Promise<RegionAnswer> {
+    if (!coalesce) return callRegion(region, variables, query, request, deadline, extraHeaders);
+    const key = `${region}\0${policyFingerprint(consumer)}\0${request.operationName ?? ''}\0${query}\0${JSON.stringify(variables)}`;
+    let answer = inFlight.get(key);
+    if (!answer) {
+      answer = callRegion(region, variables, query, request, deadline, extraHeaders).finally(() => inFlight.delete(key));
+      inFlight.set(key, answer);
+    }
+    return answer;
+  }
+
+  async function answerSlice(slice: RegionSlice, plan: PartitionPlan, selectionKey: string | undefined, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>, consumer: Consumer): Promise<RegionOutcome> {
+    if (!entityCache || selectionKey === undefined) {
+      return (await fetchRegion(slice.region, slice.variables, query, request, deadline, extraHeaders, consumer)).outcome;
+    }
+    const lookup = await entityCache.lookup(slice.region, selectionKey, plan.fields, slice, consumer);
+    const total = [...lookup.cached.values()].reduce((sum, list) => sum + list.length, 0);
+    if (lookup.missing === 0) {
+      const { data, errors } = entityCache.complete(slice.region, selectionKey, plan.fields, slice, consumer, lookup, { data: {}, errors: [], policy: undefined });
+      return { kind: 'answered', result: errors.length > 0 ? { data, errors } : { data } };
+    }
+    const { outcome, policy } = await fetchRegion(slice.region, lookup.variables, query, request, deadline, extraHeaders, consumer);
+    // Nothing cached and nothing answered: the region's failure as it is.
+    if (lookup.missing === total && (outcome.kind === 'failed' || !outcome.result.data)) return outcome;
+    const fetched =
+      outcome.kind === 'answered' && outcome.result.data
+        ? { data: outcome.result.data, errors: outcome.result.errors ?? [], policy }
+        : { failure: outcome.kind === 'failed' ? outcome : { code: 'REGION_ERROR', message: `Region ${slice.region} failed the fetch: ${outcome.result.errors?.[0]?.message ?? 'it answered no data'}` } };
+    const { data, errors } = entityCache.complete(slice.region, selectionKey, plan.fields, slice, consumer, lookup, fetched);
+    return { kind: 'answered', result: errors.length > 0 ? { data, errors } : { data } };
   }
 
   async function execute(request: ExecutionRequest): Promise<ExecutionResult> {
@@ -84,7 +132,9 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     const deadline = deadlineOf(request.context as object | undefined);
     const query = printOnce(request.document);
     const extraHeaders = headersFor?.(request.context as object | undefined) ?? {};
-    const answers = await Promise.all(plan.slices.map((slice) => callRegion(slice, query, request, deadline, extraHeaders)));
+    const consumer = consumerOf(request.context as object | undefined);
+    const selectionKey = entityCache ? selectionKeyOf(query, request.variables, new Set(plan.fields.map((field) => field.variableName))) : undefined;
+    const answers = await Promise.all(plan.slices.map((slice) => answerSlice(slice, plan, selectionKey, query, request, deadline, extraHeaders, consumer)));
     return mergePartition(plan, new Map(plan.slices.map((slice, i) => [slice.region, answers[i]!])));
   }
 

@@ -8,6 +8,7 @@ import { WharfError } from '../../schema/errorCodes.ts';
 import type { RegionEntry } from '../../schema/regionEntry.ts';
 import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
+import type { TieredCache } from '../shared/cache/createTieredCache.ts';
 import { createCatalogueIndex, type CatalogueIndex } from './createCatalogueIndex.ts';
 import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createDiscovery, type Discovery } from './createDiscovery.ts';
@@ -24,6 +25,8 @@ export interface CatalogueOptions {
   fetch?: typeof globalThis.fetch;
   /** Memoise access decisions and discoverable sets. @default true */
   cacheDecisions?: boolean;
+  /** Keeps search result pages (see `createSearchResolvers`). @default none */
+  searchCache?: TieredCache;
 }
 
 /** What catalogue resolvers know of a request. */
@@ -106,7 +109,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
       dataset: (_: unknown, args: { id: string }, context: CatalogueContext) => visible(args.id, context),
       datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => visible(id, context)),
       regions: () => harvester.states().map((state) => regionView(state, index)),
-      ...createSearchResolvers(index, discovery),
+      ...createSearchResolvers(index, discovery, options.searchCache),
       lineage(_: unknown, args: { id: string; direction?: LineageDirection | null; depth?: number | null; since?: string | null }, context: CatalogueContext) {
         const sinceMs = args.since ? parseSince(args.since) : undefined;
         const root = visible(args.id, context);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DatasetRecord } from '../../schema/datasetRecord.ts';
 import type { Bitset } from './search/bitset.ts';
 import { LineageGraph } from './lineageGraph.ts';
@@ -12,6 +13,10 @@ import { SearchIndex, type AccessGroupKey, type SearchOutcome, type SearchReques
  */
 export interface CatalogueIndex {
   get(id: string): DatasetRecord | undefined;
+  /** The revision held for `id`, without reading the record. */
+  revisionOf(id: string): string | undefined;
+  /** The document number of `id` in document sets such as `documentsWhere`'s. */
+  documentOf(id: string): number | undefined;
   upsert(record: DatasetRecord): void;
   remove(id: string): void;
   /** Ids of the region's datasets currently held. */
@@ -20,8 +25,14 @@ export interface CatalogueIndex {
   downstreamIds(id: string): readonly string[];
   /** The same, unsorted and not copied: for traversals. */
   downstreamSet(id: string): ReadonlySet<string>;
-  /** Goes up by one with every change; keys caches of search results. */
+  /** Goes up by one with every change; keys in-process caches. */
   readonly version: number;
+  /**
+   * A hash of every (id, revision) held, independent of the order changes
+   * arrived in: replicas holding the same datasets have the same value, so
+   * it keys caches shared between them.
+   */
+  readonly contentVersion: string;
   size(): number;
   search(request: SearchRequest): SearchOutcome;
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[];
@@ -44,6 +55,14 @@ export function createCatalogueIndex(): CatalogueIndex {
   /** The lineage graph apart from the records, so a traversal never parses one. */
   const graph = new LineageGraph();
   let version = 0;
+  // Two 32-bit halves of an order-independent XOR over (id, revision) hashes.
+  let contentHigh = 0;
+  let contentLow = 0;
+  const toggleContent = (id: string, revision: string) => {
+    const digest = createHash('sha256').update(id).update('\0').update(revision).digest();
+    contentHigh ^= digest.readInt32BE(0);
+    contentLow ^= digest.readInt32BE(4);
+  };
 
   function unlink(record: DatasetRecord): void {
     withLineage.delete(record.id);
@@ -58,16 +77,25 @@ export function createCatalogueIndex(): CatalogueIndex {
 
   return {
     get: (id) => search.get(id),
+    revisionOf: (id) => search.revisionOf(id),
+    documentOf: (id) => search.documentOf(id),
     get version() {
       return version;
+    },
+    get contentVersion() {
+      return `${(contentHigh >>> 0).toString(16).padStart(8, '0')}${(contentLow >>> 0).toString(16).padStart(8, '0')}:${search.size}`;
     },
     size: () => search.size,
     upsert(record) {
       // Unchanged content costs nothing: same revision, no work.
       if (search.revisionOf(record.id) === record.revision) return;
       const current = search.get(record.id);
-      if (current) unlink(current);
+      if (current) {
+        unlink(current);
+        toggleContent(current.id, current.revision);
+      }
       search.upsert(record);
+      toggleContent(record.id, record.revision);
       let regionSet = byRegion.get(record.region);
       if (!regionSet) byRegion.set(record.region, (regionSet = new Set()));
       regionSet.add(record.id);
@@ -84,6 +112,7 @@ export function createCatalogueIndex(): CatalogueIndex {
       const current = search.get(id);
       if (!current) return;
       unlink(current);
+      toggleContent(current.id, current.revision);
       search.remove(id);
       version += 1;
     },

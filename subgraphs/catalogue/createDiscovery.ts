@@ -12,8 +12,12 @@ export interface Discovery {
   /** Takes a region's (validated) policies; its discover rules apply from the next search. */
   setPolicies(policies: RegionPolicies): void;
   policyVersion(region: string): string | undefined;
+  /** Every region's policy version, in one string that changes when any of them does. */
+  policyVersions(): string;
   /** Whether the consumer may discover the dataset; false for a region whose policies are unknown (fail closed). */
   canDiscover(consumer: Consumer, record: DatasetRecord): boolean;
+  /** The same for a dataset of the index, by id, from the consumer's discoverable set; false for an id not held. */
+  canDiscoverId(consumer: Consumer, id: string): boolean;
   /** Every dataset the consumer may discover, as a document set of the index. */
   discoverable(consumer: Consumer): Bitset;
 }
@@ -37,6 +41,7 @@ export function createDiscovery(index: CatalogueIndex, options: DiscoveryOptions
   const evaluators = new Map<string, AccessEvaluator>();
   const sets = new Map<string, Bitset>();
   let policyEpoch = 0;
+  let versions = '';
 
   const allows = (consumer: Consumer, region: string, access: DatasetRecord['access']) => {
     const evaluator = evaluators.get(region);
@@ -48,10 +53,16 @@ export function createDiscovery(index: CatalogueIndex, options: DiscoveryOptions
       if (evaluators.get(policies.region)?.version === policies.version) return;
       evaluators.set(policies.region, createAccessEvaluator(policies, { memoize }));
       policyEpoch += 1;
+      versions = [...evaluators.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([region, evaluator]) => `${region}=${evaluator.version}`).join(',');
       sets.clear();
     },
     policyVersion: (region) => evaluators.get(region)?.version,
+    policyVersions: () => versions,
     canDiscover: (consumer, record) => allows(consumer, record.region, record.access),
+    canDiscoverId(consumer, id) {
+      const doc = index.documentOf(id);
+      return doc !== undefined && this.discoverable(consumer).has(doc);
+    },
     discoverable(consumer) {
       const key = `${policyFingerprint(consumer)}|${index.version}|${policyEpoch}`;
       let set = cache ? sets.get(key) : undefined;

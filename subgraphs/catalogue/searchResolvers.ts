@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { policyFingerprint } from '../../schema/consumer.ts';
 import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.ts';
+import type { TieredCache } from '../shared/cache/createTieredCache.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
 import type { CatalogueContext } from './createCatalogue.ts';
@@ -80,10 +83,41 @@ export function toSearchFilter(input: SearchFilterInput | null | undefined): Sea
   return filter;
 }
 
-/** `Query.search` and `Query.suggest`, over the catalogue index. */
-export function createSearchResolvers(index: CatalogueIndex, discovery: Discovery) {
+/** How long a cached search page is kept. Its key holds the index and policy versions, so this only bounds memory. */
+const searchCacheTtlMs = 5 * 60_000;
+
+/** A search page as the cache keeps it: hits by id, the rest as the resolver returns it. */
+interface CachedPage {
+  edges: { cursor: string; id: string; score: number; highlights: unknown; explain: unknown }[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  facets: unknown;
+}
+
+/** Free text as the analyzer will see it, so trivially different spellings share a cache entry. */
+const normaliseText = (text: string) => text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** The page with each hit's record from the index; undefined if one is gone (then the page is computed again). */
+function fromCacheWith(index: CatalogueIndex, page: CachedPage) {
+  const edges = [];
+  for (const { id, ...edge } of page.edges) {
+    const node = index.get(id);
+    if (!node) return undefined;
+    edges.push({ ...edge, node });
+  }
+  return { ...page, edges };
+}
+
+/**
+ * `Query.search` and `Query.suggest`, over the catalogue index. With a
+ * `cache`, search pages are kept per (normalised query, filters, sort, page,
+ * consumer policy fingerprint, index content version, policy versions): a
+ * harvested change or a policy change makes a new key, never a stale answer.
+ */
+export function createSearchResolvers(index: CatalogueIndex, discovery: Discovery, cache?: TieredCache) {
+  const fromCache = (page: CachedPage) => fromCacheWith(index, page);
   return {
-    search(_: unknown, args: SearchArgs, context: CatalogueContext) {
+    async search(_: unknown, args: SearchArgs, context: CatalogueContext) {
       const first = boundedInt('first', args.first, 20, maxSearchPageSize);
       const facetLimit = boundedInt('facetLimit', args.facetLimit, 20, maxSearchPageSize);
       const sort = args.sort ?? 'RELEVANCE';
@@ -91,6 +125,16 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
       const filter = toSearchFilter(args.filter);
       const fingerprint = searchFingerprint([text, filter, sort]);
       const after = args.after ? decodeCursor(args.after, fingerprint) : undefined;
+      const key = cache
+        ? createHash('sha256')
+            .update(JSON.stringify([normaliseText(text), text.length, filter, sort, first, facetLimit, args.after ?? null, policyFingerprint(context.consumer), index.contentVersion, discovery.policyVersions()]))
+            .digest('base64url')
+        : undefined;
+      if (cache && key) {
+        const hit = await cache.get(key);
+        const page = hit ? fromCache(JSON.parse(hit) as CachedPage) : undefined;
+        if (page) return page;
+      }
       // Discoverability applies inside the search: hits, totals, facets and pages never include a hidden dataset.
       const outcome = index.search({
         text,
@@ -109,12 +153,17 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
         highlights: hit.highlights,
         explain: hit.explanation ?? null,
       }));
-      return {
+      const page = {
         edges,
         totalCount: outcome.total,
         pageInfo: { hasNextPage: outcome.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
         facets: facetFields.map((field) => ({ field: field.toUpperCase(), values: outcome.facets[field] })),
       };
+      if (cache && key) {
+        const cached: CachedPage = { ...page, edges: edges.map(({ node, ...edge }) => ({ ...edge, id: node.id })) };
+        cache.set(key, JSON.stringify(cached), searchCacheTtlMs);
+      }
+      return page;
     },
     suggest(_: unknown, args: { prefix: string; first?: number | null; lang?: string | null }, context: CatalogueContext) {
       const first = boundedInt('first', args.first, 8, 50);

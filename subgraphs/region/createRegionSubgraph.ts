@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
-import { parse, type GraphQLFormattedError } from 'graphql';
+import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { readRegionContract } from '../../schema/composeSupergraph.ts';
 import { anonymousConsumer, ConsumerHeaderError, consumerHeader, verifyConsumer, type Consumer } from '../../schema/consumer.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
@@ -94,6 +94,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): {
     },
   };
   const schema = buildSubgraphSchema({ typeDefs: parse(readRegionContract()), resolvers: resolvers as never });
+  reuseEmptyEntityLists(schema);
   const server = new ApolloServer<RegionContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -123,4 +124,28 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): {
     return { datasetById: new DataLoader((ids) => store.getMany(ids)), consumer };
   }
   return { server, evaluator, createContext };
+}
+
+/** How long an empty `_entities` list may be reused: it holds nothing that can change. */
+const emptyEntitiesMaxAgeSeconds = 86_400;
+
+/**
+ * A gateway's partition router sends each region every batched `_entities`
+ * field, with an empty list where the region owns none of the ids. Apollo
+ * gives a root field with no entity the default max-age of 0, which would
+ * make the whole answer uncacheable; an empty list gets a long public hint
+ * instead, so the answer's policy is that of the entities it does hold.
+ */
+function reuseEmptyEntityLists(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()['_entities'];
+  const resolve = field?.resolve;
+  if (!field || !resolve) return;
+  field.resolve = (source, args: { representations?: unknown[] }, context, info) => {
+    if (Array.isArray(args.representations) && args.representations.length === 0) {
+      // Apollo Server's cache control plugin adds `cacheControl` to `info`.
+      (info as unknown as { cacheControl?: { setCacheHint(hint: { maxAge: number; scope: 'PUBLIC' }): void } }).cacheControl?.setCacheHint({ maxAge: emptyEntitiesMaxAgeSeconds, scope: 'PUBLIC' });
+      return [];
+    }
+    return resolve(source, args, context, info);
+  };
 }

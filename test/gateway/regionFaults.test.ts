@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hangRegion, startFixtureWharf, type FixtureWharf } from '../support/fixtureRegions.ts';
 
 const query = `{ datasets(ids: ["CN-GX:customs-exports", "MO:trade-balance", "VN:hanoi-air-quality"]) { id distributions { format } } }`;
+/** A first fetch from every region with another selection, so the deadline measures a hang, not a cold start. */
+const warmUp = `{ datasets(ids: ["CN-GX:customs-exports", "MO:trade-balance", "VN:hanoi-air-quality"]) { id access { decision } } }`;
 const expectedData = {
   datasets: [{ id: 'CN-GX:customs-exports', distributions: [{ format: 'CSV' }] }, null, { id: 'VN:hanoi-air-quality', distributions: [{ format: 'CSV' }] }],
 };
@@ -30,6 +32,7 @@ describe('gateway when a region fails', () => {
   it('answers within the deadline when a region accepts connections but never answers', async () => {
     const timeoutMs = 800;
     wharf = await startFixtureWharf({ regionTimeoutMs: timeoutMs });
+    await wharf.query(warmUp);
     const restore = hangRegion(wharf.regions.get('MO')!.server);
     const started = performance.now();
     const result = await wharf.query(query);
@@ -50,6 +53,7 @@ describe('gateway when a region fails', () => {
   it('shares one deadline between sequential fetches of one request', async () => {
     const timeoutMs = 800;
     wharf = await startFixtureWharf({ regionTimeoutMs: timeoutMs });
+    await wharf.query(warmUp);
     const restore = hangRegion(wharf.regions.get('MO')!.server);
     const started = performance.now();
     // Two levels of MO entities: a per-fetch timeout would take twice as long.

@@ -76,3 +76,13 @@ export async function describeWithServers(servers: readonly RealServer[], name: 
   }
   describe.skip(name, body);
 }
+
+/** Deletes every key under `prefix` (SCAN, never KEYS), so tests sharing a server clean up only their own. */
+export async function deleteRedisKeys(redis: import('ioredis').Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}

@@ -116,6 +116,11 @@ export class SearchIndex {
     return doc === undefined ? undefined : this.records.get(doc);
   }
 
+  /** The document number of `id`, the bit it has in document sets. */
+  documentOf(id: string): number | undefined {
+    return this.docOf.get(id);
+  }
+
   /** The revision held for `id`, without reading the record. */
   revisionOf(id: string): string | undefined {
     const doc = this.docOf.get(id);
