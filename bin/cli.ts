@@ -20,6 +20,13 @@ Environment: see the configuration table in README.md.`;
 
 type Command = (args: string[]) => Promise<number>;
 
+/** A URL fit to print: any password replaced. */
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
 const commands: Record<string, Command> = {
   async demo() {
     const { loadConfig } = await import('../gateway/loadConfig.ts');
@@ -35,7 +42,14 @@ const commands: Record<string, Command> = {
       `  Region subgraphs:`,
       ...demo.regions.map((region) => `    ${region.code.padEnd(6)} ${region.url.padEnd(32)} ${String(region.datasets).padStart(5)} datasets  ${region.name}`),
       ``,
-      config.REDIS_URL ? `  Redis              ${config.REDIS_URL}` : `  Caches             in-process (set REDIS_URL to share them through Redis)`,
+      `  Metrics            ${demo.wharf.origin}/metrics`,
+      config.WHARF_CACHE === 'off'
+        ? `  Caches             off (WHARF_CACHE=off)`
+        : config.REDIS_CLUSTER_NODES
+          ? `  Caches             Redis Cluster ${config.REDIS_CLUSTER_NODES.join(',')}`
+          : config.REDIS_URL
+            ? `  Caches             Redis ${redactUrl(config.REDIS_URL)}, in-process LRU in front`
+            : `  Caches             in-process (set REDIS_URL to share them through Redis)`,
       ``,
       `Press Ctrl+C to stop.`,
     ];
@@ -89,7 +103,7 @@ const commands: Record<string, Command> = {
       }
       const { createPrivateKey } = await import('node:crypto');
       const { readRegionEntries } = await import('../gateway/readRegionEntries.ts');
-      const { loadConfig, operationLimitsOf } = await import('../gateway/loadConfig.ts');
+      const { cachesOptionsOf, loadConfig, operationLimitsOf } = await import('../gateway/loadConfig.ts');
       const { createAuthenticatorFromConfig } = await import('../gateway/identity/createAuthenticatorFromConfig.ts');
       const { startWharf } = await import('../gateway/startWharf.ts');
       const config = loadConfig(process.env);
@@ -104,6 +118,7 @@ const commands: Record<string, Command> = {
         authenticator: await createAuthenticatorFromConfig(config),
         signingKey: createPrivateKey(readFileSync(values['signing-key'], 'utf8')),
         limits: operationLimitsOf(config),
+        caches: cachesOptionsOf(config),
       });
       console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}`);
       await untilSignal();

@@ -1,3 +1,4 @@
+import { defaultOperationLimits } from './limitsPlugin.ts';
 import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -77,23 +78,23 @@ export function loadConfig(env: Record<string, string | undefined>): WharfConfig
 }
 
 /** The cache settings the configuration sets. */
-export function cachesOptionsOf(config: WharfConfig) {
+export function cachesOptionsOf(config: Partial<Pick<WharfConfig, 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>>) {
   return {
-    enabled: config.WHARF_CACHE === 'on',
+    enabled: config.WHARF_CACHE !== 'off',
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     ...(config.REDIS_CLUSTER_NODES ? { redisClusterNodes: config.REDIS_CLUSTER_NODES } : {}),
-    keyPrefix: config.WHARF_REDIS_KEY_PREFIX,
-    redisTimeoutMs: config.WHARF_REDIS_TIMEOUT_MS,
+    ...(config.WHARF_REDIS_KEY_PREFIX ? { keyPrefix: config.WHARF_REDIS_KEY_PREFIX } : {}),
+    ...(config.WHARF_REDIS_TIMEOUT_MS !== undefined ? { redisTimeoutMs: config.WHARF_REDIS_TIMEOUT_MS } : {}),
   };
 }
 
 /** The operation limits the configuration sets. */
-export function operationLimitsOf(config: WharfConfig) {
+export function operationLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>>) {
   return {
-    maxDepth: config.WHARF_MAX_DEPTH,
-    maxAliases: config.WHARF_MAX_ALIASES,
-    maxTokens: config.WHARF_MAX_TOKENS,
-    maxDirectives: config.WHARF_MAX_DIRECTIVES,
-    maxCost: config.WHARF_MAX_COST,
+    maxDepth: config.WHARF_MAX_DEPTH ?? defaultOperationLimits.maxDepth,
+    maxAliases: config.WHARF_MAX_ALIASES ?? defaultOperationLimits.maxAliases,
+    maxTokens: config.WHARF_MAX_TOKENS ?? defaultOperationLimits.maxTokens,
+    maxDirectives: config.WHARF_MAX_DIRECTIVES ?? defaultOperationLimits.maxDirectives,
+    maxCost: config.WHARF_MAX_COST ?? defaultOperationLimits.maxCost,
   };
 }

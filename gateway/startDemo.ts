@@ -4,14 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { loadRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
 import { demoIssuer, demoRegistryPath } from './demo/demoIdentity.ts';
 import { createAuthenticator } from './identity/authenticate.ts';
-import { defaultOperationLimits } from './limitsPlugin.ts';
 import { readTrustedRegistry } from './identity/trustedRegistry.ts';
 import { webhookPath, webhookRequest } from '../schema/harvestWebhook.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { readRegionList } from '../subgraphs/region/readRegionList.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
-import type { WharfConfig } from './loadConfig.ts';
+import { cachesOptionsOf, operationLimitsOf, type WharfConfig } from './loadConfig.ts';
 import { startWharf, type Wharf } from './startWharf.ts';
 
 /** The demo region list shipped with Wharf. */
@@ -29,7 +28,8 @@ export interface Demo extends AsyncDisposable {
  */
 export async function startDemo(
   config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
-    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>>,
+    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
+    Partial<Pick<WharfConfig, 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
@@ -87,13 +87,8 @@ export async function startDemo(
       logging: config.WHARF_LOG_LEVEL,
       authenticator,
       signingKey: privateKey,
-      limits: {
-        maxDepth: config.WHARF_MAX_DEPTH ?? defaultOperationLimits.maxDepth,
-        maxAliases: config.WHARF_MAX_ALIASES ?? defaultOperationLimits.maxAliases,
-        maxTokens: config.WHARF_MAX_TOKENS ?? defaultOperationLimits.maxTokens,
-        maxDirectives: config.WHARF_MAX_DIRECTIVES ?? defaultOperationLimits.maxDirectives,
-        maxCost: config.WHARF_MAX_COST ?? defaultOperationLimits.maxCost,
-      },
+      limits: operationLimitsOf(config),
+      caches: cachesOptionsOf(config),
     });
     gatewayOrigin = wharf.origin;
     return {
