@@ -119,6 +119,7 @@ const commands: Record<string, Command> = {
         signingKey: createPrivateKey(readFileSync(values['signing-key'], 'utf8')),
         limits: operationLimitsOf(config),
         caches: cachesOptionsOf(config),
+        clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE,
       });
       console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}`);
       await untilSignal();

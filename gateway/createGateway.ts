@@ -14,6 +14,7 @@ import { createEntityCache } from './partition/entityCache.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import type { Authenticator } from './identity/authenticate.ts';
 import { identityPlugin } from './identity/identityPlugin.ts';
+import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
@@ -39,6 +40,8 @@ export interface GatewayOptions {
    * them (and their Redis connection). @default in-process caches, no Redis
    */
   caches?: GatewayCaches;
+  /** See `IdentityPluginOptions.clientRequestsPerMinute`. @default 600 */
+  clientRequestsPerMinute?: number;
   /** Runtime log level; false silences it. @default 'warn' */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
 }
@@ -75,7 +78,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers /metrics itself; the cache counters share its registry.
     useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
     // First: no GraphQL work starts for a request whose credentials fail.
-    identityPlugin(options.authenticator) as GatewayPlugin,
+    identityPlugin(options.authenticator, {
+      rateLimiter: createRateLimiter({ ...(caches.redis ? { redis: caches.redis } : {}), onRedisError: () => caches.metrics.error('ratelimit', 'get') }),
+      ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
+    }) as GatewayPlugin,
     // Validation-time limits: a refused operation never reaches the planner.
     limitsPlugin(options.limits ?? defaultOperationLimits),
     // Answers its own path before GraphQL handling starts.

@@ -31,6 +31,8 @@ export const configSchema = z.object({
   WHARF_REDIS_KEY_PREFIX: z.string().min(1).default('wharf:'),
   /** Longest wait for one Redis command before the request goes on without the cache. */
   WHARF_REDIS_TIMEOUT_MS: ms(100).pipe(z.number().min(1, 'must be at least 1 ms')),
+  /** Requests a minute per signed-in subject and per anonymous client address (API keys have their own, in the registry). */
+  WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** `off` turns the entity and search caches off (answers are the same, only slower). */
   WHARF_CACHE: z.enum(['on', 'off']).default('on'),
   /** Secret every region signs harvest pings with (`POST /hooks/harvest`); unset turns pings off. */

@@ -29,7 +29,7 @@ export interface Demo extends AsyncDisposable {
 export async function startDemo(
   config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
     Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
-    Partial<Pick<WharfConfig, 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>>,
+    Partial<Pick<WharfConfig, 'WHARF_CLIENT_RATE_LIMIT_PER_MINUTE' | 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
@@ -89,6 +89,7 @@ export async function startDemo(
       signingKey: privateKey,
       limits: operationLimitsOf(config),
       caches: cachesOptionsOf(config),
+      ...(config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE !== undefined ? { clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE } : {}),
     });
     gatewayOrigin = wharf.origin;
     return {

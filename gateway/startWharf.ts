@@ -34,6 +34,8 @@ export interface WharfOptions {
   limits?: OperationLimits;
   /** See `CachesOptions`. @default in-process caches, no Redis */
   caches?: CachesOptions;
+  /** See `IdentityPluginOptions.clientRequestsPerMinute`. @default 600 */
+  clientRequestsPerMinute?: number;
 }
 
 export interface Wharf extends AsyncDisposable {
@@ -79,6 +81,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     signingKey: options.signingKey,
     ...(options.limits ? { limits: options.limits } : {}),
     caches,
+    ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
   });
   const httpServer = createServer(gateway);
   let origin: string;
