@@ -61,7 +61,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
   const { host = '127.0.0.1', port = 0 } = options;
   const caches = createCaches(options.caches);
   // Bounded: a Redis that is down delays the start by at most this, then the caches fail open.
-  const redisReady = caches.ready(1000);
+  const redisReady = caches.ready(3000);
   const catalogue = await createCatalogue({
     ...(caches.search ? { searchCache: caches.search } : {}),
     regions: options.regions,

@@ -1,3 +1,4 @@
+import { createRedisBreaker } from '../../subgraphs/shared/cache/createRedisBreaker.ts';
 import type { RedisClient } from '../../subgraphs/shared/cache/createRedisClient.ts';
 
 /** The outcome of counting one request against a limit. */
@@ -40,6 +41,7 @@ return { count, ttl }`;
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const { redis, windowMs = 60_000, onRedisError } = options;
   const windows = new Map<string, { window: number; count: number }>();
+  const breaker = createRedisBreaker();
 
   function countLocally(bucket: string, limit: number): RateDecision {
     const now = Date.now();
@@ -57,10 +59,16 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   return {
     async hit(bucket, limit) {
       if (!redis) return countLocally(bucket, limit);
+      if (!breaker.usable()) {
+        onRedisError?.();
+        return countLocally(bucket, limit);
+      }
       try {
         const [count, ttl] = (await redis.eval(countScript, 1, `ratelimit:${bucket}`, String(windowMs))) as [number, number];
+        breaker.succeeded();
         return { allowed: count <= limit, count, resetMs: ttl };
       } catch {
+        breaker.failed();
         onRedisError?.();
         return countLocally(bucket, limit);
       }

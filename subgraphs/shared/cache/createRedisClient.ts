@@ -50,6 +50,12 @@ export function createRedisClient(options: RedisClientOptions): RedisClient {
       enableOfflineQueue: false,
       enableAutoPipelining: true,
       clusterRetryStrategy: common.retryStrategy,
+      // ioredis retries a command through failovers up to 16 times, 100 ms apart (1.6 s a command
+      // while a master is down); a cache gives up after a few short tries instead.
+      maxRedirections: 3,
+      retryDelayOnFailover: 20,
+      retryDelayOnClusterDown: 20,
+      retryDelayOnTryAgain: 20,
       slotsRefreshTimeout: connectTimeoutMs,
     });
   }

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { noCacheMetrics, type CacheMetrics } from './cacheMetrics.ts';
 import type { RedisClient } from './createRedisClient.ts';
+import { createRedisBreaker } from './createRedisBreaker.ts';
 
 export interface TieredCacheOptions {
   /** Names the cache in metrics and in its Redis keys (`<prefix><name>:<key>`). */
@@ -50,15 +51,11 @@ export function createTieredCache(options: TieredCacheOptions): TieredCache {
   const { name, redis, localEntries = 10_000, localChars = 64 * 1024 * 1024, breakerFailures = 3, breakerOpenMs = 1000, localTtlMs = 30_000, metrics = noCacheMetrics } = options;
   const local = new LRUCache<string, string>({ max: localEntries, maxSize: localChars, sizeCalculation: (value) => Math.max(1, value.length) });
   const prefix = `${name}:`;
-  let failures = 0;
-  let openUntil = 0;
-
-  /** Whether Redis may be asked now: closed breaker, or a half-open probe after the pause. */
-  const redisUsable = (): boolean => redis !== undefined && (failures < breakerFailures || Date.now() >= openUntil);
+  const breaker = createRedisBreaker({ failures: breakerFailures, openMs: breakerOpenMs });
+  const redisUsable = (): boolean => redis !== undefined && breaker.usable();
   const failed = (operation: 'get' | 'set', count: number) => {
     metrics.error(name, operation, count);
-    failures += 1;
-    if (failures >= breakerFailures) openUntil = Date.now() + breakerOpenMs;
+    breaker.failed();
   };
 
   async function getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
@@ -75,7 +72,7 @@ export function createTieredCache(options: TieredCacheOptions): TieredCache {
     try {
       // One GET per key: auto-pipelined into one round trip per node, and valid in a Cluster where MGET across slots is not.
       const found = await Promise.all(missing.map((i) => redis.get(prefix + keys[i])));
-      failures = 0;
+      breaker.succeeded();
       let hits = 0;
       found.forEach((value, j) => {
         if (value === null) return;
@@ -106,7 +103,7 @@ export function createTieredCache(options: TieredCacheOptions): TieredCache {
         return;
       }
       redis.set(prefix + key, value, 'PX', Math.ceil(ttlMs)).then(
-        () => void (failures = 0),
+        () => breaker.succeeded(),
         () => failed('set', 1),
       );
     },
