@@ -92,6 +92,26 @@ await describeWithServers([postgresServer], 'createPostgresStore', () => {
     expect(await store.removeMany(['MO:d0', 'MO:d0', 'MO:missing'])).toEqual({ changed: 1, unchanged: 2 });
   });
 
+  it('gives every write of two replicas writing at once its own feed position, none lost', async () => {
+    const schema = newSchema();
+    await using first = await createPostgresStore({ region: 'MO', url: postgresUrl, schema });
+    await using second = await createPostgresStore({ region: 'MO', url: postgresUrl, schema });
+    const writes = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? first : second).upsertMany([recordOf(contractDataset(`d${i}`, `Dataset ${i}`))]));
+    await Promise.all(writes);
+    const page = await second.changes(undefined, 100);
+    expect(page.changes.map((change) => change.id).toSorted()).toEqual(Array.from({ length: 40 }, (_, i) => `MO:d${i}`).toSorted());
+    expect(page.cursor).toBe(`${page.cursor.split('.')[0]}.40`);
+    // Paging one by one walks positions 1 to 40 with no gap and no repeat.
+    const positions: number[] = [];
+    for (let since: string | undefined = `${page.cursor.split('.')[0]}.0`; ; ) {
+      const next = await first.changes(since, 1);
+      if (next.changes.length === 0) break;
+      positions.push(Number(next.cursor.split('.')[1]));
+      since = next.cursor;
+    }
+    expect(positions).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
   it('applies each migration once when two processes start at the same moment', async () => {
     const schema = newSchema();
     const pools = [new pg.Pool({ connectionString: postgresUrl }), new pg.Pool({ connectionString: postgresUrl })];
