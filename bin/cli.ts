@@ -234,6 +234,11 @@ const commands: Record<string, Command> = {
       console.error(`\n--strict: ${plan.skipped.length} dataset(s) would be skipped; nothing was written.`);
       return 1;
     }
+    if (plan.taken.length === 0) {
+      console.error(formatImportReport(plan, undefined));
+      console.error(`\nNo dataset could be taken from ${input}; is it ${values.from}?`);
+      return 1;
+    }
     const { isPostgresUrl } = await import('../subgraphs/region/store/postgres/connectPostgres.ts');
     let result;
     if (isPostgresUrl(values.out)) {

@@ -60,6 +60,25 @@ describe('wharf import', () => {
     await expect(readdir(out)).rejects.toThrow('ENOENT');
   });
 
+  it('fails, writing nothing, when no dataset can be taken', async () => {
+    const result = await run('import', '--from', 'ckan', fixture('ckanext-dcat/ckan/ckan_dcat_ap_dataset_series.json'), '--region', 'MO', '--out', join(dir, 'MO'));
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        'Read 1 ckan file(s): 1 dataset(s), 0 taken, 1 skipped.',
+        'Nothing was written.',
+        '',
+        'Skipped:',
+        '  ckan_dcat_ap_dataset_series.json#0 (test-dataset-series): a CKAN "dataset_series", not a dataset',
+        '',
+        `No dataset could be taken from ${fixture('ckanext-dcat/ckan/ckan_dcat_ap_dataset_series.json')}; is it ckan?`,
+        '',
+      ].join('\n'),
+    });
+    await expect(readdir(join(dir, 'MO'))).rejects.toThrow('ENOENT');
+  });
+
   it('refuses an unknown format and a source that is not in it', async () => {
     expect(await run('import', '--from', 'csv', fixture('dcat-us'), '--region', 'MO', '--out', dir)).toMatchObject({
       code: 2,

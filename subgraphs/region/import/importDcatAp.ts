@@ -153,5 +153,9 @@ export const importDcatAp: Importer = async (document, { file, language: default
     const identifier = identifierOf(iris(node, `${dct}identifier`)[0]) ?? (node['@id']?.startsWith('_:') ? undefined : identifierOf(node['@id']));
     datasets.push({ source, identifier, file: datasetFile, notes });
   }
-  return { datasets, skipped: [] };
+  // Series group datasets; they are not datasets themselves, and saying so beats leaving them out silently.
+  const skipped = flattened
+    .filter((node) => node['@type']?.includes(`${dcat}DatasetSeries`) && !node['@type']?.includes(`${dcat}Dataset`))
+    .map((node, index) => ({ source: `${file}#series${index}${node['@id'] && !node['@id'].startsWith('_:') ? ` (${node['@id']})` : ''}`, reason: 'a dcat:DatasetSeries, not a dataset' }));
+  return { datasets, skipped };
 };

@@ -187,6 +187,17 @@ describe('importDcatAp', () => {
     ]);
   });
 
+  it('reports a dataset series as skipped rather than leaving it out silently', async () => {
+    const document = {
+      '@context': 'https://semiceu.github.io/uri.semic.eu-generated/DCAT-AP/releases/3.0.0/html/examples/context.jsonld',
+      '@graph': [{ '@id': 'example-ser:BeePopulation', '@type': 'DatasetSeries', title: { en: 'Bee population' } }],
+    };
+    expect(await importDcatAp(document, context('series.jsonld'))).toEqual({
+      datasets: [],
+      skipped: [{ source: 'series.jsonld#series0 (https://data.gov.gr/id/datasetseries/BeePopulation)', reason: 'a dcat:DatasetSeries, not a dataset' }],
+    });
+  });
+
   it('refuses a remote context it does not bundle, without going to the network', async () => {
     await expect(importDcatAp({ '@context': 'https://example.org/other-context.jsonld', '@type': 'Dataset' }, context('remote.jsonld'))).rejects.toThrow(
       /^remote\.jsonld cannot be read as JSON-LD: .*https:\/\/example\.org\/other-context\.jsonld is not one Wharf bundles/,
