@@ -12,8 +12,12 @@ Commands:
                                      Serve any Federation 2 supergraph with Wharf's engine (subgraphs over HTTP).
   gateway --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]
                                      The catalogue and gateway in front of regions running elsewhere.
-  subgraph --region CODE --data <folder> --gateway-key <public.pem> [--port N] [--host H]
-                                     Run one region's subgraph from a folder of dataset files and policies.
+  subgraph --region CODE --data <folder|postgres-url> --gateway-key <public.pem> [--policies <folder>] [--schema NAME] [--port N] [--host H]
+                                     Run one region's subgraph from a folder of dataset files and policies,
+                                     or from PostgreSQL (postgres://…; tables in --schema, default wharf).
+  import --from ckan|dcat-ap|dcat-us <file|folder> --region CODE --out <folder|postgres-url> [--schema NAME] [--language en] [--strict]
+                                     Import CKAN, DCAT-AP JSON-LD or DCAT-US data.json metadata as dataset files
+                                     or into PostgreSQL; reports what was taken and skipped and why.
   keys --out <folder>                Write a new gateway key pair (gateway.pem, gateway.pub.pem).
 
 Environment: see the configuration table in README.md.`;
@@ -144,37 +148,107 @@ const commands: Record<string, Command> = {
       options: {
         region: { type: 'string' },
         data: { type: 'string' },
+        policies: { type: 'string' },
+        schema: { type: 'string', default: 'wharf' },
         'gateway-key': { type: 'string' },
         port: { type: 'string', default: '4001' },
         host: { type: 'string', default: '127.0.0.1' },
       },
     });
     if (!values.region || !values.data) {
-      console.error('Usage: wharf subgraph --region CODE --data <folder> --gateway-key <public.pem> [--port N] [--host H]');
+      console.error('Usage: wharf subgraph --region CODE --data <folder|postgres-url> [--policies <folder>] [--schema NAME] --gateway-key <public.pem> [--port N] [--host H]');
       return 2;
     }
     const port = parsePort(values.port!);
     if (port === undefined) return 2;
     const { createPublicKey } = await import('node:crypto');
     const { join } = await import('node:path');
-    const { createFileStore } = await import('../subgraphs/region/store/createFileStore.ts');
-    const { loadRegionPolicies } = await import('../subgraphs/shared/access/loadRegionPolicies.ts');
+    const { isPostgresUrl } = await import('../subgraphs/region/store/postgres/connectPostgres.ts');
+    const { compileRegionPolicies, loadRegionPolicies } = await import('../subgraphs/shared/access/loadRegionPolicies.ts');
     const { serveRegion } = await import('../subgraphs/region/serveRegion.ts');
-    // Refuse to start on invalid data or policies: both throw with the full report.
-    const store = await createFileStore({ region: values.region, folder: values.data });
-    const policies = await loadRegionPolicies(values.region, values.data);
-    const server = await serveRegion({
-      store,
-      policies,
-      host: values.host!,
-      port,
-      lineageJournalPath: join(values.data, 'lineage', 'events.jsonl'),
-      ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
-    });
-    console.log(`Region ${values.region}: ${await store.count()} datasets at ${server.url}${values['gateway-key'] ? '' : ' (no --gateway-key: every consumer is anonymous)'}`);
+    const inPostgres = isPostgresUrl(values.data);
+    // Refuse to start on invalid data or policies, or an unreachable database: each throws with the full report.
+    const store = inPostgres
+      ? await (await import('../subgraphs/region/store/createPostgresStore.ts')).createPostgresStore({ region: values.region, url: values.data, schema: values.schema! })
+      : await (await import('../subgraphs/region/store/createFileStore.ts')).createFileStore({ region: values.region, folder: values.data });
+    let server: Awaited<ReturnType<typeof serveRegion>>;
+    try {
+      // Policies sit in <folder>/policies beside file data; a database region names its policy folder.
+      const policies = values.policies
+        ? compileRegionPolicies(values.region, await readCedarFiles(values.policies))
+        : inPostgres
+          ? compileRegionPolicies(values.region, {})
+          : await loadRegionPolicies(values.region, values.data);
+      server = await serveRegion({
+        store,
+        policies,
+        host: values.host!,
+        port,
+        // A database store journals lineage events in the database itself.
+        ...(inPostgres ? {} : { lineageJournalPath: join(values.data, 'lineage', 'events.jsonl') }),
+        ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
+      });
+      const notes = [
+        inPostgres ? `PostgreSQL ${'location' in store ? String(store.location) : ''}, schema ${values.schema}` : values.data,
+        ...(values['gateway-key'] ? [] : ['no --gateway-key: every consumer is anonymous']),
+        ...(Object.keys(policies.texts).length === 0 ? ['no policies: every dataset is denied'] : []),
+      ];
+      console.log(`Region ${values.region}: ${await store.count()} datasets at ${server.url} (${notes.join('; ')})`);
+    } catch (error) {
+      await store[Symbol.asyncDispose]();
+      throw error;
+    }
     await untilSignal();
     await server[Symbol.asyncDispose]();
     await store[Symbol.asyncDispose]();
+    return 0;
+  },
+
+  async import(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        from: { type: 'string' },
+        region: { type: 'string' },
+        out: { type: 'string' },
+        schema: { type: 'string', default: 'wharf' },
+        language: { type: 'string', default: 'en' },
+        strict: { type: 'boolean', default: false },
+      },
+    });
+    const { isImportFormat, planImport, writeImportToFolder, writeImportToStore, formatImportReport, importers } = await import('../subgraphs/region/import/runImport.ts');
+    const input = positionals[0];
+    if (!values.from || !input || !values.region || !values.out) {
+      console.error('Usage: wharf import --from ckan|dcat-ap|dcat-us <file|folder> --region CODE --out <folder|postgres-url> [--schema NAME] [--language en] [--strict]');
+      return 2;
+    }
+    if (!isImportFormat(values.from)) {
+      console.error(`--from must be one of ${Object.keys(importers).join(', ')}; got "${values.from}".`);
+      return 2;
+    }
+    // Everything is read, mapped and validated before anything is written.
+    const plan = await planImport({ from: values.from, input, region: values.region, language: values.language! });
+    if (values.strict && plan.skipped.length > 0) {
+      console.error(formatImportReport(plan, undefined));
+      console.error(`\n--strict: ${plan.skipped.length} dataset(s) would be skipped; nothing was written.`);
+      return 1;
+    }
+    if (plan.taken.length === 0) {
+      console.error(formatImportReport(plan, undefined));
+      console.error(`\nNo dataset could be taken from ${input}; is it ${values.from}?`);
+      return 1;
+    }
+    const { isPostgresUrl } = await import('../subgraphs/region/store/postgres/connectPostgres.ts');
+    let result;
+    if (isPostgresUrl(values.out)) {
+      const { createPostgresStore } = await import('../subgraphs/region/store/createPostgresStore.ts');
+      await using store = await createPostgresStore({ region: values.region, url: values.out, schema: values.schema!, maxConnections: 2 });
+      result = await writeImportToStore(plan, store);
+    } else {
+      result = await writeImportToFolder(plan, values.out);
+    }
+    console.log(formatImportReport(plan, result));
     return 0;
   },
 
@@ -213,6 +287,17 @@ const commands: Record<string, Command> = {
     return 0;
   },
 };
+
+/** Every `*.cedar` file of `folder`, by path; a missing folder is an error (it was named on purpose). */
+async function readCedarFiles(folder: string): Promise<Record<string, string>> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.cedar')).sort();
+  if (names.length === 0) throw new Error(`${folder} has no *.cedar policy files.`);
+  const files: Record<string, string> = {};
+  for (const name of names) files[join(folder, name)] = await readFile(join(folder, name), 'utf8');
+  return files;
+}
 
 function parsePort(value: string): number | undefined {
   const port = Number(value);

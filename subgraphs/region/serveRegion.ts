@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import { createRegionSubgraph } from './createRegionSubgraph.ts';
 import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
-import { createLineageIngest, InvalidLineageEventsError, type LineageTarget } from './lineage/createLineageIngest.ts';
+import { createFileJournal, createLineageIngest, InvalidLineageEventsError, type LineageJournal, type LineageTarget } from './lineage/createLineageIngest.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 import { listen } from '../shared/listen.ts';
 
@@ -16,7 +16,10 @@ export interface RegionServerOptions {
   policies: RegionPolicies;
   /** The gateway's public key, to verify the consumer it signs for each request. */
   gatewayPublicKey?: KeyObject;
-  /** Where accepted OpenLineage events are journaled and replayed from at start; without it they live in memory only. */
+  /**
+   * Where accepted OpenLineage events are journaled and replayed from at start;
+   * without it they live in memory only. Unused when the store keeps its own journal.
+   */
   lineageJournalPath?: string;
   /** Loopback by default: a region is exposed on purpose, never by accident. @default '127.0.0.1' */
   host?: string;
@@ -48,10 +51,15 @@ function parseLimit(value: string | null): number | string {
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
+  // A store that keeps its own journal (PostgreSQL) is journaled there, so every replica replays the same events.
+  const journal =
+    'lineageJournal' in store
+      ? (store as DatasetStore & { lineageJournal: LineageJournal }).lineageJournal
+      : options.lineageJournalPath
+        ? createFileJournal(options.lineageJournalPath)
+        : undefined;
   const lineage =
-    'setIngestedLineage' in store
-      ? createLineageIngest(store as DatasetStore & LineageTarget, options.lineageJournalPath ? { journalPath: options.lineageJournalPath } : {})
-      : undefined;
+    'setIngestedLineage' in store ? createLineageIngest(store as DatasetStore & LineageTarget, journal ? { journal } : {}) : undefined;
   await lineage?.replay();
   const { server, createContext } = createRegionSubgraph({
     store,

@@ -8,7 +8,35 @@ export interface LineageTarget {
   readonly region: string;
   /** Every record the store holds now (to map OpenLineage names to catalogue ids). */
   records(): Promise<DatasetRecord[]>;
-  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[]): boolean;
+  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[]): boolean | Promise<boolean>;
+}
+
+/** Where accepted events are kept so they are taken again after a restart. */
+export interface LineageJournal {
+  /** Keeps `events` after every event already kept; resolves once they would survive a crash. */
+  append(events: readonly unknown[]): Promise<void>;
+  /** Every event kept, oldest first. */
+  read(): Promise<unknown[]>;
+}
+
+/** A journal in a JSON Lines file, one event per line. */
+export function createFileJournal(path: string): LineageJournal {
+  return {
+    async append(events) {
+      await mkdir(dirname(path), { recursive: true });
+      await appendFile(path, events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+    },
+    async read() {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw error;
+      }
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+    },
+  };
 }
 
 export interface IngestOutcome {
@@ -48,8 +76,8 @@ export interface RunRecord {
  * stays an external node `ol:<namespace>/<name>`. The same event twice is
  * taken once.
  */
-export function createLineageIngest(target: LineageTarget, options: { journalPath?: string } = {}) {
-  const { journalPath } = options;
+export function createLineageIngest(target: LineageTarget, options: { journalPath?: string; journal?: LineageJournal } = {}) {
+  const journal = options.journal ?? (options.journalPath ? createFileJournal(options.journalPath) : undefined);
   const seenEvents = new Set<string>();
   const runs = new Map<string, RunRecord>();
   /** Per downstream id: its ingested edges by upstream id. */
@@ -122,13 +150,10 @@ export function createLineageIngest(target: LineageTarget, options: { journalPat
       }
     }
     // Journal first: an event is acknowledged only once it would survive a restart.
-    if (journalPath && !replaying && taken.length > 0) {
-      await mkdir(dirname(journalPath), { recursive: true });
-      await appendFile(journalPath, taken.map((event) => `${JSON.stringify(event)}\n`).join(''));
-    }
+    if (journal && !replaying && taken.length > 0) await journal.append(taken);
     for (const id of touched) {
       const edges = [...edgesByOutput.get(id)!.values()].sort((a, b) => (a.upstream < b.upstream ? -1 : 1));
-      target.setIngestedLineage(id, edges);
+      await target.setIngestedLineage(id, edges);
       outcome.edges += edges.length;
     }
     return outcome;
@@ -136,16 +161,9 @@ export function createLineageIngest(target: LineageTarget, options: { journalPat
 
   /** Takes again every event of the journal (at start-up). */
   async function replay(): Promise<number> {
-    if (!journalPath) return 0;
-    let text: string;
-    try {
-      text = await readFile(journalPath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
-    }
-    const events = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
-    return (await ingest(events, true)).accepted;
+    if (!journal) return 0;
+    const events = await journal.read();
+    return events.length === 0 ? 0 : (await ingest(events, true)).accepted;
   }
 
   return { ingest: (events: unknown[]) => ingest(events), replay, runs: (): ReadonlyMap<string, RunRecord> => runs };

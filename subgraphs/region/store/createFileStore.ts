@@ -1,7 +1,8 @@
 import type { ChangeFeedPage } from '../../../schema/changeFeed.ts';
-import { revisionOf, type DatasetRecord, type LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
+import type { DatasetRecord, LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
 import type { DatasetStore } from './DatasetStore.ts';
 import { createChangeLog } from './createChangeLog.ts';
+import { withIngestedLineage } from './withIngestedLineage.ts';
 import { InvalidDatasetFolderError, loadDatasetFolder, type FileProblem, type ParseCache } from './loadDatasetFolder.ts';
 
 export interface FileStoreOptions {
@@ -51,14 +52,8 @@ export async function createFileStore(options: FileStoreOptions): Promise<FileSt
   /** The records as their files say, before ingested lineage is added. */
   const fromFiles = new Map<string, DatasetRecord>();
   const ingested = new Map<string, readonly LineageEdgeRecord[]>();
-  /** The record served: the file's, with ingested edges after its own (an upstream once). */
-  const served = (record: DatasetRecord): DatasetRecord => {
-    const extra = ingested.get(record.id);
-    if (!extra || extra.length === 0) return record;
-    const declared = new Set(record.lineage.map((edge) => edge.upstream));
-    const { revision: _revision, ...content } = { ...record, lineage: [...record.lineage, ...extra.filter((edge) => !declared.has(edge.upstream))] };
-    return { ...content, revision: revisionOf(content) };
-  };
+  /** The record served: the file's, with ingested edges after its own. */
+  const served = (record: DatasetRecord): DatasetRecord => withIngestedLineage(record, ingested.get(record.id));
   for (const record of first.records) {
     fromFiles.set(record.id, record);
     log.upsert(record);

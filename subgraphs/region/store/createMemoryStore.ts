@@ -1,8 +1,8 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
-import type { DatasetStore } from './DatasetStore.ts';
+import { ForeignRecordError, type WritableDatasetStore } from './DatasetStore.ts';
 import { createChangeLog } from './createChangeLog.ts';
 
-export interface MemoryStore extends DatasetStore {
+export interface MemoryStore extends WritableDatasetStore {
   upsert(record: DatasetRecord): void;
   remove(id: string): void;
 }
@@ -13,8 +13,12 @@ export interface MemoryStore extends DatasetStore {
  */
 export function createMemoryStore(region: string, records: Iterable<DatasetRecord> = []): MemoryStore {
   const log = createChangeLog();
+  const refuseForeign = (batch: readonly DatasetRecord[]) => {
+    const foreign = batch.filter((record) => record.region !== region || !record.id.startsWith(`${region}:`));
+    if (foreign.length > 0) throw new ForeignRecordError(region, foreign.map((record) => record.id));
+  };
   const upsert = (record: DatasetRecord) => {
-    if (record.region !== region) throw new Error(`Record ${record.id} belongs to region ${record.region}, not ${region}.`);
+    refuseForeign([record]);
     log.upsert(record);
   };
   for (const record of records) upsert(record);
@@ -22,6 +26,18 @@ export function createMemoryStore(region: string, records: Iterable<DatasetRecor
     region,
     upsert,
     remove: (id) => void log.remove(id),
+    async upsertMany(batch) {
+      // Checked whole before any write: a refused batch changes nothing.
+      refuseForeign(batch);
+      let changed = 0;
+      for (const record of batch) if (log.upsert(record)) changed += 1;
+      return { changed, unchanged: batch.length - changed };
+    },
+    async removeMany(ids) {
+      let changed = 0;
+      for (const id of ids) if (log.remove(id)) changed += 1;
+      return { changed, unchanged: ids.length - changed };
+    },
     getMany: async (ids) => ids.map((id) => log.get(id)),
     count: async () => log.size(),
     changes: async (since, limit) => log.page(region, since, limit),

@@ -1,0 +1,66 @@
+import pg from 'pg';
+
+/** Whether `--data` / `--out` names a PostgreSQL database rather than a folder. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value);
+}
+
+/** The URL with its password replaced by `***`, fit for messages and logs. */
+export function redactPostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Not parseable as a URL: drop everything between "//" and "@", where a password would be.
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+/** Schema names Wharf accepts: a plain SQL identifier, so it is safe to quote into statements. */
+export const postgresSchemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Thrown when the database cannot be reached or refuses the connection; names the URL without its password. */
+export class PostgresUnavailableError extends Error {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message || (cause as NodeJS.ErrnoException).code || cause.name : String(cause);
+    super(`Cannot connect to PostgreSQL at ${redactPostgresUrl(url)}: ${reason}. Check the URL, that the server runs, and that it accepts this user.`, { cause });
+    this.name = 'PostgresUnavailableError';
+  }
+}
+
+export interface PostgresConnectionOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string;
+  /** Most connections the pool opens. @default 10 */
+  maxConnections?: number;
+  /** How long to wait for a connection before failing, in milliseconds. @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Opens a connection pool and proves it works with one round trip, so a bad
+ * URL or a server that is down fails at start with a clear error rather than
+ * on the first request.
+ */
+export async function connectPostgres(options: PostgresConnectionOptions): Promise<pg.Pool> {
+  const { url, maxConnections = 10, connectTimeoutMs = 5000 } = options;
+  let pool: pg.Pool;
+  try {
+    pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs });
+  } catch (error) {
+    throw new PostgresUnavailableError(url, error);
+  }
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', (error) => console.error(JSON.stringify({ level: 'warn', msg: 'PostgreSQL connection lost', url: redactPostgresUrl(url), error: error.message })));
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new PostgresUnavailableError(url, error);
+  }
+  return pool;
+}
