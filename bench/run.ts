@@ -8,6 +8,7 @@ const benchmarks: Record<string, string> = {
   policies: './policies.ts',
   lineage: './lineage.ts',
   libraries: './compareSearchLibraries.ts',
+  plans: './plans.ts',
 };
 const [name, ...rest] = process.argv.slice(2);
 const file = name ? benchmarks[name] : undefined;
