@@ -40,7 +40,9 @@ const commands: Record<string, Command> = {
     const lines = [
       `Wharf is running.`,
       ``,
+      `  Catalogue          ${demo.wharf.origin}/   search, dataset pages, lineage`,
       `  GraphQL endpoint   ${demo.wharf.graphqlUrl}   (open it in a browser for GraphiQL)`,
+      `  Search component   ${demo.wharf.origin}/embed/wharf-search.js`,
       `  Health             ${demo.wharf.origin}/health   ready: ${demo.wharf.origin}/ready`,
       ``,
       `  Region subgraphs:`,
@@ -124,6 +126,7 @@ const commands: Record<string, Command> = {
         limits: operationLimitsOf(config),
         caches: cachesOptionsOf(config),
         clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE,
+        corsOrigins: config.WHARF_CORS_ORIGINS,
       });
       console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}`);
       await untilSignal();

@@ -1,5 +1,6 @@
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@graphql-hive/logger';
@@ -18,6 +19,7 @@ import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
+import { portalPlugin } from './portal/portalPlugin.ts';
 
 export interface GatewayOptions {
   catalogue: Catalogue;
@@ -44,7 +46,25 @@ export interface GatewayOptions {
   clientRequestsPerMinute?: number;
   /** Runtime log level; false silences it. @default 'warn' */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
+  /**
+   * Where automatic persisted queries (hash → operation text) are kept. Any
+   * `{ get(hash), set(hash, query) }` will do, sync or async; a store shared by
+   * every replica (Redis) lets a hash registered on one replica hit on all.
+   * Entries never change meaning (the key is the text's SHA-256), so a store
+   * may evict freely: a miss costs the client one resend of the text.
+   * @default the APQ plugin's in-memory LRU store, 1,000 operations, no expiry
+   */
+  apqStore?: APQStore;
+  /**
+   * Browser origins allowed to call the gateway cross-origin (portals that
+   * embed `<wharf-search>`), exactly as `https://portal.example` (scheme,
+   * host, port). Empty: no cross-origin calls. @default []
+   */
+  corsOrigins?: readonly string[];
 }
+
+/** Request headers a portal's page may send cross-origin. */
+const corsAllowedHeaders = ['accept', 'content-type', 'authorization', 'x-api-key'];
 
 /**
  * The federation engine: the Hive gateway runtime with the Rust query
@@ -74,6 +94,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         canDiscover: (consumer, id) => catalogue.discovery.canDiscoverId(consumer, id),
       })
     : undefined;
+  const apqStore = options.apqStore ?? createInMemoryAPQStore({ max: 1000, ttl: 0 });
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(supergraphPath, 'utf8');
+  /** Set below: the catalogue pages run their GraphQL through the runtime itself. */
+  let runtime: GatewayRuntime | undefined;
   const plugins: GatewayPlugin[] = [
     // Answers /metrics itself; the cache counters share its registry.
     useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
@@ -86,6 +110,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     limitsPlugin(options.limits ?? defaultOperationLimits),
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, secretOf: (code) => secrets.get(code) }),
+    // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
+    portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore }),
+    // Before parsing: a hash-only request gets its text from the store.
+    useAPQ({ store: apqStore }) as GatewayPlugin,
     catalogueExecutorPlugin(options.catalogue),
     partitionRouterPlugin({
       regionUrl: (code) => regionUrls.get(code),
@@ -95,13 +123,19 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       ...(entityCache ? { entityCache } : {}),
     }),
   ];
-  return createGatewayRuntime({
-    supergraph: options.supergraphSdl ?? readFileSync(supergraphPath, 'utf8'),
+  const corsOrigins = [...(options.corsOrigins ?? [])];
+  runtime = createGatewayRuntime({
+    supergraph: supergraphSdl,
     unifiedGraphHandler,
     logging: options.logging ?? 'warn',
     plugins: () => plugins,
     maskedErrors: { maskError },
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/ready',
+    // Without the option the runtime would reflect any origin; Wharf allows only those configured.
+    cors: corsOrigins.length
+      ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: corsAllowedHeaders, credentials: false, maxAge: 600 }
+      : false,
   });
+  return runtime;
 }

@@ -4,6 +4,23 @@ import { z } from 'zod';
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
+/** A comma-separated list of browser origins (`https://portal.example`), each exactly an origin. */
+const origins = z
+  .string()
+  .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().refine((origin) => {
+        try {
+          return new URL(origin).origin === origin;
+        } catch {
+          return false;
+        }
+      }, 'each entry must be an origin: scheme, host and optional port, no path or trailing slash (https://portal.example)'),
+    ),
+  )
+  .default([]);
+
 /**
  * Every environment variable Wharf reads, with its default. The README's
  * configuration table lists the same; only `main` code passes `process.env`.
@@ -53,6 +70,8 @@ export const configSchema = z.object({
   WHARF_MAX_TOKENS: z.coerce.number().int().min(10).default(3000),
   WHARF_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   WHARF_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  /** Origins of portals allowed to call the gateway from the browser (CORS); none by default. */
+  WHARF_CORS_ORIGINS: origins,
   /** Gateway runtime log level. */
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });

@@ -28,7 +28,7 @@ export interface Demo extends AsyncDisposable {
  */
 export async function startDemo(
   config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
-    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
+    Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_CORS_ORIGINS' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
     Partial<Pick<WharfConfig, 'WHARF_CLIENT_RATE_LIMIT_PER_MINUTE' | 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
@@ -87,6 +87,7 @@ export async function startDemo(
       logging: config.WHARF_LOG_LEVEL,
       authenticator,
       signingKey: privateKey,
+      ...(config.WHARF_CORS_ORIGINS ? { corsOrigins: config.WHARF_CORS_ORIGINS } : {}),
       limits: operationLimitsOf(config),
       caches: cachesOptionsOf(config),
       ...(config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE !== undefined ? { clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE } : {}),

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { Authenticator } from './identity/authenticate.ts';
 import type { OperationLimits } from './limitsPlugin.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
@@ -36,6 +37,10 @@ export interface WharfOptions {
   caches?: CachesOptions;
   /** See `IdentityPluginOptions.clientRequestsPerMinute`. @default 600 */
   clientRequestsPerMinute?: number;
+  /** See `GatewayOptions.apqStore`. @default in-memory */
+  apqStore?: APQStore;
+  /** See `GatewayOptions.corsOrigins`. @default [] */
+  corsOrigins?: readonly string[];
 }
 
 export interface Wharf extends AsyncDisposable {
@@ -82,6 +87,8 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.limits ? { limits: options.limits } : {}),
     caches,
     ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
+    ...(options.apqStore ? { apqStore: options.apqStore } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
   const httpServer = createServer(gateway);
   let origin: string;

@@ -1,0 +1,443 @@
+/**
+ * `<wharf-search>`: the catalogue's search as a web component a portal embeds
+ * with one tag. Runs in the browser; `embedBundle.ts` bundles it with esbuild.
+ * No framework: a custom element with an open Shadow DOM, themed by CSS
+ * custom properties and `::part()`, an ARIA combobox over a listbox of
+ * results (arrows move, Enter opens), search-as-you-type with suggestions,
+ * facet chips and load-more by cursor. Operations go as persisted-query hashes.
+ */
+import { countText, messagesFor, type Messages, type UiLanguage } from './messages.ts';
+import { createPersistedClient, type PersistedClient } from './persistedQuery.ts';
+import { searchOperations, type PersistedOperation, type SearchOperationName } from './searchOperations.ts';
+
+/** Set by the bundler: the SHA-256 of each operation in `searchOperations`. */
+declare const WHARF_OPERATION_HASHES: Record<SearchOperationName, string>;
+
+const operation = (name: SearchOperationName): PersistedOperation => ({ name, query: searchOperations[name], sha256Hash: WHARF_OPERATION_HASHES[name] });
+
+/** Where this script was loaded from: the default endpoint is the same gateway's `/graphql`. */
+const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src;
+
+type Decision = 'ALLOW' | 'CONDITIONAL' | 'DENY';
+interface Hit {
+  cursor: string;
+  highlights: { field: string; lang: string | null; snippet: string }[];
+  node: {
+    id: string;
+    region: string;
+    title: string;
+    publisher: { name: string } | null;
+    modified: string | null;
+    distributions: { format: string | null }[] | null;
+    access: { decision: Decision } | null;
+  };
+}
+interface Facet {
+  field: string;
+  values: { value: string; count: number }[];
+}
+interface SearchData {
+  search: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; facets: Facet[]; edges: Hit[] };
+}
+interface SuggestData {
+  suggest: { text: string; dataset: { id: string } }[];
+}
+
+/** Facets shown as chips, in this order, and the filter field each sets. */
+const facetFilters: [field: string, filter: string, label: keyof Messages][] = [
+  ['REGION', 'regions', 'region'],
+  ['FORMAT', 'formats', 'format'],
+  ['THEME', 'themes', 'theme'],
+];
+const badges: Record<Decision, { key: keyof Messages; part: string }> = {
+  ALLOW: { key: 'open', part: 'open' },
+  CONDITIONAL: { key: 'conditional', part: 'conditional' },
+  DENY: { key: 'restricted', part: 'restricted' },
+};
+
+const style = `
+:host{display:block;font:var(--wharf-font,inherit);color:var(--wharf-text,#1b1f24);--_a:var(--wharf-accent,#0b63ce);--_b:var(--wharf-border,#d0d7de);--_m:var(--wharf-muted,#57606a);--_r:var(--wharf-radius,8px)}
+[hidden]{display:none!important}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+input{box-sizing:border-box;width:100%;font:inherit;padding:.6em .8em;border:1px solid var(--_b);border-radius:var(--_r);background:var(--wharf-background,#fff);color:inherit}
+input:focus{outline:2px solid var(--_a);outline-offset:1px}
+.row{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:.5em 0}
+.row>b{font-size:.85em;color:var(--_m);font-weight:600;margin-right:.2em}
+button{font:inherit;font-size:.85em;cursor:pointer;border:1px solid var(--_b);border-radius:999px;padding:.2em .7em;background:var(--wharf-surface,#f6f8fa);color:inherit}
+button[aria-pressed=true]{background:var(--_a);border-color:var(--_a);color:var(--wharf-accent-text,#fff)}
+button:focus-visible{outline:2px solid var(--_a);outline-offset:1px}
+.status{font-size:.9em;color:var(--_m);margin:.5em 0}
+ul{list-style:none;margin:0;padding:0}
+li{padding:.7em .8em;border:1px solid var(--_b);border-radius:var(--_r);margin:.5em 0;cursor:pointer;background:var(--wharf-background,#fff)}
+li.active{outline:2px solid var(--_a);outline-offset:1px;background:var(--wharf-surface,#f6f8fa)}
+a{color:var(--_a);font-weight:600;text-decoration:none}
+a:hover{text-decoration:underline}
+mark{background:var(--wharf-mark,#fff3b0);color:inherit;padding:0 .1em;border-radius:2px}
+.meta{display:flex;flex-wrap:wrap;gap:.3em .9em;font-size:.85em;color:var(--_m);margin-top:.3em}
+.fmt{border:1px solid var(--_b);border-radius:4px;padding:0 .35em;margin-right:.25em;font-size:.9em}
+.badge{border-radius:999px;padding:0 .6em;font-weight:600;color:#fff}
+.open{background:var(--wharf-open,#1a7f37)}.conditional{background:var(--wharf-conditional,#9a6700)}.restricted{background:var(--wharf-restricted,#cf222e)}
+.more{display:block;margin:.6em auto}`;
+
+/** Builds an element: `h('li', { part: 'card' }, child, 'text')`. */
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => entities[name]!);
+
+/**
+ * A highlight snippet as DOM nodes. Snippets are HTML-escaped with matches in
+ * `<mark>`; they are rebuilt as text and `<mark>` elements, never parsed as
+ * HTML, so nothing else in them can reach the page.
+ */
+function snippetNodes(snippet: string): Node[] {
+  return snippet.split(/(<\/?mark>)/).reduce<{ marked: boolean; nodes: Node[] }>(
+    (state, piece) => {
+      if (piece === '<mark>') state.marked = true;
+      else if (piece === '</mark>') state.marked = false;
+      else if (piece) state.nodes.push(state.marked ? h('mark', { part: 'mark' }, decode(piece)) : document.createTextNode(decode(piece)));
+      return state;
+    },
+    { marked: false, nodes: [] },
+  ).nodes;
+}
+
+/** The flag emoji of a region's country (`CN-GX` → 🇨🇳). */
+const flagOf = (region: string) => String.fromCodePoint(...[...region.slice(0, 2).toUpperCase()].map((char) => 0x1f1a5 + char.charCodeAt(0)));
+
+export class WharfSearch extends HTMLElement {
+  static observedAttributes = ['lang', 'regions', 'endpoint', 'api-key', 'page-size', 'query'];
+
+  readonly #root = this.attachShadow({ mode: 'open' });
+  readonly #input = h('input', { id: 'q', part: 'input', type: 'search', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'results', autocomplete: 'off', spellcheck: 'false' });
+  readonly #label = h('label', { for: 'q', class: 'sr' });
+  readonly #suggestions = h('div', { part: 'suggestions', class: 'row', role: 'group', hidden: '' });
+  readonly #facets = h('div', { part: 'facets', role: 'group', hidden: '' });
+  readonly #status = h('div', { part: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
+  readonly #retry = h('button', { part: 'retry', type: 'button', hidden: '' });
+  readonly #list = h('ul', { id: 'results', part: 'listbox', role: 'listbox' });
+  readonly #more = h('button', { part: 'load-more', class: 'more', type: 'button', hidden: '' });
+
+  #hits: Hit[] = [];
+  #facetData: Facet[] = [];
+  #total = 0;
+  #endCursor: string | null = null;
+  #hasNext = false;
+  #active = -1;
+  #filters = new Map<string, Set<string>>();
+  /** Bumped by every search; an answer for an older one is dropped. */
+  #generation = 0;
+  #controller: AbortController | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #state: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
+  #connected = false;
+
+  constructor() {
+    super();
+    this.#root.append(h('style', {}, style), this.#label, this.#input, this.#suggestions, this.#facets, h('div', { class: 'row' }, this.#status, this.#retry), this.#list, this.#more);
+    this.#input.addEventListener('input', () => this.#schedule());
+    this.#input.addEventListener('keydown', (event) => this.#onKey(event));
+    this.#retry.addEventListener('click', () => void this.#search(false));
+    this.#more.addEventListener('click', () => void this.#search(true));
+  }
+
+  connectedCallback(): void {
+    this.#connected = true;
+    this.#renderText();
+    const initial = this.getAttribute('query');
+    if (initial && !this.#input.value) {
+      this.#input.value = initial;
+      void this.#search(false);
+    }
+  }
+
+  disconnectedCallback(): void {
+    this.#connected = false;
+    clearTimeout(this.#timer);
+    this.#controller?.abort();
+  }
+
+  attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
+    if (!this.#connected || previous === value) return;
+    if (name === 'query') this.#input.value = value ?? '';
+    if (name === 'regions') this.#filters.delete('regions');
+    this.#renderText();
+    if (this.#input.value.trim()) void this.#search(false);
+  }
+
+  /** The text in the search box. */
+  get query(): string {
+    return this.#input.value;
+  }
+
+  get #text(): { lang: UiLanguage; text: Messages } {
+    return messagesFor(this.getAttribute('lang') ?? this.closest('[lang]')?.getAttribute('lang'));
+  }
+
+  get #endpoint(): string {
+    const attribute = this.getAttribute('endpoint');
+    return new URL(attribute ?? '/graphql', attribute ? document.baseURI : (scriptUrl ?? document.baseURI)).href;
+  }
+
+  #client(): PersistedClient {
+    const apiKey = this.getAttribute('api-key');
+    return createPersistedClient({ endpoint: this.#endpoint, ...(apiKey ? { headers: { 'x-api-key': apiKey } } : {}) });
+  }
+
+  #datasetUrl(id: string): string {
+    const template = this.getAttribute('dataset-url') ?? `${new URL(this.#endpoint).origin}/datasets/{id}`;
+    return new URL(template.replace('{id}', encodeURIComponent(id)), document.baseURI).href;
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    const delay = Number(this.getAttribute('debounce') ?? 200);
+    this.#timer = setTimeout(() => void this.#search(false, true), Number.isFinite(delay) ? delay : 200);
+  }
+
+  /** The `regions` attribute's codes; empty for every region. */
+  #allowedRegions(): string[] {
+    return (this.getAttribute('regions') ?? '').split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
+  }
+
+  /** The search filter: the `regions` attribute, narrowed by the chosen chips (which come from its facet, so stay inside it). */
+  #filter(): Record<string, string[]> {
+    const filter: Record<string, string[]> = {};
+    const allowed = this.#allowedRegions();
+    if (allowed.length) filter.regions = allowed;
+    for (const [field, values] of this.#filters) if (values.size) filter[field] = [...values];
+    return filter;
+  }
+
+  /** Runs the search for the box's text: a new first page, or (`more`) the next page of the current one. */
+  async #search(more: boolean, suggest = false): Promise<void> {
+    clearTimeout(this.#timer);
+    const query = this.#input.value.trim();
+    const generation = ++this.#generation;
+    this.#controller?.abort();
+    if (!query) {
+      this.#reset();
+      return;
+    }
+    const controller = (this.#controller = new AbortController());
+    const { lang } = this.#text;
+    const client = this.#client();
+    const pageSize = Math.min(50, Math.max(1, Number(this.getAttribute('page-size')) || 10));
+    this.#state = 'loading';
+    this.#renderStatus();
+    if (suggest) {
+      client
+        .request<SuggestData>(operation('WharfSuggest'), { prefix: query, lang }, controller.signal)
+        .then((body) => generation === this.#generation && this.#renderSuggestions(query, body.data?.suggest ?? []))
+        .catch(() => undefined);
+    }
+    try {
+      const variables = { query, filter: this.#filter(), first: pageSize, after: more ? this.#endCursor : null, lang };
+      const body = await client.request<SearchData>(operation('WharfSearch'), variables, controller.signal);
+      if (generation !== this.#generation) return;
+      const search = body.data!.search;
+      if (!more) {
+        this.#hits = [];
+        this.#active = -1;
+        this.#list.replaceChildren();
+      }
+      const first = this.#hits.length;
+      this.#hits.push(...search.edges);
+      this.#total = search.totalCount;
+      this.#endCursor = search.pageInfo.endCursor;
+      this.#hasNext = search.pageInfo.hasNextPage;
+      this.#facetData = search.facets;
+      this.#state = 'ready';
+      this.#list.append(...search.edges.map((hit, i) => this.#card(hit, first + i)));
+      this.#renderFacets();
+      this.#renderStatus();
+      this.dispatchEvent(new CustomEvent('wharf-results', { detail: { query, totalCount: this.#total, shown: this.#hits.length } }));
+    } catch (error) {
+      if (generation !== this.#generation || (error as Error).name === 'AbortError') return;
+      this.#state = 'error';
+      this.#renderStatus();
+    }
+  }
+
+  #reset(): void {
+    this.#hits = [];
+    this.#facetData = [];
+    this.#active = -1;
+    this.#state = 'idle';
+    this.#list.replaceChildren();
+    this.#suggestions.hidden = true;
+    this.#renderFacets();
+    this.#renderStatus();
+  }
+
+  #onKey(event: KeyboardEvent): void {
+    const count = this.#hits.length;
+    switch (event.key) {
+      case 'ArrowDown':
+        if (count) this.#setActive(Math.min(this.#active + 1, count - 1));
+        break;
+      case 'ArrowUp':
+        if (count) this.#setActive(Math.max(this.#active - 1, -1));
+        break;
+      case 'Home':
+      case 'End':
+        if (this.#active < 0 || !count) return;
+        this.#setActive(event.key === 'Home' ? 0 : count - 1);
+        break;
+      case 'Enter':
+        if (this.#active >= 0) this.#open(this.#hits[this.#active]!);
+        else void this.#search(false);
+        break;
+      case 'Escape':
+        if (this.#active >= 0) this.#setActive(-1);
+        else if (this.#input.value) {
+          this.#input.value = '';
+          void this.#search(false);
+        } else return;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  #setActive(index: number): void {
+    this.#list.children[this.#active]?.classList.remove('active');
+    this.#list.children[this.#active]?.setAttribute('aria-selected', 'false');
+    this.#active = index;
+    const option = this.#list.children[index];
+    if (!option) {
+      this.#input.removeAttribute('aria-activedescendant');
+      return;
+    }
+    option.classList.add('active');
+    option.setAttribute('aria-selected', 'true');
+    this.#input.setAttribute('aria-activedescendant', option.id);
+    option.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * Opens a result: fires a cancelable, composed `wharf-open` event
+   * (`detail: { id, url }`); unless a listener cancels it, goes to the
+   * dataset's page.
+   */
+  #open(hit: Hit): boolean {
+    const url = this.#datasetUrl(hit.node.id);
+    const proceed = this.dispatchEvent(new CustomEvent('wharf-open', { detail: { id: hit.node.id, url }, bubbles: true, composed: true, cancelable: true }));
+    if (proceed) location.assign(url);
+    return proceed;
+  }
+
+  #card(hit: Hit, index: number): HTMLLIElement {
+    const { text, lang } = this.#text;
+    const node = hit.node;
+    const title = hit.highlights.find((item) => item.field === 'title' && decode(item.snippet.replace(/<\/?mark>/g, '')) === node.title);
+    const link = h('a', { part: 'title', href: this.#datasetUrl(node.id), tabindex: '-1' }, ...(title ? snippetNodes(title.snippet) : [node.title]));
+    const meta = h('div', { class: 'meta', part: 'meta' }, h('span', { part: 'region', title: node.region }, h('span', { 'aria-hidden': 'true' }, flagOf(node.region)), ` ${node.region}`));
+    if (node.publisher) meta.append(h('span', { part: 'publisher' }, node.publisher.name));
+    const formats = [...new Set((node.distributions ?? []).map((item) => item.format).filter((format): format is string => !!format))];
+    if (formats.length) meta.append(h('span', { part: 'formats' }, ...formats.map((format) => h('span', { part: 'format', class: 'fmt' }, format))));
+    if (node.modified) {
+      const date = new Date(node.modified);
+      const shown = Number.isNaN(date.getTime()) ? node.modified : new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+      meta.append(h('time', { part: 'modified', datetime: node.modified }, `${text.modified} ${shown}`));
+    }
+    if (node.access) {
+      const badge = badges[node.access.decision];
+      meta.append(h('span', { part: `badge badge-${badge.part}`, class: `badge ${badge.part}` }, text[badge.key]));
+    }
+    const card = h('li', { id: `r${index}`, role: 'option', 'aria-selected': 'false', part: 'card', 'data-id': node.id }, link, meta);
+    card.addEventListener('click', (event) => {
+      const modified = event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0;
+      if (modified && event.target === link) return;
+      event.preventDefault();
+      this.#setActive(index);
+      this.#open(hit);
+    });
+    return card;
+  }
+
+  #renderSuggestions(query: string, suggestions: SuggestData['suggest']): void {
+    const { text } = this.#text;
+    const seen = new Set<string>([query.toLowerCase()]);
+    const buttons = suggestions
+      .filter((item) => !seen.has(item.text.toLowerCase()) && seen.add(item.text.toLowerCase()))
+      .map((item) => {
+        const button = h('button', { type: 'button', part: 'suggestion' }, item.text);
+        button.addEventListener('click', () => {
+          this.#input.value = item.text;
+          this.#suggestions.hidden = true;
+          void this.#search(false);
+          this.#input.focus();
+        });
+        return button;
+      });
+    this.#suggestions.replaceChildren(h('b', {}, text.suggestions), ...buttons);
+    this.#suggestions.hidden = buttons.length === 0;
+  }
+
+  #renderFacets(): void {
+    const { text, lang } = this.#text;
+    const rows: HTMLElement[] = [];
+    for (const [field, filter, label] of facetFilters) {
+      const values = this.#facetData.find((facet) => facet.field === field)?.values ?? [];
+      // A component fixed to one region has nothing to choose there.
+      if (field === 'REGION' && this.#allowedRegions().length === 1) continue;
+      if (values.length < 2 && !this.#filters.get(filter)?.size) continue;
+      const chosen = this.#filters.get(filter) ?? new Set<string>();
+      const chips = values.map(({ value, count }) => {
+        const chip = h('button', { type: 'button', part: 'chip', 'aria-pressed': String(chosen.has(value)), 'data-field': field, 'data-value': value }, `${value} `, h('span', { part: 'chip-count' }, count.toLocaleString(lang)));
+        chip.addEventListener('click', () => {
+          const set = this.#filters.get(filter) ?? new Set<string>();
+          if (!set.delete(value)) set.add(value);
+          this.#filters.set(filter, set);
+          void this.#search(false);
+        });
+        return chip;
+      });
+      rows.push(h('div', { class: 'row', role: 'group', 'aria-label': text[label] }, h('b', {}, text[label]), ...chips));
+    }
+    if ([...this.#filters.values()].some((set) => set.size)) {
+      const clear = h('button', { type: 'button', part: 'clear' }, text.clearFilters);
+      clear.addEventListener('click', () => {
+        this.#filters.clear();
+        void this.#search(false);
+      });
+      rows.push(h('div', { class: 'row' }, clear));
+    }
+    this.#facets.replaceChildren(...rows);
+    this.#facets.hidden = rows.length === 0;
+  }
+
+  #renderStatus(): void {
+    const { text, lang } = this.#text;
+    const messages = { idle: '', loading: text.loading, error: text.error, ready: this.#total ? countText(text, this.#total, lang) : text.noResults };
+    this.#status.textContent = messages[this.#state];
+    this.#status.setAttribute('part', `status${this.#state === 'error' ? ' error' : this.#state === 'ready' && !this.#total ? ' empty' : ''}`);
+    this.#retry.hidden = this.#state !== 'error';
+    this.#more.hidden = this.#state !== 'ready' || !this.#hasNext;
+    this.#list.setAttribute('aria-busy', String(this.#state === 'loading'));
+    this.#input.setAttribute('aria-expanded', String(this.#hits.length > 0));
+  }
+
+  /** Every visible string in the element's language. */
+  #renderText(): void {
+    const { text, lang } = this.#text;
+    this.#label.textContent = text.label;
+    this.#input.placeholder = this.getAttribute('placeholder') ?? text.placeholder;
+    this.#input.lang = lang;
+    this.#facets.setAttribute('aria-label', text.filters);
+    this.#suggestions.setAttribute('aria-label', text.suggestions);
+    this.#list.setAttribute('aria-label', text.resultsLabel);
+    this.#retry.textContent = text.retry;
+    this.#more.textContent = text.loadMore;
+    this.#renderStatus();
+  }
+}
+
+if (!customElements.get('wharf-search')) customElements.define('wharf-search', WharfSearch);
