@@ -30,9 +30,9 @@ export interface LineageSvgOptions {
   labels: { title: string; crossBorder: string; restricted: string };
 }
 
-const nodeWidth = 232;
+const nodeWidth = 208;
 const nodeHeight = 58;
-const gapX = 96;
+const gapX = 88;
 const gapY = 22;
 const pad = 16;
 const colours = { text: '#1b1f24', muted: '#57606a', border: '#8c959f', root: '#0b63ce', crossBorder: '#cf222e', fill: '#ffffff', stub: '#eaeef2' };
@@ -115,23 +115,25 @@ export function renderLineageSvg(options: LineageSvgOptions): Html {
     }
     const label = `${edge.fromJurisdiction ?? '?'} → ${edge.toJurisdiction ?? '?'}`;
     const [mx, my] = [(x1 + x2) / 2, (y1 + y2) / 2];
-    const labelWidth = label.length * 7 + 12;
-    return html`<g class="edge cross-border" data-upstream="${edge.upstream}" data-downstream="${edge.downstream}" data-from="${edge.fromJurisdiction ?? ''}" data-to="${edge.toJurisdiction ?? ''}"><title>${labels.crossBorder}: ${label} — ${tip}</title><path d="${path}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-dasharray="7 4" marker-end="url(#wharf-arrow-cross)"/><rect x="${mx - labelWidth / 2}" y="${my - 10}" width="${labelWidth}" height="20" rx="10" fill="${colours.fill}" stroke="${colour}"/><text x="${mx}" y="${my + 4}" text-anchor="middle" font-size="11" font-weight="600" fill="${colour}">${label}</text></g>`;
+    const labelWidth = label.length * 6 + 10;
+    // Above the curve's midpoint, so the label never hides the line or its arrow.
+    const labelY = my - 14;
+    return html`<g class="edge cross-border" data-upstream="${edge.upstream}" data-downstream="${edge.downstream}" data-from="${edge.fromJurisdiction ?? ''}" data-to="${edge.toJurisdiction ?? ''}"><title>${labels.crossBorder}: ${label} — ${tip}</title><path d="${path}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-dasharray="7 4" marker-end="url(#wharf-arrow-cross)"/><rect x="${mx - labelWidth / 2}" y="${labelY - 9}" width="${labelWidth}" height="18" rx="9" fill="${colours.fill}" stroke="${colour}"/><text x="${mx}" y="${labelY + 4}" text-anchor="middle" font-size="10" font-weight="600" fill="${colour}">${label}</text></g>`;
   });
 
   const nodeMarks = nodes.map((node) => {
     const { x, y } = position.get(node.id)!;
     if (node.__typename === 'RestrictedDataset') {
-      return html`<g class="node restricted" data-id="${node.id}"><title>${labels.restricted}: ${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.stub}" stroke="${colours.border}" stroke-dasharray="5 3"/>${lock(x + 12, y + 17)}<text x="${x + 38}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.muted}">${labels.restricted}</text><text x="${x + 38}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.id, 30)}</text></g>`;
+      return html`<g class="node restricted" data-id="${node.id}"><title>${labels.restricted}: ${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.stub}" stroke="${colours.border}" stroke-dasharray="5 3"/>${lock(x + 12, y + 17)}<text x="${x + 38}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.muted}">${labels.restricted}</text><text x="${x + 38}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.id, 27)}</text></g>`;
     }
     if (node.__typename === 'ExternalDataset') {
-      return html`<g class="node external" data-id="${node.id}"><title>${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${colours.border}" stroke-dasharray="2 3"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.name ?? node.id, 32)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.namespace ?? '', 34)}</text></g>`;
+      return html`<g class="node external" data-id="${node.id}"><title>${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${colours.border}" stroke-dasharray="2 3"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.name ?? node.id, 29)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.namespace ?? '', 31)}</text></g>`;
     }
     const root = node.id === rootId;
-    return html`<a href="${options.href(node.id)}"><g class="node dataset${root ? ' root' : ''}" data-id="${node.id}"><title>${node.title ?? node.id} (${node.id})</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${root ? colours.root : colours.border}" stroke-width="${root ? 2.5 : 1.2}"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.title ?? node.id, 32)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${node.region ?? ''} · ${fit(node.id.slice(node.id.indexOf(':') + 1), 26)}</text></g></a>`;
+    return html`<a href="${options.href(node.id)}"><g class="node dataset${root ? ' root' : ''}" data-id="${node.id}"><title>${node.title ?? node.id} (${node.id})</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${root ? colours.root : colours.border}" stroke-width="${root ? 2.5 : 1.2}"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.title ?? node.id, 29)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${node.region ?? ''} · ${fit(node.id.slice(node.id.indexOf(':') + 1), 24)}</text></g></a>`;
   });
 
-  return html`<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="wharf-lineage-title" font-family="system-ui, sans-serif">
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="max-width:100%;height:auto" role="img" aria-labelledby="wharf-lineage-title" font-family="system-ui, sans-serif">
 <title id="wharf-lineage-title">${labels.title}: ${nodes.length} · ${edges.length} · ${labels.crossBorder} ${crossings}</title>
 <defs><marker id="wharf-arrow" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0 L10 5 L0 10 z" fill="${colours.border}"/></marker><marker id="wharf-arrow-cross" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0 L10 5 L0 10 z" fill="${colours.crossBorder}"/></marker></defs>
 <g class="edges">${edgeMarks}</g>
