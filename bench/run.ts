@@ -7,6 +7,7 @@ const benchmarks: Record<string, string> = {
   harvest: './harvest.ts',
   policies: './policies.ts',
   lineage: './lineage.ts',
+  embed: './embed.ts',
   libraries: './compareSearchLibraries.ts',
   plans: './plans.ts',
 };

@@ -111,7 +111,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, secretOf: (code) => secrets.get(code) }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
-    portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore }),
+    portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator }),
     // Before parsing: a hash-only request gets its text from the store.
     useAPQ({ store: apqStore }) as GatewayPlugin,
     catalogueExecutorPlugin(options.catalogue),

@@ -59,8 +59,8 @@ export interface DatasetPageOptions {
   /** Errors the gateway returned beside the data (a region down, a URL the consumer may not read). */
   errors: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
   strings: ReturnType<typeof pageMessagesFor>;
-  /** Who the decision is for, as the page's request presented itself. */
-  credentials: 'bearer token' | 'API key' | 'anonymous';
+  /** Who the decision is for (subject, org, jurisdiction, roles); undefined for an anonymous visitor. */
+  consumer: string | undefined;
   pageUrl: string;
   catalogueUrl: string;
   languageHref(lang: UiLanguage): string;
@@ -96,7 +96,7 @@ export function renderDatasetPage(options: DatasetPageOptions): Html {
     ? html`<section id="access" aria-labelledby="access-h"><h2 id="access-h">${page.access}</h2>
 <p><span class="badge ${access.decision}" data-decision="${access.decision}">${access.decision}</span> ${page.decision[access.decision]}</p>
 <dl>
-<dt>${page.signedInAs}</dt><dd>${options.credentials === 'anonymous' ? page.anonymous : options.credentials}</dd>
+<dt>${page.signedInAs}</dt><dd>${options.consumer ?? page.anonymous}</dd>
 ${access.purpose ? html`<dt>${page.purpose}</dt><dd>${access.purpose}</dd>` : ''}
 ${access.policies.length ? html`<dt>${page.policies}</dt><dd>${access.policies.map((policy, i) => html`${i ? ', ' : ''}<code>${policy}</code>`)}</dd>` : ''}
 ${access.obligations.length ? html`<dt>${page.obligations}</dt><dd><ul class="obligations">${access.obligations.map((obligation) => html`<li>${obligation}</li>`)}</ul></dd>` : ''}

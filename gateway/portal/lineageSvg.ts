@@ -90,12 +90,28 @@ export function renderLineageSvg(options: LineageSvgOptions): Html {
     const column = layer.get(node.id)! - min;
     columns.set(column, [...(columns.get(column) ?? []), node]);
   }
+  // Fewer crossings: the first column by id, each next one by the mean row of its neighbours in the column before (barycentre).
+  const neighbours = new Map<string, string[]>();
+  for (const edge of edges) {
+    neighbours.set(edge.upstream, [...(neighbours.get(edge.upstream) ?? []), edge.downstream]);
+    neighbours.set(edge.downstream, [...(neighbours.get(edge.downstream) ?? []), edge.upstream]);
+  }
+  const rowOf = new Map<string, number>();
   const position = new Map<string, { x: number; y: number }>();
   let rows = 1;
-  for (const [column, members] of columns) {
-    members.sort((a, b) => (a.id === rootId ? -1 : b.id === rootId ? 1 : a.id.localeCompare(b.id)));
+  for (const column of [...columns.keys()].sort((a, b) => a - b)) {
+    const members = columns.get(column)!;
+    const centre = (node: LineageNodeView) => {
+      const placed = (neighbours.get(node.id) ?? []).map((id) => rowOf.get(id)).filter((row): row is number => row !== undefined);
+      return placed.length ? placed.reduce((sum, row) => sum + row, 0) / placed.length : Number.POSITIVE_INFINITY;
+    };
+    const centres = new Map(members.map((node) => [node.id, centre(node)]));
+    members.sort((a, b) => centres.get(a.id)! - centres.get(b.id)! || a.id.localeCompare(b.id));
     rows = Math.max(rows, members.length);
-    members.forEach((node, row) => position.set(node.id, { x: pad + column * (nodeWidth + gapX), y: pad + row * (nodeHeight + gapY) }));
+    members.forEach((node, row) => {
+      rowOf.set(node.id, row);
+      position.set(node.id, { x: pad + column * (nodeWidth + gapX), y: pad + row * (nodeHeight + gapY) });
+    });
   }
   const width = pad * 2 + Math.max(1, columns.size) * nodeWidth + Math.max(0, columns.size - 1) * gapX;
   const height = pad * 2 + rows * nodeHeight + (rows - 1) * gapY;
@@ -124,13 +140,13 @@ export function renderLineageSvg(options: LineageSvgOptions): Html {
   const nodeMarks = nodes.map((node) => {
     const { x, y } = position.get(node.id)!;
     if (node.__typename === 'RestrictedDataset') {
-      return html`<g class="node restricted" data-id="${node.id}"><title>${labels.restricted}: ${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.stub}" stroke="${colours.border}" stroke-dasharray="5 3"/>${lock(x + 12, y + 17)}<text x="${x + 38}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.muted}">${labels.restricted}</text><text x="${x + 38}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.id, 27)}</text></g>`;
+      return html`<g class="node restricted" data-id="${node.id}"><title>${labels.restricted}: ${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.stub}" stroke="${colours.border}" stroke-dasharray="5 3"/>${lock(x + 12, y + 17)}<text x="${x + 38}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.muted}">${labels.restricted}</text><text x="${x + 38}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.id, 26)}</text></g>`;
     }
     if (node.__typename === 'ExternalDataset') {
-      return html`<g class="node external" data-id="${node.id}"><title>${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${colours.border}" stroke-dasharray="2 3"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.name ?? node.id, 29)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.namespace ?? '', 31)}</text></g>`;
+      return html`<g class="node external" data-id="${node.id}"><title>${node.id}</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${colours.border}" stroke-dasharray="2 3"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.name ?? node.id, 25)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${fit(node.namespace ?? '', 30)}</text></g>`;
     }
     const root = node.id === rootId;
-    return html`<a href="${options.href(node.id)}"><g class="node dataset${root ? ' root' : ''}" data-id="${node.id}"><title>${node.title ?? node.id} (${node.id})</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${root ? colours.root : colours.border}" stroke-width="${root ? 2.5 : 1.2}"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.title ?? node.id, 29)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${node.region ?? ''} · ${fit(node.id.slice(node.id.indexOf(':') + 1), 24)}</text></g></a>`;
+    return html`<a href="${options.href(node.id)}"><g class="node dataset${root ? ' root' : ''}" data-id="${node.id}"><title>${node.title ?? node.id} (${node.id})</title><rect x="${x}" y="${y}" width="${nodeWidth}" height="${nodeHeight}" rx="8" fill="${colours.fill}" stroke="${root ? colours.root : colours.border}" stroke-width="${root ? 2.5 : 1.2}"/><text x="${x + 12}" y="${y + 24}" font-size="13" font-weight="600" fill="${colours.text}">${fit(node.title ?? node.id, 25)}</text><text x="${x + 12}" y="${y + 43}" font-size="11" fill="${colours.muted}">${node.region ?? ''} · ${fit(node.id.slice(node.id.indexOf(':') + 1), 24)}</text></g></a>`;
   });
 
   return html`<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="max-width:100%;height:auto" role="img" aria-labelledby="wharf-lineage-title" font-family="system-ui, sans-serif">

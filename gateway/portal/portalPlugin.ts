@@ -9,6 +9,7 @@ import { html } from './html.ts';
 import type { UiLanguage } from './messages.ts';
 import { pageMessagesFor } from './pageMessages.ts';
 import { searchOperations, type SearchOperationName } from './searchOperations.ts';
+import type { Authenticator } from '../identity/authenticate.ts';
 
 /** Where the gateway serves the search component. Stable: portals link to it. */
 export const embedPath = '/embed/wharf-search.js';
@@ -26,6 +27,8 @@ export interface PortalOptions {
   supergraphSdl: string;
   /** The APQ store: the component's operations are registered in it at start, so portals' hashed GETs hit from the first. */
   apqStore: APQStore;
+  /** Names the consumer a page's decision is for (the gateway's own authenticator). */
+  authenticator: Authenticator;
   /** How long browsers and caches may keep the script before revalidating (by ETag), in seconds. @default 600 */
   embedMaxAgeSeconds?: number;
 }
@@ -113,10 +116,14 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     return { status: response.status, data: body.data ?? null, errors: body.errors ?? [] };
   }
 
-  function credentialsOf(request: Request): DatasetPageOptions['credentials'] {
-    if (request.headers.get('authorization')) return 'bearer token';
-    if (request.headers.get('x-api-key')) return 'API key';
-    return 'anonymous';
+  /** Who the page's decision is for, as the gateway's identity step sees the request; undefined for anonymous. */
+  async function consumerOf(request: Request): Promise<string | undefined> {
+    if (!request.headers.get('authorization') && !request.headers.get('x-api-key')) return undefined;
+    const { consumer, apiKey } = await options.authenticator.authenticate(request.headers).catch(() => ({ consumer: undefined, apiKey: undefined }));
+    if (!consumer) return undefined;
+    if (apiKey) return `${consumer.subject} (public scope)`;
+    const about = [consumer.org, consumer.jurisdiction, consumer.roles.length ? `roles: ${consumer.roles.join(', ')}` : ''].filter(Boolean).join(' · ');
+    return about ? `${consumer.subject} — ${about}` : consumer.subject;
   }
 
   function languageOf(request: Request, url: URL): string | undefined {
@@ -174,7 +181,7 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       data: data as DatasetPageOptions['data'],
       errors: result.errors,
       strings,
-      credentials: credentialsOf(request),
+      consumer: await consumerOf(request),
       pageUrl,
       catalogueUrl: new URL('/', url).href,
       languageHref: hrefWithLang(url),

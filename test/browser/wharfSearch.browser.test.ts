@@ -86,6 +86,13 @@ describeWithBrowser('<wharf-search> and the catalogue page in Chromium', () => {
 
   it('finds a known Singapore dataset by typing, with its highlighted title, region, publisher, format, date and access badge', async () => {
     const page = await open('/');
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname !== '/graphql') return;
+      const hashed = JSON.parse(url.searchParams.get('extensions') ?? '{}').persistedQuery?.sha256Hash;
+      calls.push(`${request.method()} ${url.searchParams.has('query') ? 'text' : hashed ? 'hash' : 'none'}`);
+    });
     await page.locator('wharf-search input').pressSequentially('container throughput', { delay: 20 });
     await waitForStatus(page, '6 datasets');
     const first = cards(page).first();
@@ -100,6 +107,9 @@ describeWithBrowser('<wharf-search> and the catalogue page in Chromium', () => {
     expect(await first.locator('[part~=badge]').innerText()).toBe('Conditional');
     expect(await page.locator('wharf-search [part=suggestion]').first().innerText()).toMatch(/^Container Throughput/);
     await shot(page, 'wharf-search-results');
+    // Every call is a persisted-query GET (the preflights for x-api-key are OPTIONS).
+    expect(calls.filter((call) => !call.startsWith('OPTIONS')).length).toBeGreaterThan(1);
+    expect(new Set(calls.filter((call) => !call.startsWith('OPTIONS')))).toEqual(new Set(['GET hash']));
   });
 
   it('filters by a facet chip, and clears it', async () => {

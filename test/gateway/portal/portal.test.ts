@@ -221,7 +221,10 @@ describe('portal', () => {
       expect(anonymous).toContain('data-from="MO" data-to="VN"');
       const official = await (await fetch(`${origin}/datasets/VN%3Alang-son-border-trade`, { headers: { authorization: `Bearer ${tokens['guangxi-official']}` } })).text();
       expect(official).toContain('<g class="node dataset" data-id="CN-GX:border-trade-raw">');
-      expect(official).toContain('<dt>Decided for</dt><dd>bearer token</dd>');
+      expect(official).toContain('<dt>Decided for</dt><dd>gx-official-2 — guangxi-statistics-bureau · CN-GX · roles: official, customs-official, port-authority</dd>');
+      const portal = await (await fetch(`${origin}/datasets/VN%3Alang-son-border-trade`, { headers: { 'x-api-key': demoPortalApiKey } })).text();
+      expect(portal).toContain('<dt>Decided for</dt><dd>apikey:demo-portal (public scope)</dd>');
+      expect(portal).toContain('<g class="node restricted" data-id="CN-GX:border-trade-raw">');
     });
 
     it('shows what is missing, and no access URL, when the consumer may not read', async () => {
