@@ -20,6 +20,7 @@ import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalPlugin } from './portal/portalPlugin.ts';
+import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
 
 export interface GatewayOptions {
   catalogue: Catalogue;
@@ -61,6 +62,8 @@ export interface GatewayOptions {
    * host, port). Empty: no cross-origin calls. @default []
    */
   corsOrigins?: readonly string[];
+  /** See `PersistedGetCacheOptions.maxAgeSeconds`. @default 30 */
+  persistedGetMaxAgeSeconds?: number;
 }
 
 /** Request headers a portal's page may send cross-origin. */
@@ -114,6 +117,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator }),
     // Before parsing: a hash-only request gets its text from the store.
     useAPQ({ store: apqStore }) as GatewayPlugin,
+    // Response headers only: a persisted GET's clean, non-personal answer may be cached.
+    persistedGetCachePlugin(options.persistedGetMaxAgeSeconds !== undefined ? { maxAgeSeconds: options.persistedGetMaxAgeSeconds } : {}),
     catalogueExecutorPlugin(options.catalogue),
     partitionRouterPlugin({
       regionUrl: (code) => regionUrls.get(code),

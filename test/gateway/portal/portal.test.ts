@@ -100,6 +100,30 @@ describe('portal', () => {
       expect(calls).toEqual(['GET hash', 'POST text', 'GET hash']);
     });
 
+    it('lets caches keep a clean anonymous or portal-key answer, keyed by the key, and never a signed-in or failed one', async () => {
+      const { createHash } = await import('node:crypto');
+      const hashedGet = (sha256Hash: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
+        const url = new URL(wharf.wharf.graphqlUrl);
+        url.searchParams.set('variables', JSON.stringify(variables));
+        url.searchParams.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }));
+        return fetch(url, { headers });
+      };
+      const caching = (response: Response) => [response.status, response.headers.get('cache-control'), response.headers.get('vary')];
+      const search = searchOperationHashes.WharfSearch;
+      expect(caching(await hashedGet(search, searchVariables))).toEqual([200, 'public, max-age=30', 'x-api-key, authorization, origin, accept']);
+      expect(caching(await hashedGet(search, searchVariables, { 'x-api-key': demoPortalApiKey }))).toEqual([200, 'public, max-age=30', 'x-api-key, authorization, origin, accept']);
+      expect(caching(await hashedGet(search, searchVariables, { authorization: `Bearer ${tokens['hanoi-researcher']}` }))).toEqual([200, 'private, no-store', null]);
+      // Anonymous callers may not read Hanoi's internal data: the answer carries FORBIDDEN and is not stored.
+      const forbidden = 'query Urls { dataset(id: "VN:hanoi-air-quality") { distributions { accessUrl } } }';
+      const hash = createHash('sha256').update(forbidden).digest('hex');
+      await fetch(wharf.wharf.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: forbidden, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }) });
+      const failed = await hashedGet(hash, {});
+      expect((await failed.clone().json()).errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(caching(failed)).toEqual([200, 'private, no-store', null]);
+      const post = await fetch(wharf.wharf.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: searchOperations.WharfSearch, variables: searchVariables }) });
+      expect(caching(post)).toEqual([200, null, null]);
+    });
+
     it('refuses a text whose hash does not match, with PERSISTED_QUERY_MISMATCH', async () => {
       const response = await fetch(wharf.wharf.graphqlUrl, {
         method: 'POST',
