@@ -106,7 +106,7 @@ ${access.missing.length ? html`<dt>${page.missing}</dt><dd><ul class="missing">$
 
   const distributions = dataset.distributions ?? [];
   const distributionSection = html`<section id="distributions" aria-labelledby="dist-h"><h2 id="dist-h">${page.distributions}</h2>
-<table><thead><tr><th>${options.strings.text.format}</th><th></th><th></th></tr></thead><tbody>
+<table><thead><tr><th>${options.strings.text.format}</th><th>${page.distributionTitle}</th><th>${page.distributionLink}</th></tr></thead><tbody>
 ${distributions.map((item) => html`<tr><td>${item.format ?? ''}${item.mediaType ? html`<br><span class="muted">${item.mediaType}</span>` : ''}</td><td>${item.title ?? ''}${item.description ? html`<br><span class="muted">${item.description}</span>` : ''}</td><td>${item.accessUrl || item.downloadUrl ? html`${link(item.downloadUrl ?? item.accessUrl)} ${bytes(item.byteSize)}` : html`<span class="muted">${page.notReadable}</span>`}</td></tr>`)}
 </tbody></table></section>`;
 
