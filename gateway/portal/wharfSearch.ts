@@ -111,7 +111,7 @@ function snippetNodes(snippet: string): Node[] {
 const flagOf = (region: string) => String.fromCodePoint(...[...region.slice(0, 2).toUpperCase()].map((char) => 0x1f1a5 + char.charCodeAt(0)));
 
 export class WharfSearch extends HTMLElement {
-  static observedAttributes = ['lang', 'regions', 'endpoint', 'api-key', 'page-size', 'query'];
+  static observedAttributes = ['lang', 'regions', 'endpoint', 'api-key', 'page-size', 'query', 'placeholder', 'dataset-url'];
 
   readonly #root = this.attachShadow({ mode: 'open' });
   readonly #input = h('input', { id: 'q', part: 'input', type: 'search', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'results', autocomplete: 'off', spellcheck: 'false' });
@@ -167,7 +167,7 @@ export class WharfSearch extends HTMLElement {
     if (name === 'query') this.#input.value = value ?? '';
     if (name === 'regions') this.#filters.delete('regions');
     this.#renderText();
-    if (this.#input.value.trim()) void this.#search(false);
+    if (name !== 'placeholder' && this.#input.value.trim()) void this.#search(false);
   }
 
   /** The text in the search box. */
