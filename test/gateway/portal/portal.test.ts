@@ -124,6 +124,21 @@ describe('portal', () => {
       expect(caching(post)).toEqual([200, null, null]);
     });
 
+    it('keeps hashes in the store the operator passes as apqStore, and answers from what another replica put there', async () => {
+      const entries = new Map<string, string>();
+      const store = { get: async (hash: string) => entries.get(hash), set: async (hash: string, query: string) => void entries.set(hash, query) };
+      await using replica = await startFixtureWharf({ apqStore: store });
+      await expect.poll(() => [...entries.keys()].sort()).toEqual(Object.values(searchOperationHashes).sort());
+      // Registered elsewhere (another replica sharing the store): this one answers by hash alone.
+      const { createHash } = await import('node:crypto');
+      const query = 'query Codes { regions { code } }';
+      const hash = createHash('sha256').update(query).digest('hex');
+      await store.set(hash, query);
+      const url = new URL(replica.wharf.graphqlUrl);
+      url.searchParams.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }));
+      expect(await (await fetch(url)).json()).toEqual({ data: { regions: [{ code: 'CN-GX' }, { code: 'MO' }, { code: 'VN' }] } });
+    });
+
     it('refuses a text whose hash does not match, with PERSISTED_QUERY_MISMATCH', async () => {
       const response = await fetch(wharf.wharf.graphqlUrl, {
         method: 'POST',
