@@ -1,6 +1,6 @@
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import { createInMemoryAPQStore, useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
+import { useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@graphql-hive/logger';
@@ -53,7 +53,8 @@ export interface GatewayOptions {
    * every replica (Redis) lets a hash registered on one replica hit on all.
    * Entries never change meaning (the key is the text's SHA-256), so a store
    * may evict freely: a miss costs the client one resend of the text.
-   * @default the APQ plugin's in-memory LRU store, 1,000 operations, no expiry
+   * @default `caches.persistedQueries`: in-process, in front of Redis when the
+   * caches have one (so every replica shares it); entries kept a day
    */
   apqStore?: APQStore;
   /**
@@ -65,6 +66,9 @@ export interface GatewayOptions {
   /** See `PersistedGetCacheOptions.maxAgeSeconds`. @default 30 */
   persistedGetMaxAgeSeconds?: number;
 }
+
+/** How long a persisted query stays in the shared cache: its text never changes, so expiry only bounds memory. */
+const apqTtlMs = 86_400_000;
 
 /** Request headers a portal's page may send cross-origin. */
 const corsAllowedHeaders = ['accept', 'content-type', 'authorization', 'x-api-key'];
@@ -97,7 +101,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         canDiscover: (consumer, id) => catalogue.discovery.canDiscoverId(consumer, id),
       })
     : undefined;
-  const apqStore = options.apqStore ?? createInMemoryAPQStore({ max: 1000, ttl: 0 });
+  const apqStore: APQStore = options.apqStore ?? {
+    get: (hash) => caches.persistedQueries.get(hash),
+    set: (hash, query) => caches.persistedQueries.set(hash, query, apqTtlMs),
+  };
   const supergraphSdl = options.supergraphSdl ?? readFileSync(supergraphPath, 'utf8');
   /** Set below: the catalogue pages run their GraphQL through the runtime itself. */
   let runtime: GatewayRuntime | undefined;
