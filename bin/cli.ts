@@ -7,6 +7,8 @@ const usage = `Usage: wharf <command> [options]
 Commands:
   demo                               Start the gateway, the catalogue and every demo region in one process.
   validate <folder> [--region CODE]  Check a folder of dataset files; prints every problem (exit 1 if any).
+  quality <folder> [--region CODE] [--json]
+                                     Metadata quality report (data.europa.eu MQA) of a folder: score, band, what to add first.
   compose [--check]                  Compose schema/supergraph.graphql from the contracts (--check: fail on drift).
   gateway --supergraph <file> [--port N] [--host H]
                                      Serve any Federation 2 supergraph with Wharf's engine (subgraphs over HTTP).
@@ -86,6 +88,37 @@ const commands: Record<string, Command> = {
       return 1;
     }
     console.log(`${load.records.length} dataset(s) of region ${region} in ${folder}: all valid.`);
+    return 0;
+  },
+
+  async quality(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { region: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const folder = positionals[0];
+    if (!folder) {
+      console.error('Usage: wharf quality <folder> [--region CODE] [--json]');
+      return 2;
+    }
+    const { loadDatasetFolder, formatProblems } = await import('../subgraphs/region/store/loadDatasetFolder.ts');
+    const { regionCodePattern } = await import('../schema/datasetId.ts');
+    const region = values.region ?? basename(resolve(folder));
+    if (!regionCodePattern.test(region)) {
+      console.error(`"${region}" is not a region code; name the region with --region (for example --region MO).`);
+      return 2;
+    }
+    const load = await loadDatasetFolder(folder, region);
+    if (load.problems.length > 0) {
+      console.error(formatProblems(load.problems));
+      console.error(`\n${load.problems.length} problem(s) in ${load.files} file(s); fix them (see \`wharf validate\`) before assessing quality.`);
+      return 1;
+    }
+    if (values.json) {
+      const { qualityMask } = await import('../subgraphs/shared/quality/assessQuality.ts');
+      const { summariseQuality } = await import('../subgraphs/shared/quality/summariseQuality.ts');
+      console.log(JSON.stringify({ region, ...summariseQuality(load.records.map(qualityMask)) }, null, 2));
+      return 0;
+    }
+    const { formatQualityReport } = await import('../subgraphs/region/quality/formatQualityReport.ts');
+    console.log(formatQualityReport(region, load.records, { source: folder }));
     return 0;
   },
 

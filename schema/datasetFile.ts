@@ -104,6 +104,8 @@ export const datasetFileSchema = z
       .strict()
       .optional(),
     license: z.string().min(1).optional(),
+    /** Rights the licence does not state, such as a copyright notice or terms of access (`dct:rights`): text or a URL. */
+    rights: z.string().trim().min(1).optional(),
     spatial: z.array(z.string().min(1)).default([]),
     temporal: z.object({ start: isoDate.optional(), end: isoDate.optional() }).strict().optional(),
     accrualPeriodicity: z.string().optional(),

@@ -81,6 +81,8 @@ export interface DatasetRecord {
   publisher?: { name: string; url?: string };
   contactPoint?: { name?: string; email?: string; url?: string };
   license?: string;
+  /** Rights the licence does not state (`dct:rights`). */
+  rights?: string;
   spatial: string[];
   temporal?: { start?: string; end?: string };
   accrualPeriodicity?: string;
@@ -125,6 +127,7 @@ export function toDatasetRecord(file: DatasetFile, region: string, identifier: s
     publisher: file.publisher && compact(file.publisher),
     contactPoint: file.contactPoint && compact(file.contactPoint),
     license: file.license,
+    rights: file.rights,
     spatial: file.spatial,
     temporal: file.temporal && compact(file.temporal),
     accrualPeriodicity: file.accrualPeriodicity,
