@@ -14,6 +14,7 @@ import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
+import { dcatDatasetDocument } from './dcat/toDcatDataset.ts';
 
 export interface RegionContext {
   /** Records by catalogue id, batched per request. */
@@ -27,6 +28,12 @@ export interface RegionSubgraphOptions {
   policies: RegionPolicies;
   /** The gateway's Ed25519 public key; without one, a consumer header is refused and every request is anonymous. */
   gatewayPublicKey?: KeyObject;
+  /**
+   * Where the region's `/dcat` endpoint is reached, for the IRIs in
+   * `Dataset.dcat`; read when a request asks (the server may learn its port
+   * after the subgraph is built). @default () => 'http://localhost'
+   */
+  dcatBaseIri?: () => string;
 }
 
 /** A distribution as resolved for one consumer: its URLs stay behind unless `read` is allowed. */
@@ -48,7 +55,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): {
   evaluator: AccessEvaluator;
   createContext: (headers: Record<string, string | string[] | undefined>) => Promise<RegionContext>;
 } {
-  const { store, gatewayPublicKey } = options;
+  const { store, gatewayPublicKey, dcatBaseIri = () => 'http://localhost' } = options;
   const evaluator = createAccessEvaluator(options.policies);
   const decide = (context: RegionContext, dataset: DatasetRecord, action: 'discover' | 'read', purpose?: string) =>
     evaluator.decide(context.consumer, { ...dataset.access, region: dataset.region }, action, purpose);
@@ -79,6 +86,10 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): {
       distributions(dataset: DatasetRecord, _: unknown, context: RegionContext): GatedDistribution[] {
         const readAllowed = decide(context, dataset, 'read').decision !== 'DENY';
         return dataset.distributions.map((distribution) => ({ ...distribution, readAllowed, datasetId: dataset.id }));
+      },
+      dcat(dataset: DatasetRecord, _: unknown, context: RegionContext) {
+        const readAllowed = decide(context, dataset, 'read').decision !== 'DENY';
+        return JSON.stringify(dcatDatasetDocument(dataset, { baseIri: dcatBaseIri(), readAllowed }));
       },
       ...datasetFieldResolvers,
     },

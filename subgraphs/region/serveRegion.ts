@@ -9,6 +9,7 @@ import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
 import { createFileJournal, createLineageIngest, InvalidLineageEventsError, type LineageJournal, type LineageTarget } from './lineage/createLineageIngest.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 import { listen } from '../shared/listen.ts';
+import { createDcatRoutes } from './dcat/createDcatRoutes.ts';
 
 export interface RegionServerOptions {
   store: DatasetStore;
@@ -25,6 +26,14 @@ export interface RegionServerOptions {
   host?: string;
   /** 0 picks a free port. @default 0 */
   port?: number;
+  /** The region's display name, publisher of its DCAT-AP catalogue. @default `Region <code>` */
+  name?: string;
+  /**
+   * The origin others reach this region at (behind a proxy, its public
+   * URL); the IRIs of its DCAT-AP export are built on it.
+   * @default the origin it listens on
+   */
+  publicUrl?: string;
 }
 
 export interface RegionServer extends AsyncDisposable {
@@ -47,7 +56,8 @@ function parseLimit(value: string | null): number | string {
 
 /**
  * Serves one region over HTTP: `/graphql` (the contract), `/changes` (the
- * change feed the catalogue harvests) and `/health`.
+ * change feed the catalogue harvests), `/dcat` (its DCAT-AP 3 export) and
+ * `/health`.
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
@@ -61,16 +71,21 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
   const lineage =
     'setIngestedLineage' in store ? createLineageIngest(store as DatasetStore & LineageTarget, journal ? { journal } : {}) : undefined;
   await lineage?.replay();
-  const { server, createContext } = createRegionSubgraph({
+  let origin = '';
+  const dcatBaseIri = () => options.publicUrl ?? origin;
+  const { server, createContext, evaluator } = createRegionSubgraph({
     store,
     policies,
+    dcatBaseIri,
     ...(options.gatewayPublicKey ? { gatewayPublicKey: options.gatewayPublicKey } : {}),
   });
+  const dcat = createDcatRoutes({ store, evaluator, createContext, name: options.name ?? `Region ${store.region}`, baseIri: dcatBaseIri });
   await server.start();
 
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const handle = async (): Promise<void> => {
+      if (url.pathname === '/dcat' || url.pathname.startsWith('/dcat/')) return dcat.handle(request, response, url);
       switch (url.pathname) {
         case '/graphql':
           return serveApollo(server, request, response, () => createContext(request.headers));
@@ -107,7 +122,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
         case '/health':
           return writeJson(response, 200, { status: 'ok', region: store.region, datasets: await store.count() });
         default:
-          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /policies, /api/v1/lineage or /health.` });
+          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /dcat, /policies, /api/v1/lineage or /health.` });
       }
     };
     handle().catch((error: unknown) => {
@@ -116,7 +131,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
       else response.destroy();
     });
   });
-  const origin = await listen(httpServer, port, host);
+  origin = await listen(httpServer, port, host);
 
   return {
     region: store.region,

@@ -1,4 +1,5 @@
 import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.ts';
+import { assessQuality } from './quality/assessQuality.ts';
 
 /**
  * Resolvers for the `@shareable` Dataset fields, used by both the regions and
@@ -18,4 +19,5 @@ export const datasetFieldResolvers = {
     securityLevel: dataset.access.securityLevel,
     residency: dataset.access.residency,
   }),
+  quality: (dataset: DatasetRecord) => assessQuality(dataset),
 };
