@@ -14,6 +14,7 @@ import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createDiscovery, type Discovery } from './createDiscovery.ts';
 import { createHarvester, type Harvester, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
+import { summariseQuality } from '../shared/quality/summariseQuality.ts';
 import { edgeView, inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
 
 export interface CatalogueOptions {
@@ -148,6 +149,9 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         }
         return flows;
       },
+    },
+    Region: {
+      quality: (region: { code: string }) => summariseQuality(index.regionQualityMasks(region.code)),
     },
     LineageNode: {
       __resolveType: (node: { __typename?: string }) => node.__typename ?? 'Dataset',

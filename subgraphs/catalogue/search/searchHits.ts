@@ -7,6 +7,8 @@ export interface ScoreExplanation {
   textScore: number;
   coordination: number;
   exactTitle: number;
+  /** Multiplier for metadata quality (see `qualityFactorOf`). */
+  quality: number;
   matches: { term: string; fields: string[] }[];
 }
 
@@ -39,6 +41,7 @@ export function explainScore(
   documentCount: number,
   averages: readonly number[],
   exactTitle: number,
+  quality: number,
 ): ScoreExplanation {
   const { tf, lengths } = termFrequencies(record);
   const lengthArray = Uint16Array.from(lengths);
@@ -54,5 +57,5 @@ export function explainScore(
   }
   let matchedWords = 0;
   for (let bits = mask; bits !== 0; bits &= bits - 1) matchedWords += 1;
-  return { textScore, coordination: matchedWords / wordCount, exactTitle, matches };
+  return { textScore, coordination: matchedWords / wordCount, exactTitle, quality, matches };
 }

@@ -73,7 +73,7 @@ describe('SearchIndex relevance', () => {
     const html = indexOf([record({ identifier: 'x', title: en('Trade <b>& Tariffs</b>') })]);
     const [hit] = search(html, 'tariffs').hits;
     expect(hit!.highlights).toEqual([{ field: 'title', lang: 'en', snippet: 'Trade &lt;b&gt;&amp; <mark>Tariffs</mark>&lt;/b&gt;' }]);
-    expect(hit!.explanation).toEqual({ textScore: expect.any(Number), coordination: 1, exactTitle: 1, matches: [{ term: 'tariffs', fields: ['title'] }] });
+    expect(hit!.explanation).toEqual({ textScore: expect.any(Number), coordination: 1, exactTitle: 1, quality: expect.any(Number), matches: [{ term: 'tariffs', fields: ['title'] }] });
   });
 });
 
