@@ -1,3 +1,4 @@
+import { changeFeedMaxLimit } from '../../../schema/changeFeed.ts';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { dataThemeScheme } from '../../shared/dcatVocabularies.ts';
 import type { DatasetStore } from '../store/DatasetStore.ts';
@@ -13,7 +14,11 @@ export interface DcatCatalogueOptions {
   name: string;
   /** What the consumer of this request may see of `record`. */
   visibility(record: DatasetRecord): DcatVisibility;
-  /** Datasets read from the store at a time: the memory the export holds at once. @default 500 */
+  /**
+   * Datasets read from the store at a time: the memory the export holds at
+   * once. Large, because a file store re-reads its folder for every page.
+   * @default 5000 (the change feed's largest page)
+   */
   pageSize?: number;
 }
 
@@ -44,7 +49,7 @@ export async function* dcatCatalogueChunks(store: DatasetStore, options: DcatCat
   let cursor: string | undefined;
   let first = true;
   for (;;) {
-    const page = await store.changes(cursor, options.pageSize ?? 500);
+    const page = await store.changes(cursor, options.pageSize ?? changeFeedMaxLimit);
     const parts: string[] = [];
     for (const change of page.changes) {
       // A dataset changed while the export runs appears again later in the feed; it is written once.

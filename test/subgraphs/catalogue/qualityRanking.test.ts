@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { datasetFileSchema } from '../../../schema/datasetFile.ts';
+import { toDatasetRecord } from '../../../schema/datasetRecord.ts';
+import { qualityFactorOf, SearchIndex } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
+import { assessQuality } from '../../../subgraphs/shared/quality/assessQuality.ts';
+
+const recordOf = (identifier: string, file: Record<string, unknown>) => toDatasetRecord(datasetFileSchema.parse({ language: 'en', ...file }), 'SG', identifier);
+
+/** What makes a dataset well described without touching the fields search reads (title, keywords, publisher, description). */
+const wellDescribed = {
+  themes: ['ENVI'],
+  spatial: ['SG'],
+  temporal: { start: '2000-01-01' },
+  contactPoint: { email: 'data@nea.gov.sg' },
+  license: 'CC-BY-4.0',
+  issued: '2020-01-01',
+  modified: '2024-01-01',
+  distributions: [{ format: 'CSV', mediaType: 'text/csv', accessUrl: 'https://example.sg/rain', downloadUrl: 'https://example.sg/rain.csv', byteSize: 100 }],
+};
+
+describe('SearchIndex quality signal', () => {
+  const poor = recordOf('a-poor', { title: 'Rainfall Monthly Totals', description: 'Rain gauge totals.' });
+  const rich = recordOf('b-rich', { title: 'Rainfall Monthly Totals', description: 'Rain gauge totals.', ...wellDescribed });
+  const exact = recordOf('c-exact', { title: 'Rainfall', description: 'Rain.' });
+  const index = new SearchIndex();
+  for (const record of [poor, rich, exact]) index.upsert(record);
+  const search = (text: string) => index.search({ text, sort: 'RELEVANCE', first: 10 });
+
+  it('ranks the better-described of two equally relevant datasets first', () => {
+    // By id alone `a-poor` would come first: the quality factor decides.
+    const hits = search('monthly totals').hits;
+    expect(hits.map((hit) => hit.id)).toEqual(['SG:b-rich', 'SG:a-poor']);
+    expect(assessQuality(rich).score).toBeGreaterThan(assessQuality(poor).score);
+    expect(hits[0]!.explanation!.textScore).toBeCloseTo(hits[1]!.explanation!.textScore, 12);
+  });
+
+  it('shows the quality factor in explain, and the score is the product of its parts', () => {
+    for (const hit of search('monthly totals').hits) {
+      const { textScore, coordination, exactTitle, quality } = hit.explanation!;
+      expect(quality).toBe(qualityFactorOf(assessQuality(hit.record).score));
+      expect(hit.score).toBeCloseTo(textScore * coordination * exactTitle * quality, 12);
+    }
+    expect(qualityFactorOf(0)).toBe(1);
+    expect(qualityFactorOf(405)).toBeCloseTo(1.1, 12);
+  });
+
+  it('keeps an exact title above a better-described weaker match', () => {
+    const hits = search('rainfall').hits;
+    expect(hits[0]!.id).toBe('SG:c-exact');
+    expect(assessQuality(exact).score).toBeLessThan(assessQuality(rich).score);
+    expect(hits.map((hit) => hit.id)).toEqual(['SG:c-exact', 'SG:b-rich', 'SG:a-poor']);
+  });
+});
