@@ -15,8 +15,10 @@ Commands:
   gateway --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]
                                      The catalogue and gateway in front of regions running elsewhere.
   subgraph --region CODE --data <folder|postgres-url> --gateway-key <public.pem> [--policies <folder>] [--schema NAME] [--port N] [--host H]
+           [--name NAME] [--public-url URL]
                                      Run one region's subgraph from a folder of dataset files and policies,
-                                     or from PostgreSQL (postgres://…; tables in --schema, default wharf).
+                                     or from PostgreSQL (postgres://…; tables in --schema, default wharf);
+                                     --name: publisher of its DCAT-AP catalogue; --public-url: where others reach it.
   import --from ckan|dcat-ap|dcat-us <file|folder> --region CODE --out <folder|postgres-url> [--schema NAME] [--language en] [--strict]
                                      Import CKAN, DCAT-AP JSON-LD or DCAT-US data.json metadata as dataset files
                                      or into PostgreSQL; reports what was taken and skipped and why.
@@ -187,6 +189,8 @@ const commands: Record<string, Command> = {
         policies: { type: 'string' },
         schema: { type: 'string', default: 'wharf' },
         'gateway-key': { type: 'string' },
+        name: { type: 'string' },
+        'public-url': { type: 'string' },
         port: { type: 'string', default: '4001' },
         host: { type: 'string', default: '127.0.0.1' },
       },
@@ -222,6 +226,8 @@ const commands: Record<string, Command> = {
         port,
         // A database store journals lineage events in the database itself.
         ...(inPostgres ? {} : { lineageJournalPath: join(values.data, 'lineage', 'events.jsonl') }),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
         ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
       });
       const notes = [

@@ -66,6 +66,7 @@ export async function startDemo(
         gatewayPublicKey: publicKey,
         host: config.WHARF_HOST,
         port,
+        name: source.name,
         lineageJournalPath: join(source.folder, 'lineage', 'events.jsonl'),
       });
       servers.push(server);
