@@ -21,6 +21,21 @@ export interface DcatRoutesOptions {
 
 const jsonLd = 'application/ld+json; charset=utf-8';
 
+/** Resolves true once `response` can take more, false if it closes first. */
+function drained(response: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (ok: boolean) => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => settle(true);
+    const onClose = () => settle(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
+
 /**
  * `GET /dcat` (the region's whole catalogue, streamed) and `GET /dcat/<id>`
  * (one dataset; `<id>` is the catalogue id or the region's own identifier),
@@ -49,8 +64,8 @@ export function createDcatRoutes(options: DcatRoutesOptions) {
     if (url.pathname === '/dcat' || url.pathname === '/dcat/') {
       response.writeHead(200, { 'content-type': jsonLd });
       for await (const chunk of dcatCatalogueChunks(store, { baseIri: options.baseIri(), name: options.name, visibility })) {
-        // Respect backpressure: a slow reader holds the export, not the region's memory.
-        if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+        // A reader that went away ends the export; a slow one holds it, not the region's memory.
+        if (response.destroyed || (!response.write(chunk) && !(await drained(response)))) return;
       }
       response.end();
       return;
