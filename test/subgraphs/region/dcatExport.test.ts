@@ -11,6 +11,7 @@ import { serveRegion, type RegionServer } from '../../../subgraphs/region/serveR
 import { createFileStore, type FileStore } from '../../../subgraphs/region/store/createFileStore.ts';
 import { loadDatasetFolder } from '../../../subgraphs/region/store/loadDatasetFolder.ts';
 import { loadRegionPolicies } from '../../../subgraphs/shared/access/loadRegionPolicies.ts';
+import type { DatasetStore } from '../../../subgraphs/region/store/DatasetStore.ts';
 import { fixtureRegionCodes, fixtureRegionsDir } from '../../support/fixtureRegions.ts';
 import { validateDcatAp } from '../../support/validateDcat.ts';
 
@@ -272,6 +273,47 @@ describe('GET /dcat on the Singapore demo region', () => {
       await store[Symbol.asyncDispose]();
     }
   }, 300_000);
+});
+
+describe('GET /dcat when the reader goes away', () => {
+  it('stops reading the store instead of exporting to nobody, and keeps serving', async () => {
+    const pages = 40;
+    let pagesRead = 0;
+    const template = toDatasetRecord(datasetFileSchema.parse({ language: 'en', title: 'Dataset', description: 'x'.repeat(800) }), 'SG', 'd');
+    const record = (n: number): DatasetRecord => ({ ...template, id: `SG:d${n}`, identifier: `d${n}`, revision: `r${n}` });
+    // A store of 40 full pages of datasets, counting the pages the export asks for.
+    const store: DatasetStore = {
+      region: 'SG',
+      getMany: async (ids) => ids.map(() => undefined),
+      count: async () => pages * 5000,
+      async changes(since, limit) {
+        const page = since ? Number(since) : 0;
+        pagesRead += 1;
+        const changes = Array.from({ length: limit }, (_, i) => {
+          const dataset = record(page * limit + i);
+          return { op: 'upsert' as const, id: dataset.id, revision: dataset.revision, dataset };
+        });
+        return { region: 'SG', cursor: String(page + 1), reset: page === 0, hasMore: page + 1 < pages, changes };
+      },
+      async [Symbol.asyncDispose]() {},
+    };
+    const server = await serveRegion({ store, policies: await loadRegionPolicies('SG', join(demoDir, 'SG')) });
+    try {
+      const controller = new AbortController();
+      const response = await fetch(`${server.origin}/dcat`, { signal: controller.signal });
+      await response.body!.getReader().read();
+      controller.abort();
+      // Give the export time it would need for several more pages, then check it stopped.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const stoppedAt = pagesRead;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(pagesRead).toBe(stoppedAt);
+      expect(pagesRead).toBeLessThan(pages);
+      expect((await fetch(`${server.origin}/health`)).status).toBe(200);
+    } finally {
+      await server[Symbol.asyncDispose]();
+    }
+  }, 60_000);
 });
 
 describe('dcatCatalogueChunks', () => {
