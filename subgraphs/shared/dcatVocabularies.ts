@@ -79,12 +79,17 @@ export const fileTypeIri = (code: string) => `${authority}/file-type/${code}`;
  * A media type shared by several codes (`application/zip`) names none.
  */
 export function fileTypeOf(format: string | undefined, mediaType: string | undefined): FileType | undefined {
-  const byFormat = format ? fileTypes.get(format.toUpperCase()) : undefined;
+  const byFormat = format ? (fileTypes.get(format) ?? fileTypes.get(format.toUpperCase())) : undefined;
   if (byFormat) return byFormat;
-  if (!mediaType) return undefined;
-  const matches = fileTypeList.filter((type) => type.mediaType === mediaType.toLowerCase());
-  return matches.length === 1 ? matches[0] : undefined;
+  return mediaType ? fileTypeByMediaType.get(mediaType.toLowerCase()) : undefined;
 }
+
+/** Media types that name exactly one file type (`application/zip` names two). */
+const fileTypeByMediaType: ReadonlyMap<string, FileType> = new Map(
+  fileTypeList
+    .filter((type) => fileTypeList.filter((other) => other.mediaType === type.mediaType).length === 1)
+    .map((type) => [type.mediaType, type]),
+);
 
 /** IANA's page for a media type: the IRI DCAT-AP uses for `dcat:mediaType`. */
 export const mediaTypeIri = (mediaType: string) => `https://www.iana.org/assignments/media-types/${mediaType.toLowerCase()}`;
