@@ -48,8 +48,8 @@ await describeWithServers([postgresServer], 'a region served from PostgreSQL beh
       data: {
         search: {
           totalCount: 3,
+          // The two "Phase Modulation Ranges" datasets match about equally; the one with a distribution is better described and ranks first.
           edges: [
-            { node: { id: 'MO:H4K64G12', title: 'U.S. Widget Phase Modulation Ranges', distributions: [] } },
             {
               node: {
                 id: 'MO:H49P2ZKM',
@@ -57,6 +57,7 @@ await describeWithServers([postgresServer], 'a region served from PostgreSQL beh
                 distributions: [{ format: 'CSV', accessUrl: 'https://data.agency.gov/datasets/widgets-modulator-ranges.csv' }],
               },
             },
+            { node: { id: 'MO:H4K64G12', title: 'U.S. Widget Phase Modulation Ranges', distributions: [] } },
             { node: { id: 'MO:H4PZ56R2', title: 'U.S. Widget Manufacturing Statistics', distributions: expect.any(Array) } },
           ],
         },
