@@ -76,9 +76,9 @@ await describeWithServers([redisServer], 'createTieredCache (with Redis)', () =>
       const a = createTieredCache({ name: 'shared', redis: writer });
       const b = createTieredCache({ name: 'shared', redis: reader, metrics: createCacheMetrics(registry) });
       a.set('k', 'value', 5000);
-      await sleep(50);
+      await expect.poll(() => admin.exists(`${keyPrefix}shared:k`), { timeout: 2000, interval: 10 }).toBe(1);
       const ttl = await admin.pttl(`${keyPrefix}shared:k`);
-      expect(ttl).toBeGreaterThan(4000);
+      expect(ttl).toBeGreaterThan(2000);
       expect(ttl).toBeLessThanOrEqual(5000);
       expect(await b.get('k')).toBe('value');
       expect(await b.get('k')).toBe('value');
@@ -94,10 +94,10 @@ await describeWithServers([redisServer], 'createTieredCache (with Redis)', () =>
     try {
       expect(await whenReady(client, 2000)).toBe(true);
       const writer = createTieredCache({ name: 'ttl', redis: client });
-      writer.set('k', 'value', 100);
-      await sleep(20);
-      expect(await admin.exists(`${keyPrefix}ttl:k`)).toBe(1);
-      await sleep(200);
+      writer.set('k', 'value', 1000);
+      // The write is not awaited: wait for it to land, then past its TTL.
+      await expect.poll(() => admin.exists(`${keyPrefix}ttl:k`), { timeout: 900, interval: 10 }).toBe(1);
+      await expect.poll(() => admin.exists(`${keyPrefix}ttl:k`), { timeout: 3000, interval: 50 }).toBe(0);
       const fresh = createTieredCache({ name: 'ttl', redis: client });
       expect(await fresh.get('k')).toBeUndefined();
     } finally {
