@@ -1,0 +1,52 @@
+/** Cache counters a gateway exposes at `/metrics`, summed by outcome. */
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  errors: number;
+}
+
+/**
+ * Sums every counter sample whose metric name mentions `cache` in
+ * Prometheus text exposition, by outcome: a name or label with `miss`, with
+ * `error` / `fail` / `timeout`, or with `hit`. Histogram series and samples
+ * of no outcome are left out. Undefined when there is no cache counter.
+ */
+export function parseCacheCounters(exposition: string): CacheCounters | undefined {
+  const counters: CacheCounters = { hits: 0, misses: 0, errors: 0 };
+  let found = false;
+  for (const line of exposition.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const [, name, labels = '', value] = match;
+    if (!/cache/i.test(name!) || /_(bucket|sum|count)$/.test(name!)) continue;
+    const text = `${name}${labels}`.toLowerCase();
+    const amount = Number(value);
+    if (!Number.isFinite(amount)) continue;
+    const outcome = text.includes('miss') ? 'misses' : /error|fail|timeout/.test(text) ? 'errors' : text.includes('hit') ? 'hits' : undefined;
+    if (!outcome) continue;
+    counters[outcome] += amount;
+    found = true;
+  }
+  return found ? counters : undefined;
+}
+
+/** The gateway's cache counters now; undefined when it has no `/metrics` or no cache counter there. */
+export async function readCacheCounters(origin: string): Promise<CacheCounters | undefined> {
+  try {
+    const response = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) return undefined;
+    return parseCacheCounters(await response.text());
+  } catch {
+    return undefined;
+  }
+}
+
+/** What happened to the caches between two readings, for a table cell. */
+export function describeCacheCounters(before: CacheCounters | undefined, after: CacheCounters | undefined): string {
+  if (!before || !after) return 'not present';
+  const delta = (key: keyof CacheCounters) => after[key] - before[key];
+  const lookups = delta('hits') + delta('misses');
+  const ratio = lookups > 0 ? ` (${((100 * delta('hits')) / lookups).toFixed(0)}% hits)` : '';
+  return `${delta('hits')} hits, ${delta('misses')} misses${ratio}, ${delta('errors')} errors`;
+}
