@@ -172,9 +172,12 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
       readyTimeoutMs: 120_000,
       ...pinGateway,
     });
-  const cold = await startGateway('gateway, caches off', { WHARF_CACHE: 'off', REDIS_URL: undefined });
-  const warm = await startGateway('gateway, caches on', { WHARF_CACHE: undefined, REDIS_URL: redisUrl });
-  const replica = options.hung ? await startGateway('gateway replica, caches on', { WHARF_CACHE: undefined, REDIS_URL: redisUrl }) : undefined;
+  // Started together: each harvests every region before it listens.
+  const [cold, warm, replica] = await Promise.all([
+    startGateway('gateway, caches off', { WHARF_CACHE: 'off', REDIS_URL: undefined }),
+    startGateway('gateway, caches on', { WHARF_CACHE: undefined, REDIS_URL: redisUrl }),
+    options.hung ? startGateway('gateway replica, caches on', { WHARF_CACHE: undefined, REDIS_URL: redisUrl }) : undefined,
+  ]);
 
   const target = (label: string, child: Child): Target => {
     const url = child.ready[1]!;
@@ -189,7 +192,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   };
   const coldTarget = target(coldLabel, cold);
   const warmTarget = target(warmLabel, warm);
-  for (const gateway of [cold, warm, ...(replica ? [replica] : [])]) await untilHarvested(gateway, log);
+  await Promise.all([cold, warm, ...(replica ? [replica] : [])].map((gateway) => untilHarvested(gateway, log)));
   log(`  gateways ready and harvested: caches off (pid ${cold.pid}), caches on (pid ${warm.pid})${replica ? `, replica (pid ${replica.pid})` : ''}; Redis pid ${redis.pid}`);
 
   // Reference answers from the gateway without caches; each must be error-free. A region
