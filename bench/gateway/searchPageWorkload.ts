@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { demoIssuer, demoRegistryPath } from '../../gateway/demo/demoIdentity.ts';
+import { webhookPath, webhookRequest } from '../../schema/harvestWebhook.ts';
 import { mulberry32 } from '../measure.ts';
 import { alternateRounds, type Row, type Target } from './alternateRounds.ts';
 import type { Child, ChildProcesses } from './createChildProcesses.ts';
@@ -73,16 +74,18 @@ interface RegionState {
 }
 
 /**
- * Waits until the gateway has harvested every region without error: a
+ * Waits until the gateway has harvested every region without error. A
  * region whose first harvest failed (a change-feed page over its timeout on
- * a busy machine, say) is only retried at the next interval, and until then
- * the gateway answers without it.
+ * a busy machine, say) would only be retried at the next interval, 30 s
+ * later, with the gateway answering without it until then: ping the gateway
+ * for it as the region would, with a signed harvest webhook.
  */
-async function untilHarvested(gateway: Child, log: (line: string) => void, timeoutMs = 60_000): Promise<void> {
+async function untilHarvested(gateway: Child, webhookSecret: string, log: (line: string) => void, timeoutMs = 90_000): Promise<void> {
+  const graphqlUrl = gateway.ready[1]!;
   const deadline = Date.now() + timeoutMs;
-  let logged = false;
+  let lastWhy = '';
   for (;;) {
-    const response = await fetch(gateway.ready[1]!, {
+    const response = await fetch(graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ regions { code datasetCount lastSuccessAt lastError stale } }' }),
@@ -90,12 +93,14 @@ async function untilHarvested(gateway: Child, log: (line: string) => void, timeo
     const { data } = (await response.json()) as { data?: { regions: RegionState[] } };
     const behind = (data?.regions ?? []).filter((region) => !region.lastSuccessAt || region.stale || region.lastError);
     if (data && behind.length === 0) return;
-    if (!logged) {
-      log(`  ${gateway.name}: waiting for the harvest of ${behind.map((region) => `${region.code} (${region.lastError ?? 'not yet harvested'})`).join(', ')}`);
-      logged = true;
+    if (Date.now() > deadline) throw new Error(`${gateway.name} has not harvested every region within ${timeoutMs} ms: ${JSON.stringify(behind)}`);
+    const why = behind.map((region) => `${region.code} (${region.lastError ?? 'not yet harvested'})`).join(', ');
+    if (why !== lastWhy) log(`  ${gateway.name}: harvesting again ${(lastWhy = why)}`);
+    for (const region of behind) {
+      const { headers, body } = webhookRequest(region.code, webhookSecret);
+      await fetch(new URL(webhookPath, graphqlUrl), { method: 'POST', headers, body });
     }
-    if (Date.now() > deadline) throw new Error(`${gateway.name} has not harvested every region within ${timeoutMs} ms.`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
   }
 }
 
@@ -141,7 +146,10 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   });
   log(`Workloads 2–3: demo regions ready (pid ${regions.pid})`);
   const regionListFile = join(workDir, 'regions.yaml');
-  writeFileSync(regionListFile, stringify(JSON.parse(regions.ready[1]!)));
+  // Regions ping for a harvest with this secret (see untilHarvested).
+  const webhookSecret = randomBytes(24).toString('hex');
+  const regionList = (JSON.parse(regions.ready[1]!) as object[]).map((region) => ({ ...region, webhookSecretEnv: 'WHARF_BENCH_WEBHOOK_SECRET' }));
+  writeFileSync(regionListFile, stringify(regionList));
 
   const redisPort = await freePort();
   const redis = await processes.spawn({
@@ -161,6 +169,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
     WHARF_JWT_ALGORITHM: 'ES256',
     WHARF_TRUSTED_REGISTRY_FILE: demoRegistryPath,
     WHARF_LOG_LEVEL: 'error',
+    WHARF_BENCH_WEBHOOK_SECRET: webhookSecret,
   };
   const startGateway = (name: string, env: Record<string, string | undefined>) =>
     processes.spawn({
@@ -192,7 +201,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   };
   const coldTarget = target(coldLabel, cold);
   const warmTarget = target(warmLabel, warm);
-  await Promise.all([cold, warm, ...(replica ? [replica] : [])].map((gateway) => untilHarvested(gateway, log)));
+  await Promise.all([cold, warm, ...(replica ? [replica] : [])].map((gateway) => untilHarvested(gateway, webhookSecret, log)));
   log(`  gateways ready and harvested: caches off (pid ${cold.pid}), caches on (pid ${warm.pid})${replica ? `, replica (pid ${replica.pid})` : ''}; Redis pid ${redis.pid}`);
 
   // Reference answers from the gateway without caches; each must be error-free. A region
