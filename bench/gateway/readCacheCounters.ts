@@ -1,6 +1,8 @@
 /** Cache counters a gateway exposes at `/metrics`, summed by outcome. */
 export interface CacheCounters {
   hits: number;
+  /** Of `hits`, those answered by Redis (a sample naming both `redis` and `hit`). */
+  redisHits: number;
   misses: number;
   errors: number;
 }
@@ -12,7 +14,7 @@ export interface CacheCounters {
  * of no outcome are left out. Undefined when there is no cache counter.
  */
 export function parseCacheCounters(exposition: string): CacheCounters | undefined {
-  const counters: CacheCounters = { hits: 0, misses: 0, errors: 0 };
+  const counters: CacheCounters = { hits: 0, redisHits: 0, misses: 0, errors: 0 };
   let found = false;
   for (const line of exposition.split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;
@@ -26,6 +28,7 @@ export function parseCacheCounters(exposition: string): CacheCounters | undefine
     const outcome = text.includes('miss') ? 'misses' : /error|fail|timeout/.test(text) ? 'errors' : text.includes('hit') ? 'hits' : undefined;
     if (!outcome) continue;
     counters[outcome] += amount;
+    if (outcome === 'hits' && text.includes('redis')) counters.redisHits += amount;
     found = true;
   }
   return found ? counters : undefined;
@@ -48,5 +51,5 @@ export function describeCacheCounters(before: CacheCounters | undefined, after: 
   const delta = (key: keyof CacheCounters) => after[key] - before[key];
   const lookups = delta('hits') + delta('misses');
   const ratio = lookups > 0 ? ` (${((100 * delta('hits')) / lookups).toFixed(0)}% hits)` : '';
-  return `${delta('hits')} hits, ${delta('misses')} misses${ratio}, ${delta('errors')} errors`;
+  return `${delta('hits')} hits (${delta('redisHits')} from Redis), ${delta('misses')} misses${ratio}, ${delta('errors')} errors`;
 }

@@ -5,7 +5,8 @@ import { describeCacheCounters, parseCacheCounters, readCacheCounters } from '..
 
 const exposition = `# HELP wharf_cache_lookups_total Cache lookups by outcome.
 # TYPE wharf_cache_lookups_total counter
-wharf_cache_lookups_total{cache="entity",outcome="hit"} 120
+wharf_cache_lookups_total{cache="entity",outcome="local_hit"} 100
+wharf_cache_lookups_total{cache="entity",outcome="redis_hit"} 20
 wharf_cache_lookups_total{cache="entity",outcome="miss"} 30
 wharf_cache_lookups_total{cache="search",outcome="hit"} 45
 wharf_cache_lookups_total{cache="search",outcome="miss"} 5
@@ -17,7 +18,7 @@ graphql_envelop_request_total{operationName="SearchPage"} 999
 
 describe('parseCacheCounters', () => {
   it('sums cache counters by outcome and leaves out histograms and other metrics', () => {
-    expect(parseCacheCounters(exposition)).toEqual({ hits: 165, misses: 35, errors: 2 });
+    expect(parseCacheCounters(exposition)).toEqual({ hits: 165, redisHits: 20, misses: 35, errors: 2 });
   });
 
   it('answers undefined when no metric is about a cache', () => {
@@ -27,7 +28,9 @@ describe('parseCacheCounters', () => {
 
 describe('describeCacheCounters', () => {
   it('says what changed between two readings, with the hit ratio', () => {
-    expect(describeCacheCounters({ hits: 100, misses: 50, errors: 1 }, { hits: 190, misses: 60, errors: 1 })).toBe('90 hits, 10 misses (90% hits), 0 errors');
+    expect(describeCacheCounters({ hits: 100, redisHits: 10, misses: 50, errors: 1 }, { hits: 190, redisHits: 15, misses: 60, errors: 1 })).toBe(
+      '90 hits (5 from Redis), 10 misses (90% hits), 0 errors',
+    );
   });
 
   it('says "not present" when a reading has no cache counters', () => {
@@ -44,7 +47,7 @@ describe('readCacheCounters', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      expect(await readCacheCounters(origin)).toEqual({ hits: 165, misses: 35, errors: 2 });
+      expect(await readCacheCounters(origin)).toEqual({ hits: 165, redisHits: 20, misses: 35, errors: 2 });
       expect(await readCacheCounters(`${origin}/elsewhere`)).toBeUndefined();
     } finally {
       await new Promise((resolve) => server.close(resolve));
