@@ -27,7 +27,7 @@ export const regionFileEntrySchema = z
       .string()
       .max(2000)
       .url('must be the region\'s subgraph URL, such as "http://10.1.2.3:4001/graphql"')
-      .refine((url) => /^https?:$/.test(new URL(url).protocol), 'must be an http:// or https:// URL'),
+      .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an http:// or https:// URL'),
     /** Name of the environment variable holding the region's webhook secret. */
     webhookSecretEnv: z.string().max(200).optional(),
     /** The region's Ed25519 public key for signed harvest pings (instead of a shared secret). */
