@@ -2,9 +2,8 @@
  * Faults under load: `npm run soak -- --minutes N [--rate R]`.
  *
  * Starts three demo regions (CN-GX, MO, VN) and a gateway on loopback, a
- * private `redis-server` on a free loopback port (its URL is REDIS_URL for
- * the gateway's process), and drives mixed traffic at a steady rate — search
- * pages, dataset pages with access decisions, lineage, embed-style searches
+ * private `redis-server` on a free loopback port for the gateway's caches and
+ * rate limits, and drives mixed traffic at a steady rate — search pages, dataset pages with access decisions, lineage, embed-style searches
  * with the portal key — while it stops, hangs and restarts regions and
  * restarts Redis. Prints per phase: requests, HTTP statuses, error counts by
  * code, p50/p99; the recovery time after each fault; RSS over time; and
@@ -79,7 +78,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // --- Regions and gateway.
 await startRedis();
-process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+const redisUrl = `redis://127.0.0.1:${redisPort}`;
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const servers = new Map<string, RegionServer>();
 const ports = new Map<string, number>();
@@ -95,6 +94,8 @@ const wharf = await startWharf({
   regions: codes.map((code) => ({ code, name: names[code]!, url: servers.get(code)!.url })),
   harvestIntervalMs: 2000,
   regionTimeoutMs: 1500,
+  // A key prefix of its own: the soak may share a Redis with nothing, but never collides if it does.
+  caches: { redisUrl, keyPrefix: `wharf-soak-${process.pid}:` },
   logging: false,
   authenticator: await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath)),
   signingKey: privateKey,
