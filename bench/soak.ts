@@ -96,6 +96,8 @@ const wharf = await startWharf({
   regionTimeoutMs: 1500,
   // A key prefix of its own: the soak may share a Redis with nothing, but never collides if it does.
   caches: { redisUrl, keyPrefix: `wharf-soak-${process.pid}:` },
+  // All traffic comes from one loopback address: the per-client limit would refuse the load itself.
+  clientRequestsPerMinute: 1_000_000,
   logging: false,
   authenticator: await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath)),
   signingKey: privateKey,
