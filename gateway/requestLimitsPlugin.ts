@@ -76,6 +76,15 @@ export function requestLimitsPlugin(limits: RequestLimits = defaultRequestLimits
     onRequestParse() {
       return {
         onRequestParseDone({ requestParserResult }) {
+          // Every batch item must be an operation object: later plugins (APQ) read fields of each.
+          if (Array.isArray(requestParserResult)) {
+            const bad = requestParserResult.findIndex((item) => typeof item !== 'object' || item === null || Array.isArray(item));
+            if (bad !== -1) {
+              throw createGraphQLError(`Batch item ${bad} is not an operation object such as {"query":"{ regions { code } }"}.`, {
+                extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+              });
+            }
+          }
           // Runs before the runtime's own batch check, so the refusal carries Wharf's code.
           if (Array.isArray(requestParserResult) && requestParserResult.length > maxBatch) {
             throw createGraphQLError(
