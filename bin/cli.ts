@@ -37,10 +37,11 @@ function redactUrl(url: string): string {
 
 const commands: Record<string, Command> = {
   async demo() {
-    const { loadConfig } = await import('../gateway/loadConfig.ts');
+    const { adminTokenOf, loadConfig } = await import('../gateway/loadConfig.ts');
     const { startDemo } = await import('../gateway/startDemo.ts');
     const config = loadConfig(process.env);
-    const demo = await startDemo(config);
+    const adminToken = adminTokenOf(config);
+    const demo = await startDemo({ ...config, ...(adminToken ? { adminToken } : {}) });
     const lines = [
       `Wharf is running.`,
       ``,
@@ -143,13 +144,19 @@ const commands: Record<string, Command> = {
         return 2;
       }
       const { createPrivateKey } = await import('node:crypto');
-      const { readRegionEntries } = await import('../gateway/readRegionEntries.ts');
-      const { cachesOptionsOf, loadConfig, operationLimitsOf } = await import('../gateway/loadConfig.ts');
+      const { readRegionFile, resolveRegionEntry } = await import('../gateway/readRegionEntries.ts');
+      const { adminTokenOf, cachesOptionsOf, loadConfig, operationLimitsOf, requestLimitsOf } = await import('../gateway/loadConfig.ts');
       const { createAuthenticatorFromConfig } = await import('../gateway/identity/createAuthenticatorFromConfig.ts');
       const { startWharf } = await import('../gateway/startWharf.ts');
       const config = loadConfig(process.env);
+      const adminToken = adminTokenOf(config);
+      const fileEntries = await readRegionFile(values.regions);
       const wharf = await startWharf({
-        regions: await readRegionEntries(values.regions),
+        regions: fileEntries.map((entry) => resolveRegionEntry(entry, process.env)),
+        registryFile: { path: values.regions, entries: fileEntries },
+        ...(adminToken ? { adminToken } : {}),
+        requestLimits: requestLimitsOf(config),
+        shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
         host: values.host!,
         port,
         harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
@@ -163,7 +170,7 @@ const commands: Record<string, Command> = {
         clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE,
         corsOrigins: config.WHARF_CORS_ORIGINS,
       });
-      console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}`);
+      console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}${adminToken ? ` (admin API at ${wharf.origin}/admin/regions)` : ''}`);
       await untilSignal();
       await wharf[Symbol.asyncDispose]();
       return 0;

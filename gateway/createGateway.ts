@@ -7,7 +7,6 @@ import { Logger } from '@graphql-hive/logger';
 import useMeshPrometheus from '@graphql-mesh/plugin-prometheus';
 import { anonymousConsumer, consumerHeader, signConsumer, type Consumer } from '../schema/consumer.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
-import type { RegionEntry } from '../schema/regionEntry.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
 import { createCaches, type GatewayCaches } from './createCaches.ts';
@@ -21,11 +20,18 @@ import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './li
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalPlugin } from './portal/portalPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
+import { adminPlugin } from './adminPlugin.ts';
+import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
+import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
 export interface GatewayOptions {
   catalogue: Catalogue;
-  /** Regions the partition router sends entity fetches to. */
-  regions: readonly RegionEntry[];
+  /** Regions the partition router sends entity fetches to, once each has passed its contract check. */
+  registry: RegionRegistry;
+  /** The admin credential; undefined turns `/admin/*` off. */
+  adminToken?: string;
+  /** See `RequestLimits`. @default defaultRequestLimits */
+  requestLimits?: RequestLimits;
   /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
   regionTimeoutMs?: number;
   /** Supergraph SDL. @default the committed schema/supergraph.graphql */
@@ -78,8 +84,8 @@ const corsAllowedHeaders = ['accept', 'content-type', 'authorization', 'x-api-ke
  * planner over Wharf's supergraph. Plugin order matters only where noted.
  */
 export function createGateway(options: GatewayOptions): GatewayRuntime {
-  const regionUrls = new Map(options.regions.map((region) => [region.code, region.url]));
-  const secrets = new Map(options.regions.map((region) => [region.code, region.webhookSecret]));
+  const { registry } = options;
+  const requestLimits = options.requestLimits ?? defaultRequestLimits;
   const signed = new WeakMap<object, Record<string, string>>();
   /** One signature per client request, shared by all its region fetches. */
   const consumerHeaders = (context: object | undefined): Record<string, string> => {
@@ -108,10 +114,28 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(supergraphPath, 'utf8');
   /** Set below: the catalogue pages run their GraphQL through the runtime itself. */
   let runtime: GatewayRuntime | undefined;
+  /** A region is routed to only once it has shown it serves the pinned contract. */
+  const admit = async (code: string, remainingMs: number) => {
+    const region = registry.get(code);
+    if (!region) return { kind: 'failed' as const, code: 'UNKNOWN_REGION' as const, message: `Region ${code} is not routed by this gateway.` };
+    try {
+      await registry.verify(region, { timeoutMs: remainingMs });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ContractRefusedError)) throw error;
+      return error.code === 'CONTRACT_INCOMPATIBLE'
+        ? { kind: 'failed' as const, code: 'CONTRACT_INCOMPATIBLE' as const, message: error.message }
+        : { kind: 'failed' as const, code: 'REGION_UNAVAILABLE' as const, message: error.message };
+    }
+  };
   const plugins: GatewayPlugin[] = [
+    // First: no other plugin reads a body larger than the limit.
+    requestLimitsPlugin(requestLimits),
     // Answers /metrics itself; the cache counters share its registry.
     useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
-    // First: no GraphQL work starts for a request whose credentials fail.
+    // Answers its own paths, behind the admin credential.
+    adminPlugin({ registry, token: options.adminToken }),
+    // Then: no GraphQL work starts for a request whose credentials fail.
     identityPlugin(options.authenticator, {
       rateLimiter: createRateLimiter({ ...(caches.redis ? { redis: caches.redis } : {}), onRedisError: () => caches.metrics.error('ratelimit', 'get') }),
       ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
@@ -119,7 +143,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Validation-time limits: a refused operation never reaches the planner.
     limitsPlugin(options.limits ?? defaultOperationLimits),
     // Answers its own path before GraphQL handling starts.
-    harvestWebhookPlugin({ harvester: options.catalogue.harvester, secretOf: (code) => secrets.get(code) }),
+    harvestWebhookPlugin({ harvester: options.catalogue.harvester, verifierOf: (code) => registry.verifierOf(code) }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
     portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator }),
     // Before parsing: a hash-only request gets its text from the store.
@@ -128,7 +152,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     persistedGetCachePlugin(options.persistedGetMaxAgeSeconds !== undefined ? { maxAgeSeconds: options.persistedGetMaxAgeSeconds } : {}),
     catalogueExecutorPlugin(options.catalogue),
     partitionRouterPlugin({
-      regionUrl: (code) => regionUrls.get(code),
+      regionUrl: (code) => registry.get(code)?.url,
+      admit,
       ...(options.regionTimeoutMs !== undefined ? { timeoutMs: options.regionTimeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       headersFor: consumerHeaders,
@@ -142,6 +167,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     logging: options.logging ?? 'warn',
     plugins: () => plugins,
     maskedErrors: { maskError },
+    batching: { limit: Math.max(1, requestLimits.maxBatch) },
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/ready',
     // Without the option the runtime would reflect any origin; Wharf allows only those configured.

@@ -1,11 +1,11 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { verifyWebhook, webhookPath } from '../schema/harvestWebhook.ts';
+import { verifyWebhook, webhookPath, type WebhookVerifier } from '../schema/harvestWebhook.ts';
 import type { Harvester } from '../subgraphs/catalogue/createHarvester.ts';
 
 export interface HarvestWebhookOptions {
   harvester: Harvester;
-  /** The shared secret of a region, or undefined when it may not ping. */
-  secretOf(region: string): string | undefined;
+  /** How a region's pings are verified (its shared secret or public key), or undefined when it may not ping. */
+  verifierOf(region: string): WebhookVerifier | undefined;
   /** Largest ping body read, in bytes. @default 4096 */
   maxBodyBytes?: number;
 }
@@ -17,7 +17,7 @@ export interface HarvestWebhookOptions {
  * once, answered 202 without waiting for it.
  */
 export function harvestWebhookPlugin(options: HarvestWebhookOptions): GatewayPlugin {
-  const { harvester, secretOf, maxBodyBytes = 4096 } = options;
+  const { harvester, verifierOf, maxBodyBytes = 4096 } = options;
   async function handle(request: Request, ResponseClass: typeof Response): Promise<Response> {
     const json = (status: number, value: unknown) =>
       new ResponseClass(JSON.stringify(value), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -31,8 +31,8 @@ export function harvestWebhookPlugin(options: HarvestWebhookOptions): GatewayPlu
       return json(400, { error: 'The body must be JSON: {"region":"<code>"}.' });
     }
     if (typeof region !== 'string') return json(400, { error: 'The body must name the region: {"region":"<code>"}.' });
-    const secret = secretOf(region);
-    const signed = secret !== undefined && verifyWebhook(secret, body, request.headers.get('x-wharf-timestamp'), request.headers.get('x-wharf-signature'));
+    const verifier = verifierOf(region);
+    const signed = verifier !== undefined && verifyWebhook(verifier, body, request.headers.get('x-wharf-timestamp'), request.headers.get('x-wharf-signature'));
     // One answer for an unknown region and a bad signature: the hook does not reveal which regions exist.
     if (!signed) return json(401, { error: 'The ping is not signed with the region\'s secret, or its timestamp is not within 5 minutes.' });
     void harvester.harvest(region).catch(() => undefined);

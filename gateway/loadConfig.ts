@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { defaultOperationLimits } from './limitsPlugin.ts';
+import { defaultRequestLimits } from './requestLimitsPlugin.ts';
 import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -72,11 +74,25 @@ export const configSchema = z.object({
   WHARF_MAX_COST: z.coerce.number().int().min(1).default(5000),
   /** Origins of portals allowed to call the gateway from the browser (CORS); none by default. */
   WHARF_CORS_ORIGINS: origins,
+  /** Request limits (see gateway/requestLimitsPlugin.ts): body size in bytes, operations per batch. */
+  WHARF_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(1_048_576),
+  WHARF_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
+  /** The admin API's bearer credential, or a file holding it (one of the two); unset turns /admin/* off. */
+  WHARF_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
+  WHARF_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  /** Longest wait for in-flight requests at shutdown. */
+  WHARF_SHUTDOWN_TIMEOUT_MS: ms(10_000),
   /** Gateway runtime log level. */
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });
 
 export type WharfConfig = z.infer<typeof configSchema>;
+
+const refinedSchema = configSchema.superRefine((config, context) => {
+  if (config.WHARF_ADMIN_TOKEN && config.WHARF_ADMIN_TOKEN_FILE) {
+    context.addIssue({ code: 'custom', path: ['WHARF_ADMIN_TOKEN_FILE'], message: 'set WHARF_ADMIN_TOKEN or WHARF_ADMIN_TOKEN_FILE, not both' });
+  }
+});
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -88,12 +104,14 @@ export class ConfigError extends Error {
 /** Reads the configuration from `env`, reporting every bad variable at once. */
 export function loadConfig(env: Record<string, string | undefined>): WharfConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = configSchema.safeParse(present);
+  const parsed = refinedSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      // A secret's value never goes into a message.
+      const shown = /TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+      return `${name}=${shown}: ${issue.message}`;
     }),
   );
 }
@@ -118,4 +136,30 @@ export function operationLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_D
     maxDirectives: config.WHARF_MAX_DIRECTIVES ?? defaultOperationLimits.maxDirectives,
     maxCost: config.WHARF_MAX_COST ?? defaultOperationLimits.maxCost,
   };
+}
+
+/** The request limits the configuration sets. */
+export function requestLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH'>>) {
+  return {
+    maxBodyBytes: config.WHARF_MAX_BODY_BYTES ?? defaultRequestLimits.maxBodyBytes,
+    maxBatch: config.WHARF_MAX_BATCH ?? defaultRequestLimits.maxBatch,
+  };
+}
+
+/**
+ * The admin credential: `WHARF_ADMIN_TOKEN`, or the first line of
+ * `WHARF_ADMIN_TOKEN_FILE`; undefined when neither is set.
+ */
+export function adminTokenOf(config: WharfConfig, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): string | undefined {
+  if (config.WHARF_ADMIN_TOKEN) return config.WHARF_ADMIN_TOKEN;
+  if (!config.WHARF_ADMIN_TOKEN_FILE) return undefined;
+  let text: string;
+  try {
+    text = readFile(config.WHARF_ADMIN_TOKEN_FILE);
+  } catch (error) {
+    throw new ConfigError([`WHARF_ADMIN_TOKEN_FILE=${JSON.stringify(config.WHARF_ADMIN_TOKEN_FILE)}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  if (token.length < 24) throw new ConfigError([`WHARF_ADMIN_TOKEN_FILE=${JSON.stringify(config.WHARF_ADMIN_TOKEN_FILE)}: its first line must be a token of at least 24 characters`]);
+  return token;
 }

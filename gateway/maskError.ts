@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { errorCodes } from '../schema/errorCodes.ts';
+import { errorCodes, type ErrorCode } from '../schema/errorCodes.ts';
 
 /**
  * Codes a client may see as they are: Wharf's registry (less the masked
@@ -34,21 +34,76 @@ function isRequestError(error: GraphQLError): boolean {
 }
 
 /**
+ * Errors about the client's own request that the server, the executor or the
+ * query planner raise without a code, told apart by their wording (the
+ * libraries give nothing else to go by). Only errors with no path qualify: a
+ * resolver's error is never taken for the client's.
+ */
+const clientErrorCodes: readonly [RegExp, string][] = [
+  [/^Syntax Error: /, 'GRAPHQL_PARSE_FAILED'],
+  [/^Variable "\$|cannot represent|^Expected type /, 'BAD_USER_INPUT'],
+  [/^(Could not determine what operation to execute|Must provide operation name|Unknown operation named|Failed to normalize operation|Schema is not configured to execute|Must provide query string)/, 'GRAPHQL_VALIDATION_FAILED'],
+];
+
+/** Codes the server libraries give errors about the request, as Wharf's registry names them. */
+const libraryCodes: Readonly<Record<string, string>> = {
+  OPERATION_RESOLUTION_FAILURE: 'GRAPHQL_VALIDATION_FAILED',
+  REQUEST_ENTITY_TOO_LARGE: 'LIMIT_EXCEEDED',
+};
+
+function clientErrorCode(error: Error & { path?: unknown }): string | undefined {
+  if (error.path !== undefined) return undefined;
+  const libraryCode = libraryCodes[codeOf(error) ?? ''];
+  if (libraryCode) return libraryCode;
+  const original = (error as GraphQLError).originalError;
+  for (const candidate of [error, original]) {
+    if (!candidate) continue;
+    for (const [pattern, code] of clientErrorCodes) if (pattern.test(candidate.message)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * A fresh error of this module's GraphQLError with `code`: the server counts
+ * an error whose cause is not a GraphQLError of its own as unexpected (HTTP
+ * 500 when there is no data), so causes are left behind.
+ */
+function coded(error: GraphQLError, code: string): GraphQLError {
+  // An error of the whole request answers its registered status; a field's error leaves the answer 200 with partial data.
+  const { http = { status: error.path ? 200 : (errorCodes[code as ErrorCode]?.httpStatus ?? 400) }, ...extensions } = error.extensions ?? {};
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: withStatus({ ...extensions, code }, http),
+  });
+}
+
+/** `extensions.http` tells the server the status; not enumerable, so it never reaches the client's JSON. */
+function withStatus(extensions: Record<string, unknown>, http: unknown): Record<string, unknown> {
+  return Object.defineProperty(extensions, 'http', { value: http, enumerable: false });
+}
+
+/**
  * The gateway's `maskedErrors.maskError`: an error with a public code passes
  * (that includes region errors, which travel as values); so do parse and
- * validation errors. Anything else may carry internals — a URL, a stack, a
+ * validation errors and the other errors about the client's own request,
+ * each given its code. Anything else may carry internals — a URL, a stack, a
  * file path — and reaches the client only as `INTERNAL_SERVER_ERROR` with a
  * request id that the log line carries too.
  */
 export function maskError(error: unknown, message: string): Error {
   if (isGraphQLError(error)) {
     const code = codeOf(error) ?? codeOf(error.originalError);
-    if (code && publicCodes.has(code)) {
-      if (codeOf(error) === code) return error;
-      return new GraphQLError(error.message, { ...(error.path ? { path: error.path } : {}), extensions: { ...error.extensions, code } });
-    }
-    if (!code && isRequestError(error)) return error;
-  } else if (typeof error === 'object' && error !== null && !(error instanceof Error)) {
+    if (code && publicCodes.has(code)) return coded(error, code);
+    const client = code && !libraryCodes[code] ? undefined : clientErrorCode(error);
+    if (client) return coded(error, client);
+    if (!code && isRequestError(error)) return coded(error, 'GRAPHQL_VALIDATION_FAILED');
+  } else if (error instanceof Error) {
+    const client = clientErrorCode(error);
+    if (client) return new GraphQLError(error.message, { extensions: withStatus({ code: client }, { status: errorCodes[client as ErrorCode]?.httpStatus ?? 400 }) });
+  } else if (typeof error === 'object' && error !== null) {
     // A formatted error (a plain object) that reached the engine as is.
     const { message: text, path, extensions } = error as { message?: unknown; path?: (string | number)[]; extensions?: Record<string, unknown> };
     const code = codeOf(error);

@@ -10,7 +10,7 @@ import type { RegionEntry } from '../schema/regionEntry.ts';
 import { readRegionList } from '../subgraphs/region/readRegionList.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
-import { cachesOptionsOf, operationLimitsOf, type WharfConfig } from './loadConfig.ts';
+import { cachesOptionsOf, operationLimitsOf, requestLimitsOf, type WharfConfig } from './loadConfig.ts';
 import { startWharf, type Wharf } from './startWharf.ts';
 
 /** The demo region list shipped with Wharf. */
@@ -29,7 +29,8 @@ export interface Demo extends AsyncDisposable {
 export async function startDemo(
   config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
     Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_CORS_ORIGINS' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
-    Partial<Pick<WharfConfig, 'WHARF_CLIENT_RATE_LIMIT_PER_MINUTE' | 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>>,
+    Partial<Pick<WharfConfig, 'WHARF_CLIENT_RATE_LIMIT_PER_MINUTE' | 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>> &
+    Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH' | 'WHARF_SHUTDOWN_TIMEOUT_MS'>> & { adminToken?: string },
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
@@ -90,8 +91,11 @@ export async function startDemo(
       signingKey: privateKey,
       ...(config.WHARF_CORS_ORIGINS ? { corsOrigins: config.WHARF_CORS_ORIGINS } : {}),
       limits: operationLimitsOf(config),
+      requestLimits: requestLimitsOf(config),
       caches: cachesOptionsOf(config),
       ...(config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE !== undefined ? { clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE } : {}),
+      ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+      ...(config.WHARF_SHUTDOWN_TIMEOUT_MS !== undefined ? { shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS } : {}),
     });
     gatewayOrigin = wharf.origin;
     return {

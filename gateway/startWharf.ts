@@ -6,13 +6,22 @@ import type { Authenticator } from './identity/authenticate.ts';
 import type { OperationLimits } from './limitsPlugin.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
-import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
 import { createCaches, type CachesOptions, type GatewayCaches } from './createCaches.ts';
 import { createGateway } from './createGateway.ts';
+import { createRegionRegistry, type RegionRegistry } from './createRegionRegistry.ts';
+import type { RegionFileEntry } from './readRegionEntries.ts';
+import type { RequestLimits } from './requestLimitsPlugin.ts';
 import { listen } from '../subgraphs/shared/listen.ts';
+import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
 
 export interface WharfOptions {
   regions: readonly RegionEntry[];
+  /**
+   * The registry file the regions came from (`wharf gateway --regions`);
+   * regions registered or removed at run time are written back to it.
+   * Without it they last until the process ends.
+   */
+  registryFile?: { path: string; entries: readonly RegionFileEntry[] };
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -41,7 +50,25 @@ export interface WharfOptions {
   apqStore?: APQStore;
   /** See `GatewayOptions.corsOrigins`. @default [] */
   corsOrigins?: readonly string[];
+  /** See `RequestLimits`. */
+  requestLimits?: RequestLimits;
+  /** The admin credential (`WHARF_ADMIN_TOKEN`); without it `/admin/*` is off. */
+  adminToken?: string;
+  /** Longest wait for in-flight requests at shutdown, in milliseconds; then their connections are closed. @default 10000 */
+  shutdownTimeoutMs?: number;
+  /**
+   * Closed last at shutdown, in order, after the HTTP server has drained and
+   * harvesting has stopped: the Redis and PostgreSQL clients, when present.
+   */
+  resources?: readonly AsyncDisposable[];
 }
+
+/**
+ * Where a Wharf is in its life: `starting` until it listens, `started` while
+ * it serves, `draining` from the first dispose (no new connections; requests
+ * under way finish), `stopped` once everything is closed.
+ */
+export type WharfPhase = 'starting' | 'started' | 'draining' | 'stopped';
 
 export interface Wharf extends AsyncDisposable {
   /** `http://host:port` of the gateway. */
@@ -52,6 +79,8 @@ export interface Wharf extends AsyncDisposable {
   readonly gateway: GatewayRuntime;
   readonly httpServer: Server;
   readonly caches: GatewayCaches;
+  readonly registry: RegionRegistry;
+  readonly phase: WharfPhase;
 }
 
 /**
@@ -59,14 +88,23 @@ export interface Wharf extends AsyncDisposable {
  * regions: harvests every region once (a region that fails is reported in
  * `Query.regions`, not fatal), then listens.
  *
- * Shutdown order: stop accepting and drain HTTP, dispose the runtime, stop
- * the catalogue's harvest, then close Redis.
+ * Shutdown order (dispose, or SIGTERM in the CLI): stop accepting
+ * connections; let requests under way finish, for up to `shutdownTimeoutMs`;
+ * stop harvesting; dispose the runtime; close the caches' Redis, then
+ * `resources` (PostgreSQL and other clients). Disposing twice waits for the one shutdown.
  */
 export async function startWharf(options: WharfOptions): Promise<Wharf> {
-  const { host = '127.0.0.1', port = 0 } = options;
+  const { host = '127.0.0.1', port = 0, shutdownTimeoutMs = 10_000, resources = [] } = options;
+  let phase: WharfPhase = 'starting';
   const caches = createCaches(options.caches);
   // Bounded: a Redis that is down delays the start by at most this, then the caches fail open.
   const redisReady = caches.ready(3000);
+  const registry = createRegionRegistry({
+    regions: options.regions,
+    ...(options.registryFile ? { file: options.registryFile.path, fileEntries: options.registryFile.entries } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
+  });
   const catalogue = await createCatalogue({
     ...(caches.search ? { searchCache: caches.search } : {}),
     regions: options.regions,
@@ -74,11 +112,20 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.cacheDecisions !== undefined ? { cacheDecisions: options.cacheDecisions } : {}),
+    // A region is harvested only once it serves the pinned contract; checked again at each full reconcile.
+    admit: async (region, recheck) => void (await registry.verify(region, { recheck })),
+  });
+  registry.subscribe({
+    added(region) {
+      catalogue.harvester.addRegion(region);
+      void catalogue.harvester.harvest(region.code).catch(() => undefined);
+    },
+    removed: (code) => catalogue.harvester.removeRegion(code).then(() => undefined),
   });
   await Promise.all([catalogue.start(), redisReady]);
   const gateway = createGateway({
     catalogue,
-    regions: options.regions,
+    registry,
     ...(options.regionTimeoutMs !== undefined ? { regionTimeoutMs: options.regionTimeoutMs } : {}),
     ...(options.logging !== undefined ? { logging: options.logging } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -89,8 +136,16 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
     ...(options.apqStore ? { apqStore: options.apqStore } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    ...(options.requestLimits ? { requestLimits: options.requestLimits } : {}),
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
   });
   const httpServer = createServer(gateway);
+  // While draining, each finished response frees its keep-alive connection, so no client can hold the server open.
+  httpServer.on('request', (_request, response) => {
+    response.on('finish', () => {
+      if (phase === 'draining') setImmediate(() => httpServer.closeIdleConnections());
+    });
+  });
   let origin: string;
   try {
     origin = await listen(httpServer, port, host);
@@ -100,6 +155,20 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     await caches[Symbol.asyncDispose]();
     throw error;
   }
+  phase = 'started';
+
+  let stopping: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    phase = 'draining';
+    await closeHttpServer(httpServer, shutdownTimeoutMs);
+    // Harvest timers and harvests under way, then the engine, then the clients they used.
+    await catalogue[Symbol.asyncDispose]();
+    await gateway[Symbol.asyncDispose]();
+    await caches[Symbol.asyncDispose]();
+    for (const resource of resources) await Promise.resolve(resource[Symbol.asyncDispose]()).catch(() => undefined);
+    phase = 'stopped';
+  }
+
   return {
     origin,
     graphqlUrl: `${origin}/graphql`,
@@ -107,11 +176,13 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     gateway,
     httpServer,
     caches,
-    async [Symbol.asyncDispose]() {
-      await closeHttpServer(httpServer);
-      await gateway[Symbol.asyncDispose]();
-      await catalogue[Symbol.asyncDispose]();
-      await caches[Symbol.asyncDispose]();
+    registry,
+    get phase() {
+      return phase;
+    },
+    [Symbol.asyncDispose]() {
+      return (stopping ??= stop());
     },
   };
 }
+

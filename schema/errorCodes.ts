@@ -7,12 +7,12 @@ import { GraphQLError } from 'graphql';
  */
 export const errorCodes = {
   BAD_USER_INPUT: { httpStatus: 400, description: 'An argument or variable has a value Wharf cannot use; the message names it.' },
-  LIMIT_EXCEEDED: { httpStatus: 400, description: 'The operation is deeper, longer or costlier than the gateway allows; the message names the limit and its value.' },
+  LIMIT_EXCEEDED: { httpStatus: 400, description: 'The operation is deeper, longer or costlier than the gateway allows, or the request body or batch is larger (413); the message names the limit and its value.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
   PERSISTED_QUERY_NOT_FOUND: { httpStatus: 404, description: 'The gateway does not know this persisted-query hash; send the operation text once with the same hash.' },
   PERSISTED_QUERY_MISMATCH: { httpStatus: 400, description: 'The operation text sent with a persisted-query hash does not hash to it (SHA-256 of the exact text).' },
-  UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience.' },
+  UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience; or the admin API was called without the admin token.' },
   RATE_LIMITED: { httpStatus: 429, description: 'The API key or client has made more requests than its limit allows; retry after the Retry-After header.' },
   FORBIDDEN: { httpStatus: 200, description: 'The consumer may not see this field: the owning region\'s policies deny `read`; `Dataset.access` says what is missing.' },
   REGION_UNAVAILABLE: { httpStatus: 200, description: "A region did not answer in time or could not be reached; its entities are null and the other regions' data is still returned." },
@@ -20,6 +20,9 @@ export const errorCodes = {
   WRONG_REGION: { httpStatus: 200, description: 'A region was asked for a dataset that another region owns.' },
   REGION_ERROR: { httpStatus: 200, description: 'A region answered with an error for the whole fetch; its entities are null.' },
   NOT_PARTITIONABLE: { httpStatus: 200, description: 'An operation other than `_entities` was routed to the partitioned regions subgraph.' },
+  CONTRACT_INCOMPATIBLE: { httpStatus: 422, description: 'A region serves another major version of the region contract, or lacks types or fields of it; it is not registered, routed to or harvested, and the message lists what differs.' },
+  CONTRACT_UNAVAILABLE: { httpStatus: 422, description: 'A region being registered did not answer `GET /contract` with its SDL; nothing was registered.' },
+  REGION_NOT_REGISTERED: { httpStatus: 404, description: 'The admin API was asked to remove a region that is not registered.' },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, description: 'Something unexpected failed; the message is masked and carries a request id to quote.' },
 } as const satisfies Record<string, { httpStatus: number; description: string }>;
 

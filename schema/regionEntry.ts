@@ -8,6 +8,8 @@ export interface RegionEntry {
   url: string;
   /** Secret the region signs harvest pings with; undefined: the region cannot ping. */
   webhookSecret?: string;
+  /** PEM Ed25519 public key the region may sign harvest pings with instead of a shared secret. */
+  webhookPublicKey?: string;
 }
 
 /** The change feed URL beside a region's `/graphql` endpoint. */

@@ -27,6 +27,12 @@ export interface PartitionRouterOptions {
    * @default true
    */
   coalesce?: boolean;
+  /**
+   * Asked before a region is sent a fetch, with the time left: undefined
+   * admits it; an outcome refuses it (the gateway's contract check). Must be
+   * cheap once a region has been admitted.
+   */
+  admit?: (region: string, remainingMs: number) => Promise<Extract<RegionOutcome, { kind: 'failed' }> | undefined>;
 }
 
 /** A region's answer with the reuse policy it declared. */
@@ -58,7 +64,7 @@ function describeFailure(error: unknown, region: string, timeoutMs: number): str
  * entities, as nulls with `REGION_UNAVAILABLE`.
  */
 export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayPlugin {
-  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, headersFor, entityCache, coalesce = true } = options;
+  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, headersFor, entityCache, coalesce = true, admit } = options;
   /** One deadline per client request, keyed by its context. */
   const deadlines = new WeakMap<object, number>();
   const deadlineOf = (context: object | undefined): number => {
@@ -74,12 +80,16 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     if (!url) return failed('UNKNOWN_REGION', `Region ${region} is not routed by this gateway.`);
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) return failed('REGION_UNAVAILABLE', `Region ${region} was not asked: the request's ${timeoutMs} ms deadline had passed.`);
+    if (admit) {
+      const refusal = await admit(region, remainingMs);
+      if (refusal) return { outcome: refusal, policy: undefined };
+    }
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...extraHeaders },
         body: JSON.stringify({ query, variables, operationName: request.operationName }),
-        signal: AbortSignal.timeout(remainingMs),
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
       const body = (await response.json().catch(() => undefined)) as ExecutionResult | undefined;
       if (!body || typeof body !== 'object' || (!('data' in body) && !('errors' in body))) {

@@ -12,7 +12,7 @@ import type { TieredCache } from '../shared/cache/createTieredCache.ts';
 import { createCatalogueIndex, type CatalogueIndex } from './createCatalogueIndex.ts';
 import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createDiscovery, type Discovery } from './createDiscovery.ts';
-import { createHarvester, type Harvester, type RegionHarvestState } from './createHarvester.ts';
+import { createHarvester, type Harvester, type HarvesterOptions, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
 import { summariseQuality } from '../shared/quality/summariseQuality.ts';
 import { edgeView, inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
@@ -28,6 +28,8 @@ export interface CatalogueOptions {
   cacheDecisions?: boolean;
   /** Keeps search result pages (see `createSearchResolvers`). @default none */
   searchCache?: TieredCache;
+  /** See `HarvesterOptions.admit`: the gateway's contract check. */
+  admit?: HarvesterOptions['admit'];
 }
 
 /** What catalogue resolvers know of a request. */
@@ -90,6 +92,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     ...(options.harvestIntervalMs !== undefined ? { intervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.admit ? { admit: options.admit } : {}),
   });
   /** The record, when it exists and the consumer may discover it. */
   const visible = (id: string, context: CatalogueContext): DatasetRecord | null => {

@@ -40,6 +40,12 @@ export interface HarvesterOptions {
   onPolicies?: (policies: RegionPolicies) => void;
   /** The version of the policies last taken for a region. */
   policyVersion?: (region: string) => string | undefined;
+  /**
+   * Checked before a region is harvested (`recheck`: a full reconcile is due);
+   * throwing refuses the harvest, with the error's message as `lastError`,
+   * and keeps the region's last good copy.
+   */
+  admit?: (region: RegionEntry, recheck: boolean) => Promise<void>;
 }
 
 export interface Harvester extends AsyncDisposable {
@@ -48,6 +54,10 @@ export interface Harvester extends AsyncDisposable {
   /** Harvests one region now; concurrent calls for a region share one harvest. */
   harvest(code: string): Promise<void>;
   states(): readonly RegionHarvestState[];
+  /** Starts harvesting a region registered at run time, or takes a region's new entry (its feed is read again from the start). */
+  addRegion(region: RegionEntry): void;
+  /** Stops harvesting a region and removes its datasets from the index; false when it was not harvested. */
+  removeRegion(code: string): Promise<boolean>;
   /** Starts the interval timer (after a first `harvestAll`, if wanted). */
   start(): void;
 }
@@ -83,13 +93,17 @@ function isUsableRecord(record: unknown, region: string): record is DatasetRecor
  * so a reconcile cut short is started again rather than half-finished.
  */
 export function createHarvester(options: HarvesterOptions): Harvester {
-  const { index, intervalMs = 30_000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion } = options;
-  const states = new Map<string, RegionHarvestState>(
-    options.regions.map((region) => [
-      region.code,
-      { region, cursor: undefined, lastHarvestAt: undefined, lastSuccessAt: undefined, lastError: undefined, stale: false, lastReconcileAt: undefined },
-    ]),
-  );
+  const { index, intervalMs = 30_000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit } = options;
+  const freshState = (region: RegionEntry): RegionHarvestState => ({
+    region,
+    cursor: undefined,
+    lastHarvestAt: undefined,
+    lastSuccessAt: undefined,
+    lastError: undefined,
+    stale: false,
+    lastReconcileAt: undefined,
+  });
+  const states = new Map<string, RegionHarvestState>(options.regions.map((region) => [region.code, freshState(region)]));
   const running = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
@@ -152,6 +166,13 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     let seen: Set<string> | undefined;
     let skipped = 0;
     try {
+      if (admit) {
+        try {
+          await admit(state.region, reconcileDue);
+        } catch (error) {
+          throw new HarvestError((error as Error).message);
+        }
+      }
       for (;;) {
         const page = await fetchPage(state, since);
         if (page.reset && !seen) seen = new Set();
@@ -200,6 +221,16 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     harvest,
     harvestAll,
     states: () => [...states.values()],
+    addRegion(region) {
+      states.set(region.code, freshState(region));
+    },
+    async removeRegion(code) {
+      if (!states.delete(code)) return false;
+      // A harvest under way could put the region's datasets back; let it end first.
+      await running.get(code)?.catch(() => undefined);
+      for (const id of [...index.regionIds(code)]) index.remove(id);
+      return true;
+    },
     start() {
       if (intervalMs <= 0 || timer || disposed) return;
       timer = setInterval(() => void harvestAll(), intervalMs);

@@ -10,6 +10,7 @@ import { createFileJournal, createLineageIngest, InvalidLineageEventsError, type
 import type { DatasetStore } from './store/DatasetStore.ts';
 import { listen } from '../shared/listen.ts';
 import { createDcatRoutes } from './dcat/createDcatRoutes.ts';
+import { formatVersion, pinnedContract } from '../../schema/regionContract.ts';
 
 export interface RegionServerOptions {
   store: DatasetStore;
@@ -56,8 +57,9 @@ function parseLimit(value: string | null): number | string {
 
 /**
  * Serves one region over HTTP: `/graphql` (the contract), `/changes` (the
- * change feed the catalogue harvests), `/dcat` (its DCAT-AP 3 export) and
- * `/health`.
+ * change feed the catalogue harvests), `/contract` (the SDL it serves, with
+ * its version), `/dcat` (its DCAT-AP 3 export), `/policies`, `/api/v1/lineage`
+ * and `/health`.
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
@@ -81,6 +83,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
   });
   const dcat = createDcatRoutes({ store, evaluator, createContext, name: options.name ?? `Region ${store.region}`, baseIri: dcatBaseIri });
   await server.start();
+  const contract = pinnedContract();
 
   const httpServer = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -116,13 +119,16 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
             throw error;
           }
         }
+        case '/contract':
+          // What the gateway checks before it routes to or harvests this region.
+          return writeJson(response, 200, { region: store.region, version: formatVersion(contract.version), sdl: contract.sdl });
         case '/policies':
           // The catalogue applies the region's discover rules inside search; the region stays their author.
           return writeJson(response, 200, { region: store.region, version: policies.version, policies: policies.texts });
         case '/health':
           return writeJson(response, 200, { status: 'ok', region: store.region, datasets: await store.count() });
         default:
-          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /dcat, /policies, /api/v1/lineage or /health.` });
+          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /contract, /dcat, /policies, /api/v1/lineage or /health.` });
       }
     };
     handle().catch((error: unknown) => {

@@ -41,10 +41,11 @@ export interface FixtureWharf extends AsyncDisposable {
  * The fixture regions (copied to a temporary folder so a test may edit
  * them), each served on a free loopback port, behind a gateway on another.
  * `extraRegions` adds registry entries with no fixture server (a region that
- * is down, or a hung one).
+ * is down, or a hung one); `registered` names the fixture regions the
+ * gateway knows at start (default: all; the others may register later).
  */
 export async function startFixtureWharf(
-  options: Partial<WharfOptions> & { extraRegions?: RegionEntry[]; webhookSecret?: string } = {},
+  options: Partial<WharfOptions> & { extraRegions?: RegionEntry[]; webhookSecret?: string; registered?: readonly string[] } = {},
 ): Promise<FixtureWharf> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-fixture-'));
   await cp(fixtureRegionsDir, dataDir, { recursive: true });
@@ -55,8 +56,9 @@ export async function startFixtureWharf(
     const policies = await loadRegionPolicies(code, folder);
     regions.set(code, { store, server: await serveRegion({ store, policies, gatewayPublicKey: fixtureGatewayKeys.publicKey }), folder });
   }
+  const registered = new Set(options.registered ?? fixtureRegionCodes);
   const entries: RegionEntry[] = [
-    ...[...regions.values()].map(({ server }) => ({
+    ...[...regions.values()].filter(({ server }) => registered.has(server.region)).map(({ server }) => ({
       code: server.region,
       name: names[server.region]!,
       url: server.url,
@@ -71,7 +73,7 @@ export async function startFixtureWharf(
     authenticator,
     signingKey: fixtureGatewayKeys.privateKey,
     ...options,
-    regions: entries,
+    regions: options.regions ?? entries,
   });
   return {
     wharf,
@@ -134,5 +136,29 @@ export function hangRegion(server: RegionServer): () => void {
   return () => {
     server.httpServer.removeAllListeners('request');
     for (const listener of listeners) server.httpServer.on('request', listener as never);
+  };
+}
+
+/** The fixture name of a region code. */
+export const fixtureRegionName = (code: string) => names[code] ?? code;
+
+/**
+ * A server that answers `GET /contract` with `sdl` as region `code` (and 404
+ * otherwise): a region on another contract version.
+ */
+export async function startContractServer(code: string, sdl: string): Promise<{ url: string } & AsyncDisposable> {
+  const { createServer: createHttpServer } = await import('node:http');
+  const server = createHttpServer((request, response) => {
+    const body = request.url === '/contract' ? JSON.stringify({ region: code, version: /wharf-contract:\s*(\S+)/.exec(sdl)?.[1] ?? '', sdl }) : '{"error":"not here"}';
+    response.writeHead(request.url === '/contract' ? 200 : 404, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

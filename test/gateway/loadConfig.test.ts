@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { adminTokenOf, ConfigError, loadConfig, requestLimitsOf } from '../../gateway/loadConfig.ts';
+
+describe('loadConfig', () => {
+  it('reads request limits and the admin token, with their defaults', () => {
+    expect(requestLimitsOf(loadConfig({}))).toEqual({ maxBodyBytes: 1_048_576, maxBatch: 10 });
+    expect(requestLimitsOf(loadConfig({ WHARF_MAX_BODY_BYTES: '65536', WHARF_MAX_BATCH: '1' }))).toEqual({ maxBodyBytes: 65536, maxBatch: 1 });
+    expect(adminTokenOf(loadConfig({}))).toBeUndefined();
+    expect(adminTokenOf(loadConfig({ WHARF_ADMIN_TOKEN: 'a'.repeat(32) }))).toBe('a'.repeat(32));
+  });
+
+  it('reads the admin token from the first line of WHARF_ADMIN_TOKEN_FILE', () => {
+    const config = loadConfig({ WHARF_ADMIN_TOKEN_FILE: '/run/secrets/wharf-admin' });
+    expect(adminTokenOf(config, (path) => (path === '/run/secrets/wharf-admin' ? `${'b'.repeat(40)}\n` : ''))).toBe('b'.repeat(40));
+    expect(() => adminTokenOf(config, () => 'short\n')).toThrow(
+      new ConfigError(['WHARF_ADMIN_TOKEN_FILE="/run/secrets/wharf-admin": its first line must be a token of at least 24 characters']),
+    );
+  });
+
+  it('reports every bad setting at once, never showing a secret\'s value', () => {
+    const problems = (() => {
+      try {
+        loadConfig({ WHARF_ADMIN_TOKEN: 'too-short-secret', WHARF_ADMIN_TOKEN_FILE: '/x', WHARF_MAX_BATCH: '0', WHARF_MAX_BODY_BYTES: 'lots' });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    })();
+    expect(problems).toEqual([
+      'WHARF_MAX_BODY_BYTES="lots": Invalid input: expected number, received NaN',
+      'WHARF_MAX_BATCH="0": Too small: expected number to be >=1',
+      'WHARF_ADMIN_TOKEN=(hidden): must be at least 24 characters (for example `openssl rand -hex 32`)',
+    ]);
+  });
+});
