@@ -28,6 +28,28 @@ Environment: see the configuration table in README.md.`;
 
 type Command = (args: string[]) => Promise<number>;
 
+/**
+ * Loads a folder of dataset files for `validate` and `quality`: its region
+ * (from --region, else the folder's name) and records, or, after printing
+ * every problem, the exit code (2 for a bad region code, 1 for bad files).
+ */
+async function readRegionFolder(folder: string, regionFlag: string | undefined, whatNext: string) {
+  const { loadDatasetFolder, formatProblems } = await import('../subgraphs/region/store/loadDatasetFolder.ts');
+  const { regionCodePattern } = await import('../schema/datasetId.ts');
+  const region = regionFlag ?? basename(resolve(folder));
+  if (!regionCodePattern.test(region)) {
+    console.error(`"${region}" is not a region code; name the region with --region (for example --region MO).`);
+    return 2;
+  }
+  const load = await loadDatasetFolder(folder, region);
+  if (load.problems.length > 0) {
+    console.error(formatProblems(load.problems));
+    console.error(`\n${load.problems.length} problem(s) in ${load.files} file(s); ${whatNext}`);
+    return 1;
+  }
+  return { region, load };
+}
+
 /** A URL fit to print: any password replaced. */
 function redactUrl(url: string): string {
   const parsed = new URL(url);
@@ -77,19 +99,9 @@ const commands: Record<string, Command> = {
       console.error('Usage: wharf validate <folder> [--region CODE]');
       return 2;
     }
-    const { loadDatasetFolder, formatProblems } = await import('../subgraphs/region/store/loadDatasetFolder.ts');
-    const { regionCodePattern } = await import('../schema/datasetId.ts');
-    const region = values.region ?? basename(resolve(folder));
-    if (!regionCodePattern.test(region)) {
-      console.error(`"${region}" is not a region code; name the region with --region (for example --region MO).`);
-      return 2;
-    }
-    const load = await loadDatasetFolder(folder, region);
-    if (load.problems.length > 0) {
-      console.error(formatProblems(load.problems));
-      console.error(`\n${load.problems.length} problem(s) in ${load.files} file(s); a region refuses to start on this folder.`);
-      return 1;
-    }
+    const read = await readRegionFolder(folder, values.region, 'a region refuses to start on this folder.');
+    if (typeof read === 'number') return read;
+    const { region, load } = read;
     console.log(`${load.records.length} dataset(s) of region ${region} in ${folder}: all valid.`);
     return 0;
   },
@@ -101,19 +113,9 @@ const commands: Record<string, Command> = {
       console.error('Usage: wharf quality <folder> [--region CODE] [--json]');
       return 2;
     }
-    const { loadDatasetFolder, formatProblems } = await import('../subgraphs/region/store/loadDatasetFolder.ts');
-    const { regionCodePattern } = await import('../schema/datasetId.ts');
-    const region = values.region ?? basename(resolve(folder));
-    if (!regionCodePattern.test(region)) {
-      console.error(`"${region}" is not a region code; name the region with --region (for example --region MO).`);
-      return 2;
-    }
-    const load = await loadDatasetFolder(folder, region);
-    if (load.problems.length > 0) {
-      console.error(formatProblems(load.problems));
-      console.error(`\n${load.problems.length} problem(s) in ${load.files} file(s); fix them (see \`wharf validate\`) before assessing quality.`);
-      return 1;
-    }
+    const read = await readRegionFolder(folder, values.region, 'fix them (see `wharf validate`) before assessing quality.');
+    if (typeof read === 'number') return read;
+    const { region, load } = read;
     if (values.json) {
       const { qualityMask } = await import('../subgraphs/shared/quality/assessQuality.ts');
       const { summariseQuality } = await import('../subgraphs/shared/quality/summariseQuality.ts');

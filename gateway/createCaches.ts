@@ -6,6 +6,8 @@ import { createTieredCache, type TieredCache } from '../subgraphs/shared/cache/c
 export interface CachesOptions {
   /** Off, nothing is cached (answers are the same, only slower). @default true */
   enabled?: boolean;
+  /** Whole answers too (in front of the entity and search caches); off to exercise those alone. @default true */
+  responses?: boolean;
   /** Redis shared by every replica; unset, the caches are in-process only. */
   redisUrl?: string;
   /** Redis Cluster seed nodes (`host:port`); takes precedence over `redisUrl`. */
@@ -28,6 +30,8 @@ export interface GatewayCaches extends AsyncDisposable {
   readonly entities: TieredCache | undefined;
   /** Search result pages; undefined when caching is off. */
   readonly search: TieredCache | undefined;
+  /** Whole GraphQL answers per consumer fingerprint; undefined when caching is off. */
+  readonly responses: TieredCache | undefined;
   /** Automatic persisted queries: always on, so portals can send hashes. */
   readonly persistedQueries: TieredCache;
   /** Waits up to `timeoutMs` for Redis (true at once without Redis); false means starting without it for now. */
@@ -56,6 +60,7 @@ export function createCaches(options: CachesOptions = {}): GatewayCaches {
     redis,
     entities: enabled ? tier('entities') : undefined,
     search: enabled ? tier('search') : undefined,
+    responses: enabled && options.responses !== false ? tier('responses') : undefined,
     persistedQueries: tier('apq'),
     ready: async (timeoutMs = 1000) => (redis ? whenReady(redis, timeoutMs) : true),
     async [Symbol.asyncDispose]() {

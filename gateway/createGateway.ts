@@ -20,6 +20,7 @@ import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './li
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalPlugin } from './portal/portalPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
+import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
@@ -128,6 +129,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         : { kind: 'failed' as const, code: 'REGION_UNAVAILABLE' as const, message: error.message };
     }
   };
+  /** The consumer of each request, set by the identity plugin. */
+  const consumers = new WeakMap<Request, Consumer>();
   const plugins: GatewayPlugin[] = [
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
@@ -137,6 +140,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     adminPlugin({ registry, token: options.adminToken }),
     // Then: no GraphQL work starts for a request whose credentials fail.
     identityPlugin(options.authenticator, {
+      consumers,
       rateLimiter: createRateLimiter({ ...(caches.redis ? { redis: caches.redis } : {}), onRedisError: () => caches.metrics.error('ratelimit', 'get') }),
       ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
     }) as GatewayPlugin,
@@ -150,6 +154,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     useAPQ({ store: apqStore }) as GatewayPlugin,
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
     persistedGetCachePlugin(options.persistedGetMaxAgeSeconds !== undefined ? { maxAgeSeconds: options.persistedGetMaxAgeSeconds } : {}),
+    // After identity (the consumer is in the context) and the limits: a cached answer is still counted and limited.
+    ...(caches.responses
+      ? [responseCachePlugin({ cache: caches.responses, consumerOf: (request) => consumers.get(request), versions: () => `${catalogue.index.contentVersion}|${catalogue.discovery.policyVersions()}` })]
+      : []),
     catalogueExecutorPlugin(options.catalogue),
     partitionRouterPlugin({
       regionUrl: (code) => registry.get(code)?.url,

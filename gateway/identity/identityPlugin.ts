@@ -20,6 +20,12 @@ export interface IdentityPluginOptions {
   clientRequestsPerMinute?: number;
   /** @default '/graphql' */
   graphqlPath?: string;
+  /**
+   * Where the consumer of each request is kept, for plugins that need it
+   * before the context is built (the response cache's session). @default a
+   * map of the plugin's own
+   */
+  consumers?: WeakMap<Request, Consumer>;
 }
 
 /** Error extensions as a client sees them: the HTTP status is the response's, not a field. */
@@ -43,7 +49,7 @@ function clientAddress(serverContext: unknown): string {
  */
 export function identityPlugin(authenticator: Authenticator, options: IdentityPluginOptions = {}): GatewayPlugin<ConsumerContext> {
   const { rateLimiter = createRateLimiter(), clientRequestsPerMinute = 600, graphqlPath = '/graphql' } = options;
-  const consumers = new WeakMap<Request, Consumer>();
+  const consumers = options.consumers ?? new WeakMap<Request, Consumer>();
   return {
     onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== graphqlPath) return;

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 
 /** Starts `server` on `host:port` (0: a free port) and resolves with its origin, `http://host:port`. */
 export async function listen(server: Server, port: number, host: string): Promise<string> {
@@ -12,4 +12,13 @@ export async function listen(server: Server, port: number, host: string): Promis
   });
   const { port: bound } = server.address() as AddressInfo;
   return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+}
+
+/** A loopback port nothing listens on right now (for a server started by another process, or a port known to be closed). */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

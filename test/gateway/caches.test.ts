@@ -5,11 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoIssuer, demoRegistryPath, demoTokensPath } from '../../gateway/demo/demoIdentity.ts';
-import { createAuthenticator } from '../../gateway/identity/authenticate.ts';
-import { readTrustedRegistry } from '../../gateway/identity/trustedRegistry.ts';
-import { startWharf, type Wharf, type WharfOptions } from '../../gateway/startWharf.ts';
-import { fixtureGatewayKeys, hangRegion, startFixtureWharf, startHungServer, unusedLoopbackUrl, type FixtureWharf } from '../support/fixtureRegions.ts';
+import { demoTokensPath } from '../../gateway/demo/demoIdentity.ts';
+import type { Wharf } from '../../gateway/startWharf.ts';
+import { hangRegion, startFixtureWharf, startReplicaWharf, startHungServer, unusedLoopbackUrl, type FixtureWharf } from '../support/fixtureRegions.ts';
 import { deleteRedisKeys, describeWithServers, redisServer, redisUrl } from '../support/realServers.ts';
 
 const demoDir = fileURLToPath(new URL('../../subgraphs/demo/', import.meta.url));
@@ -68,18 +66,6 @@ function comparable(body: { data?: unknown; errors?: { message: string; path?: u
   return { data: body.data, errors };
 }
 
-/** A second gateway in front of the fixture's regions. */
-async function anotherGateway(fixture: FixtureWharf, options: Partial<WharfOptions>): Promise<Wharf> {
-  return startWharf({
-    regions: fixture.wharf.catalogue.harvester.states().map((state) => state.region),
-    harvestIntervalMs: 0,
-    logging: false,
-    authenticator: await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath)),
-    signingKey: fixtureGatewayKeys.privateKey,
-    ...options,
-  });
-}
-
 async function metric(wharf: Wharf, name: string, labels: Record<string, string>): Promise<number> {
   const text = await (await fetch(`${wharf.origin}/metrics`)).text();
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
@@ -108,7 +94,7 @@ describe('gateway caches (in-process)', () => {
 
   beforeAll(async () => {
     fixture = await startFixtureWharf({ fetch: spy.fetch, regionTimeoutMs: 1000 });
-    uncached = await anotherGateway(fixture, { caches: { enabled: false } });
+    uncached = await startReplicaWharf(fixture, { caches: { enabled: false } });
     await addGuardedDatasets(fixture, uncached);
   });
   afterAll(async () => {
@@ -205,7 +191,8 @@ describe('gateway caches with Redis unreachable', () => {
 
 await describeWithServers([redisServer], 'gateway caches shared through Redis', () => {
   const keyPrefix = `wharf-test:${randomUUID()}:`;
-  const caches = { redisUrl, keyPrefix };
+  // The entity and search layers alone; the whole-answer layer in front of them has its own test below.
+  const caches = { redisUrl, keyPrefix, responses: false };
   let fixture: FixtureWharf;
   let replica: Wharf;
   const spy = countingFetch();
@@ -214,7 +201,7 @@ await describeWithServers([redisServer], 'gateway caches shared through Redis', 
   beforeAll(async () => {
     redis = new Redis(redisUrl);
     fixture = await startFixtureWharf({ caches });
-    replica = await anotherGateway(fixture, { caches, fetch: spy.fetch });
+    replica = await startReplicaWharf(fixture, { caches, fetch: spy.fetch });
     await addGuardedDatasets(fixture, replica);
   });
   afterAll(async () => {
@@ -245,6 +232,23 @@ await describeWithServers([redisServer], 'gateway caches shared through Redis', 
     expect(anonymous.errors.map((error) => error.code)).toContain('FORBIDDEN');
     // And the researcher's own entry still serves the researcher, from either replica.
     expect(await post(replica, datasetPage, variables, tokens['macao-health-researcher'])).toEqual(researcher);
+  });
+
+  it('shares whole answers between replicas, per consumer fingerprint', async () => {
+    const withResponses = { redisUrl, keyPrefix: `${keyPrefix}responses:` };
+    await using a = await startReplicaWharf(fixture, { caches: withResponses });
+    await using b = await startReplicaWharf(fixture, { caches: withResponses });
+    await a.catalogue.harvester.harvestAll();
+    await b.catalogue.harvester.harvestAll();
+    const variables = { id: 'MO:ssm-hospital-discharge-records', purpose: 'research' };
+    const researcher = await post(a, datasetPage, variables, tokens['macao-health-researcher']);
+    const anonymous = await post(a, datasetPage, variables);
+    const fromB = await post(b, datasetPage, variables, tokens['macao-health-researcher']);
+    expect(fromB).toEqual(researcher);
+    expect(await metric(b, 'wharf_cache_lookups_total', { cache: 'responses', result: 'redis_hit' })).toBe(1);
+    // The anonymous consumer's answer is its own, on either replica.
+    expect(await post(b, datasetPage, variables)).toEqual(anonymous);
+    expect((anonymous.data as any).dataset.access.decision).toBe('DENY');
   });
 
   it('shares search pages between replicas keyed by content, not by replica', async () => {

@@ -4,9 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../gateway/identity/authenticate.ts';
 import { createRateLimiter } from '../../gateway/identity/createRateLimiter.ts';
 import { sha256Hex } from '../../gateway/identity/trustedRegistry.ts';
-import { startWharf } from '../../gateway/startWharf.ts';
 import { createRedisClient, whenReady } from '../../subgraphs/shared/cache/createRedisClient.ts';
-import { fixtureGatewayKeys, startFixtureWharf, unusedLoopbackUrl } from '../support/fixtureRegions.ts';
+import { startFixtureWharf, startReplicaWharf, unusedLoopbackUrl } from '../support/fixtureRegions.ts';
 import { deleteRedisKeys, describeWithServers, redisServer, redisUrl } from '../support/realServers.ts';
 
 const registry = { orgs: {}, apiKeys: [{ name: 'tiny', sha256: sha256Hex('tiny-key'), org: 'p', scope: 'public' as const, rateLimitPerMinute: 3 }] };
@@ -60,14 +59,7 @@ await describeWithServers([redisServer], 'rate limits shared through Redis', () 
   it('holds an API key to its limit across two gateway replicas', async () => {
     const caches = { redisUrl, keyPrefix };
     await using fixture = await startFixtureWharf({ authenticator: await createAuthenticator(undefined, registry), caches });
-    await using replica = await startWharf({
-      regions: fixture.wharf.catalogue.harvester.states().map((state) => state.region),
-      harvestIntervalMs: 0,
-      logging: false,
-      authenticator: await createAuthenticator(undefined, registry),
-      signingKey: fixtureGatewayKeys.privateKey,
-      caches,
-    });
+    await using replica = await startReplicaWharf(fixture, { authenticator: await createAuthenticator(undefined, registry), caches });
     const key = { 'x-api-key': 'tiny-key' };
     const statuses = await withinOneMinute(async () => {
       await deleteRedisKeys(admin, `${keyPrefix}ratelimit:`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../gateway/identity/authenticate.ts';
 import { sha256Hex } from '../../gateway/identity/trustedRegistry.ts';
-import { startWharf, type Wharf } from '../../gateway/startWharf.ts';
-import { fixtureGatewayKeys, startFixtureWharf } from '../support/fixtureRegions.ts';
+import type { Wharf } from '../../gateway/startWharf.ts';
+import { startFixtureWharf, startReplicaWharf } from '../support/fixtureRegions.ts';
 import { redisBinariesPresent, startRedisCluster } from '../support/redisCluster.ts';
 
 const registry = { orgs: {}, apiKeys: [{ name: 'cluster', sha256: sha256Hex('cluster-key'), org: 'p', scope: 'public' as const, rateLimitPerMinute: 4 }] };
@@ -29,14 +29,7 @@ describe.skipIf(!redisBinariesPresent && !required)('gateway caches and rate lim
     // A generous command timeout: this test is about sharing and survival, not latency.
     const caches = { redisClusterNodes: cluster.nodes, keyPrefix: 'wharf-cluster-test:', redisTimeoutMs: 300 };
     await using fixture = await startFixtureWharf({ authenticator: await createAuthenticator(undefined, registry), caches, regionTimeoutMs: 3000 });
-    await using replica = await startWharf({
-      regions: fixture.wharf.catalogue.harvester.states().map((state) => state.region),
-      harvestIntervalMs: 0,
-      logging: false,
-      authenticator: await createAuthenticator(undefined, registry),
-      signingKey: fixtureGatewayKeys.privateKey,
-      caches,
-    });
+    await using replica = await startReplicaWharf(fixture, { authenticator: await createAuthenticator(undefined, registry), caches });
     const key = { 'x-api-key': 'cluster-key' };
     const ids = ['CN-GX:customs-exports', 'MO:trade-balance', 'VN:hanoi-air-quality'];
 

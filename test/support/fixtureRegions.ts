@@ -1,3 +1,4 @@
+import { freeLoopbackPort } from '../../subgraphs/shared/listen.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -98,6 +99,21 @@ export async function startFixtureWharf(
   };
 }
 
+/**
+ * A second gateway replica in front of a fixture's regions, trusting the
+ * demo issuer unless `options` says otherwise; the caller disposes it.
+ */
+export async function startReplicaWharf(fixture: FixtureWharf, options: Partial<WharfOptions> = {}): Promise<Wharf> {
+  return startWharf({
+    regions: fixture.wharf.catalogue.harvester.states().map((state) => state.region),
+    harvestIntervalMs: 0,
+    logging: false,
+    authenticator: await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath)),
+    signingKey: fixtureGatewayKeys.privateKey,
+    ...options,
+  });
+}
+
 /** A TCP server that accepts connections and never answers: a hung region. */
 export async function startHungServer(): Promise<{ url: string } & AsyncDisposable> {
   const sockets = new Set<import('node:net').Socket>();
@@ -118,11 +134,7 @@ export async function startHungServer(): Promise<{ url: string } & AsyncDisposab
 
 /** A loopback URL where nothing listens: a region that is down. */
 export async function unusedLoopbackUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/graphql`;
+  return `http://127.0.0.1:${await freeLoopbackPort()}/graphql`;
 }
 
 /**
