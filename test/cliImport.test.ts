@@ -1,26 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runWharf, wharfBin } from './support/runWharf.ts';
+import { freeLoopbackPort } from '../subgraphs/shared/listen.ts';
 import { describeWithServers, postgresServer, postgresUrl } from './support/realServers.ts';
 
-const wharfBin = fileURLToPath(new URL('../bin/wharf.mjs', import.meta.url));
 const fixture = (path: string) => fileURLToPath(new URL(`fixtures/import/${path}`, import.meta.url));
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [wharfBin, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+const run = runWharf;
 
 describe('wharf import', () => {
   let dir: string;
@@ -122,10 +113,7 @@ await describeWithServers([postgresServer], 'wharf import and subgraph with Post
   }, 60_000);
 
   it('refuses to start with the database URL, password hidden, when it cannot connect', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freeLoopbackPort();
     const result = await run('subgraph', '--region', 'MO', '--data', `postgresql://wharf:hunter2@127.0.0.1:${port}/catalogue`, '--port', '0');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Cannot connect to PostgreSQL at postgresql://wharf:***@127.0.0.1:${port}/catalogue: connect ECONNREFUSED`);
