@@ -8,9 +8,10 @@ import { formatRows, summarise } from './formatRows.ts';
 import { heavyQuery, heavyQueryAnswer } from './heavyQuery.ts';
 import type { Page } from './loadRound.ts';
 
-export interface FederationWorkloadOptions {
+/** What every workload is run with. */
+export interface WorkloadOptions {
   processes: ChildProcesses;
-  /** A private scratch folder (the supergraph file goes there). */
+  /** A private scratch folder (supergraph, region lists, keys go there). */
   workDir: string;
   rounds: number;
   durationS: number;
@@ -18,11 +19,14 @@ export interface FederationWorkloadOptions {
   connections: number;
   /** Per-request timeout, in seconds. */
   timeoutS: number;
-  /** The original's `SUBGRAPH_DELAY_MS`. */
-  subgraphDelayMs: number;
-  /** CPU lists for `taskset` (gateway; subgraphs), when pinning. */
+  /** CPU lists for `taskset` (gateway; everything else), when pinning. */
   cpus?: { gateway: string; rest: string };
   log: (line: string) => void;
+}
+
+export interface FederationWorkloadOptions extends WorkloadOptions {
+  /** The original's `SUBGRAPH_DELAY_MS`. */
+  subgraphDelayMs: number;
 }
 
 export const wharfLabel = 'Wharf (Hive runtime + Rust planner)';

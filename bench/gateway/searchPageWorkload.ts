@@ -1,50 +1,33 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { demoIssuer, demoRegistryPath } from '../../gateway/demo/demoIdentity.ts';
 import { webhookPath, webhookRequest } from '../../schema/harvestWebhook.ts';
+import { freeLoopbackPort } from '../../subgraphs/shared/listen.ts';
 import { mulberry32 } from '../measure.ts';
 import { alternateRounds, type Row, type Target } from './alternateRounds.ts';
-import type { Child, ChildProcesses } from './createChildProcesses.ts';
+import type { Child } from './createChildProcesses.ts';
+import type { WorkloadOptions } from './federationWorkload.ts';
 import { formatRows, summarise } from './formatRows.ts';
 import { describeCacheCounters, readCacheCounters, type CacheCounters } from './readCacheCounters.ts';
 import { loadRound, type Page } from './loadRound.ts';
 import { searchPageRequests, searchTerms, searchConsumers, warmupTerms, type SearchPageRequest } from './searchPages.ts';
 
-export interface SearchPageWorkloadOptions {
-  processes: ChildProcesses;
-  workDir: string;
-  rounds: number;
-  durationS: number;
-  warmupS: number;
-  connections: number;
-  /** Per-request timeout, in seconds. */
-  timeoutS: number;
+export interface SearchPageWorkloadOptions extends WorkloadOptions {
   /** Run workload 2 (caches off vs warm). */
   page: boolean;
   /** Run workload 3 (Redis hung). */
   hung: boolean;
-  cpus?: { gateway: string; rest: string };
-  log: (line: string) => void;
 }
 
 const coldLabel = 'caches off (WHARF_CACHE=off)';
 const warmLabel = 'caches on, warm';
 const hungWarmLabel = 'caches on, warm, Redis hung';
 const hungFreshLabel = 'new replica, Redis hung';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function post(url: string, page: Page): Promise<{ status: number; text: string }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...page.headers }, body: page.body });
@@ -151,7 +134,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   const regionList = (JSON.parse(regions.ready[1]!) as object[]).map((region) => ({ ...region, webhookSecretEnv: 'WHARF_BENCH_WEBHOOK_SECRET' }));
   writeFileSync(regionListFile, stringify(regionList));
 
-  const redisPort = await freePort();
+  const redisPort = await freeLoopbackPort();
   const redis = await processes.spawn({
     name: 'redis-server',
     command: 'redis-server',

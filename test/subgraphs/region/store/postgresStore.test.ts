@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../../../subgraphs/shared/listen.ts';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileRegionPolicies } from '../../../../subgraphs/shared/access/loadRegionPolicies.ts';
@@ -171,10 +171,7 @@ await describeWithServers([postgresServer], 'createPostgresStore', () => {
   });
 
   it('fails to open with the URL, without its password, when nothing listens there', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freeLoopbackPort();
     const opening = createPostgresStore({ region: 'MO', url: `postgres://wharf:s3cret@127.0.0.1:${port}/catalogue`, connectTimeoutMs: 2000 });
     await expect(opening).rejects.toBeInstanceOf(PostgresUnavailableError);
     await expect(opening).rejects.toThrow(
