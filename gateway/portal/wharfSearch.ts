@@ -9,6 +9,8 @@
 import { countText, messagesFor, type Messages, type UiLanguage } from './messages.ts';
 import { createPersistedClient, type PersistedClient } from './persistedQuery.ts';
 import { searchOperations, type PersistedOperation, type SearchOperationName } from './searchOperations.ts';
+import { decode, h, snippetNodes } from './snippetNodes.ts';
+import { wharfSearchStyle as style } from './wharfSearchStyle.ts';
 
 /** Set by the bundler: the SHA-256 of each operation in `searchOperations`. */
 declare const WHARF_OPERATION_HASHES: Record<SearchOperationName, string>;
@@ -54,58 +56,6 @@ const badges: Record<Decision, { key: keyof Messages; part: string }> = {
   CONDITIONAL: { key: 'conditional', part: 'conditional' },
   DENY: { key: 'restricted', part: 'restricted' },
 };
-
-const style = `
-:host{display:block;font:var(--wharf-font,inherit);color:var(--wharf-text,#1b1f24);--_a:var(--wharf-accent,#0b63ce);--_b:var(--wharf-border,#d0d7de);--_m:var(--wharf-muted,#57606a);--_r:var(--wharf-radius,8px)}
-[hidden]{display:none!important}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-input{box-sizing:border-box;width:100%;font:inherit;padding:.6em .8em;border:1px solid var(--_b);border-radius:var(--_r);background:var(--wharf-background,#fff);color:inherit}
-input:focus{outline:2px solid var(--_a);outline-offset:1px}
-.row{display:flex;flex-wrap:wrap;gap:.4em;align-items:center;margin:.5em 0}
-.row>b{font-size:.85em;color:var(--_m);font-weight:600;margin-right:.2em}
-button{font:inherit;font-size:.85em;cursor:pointer;border:1px solid var(--_b);border-radius:999px;padding:.2em .7em;background:var(--wharf-surface,#f6f8fa);color:inherit}
-button[aria-pressed=true]{background:var(--_a);border-color:var(--_a);color:var(--wharf-accent-text,#fff)}
-button:focus-visible{outline:2px solid var(--_a);outline-offset:1px}
-.status{font-size:.9em;color:var(--_m);margin:.5em 0}
-ul{list-style:none;margin:0;padding:0}
-li{padding:.7em .8em;border:1px solid var(--_b);border-radius:var(--_r);margin:.5em 0;cursor:pointer;background:var(--wharf-background,#fff)}
-li.active{outline:2px solid var(--_a);outline-offset:1px;background:var(--wharf-surface,#f6f8fa)}
-a{color:var(--_a);font-weight:600;text-decoration:none}
-a:hover{text-decoration:underline}
-mark{background:var(--wharf-mark,#fff3b0);color:inherit;padding:0 .1em;border-radius:2px}
-.meta{display:flex;flex-wrap:wrap;gap:.3em .9em;font-size:.85em;color:var(--_m);margin-top:.3em}
-.fmt{border:1px solid var(--_b);border-radius:4px;padding:0 .35em;margin-right:.25em;font-size:.9em}
-.badge{border-radius:999px;padding:0 .6em;font-weight:600;color:#fff}
-.open{background:var(--wharf-open,#1a7f37)}.conditional{background:var(--wharf-conditional,#9a6700)}.restricted{background:var(--wharf-restricted,#cf222e)}
-.more{display:block;margin:.6em auto}`;
-
-/** Builds an element: `h('li', { part: 'card' }, child, 'text')`. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
-const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => entities[name]!);
-
-/**
- * A highlight snippet as DOM nodes. Snippets are HTML-escaped with matches in
- * `<mark>`; they are rebuilt as text and `<mark>` elements, never parsed as
- * HTML, so nothing else in them can reach the page.
- */
-function snippetNodes(snippet: string): Node[] {
-  return snippet.split(/(<\/?mark>)/).reduce<{ marked: boolean; nodes: Node[] }>(
-    (state, piece) => {
-      if (piece === '<mark>') state.marked = true;
-      else if (piece === '</mark>') state.marked = false;
-      else if (piece) state.nodes.push(state.marked ? h('mark', { part: 'mark' }, decode(piece)) : document.createTextNode(decode(piece)));
-      return state;
-    },
-    { marked: false, nodes: [] },
-  ).nodes;
-}
 
 /** The flag emoji of a region's country (`CN-GX` → 🇨🇳). */
 const flagOf = (region: string) => String.fromCodePoint(...[...region.slice(0, 2).toUpperCase()].map((char) => 0x1f1a5 + char.charCodeAt(0)));
