@@ -35,6 +35,19 @@ export const anonymousConsumer: Consumer = Object.freeze({
  * them are keyed by it (never by the subject alone).
  */
 export function policyFingerprint(consumer: Consumer): string {
+  let fingerprint = fingerprints.get(consumer);
+  if (fingerprint === undefined) fingerprints.set(consumer, (fingerprint = computeFingerprint(consumer)));
+  return fingerprint;
+}
+
+/**
+ * Fingerprints by consumer object: one request asks for its consumer's many
+ * times (each cached entity, the search and answer caches, coalescing), and
+ * a consumer is never changed once established.
+ */
+const fingerprints = new WeakMap<Consumer, string>();
+
+function computeFingerprint(consumer: Consumer): string {
   const parts = [
     consumer.authenticated ? 1 : 0,
     consumer.org,
