@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { hashSHA256, useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
-import type { ExecutionResult } from 'graphql';
+import { createHash } from 'node:crypto';
+import { getOperationAST, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
 import { anonymousConsumer, policyFingerprint, type Consumer } from '../schema/consumer.ts';
 import type { TieredCache } from '../subgraphs/shared/cache/createTieredCache.ts';
 
@@ -14,9 +14,8 @@ export interface ResponseCacheOptions {
    */
   versions(): string;
   /**
-   * The consumer of a request, as the identity plugin established it. The
-   * session is computed before the GraphQL context is built, so it is read
-   * from the request, not the context.
+   * The consumer of a request, as the identity plugin established it (before
+   * the GraphQL context exists).
    */
   consumerOf(request: Request): Consumer | undefined;
   /**
@@ -27,35 +26,80 @@ export interface ResponseCacheOptions {
   ttlMs?: number;
 }
 
+/** A cached answer handed to the runtime: its text is sent as it is, parsed only if a plugin reads `data`. */
+interface CachedResult extends ExecutionResult {
+  stringify(): string;
+}
+
+function cachedResult(text: string): CachedResult {
+  let parsed: ExecutionResult | undefined;
+  return {
+    stringify: () => text,
+    get data() {
+      parsed ??= JSON.parse(text) as ExecutionResult;
+      return parsed.data;
+    },
+  };
+}
+
+/** Introspection changes with the supergraph and is cheap: it is not kept. */
+function asksForSchema(document: DocumentNode): boolean {
+  return document.definitions.some(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION
+        ? definition.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__') && selection.name.value !== '__typename')
+        : false,
+  );
+}
+
+/** The text a client receives for a clean result: the runtime's HTTP extension is its own. */
+function answerText(result: ExecutionResult): string {
+  const http = (result.extensions as { http?: unknown } | undefined)?.http;
+  if (http === undefined) return JSON.stringify(result);
+  const { http: _http, ...extensions } = result.extensions!;
+  return JSON.stringify({ ...result, extensions: Object.keys(extensions).length ? extensions : undefined });
+}
+
 /**
  * Whole GraphQL answers per (operation, variables, consumer policy
  * fingerprint, versions), in the two-tier cache. The session is the policy
  * fingerprint, never the subject: consumers whose decisions are the same
  * share answers, and no answer reaches a consumer whose decisions differ.
- * Answers with errors are never kept (a region that was down, a refusal).
+ * Only clean answers to queries are kept: none with an error (a region that
+ * was down, a refusal), no introspection.
  *
- * Envelop's cache interface invalidates by entity; Wharf has no mutations
- * and versions its keys instead, so invalidation has nothing to do.
+ * A hit costs a hash and a lookup: the key is hashed synchronously, an
+ * in-process hit is answered without waiting, and the kept text is sent as
+ * it is, never parsed and serialised again. Wharf has no mutations and
+ * versions its keys, so nothing is ever invalidated.
  */
 export function responseCachePlugin(options: ResponseCacheOptions): GatewayPlugin {
   const { cache, versions, consumerOf, ttlMs = 60_000 } = options;
-  const store: Cache = {
-    async get(key) {
-      const text = await cache.get(key);
-      return text === undefined ? undefined : (JSON.parse(text) as ExecutionResult<Record<string, unknown>>);
+  const keys = new WeakMap<object, string>();
+  return {
+    onParams({ params, request, context, setResult }) {
+      const consumer = consumerOf(request) ?? anonymousConsumer;
+      const key = createHash('sha256')
+        .update([params.query ?? '', params.operationName ?? '', JSON.stringify(params.variables ?? {}), policyFingerprint(consumer), versions()].join('\u0000'))
+        .digest('base64url');
+      const local = cache.getLocal(key);
+      if (local !== undefined) return setResult(cachedResult(local));
+      return cache.get(key).then((text) => {
+        if (text === undefined) keys.set(context, key);
+        else setResult(cachedResult(text));
+      });
     },
-    set(key, result, _entities, ttl) {
-      cache.set(key, JSON.stringify(result), Math.min(ttl, ttlMs));
+    onExecute({ args }) {
+      const key = keys.get(args.contextValue as object);
+      if (key === undefined) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'query' || asksForSchema(args.document)) return;
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result || result.errors?.length || !result.data) return;
+          cache.set(key, answerText(result), ttlMs);
+        },
+      };
     },
-    invalidate() {},
   };
-  return useResponseCache({
-    cache: store,
-    ttl: ttlMs,
-    session: (request) => policyFingerprint(consumerOf(request) ?? anonymousConsumer),
-    // Introspection and the like are cheap and change with the supergraph; search, datasets and lineage are what repeat.
-    ignoredTypes: ['__Schema', '__Type'],
-    buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId }) =>
-      hashSHA256([documentString, operationName ?? '', JSON.stringify(variableValues ?? {}), sessionId ?? '', versions()].join('\u0000')),
-  }) as unknown as GatewayPlugin;
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, importSPKI, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
@@ -18,6 +19,14 @@ export interface Authenticator {
   authenticate(headers: Headers): Promise<{ consumer: Consumer; apiKey?: ApiKeyEntry }>;
 }
 
+/**
+ * How long a verified token's consumer is reused without checking its
+ * signature again, at most; never past the token's own expiry. It bounds how
+ * long a key removed from the JWKS keeps working for tokens already seen.
+ */
+const verifiedTokenTtlMs = 60_000;
+const verifiedTokenEntries = 10_000;
+
 const unauthenticated = (message: string) => new WharfError('UNAUTHENTICATED', message, { http: { status: 401 } });
 
 function stringClaim(payload: JWTPayload, name: string): string {
@@ -34,8 +43,45 @@ export async function createAuthenticator(jwt: JwtOptions | undefined, registry:
   let key: CryptoKey | ReturnType<typeof createRemoteJWKSet> | undefined;
   if (jwt?.jwksUrl) key = createRemoteJWKSet(new URL(jwt.jwksUrl));
   else if (jwt?.publicKeyPem) key = await importSPKI(jwt.publicKeyPem, jwt.algorithm ?? 'RS256');
-  const keysByHash = new Map(registry.apiKeys.map((entry) => [entry.sha256, entry]));
+  const keysByHash = new Map(registry.apiKeys.map((entry) => [entry.sha256, { entry, consumer: { ...anonymousConsumer, subject: `apikey:${entry.name}`, org: entry.org } }]));
   const mechanismsOf = (org: string) => registry.orgs[org]?.mechanisms ?? [];
+  /**
+   * Consumers of tokens already verified, by the token's hash: a signature
+   * check costs more than serving a cached answer, and a client sends the
+   * same token with every request. Refused tokens are never kept.
+   */
+  const verified = new LRUCache<string, { consumer: Consumer; expiresAt: number }>({ max: verifiedTokenEntries });
+
+  const verifyToken = async (token: string): Promise<Consumer> => {
+    if (!key || !jwt) throw unauthenticated('This gateway accepts no bearer tokens; call anonymously or with an API key.');
+    const tokenHash = sha256Hex(token);
+    const known = verified.get(tokenHash);
+    if (known && Date.now() < known.expiresAt) return known.consumer;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key, { issuer: jwt.issuer, audience: jwt.audience, ...(jwt.algorithm ? { algorithms: [jwt.algorithm] } : {}) }));
+    } catch (error) {
+      verified.delete(tokenHash);
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The bearer token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The bearer token's "${error.claim}" claim is not accepted here.`);
+      throw unauthenticated('The bearer token is not signed by a key this gateway trusts.');
+    }
+    const org = stringClaim(payload, 'org');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+    const consumer: Consumer = {
+      subject: payload.sub ?? '',
+      authenticated: true,
+      org,
+      jurisdiction: stringClaim(payload, 'jurisdiction'),
+      roles,
+      purpose: stringClaim(payload, 'purpose'),
+      // Never from the token: the registry says what the org holds.
+      mechanisms: mechanismsOf(org),
+    };
+    const expiresAt = Math.min(Date.now() + verifiedTokenTtlMs, typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity);
+    verified.set(tokenHash, { consumer: Object.freeze(consumer), expiresAt });
+    return consumer;
+  };
 
   return {
     async authenticate(headers) {
@@ -44,34 +90,12 @@ export async function createAuthenticator(jwt: JwtOptions | undefined, registry:
       if (authorization) {
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);
         if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-        if (!key || !jwt) throw unauthenticated('This gateway accepts no bearer tokens; call anonymously or with an API key.');
-        let payload: JWTPayload;
-        try {
-          ({ payload } = await jwtVerify(match[1]!, key, { issuer: jwt.issuer, audience: jwt.audience, ...(jwt.algorithm ? { algorithms: [jwt.algorithm] } : {}) }));
-        } catch (error) {
-          if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The bearer token has expired.');
-          if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The bearer token's "${error.claim}" claim is not accepted here.`);
-          throw unauthenticated('The bearer token is not signed by a key this gateway trusts.');
-        }
-        const org = stringClaim(payload, 'org');
-        const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
-        return {
-          consumer: {
-            subject: payload.sub ?? '',
-            authenticated: true,
-            org,
-            jurisdiction: stringClaim(payload, 'jurisdiction'),
-            roles,
-            purpose: stringClaim(payload, 'purpose'),
-            // Never from the token: the registry says what the org holds.
-            mechanisms: mechanismsOf(org),
-          },
-        };
+        return { consumer: await verifyToken(match[1]!) };
       }
       if (apiKey) {
-        const entry = keysByHash.get(sha256Hex(apiKey));
-        if (!entry) throw unauthenticated('The API key is not known to this gateway.');
-        return { consumer: { ...anonymousConsumer, subject: `apikey:${entry.name}`, org: entry.org }, apiKey: entry };
+        const known = keysByHash.get(sha256Hex(apiKey));
+        if (!known) throw unauthenticated('The API key is not known to this gateway.');
+        return { consumer: known.consumer, apiKey: known.entry };
       }
       return { consumer: anonymousConsumer };
     },

@@ -1,6 +1,9 @@
 import { createRedisBreaker } from '../../subgraphs/shared/cache/createRedisBreaker.ts';
 import type { RedisClient } from '../../subgraphs/shared/cache/createRedisClient.ts';
 
+/** The client with the counting script defined on it (EVALSHA, the script sent once). */
+type RedisWithCount = RedisClient & { wharfCount(key: string, windowMs: string, n: string): Promise<unknown> };
+
 /** The outcome of counting one request against a limit. */
 export interface RateDecision {
   allowed: boolean;
@@ -24,19 +27,29 @@ export interface RateLimiterOptions {
   onRedisError?: () => void;
 }
 
-// INCR and set the expiry on the first hit of a window, atomically; one key, so it runs on a Cluster too.
+// INCRBY and set the expiry on the first hit of a window, atomically; one key, so it runs on a Cluster too.
 const countScript = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return { count, ttl }`;
+
+/** Requests of one bucket waiting for their count, sent to Redis as one INCRBY. */
+interface Batch {
+  waiters: { resolve(decision: RateDecision): void; limit: number }[];
+}
 
 /**
  * Fixed-window request counters: in Redis when there is one, so a limit holds
  * across every gateway replica; in process otherwise. A Redis that fails or
  * is slow does not lift the limits: the request is counted in process
  * instead (each replica then enforces the limit on its own share).
+ *
+ * Every request waits for a count that includes it, but a bucket has at most
+ * one command in flight: requests that arrive meanwhile are counted together
+ * by the next one (INCRBY n), each getting its own place in the window. A
+ * busy client costs Redis one round trip per round trip, not per request.
  */
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const { redis, windowMs = 60_000, onRedisError } = options;
@@ -56,22 +69,59 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     return { allowed: entry.count <= limit, count: entry.count, resetMs: (window + 1) * windowMs - now };
   }
 
+  const inFlight = new Set<string>();
+  const queued = new Map<string, Batch>();
+
+  function send(bucket: string, batch: Batch): void {
+    inFlight.add(bucket);
+    const n = batch.waiters.length;
+    const counted = (redis as RedisWithCount).wharfCount(`ratelimit:${bucket}`, String(windowMs), String(n)) as Promise<[number, number]>;
+    counted.then(
+      ([count, ttl]) => {
+        breaker.succeeded();
+        batch.waiters.forEach((waiter, i) => {
+          const position = count - n + i + 1;
+          waiter.resolve({ allowed: position <= waiter.limit, count: position, resetMs: ttl });
+        });
+      },
+      () => {
+        breaker.failed();
+        for (const waiter of batch.waiters) {
+          onRedisError?.();
+          waiter.resolve(countLocally(bucket, waiter.limit));
+        }
+      },
+    ).finally(() => {
+      inFlight.delete(bucket);
+      const next = queued.get(bucket);
+      if (!next) return;
+      queued.delete(bucket);
+      if (breaker.usable()) return send(bucket, next);
+      for (const waiter of next.waiters) {
+        onRedisError?.();
+        waiter.resolve(countLocally(bucket, waiter.limit));
+      }
+    });
+  }
+
+  if (redis && !('wharfCount' in redis)) redis.defineCommand('wharfCount', { numberOfKeys: 1, lua: countScript });
+
   return {
-    async hit(bucket, limit) {
-      if (!redis) return countLocally(bucket, limit);
+    hit(bucket, limit) {
+      if (!redis) return Promise.resolve(countLocally(bucket, limit));
       if (!breaker.usable()) {
         onRedisError?.();
-        return countLocally(bucket, limit);
+        return Promise.resolve(countLocally(bucket, limit));
       }
-      try {
-        const [count, ttl] = (await redis.eval(countScript, 1, `ratelimit:${bucket}`, String(windowMs))) as [number, number];
-        breaker.succeeded();
-        return { allowed: count <= limit, count, resetMs: ttl };
-      } catch {
-        breaker.failed();
-        onRedisError?.();
-        return countLocally(bucket, limit);
-      }
+      return new Promise<RateDecision>((resolve) => {
+        if (inFlight.has(bucket)) {
+          let batch = queued.get(bucket);
+          if (!batch) queued.set(bucket, (batch = { waiters: [] }));
+          batch.waiters.push({ resolve, limit });
+        } else {
+          send(bucket, { waiters: [{ resolve, limit }] });
+        }
+      });
     },
   };
 }

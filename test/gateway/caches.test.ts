@@ -132,6 +132,35 @@ describe('gateway caches (in-process)', () => {
     expect(spy.total()).toBe(before);
   });
 
+  it('sends a whole cached answer byte for byte as first sent, and keeps no introspection and no answer with an error', async () => {
+    const raw = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(fixture.wharf.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    };
+    const hits = () => metric(fixture.wharf, 'wharf_cache_lookups_total', { cache: 'responses', result: 'local_hit' });
+    const page = `query Whole($q: String) { search(query: $q, first: 5) { totalCount edges { node { id title } } } }`;
+    const first = await raw(page, { q: 'port' });
+    let before = await hits();
+    expect(await raw(page, { q: 'port' })).toEqual(first);
+    expect(first.type).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(await hits()).toBe(before + 1);
+
+    const introspection = '{ __schema { queryType { name } } }';
+    await raw(introspection);
+    before = await hits();
+    await raw(introspection);
+    expect(await hits()).toBe(before);
+
+    const someId = (JSON.parse(first.text) as { data: { search: { edges: { node: { id: string } }[] } } }).data.search.edges[0]!.node.id;
+    const partlyFailed = `{ good: search(query: "port") { totalCount } bad: lineage(id: "${someId}", depth: 99) { isPartial } }`;
+    const failed = JSON.parse((await raw(partlyFailed)).text) as { data: { good: unknown }; errors: { extensions: { code: string } }[] };
+    expect(failed.data.good).toBeTruthy();
+    expect(failed.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    before = await hits();
+    await raw(partlyFailed);
+    expect(await hits()).toBe(before);
+  });
+
   it('never serves an entry of an older revision once the change is harvested', async () => {
     const query = `query ($id: ID!) { dataset(id: $id) { id revision distributions { format } } }`;
     const variables = { id: 'MO:trade-balance' };

@@ -51,6 +51,24 @@ describe('gateway identity', () => {
     expect(await known.json()).toEqual(await anonymous.json());
   });
 
+  it('stops serving a token the moment it expires, though its verification was reused before', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await token({}, { expiresAt });
+    for (let i = 0; i < 3; i++) expect((await post({ authorization: `Bearer ${shortLived}` })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    const response = await post({ authorization: `Bearer ${shortLived}` });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ errors: [{ message: 'The bearer token has expired.', extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('refuses a token that differs from a verified one only in its signature', async () => {
+    const valid = await token({});
+    expect((await post({ authorization: `Bearer ${valid}` })).status).toBe(200);
+    const [header, payload, signature] = valid.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    expect((await post({ authorization: `Bearer ${forged}` })).status).toBe(401);
+  });
+
   it('serves a valid demo token', async () => {
     const response = await post({ authorization: `Bearer ${demoTokens['macao-health-researcher']}` });
     expect(response.status).toBe(200);

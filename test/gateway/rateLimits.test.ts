@@ -72,6 +72,32 @@ await describeWithServers([redisServer], 'rate limits shared through Redis', () 
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 
+  it('counts concurrent requests of one client exactly, in fewer round trips than requests', async () => {
+    const client = createRedisClient({ url: redisUrl, keyPrefix });
+    try {
+      expect(await whenReady(client, 2000)).toBe(true);
+      const limiter = createRateLimiter({ redis: client });
+      const sent: number[] = [];
+      const sendCommand = (client as unknown as { sendCommand(command: { name: string }): unknown }).sendCommand.bind(client);
+      (client as unknown as { sendCommand(command: { name: string }): unknown }).sendCommand = (command) => {
+        if (command.name === 'evalsha' || command.name === 'eval') sent.push(1);
+        return sendCommand(command);
+      };
+      const decisions = await withinOneMinute(async () => {
+        await deleteRedisKeys(admin, `${keyPrefix}ratelimit:burst`);
+        sent.length = 0;
+        return Promise.all(Array.from({ length: 200 }, () => limiter.hit('burst', 150)));
+      });
+      expect(decisions.map((decision) => decision.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(decisions.filter((decision) => decision.allowed)).toHaveLength(150);
+      expect(Number(await admin.get(`${keyPrefix}ratelimit:burst`))).toBe(200);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.length).toBeLessThan(200);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('counts in Redis with an expiry, so a window ends on every replica at once', async () => {
     const client = createRedisClient({ url: redisUrl, keyPrefix });
     try {

@@ -43,6 +43,8 @@ export interface TieredCache {
   /** Values for `keys` in order; `undefined` where neither tier has one. */
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
   get(key: string): Promise<string | undefined>;
+  /** The in-process tier's value, without waiting; `undefined` sends the caller to `get` for Redis. */
+  getLocal(key: string): string | undefined;
   /** Writes both tiers; the Redis write is not awaited. */
   set(key: string, value: string, ttlMs: number): void;
 }
@@ -94,6 +96,11 @@ export function createTieredCache(options: TieredCacheOptions): TieredCache {
     name,
     getMany,
     get: async (key) => (await getMany([key]))[0],
+    getLocal(key) {
+      const value = local.get(key);
+      if (value !== undefined) metrics.lookup(name, 'local_hit', 1);
+      return value;
+    },
     set(key, value, ttlMs) {
       if (!(ttlMs > 0)) return;
       local.set(key, value, { ttl: ttlMs });
