@@ -35,10 +35,29 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return { count, ttl }`;
 
-/** Requests of one bucket waiting for their count, sent to Redis as one INCRBY. */
-interface Batch {
-  waiters: { resolve(decision: RateDecision): void; limit: number }[];
+/** A request waiting for Redis to count it. */
+interface Waiter {
+  resolve(decision: RateDecision): void;
+  limit: number;
 }
+
+/** What this process knows of one bucket's window. */
+interface BucketState {
+  /** The window's count in Redis (requests and places leased by every replica), as of the last reply. */
+  known: number;
+  /** When that window ends (epoch ms); 0 before the first reply. */
+  resetAt: number;
+  /** Places this process leased from Redis and has not used yet. */
+  leased: number;
+  /** The count of the last place leased, for the count a request is told. */
+  leasedUpTo: number;
+  waiters: Waiter[];
+  /** True while a lease request is in flight. */
+  asking: boolean;
+}
+
+/** How much of what is left of a window one lease may take, beyond the requests waiting. */
+const leaseShare = 1 / 4;
 
 /**
  * Fixed-window request counters: in Redis when there is one, so a limit holds
@@ -46,10 +65,13 @@ interface Batch {
  * is slow does not lift the limits: the request is counted in process
  * instead (each replica then enforces the limit on its own share).
  *
- * Every request waits for a count that includes it, but a bucket has at most
- * one command in flight: requests that arrive meanwhile are counted together
- * by the next one (INCRBY n), each getting its own place in the window. A
- * busy client costs Redis one round trip per round trip, not per request.
+ * A replica leases places in the window from Redis (one INCRBY for the
+ * requests waiting plus a quarter of what is left) and spends them without
+ * asking again; near the limit a lease shrinks to the requests waiting. The
+ * count in Redis includes every place leased, so the replicas together never
+ * let more than the limit through; places a replica leased and did not use
+ * are lost to that window (a client may get up to that many fewer). A busy
+ * client costs Redis one command per lease, not one per request.
  */
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const { redis, windowMs = 60_000, onRedisError } = options;
@@ -69,39 +91,74 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     return { allowed: entry.count <= limit, count: entry.count, resetMs: (window + 1) * windowMs - now };
   }
 
-  const inFlight = new Set<string>();
-  const queued = new Map<string, Batch>();
+  const states = new Map<string, BucketState>();
 
-  function send(bucket: string, batch: Batch): void {
-    inFlight.add(bucket);
-    const n = batch.waiters.length;
+  function stateOf(bucket: string, now: number): BucketState {
+    let state = states.get(bucket);
+    if (!state) {
+      if (states.size > 10_000) for (const [key, value] of states) if (value.resetAt <= now && !value.asking) states.delete(key);
+      states.set(bucket, (state = { known: 0, resetAt: 0, leased: 0, leasedUpTo: 0, waiters: [], asking: false }));
+    }
+    if (now >= state.resetAt) {
+      state.known = 0;
+      state.leased = 0;
+    }
+    return state;
+  }
+
+  /** Spends a leased place on a request. */
+  function spend(state: BucketState, now: number): RateDecision {
+    const count = state.leasedUpTo - state.leased + 1;
+    state.leased -= 1;
+    return { allowed: true, count, resetMs: Math.max(0, state.resetAt - now) };
+  }
+
+  function lease(bucket: string, state: BucketState, limit: number): void {
+    if (state.asking || state.waiters.length === 0) return;
+    const waiters = state.waiters;
+    state.waiters = [];
+    if (!breaker.usable()) return fellBack(bucket, waiters);
+    state.asking = true;
+    const n = waiters.length + Math.max(0, Math.floor((limit - state.known - waiters.length) * leaseShare));
     const counted = (redis as RedisWithCount).wharfCount(`ratelimit:${bucket}`, String(windowMs), String(n)) as Promise<[number, number]>;
     counted.then(
       ([count, ttl]) => {
         breaker.succeeded();
-        batch.waiters.forEach((waiter, i) => {
+        const now = Date.now();
+        state.asking = false;
+        state.known = count;
+        state.resetAt = now + ttl;
+        // The places of this lease within the limit; those past it are refused.
+        const granted = Math.max(0, Math.min(n, limit - (count - n)));
+        waiters.forEach((waiter, i) => {
           const position = count - n + i + 1;
-          waiter.resolve({ allowed: position <= waiter.limit, count: position, resetMs: ttl });
+          waiter.resolve({ allowed: i < granted && position <= waiter.limit, count: position, resetMs: ttl });
         });
+        state.leased = Math.max(0, granted - waiters.length);
+        state.leasedUpTo = count - n + granted;
+        // Requests that arrived meanwhile spend the new places, or ask again.
+        const queued = state.waiters;
+        state.waiters = [];
+        for (const waiter of queued) {
+          if (state.leased > 0) waiter.resolve(spend(state, now));
+          else state.waiters.push(waiter);
+        }
+        lease(bucket, state, limit);
       },
       () => {
         breaker.failed();
-        for (const waiter of batch.waiters) {
-          onRedisError?.();
-          waiter.resolve(countLocally(bucket, waiter.limit));
-        }
+        state.asking = false;
+        fellBack(bucket, [...waiters, ...state.waiters.splice(0)]);
       },
-    ).finally(() => {
-      inFlight.delete(bucket);
-      const next = queued.get(bucket);
-      if (!next) return;
-      queued.delete(bucket);
-      if (breaker.usable()) return send(bucket, next);
-      for (const waiter of next.waiters) {
-        onRedisError?.();
-        waiter.resolve(countLocally(bucket, waiter.limit));
-      }
-    });
+    );
+  }
+
+  /** Redis could not count: this process decides for those waiting. */
+  function fellBack(bucket: string, waiters: readonly Waiter[]): void {
+    for (const waiter of waiters) {
+      onRedisError?.();
+      waiter.resolve(countLocally(bucket, waiter.limit));
+    }
   }
 
   if (redis && !('wharfCount' in redis)) redis.defineCommand('wharfCount', { numberOfKeys: 1, lua: countScript });
@@ -113,14 +170,14 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         onRedisError?.();
         return Promise.resolve(countLocally(bucket, limit));
       }
+      const now = Date.now();
+      const state = stateOf(bucket, now);
+      if (state.leased > 0) return Promise.resolve(spend(state, now));
+      // The window is used up on every replica: no need to ask until it ends.
+      if (state.known >= limit) return Promise.resolve({ allowed: false, count: state.known + 1, resetMs: state.resetAt - now });
       return new Promise<RateDecision>((resolve) => {
-        if (inFlight.has(bucket)) {
-          let batch = queued.get(bucket);
-          if (!batch) queued.set(bucket, (batch = { waiters: [] }));
-          batch.waiters.push({ resolve, limit });
-        } else {
-          send(bucket, { waiters: [{ resolve, limit }] });
-        }
+        state.waiters.push({ resolve, limit });
+        lease(bucket, state, limit);
       });
     },
   };
