@@ -12,6 +12,24 @@ export interface RequestLimits {
 export const defaultRequestLimits: RequestLimits = { maxBodyBytes: 1_048_576, maxBatch: 10 };
 
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The media types of a GraphQL POST whose body is JSON, as the runtime's own parser takes them. */
+const jsonMediaTypes = new Set(['application/json', 'application/graphql+json']);
+
+/** A GraphQL POST body as the runtime's JSON parser would take it, with its errors worded the same. */
+function parseJsonParams(text: string): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw createGraphQLError('POST body sent invalid JSON.', {
+      extensions: { http: { spec: true, status: 400 }, code: 'BAD_REQUEST', originalError: { name: (error as Error).name, message: (error as Error).message } },
+    });
+  }
+  if (body === null || typeof body !== 'object') {
+    throw createGraphQLError(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`, { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
+  }
+  return body;
+}
 
 function limitExceeded(message: string, limit: keyof RequestLimits, max: number) {
   return { errors: [{ message, extensions: { code: 'LIMIT_EXCEEDED', limit, max } }] };
@@ -25,10 +43,16 @@ function limitExceeded(message: string, limit: keyof RequestLimits, max: number)
  * the limit and no further. Give the runtime `batching: { limit: maxBatch }`
  * too: this plugin only words its refusal.
  *
+ * A GraphQL POST with a JSON body of a declared size is read here, once, and
+ * its parsed body handed to the runtime: the runtime would otherwise pipe
+ * every body through a byte-counting stream of its own (25 MB limit), which
+ * cost a warm cached answer a tenth of its time.
+ *
  * Order: first in the plugin list, so no other plugin reads an unbounded body.
  */
 export function requestLimitsPlugin(limits: RequestLimits = defaultRequestLimits): GatewayPlugin {
   const { maxBodyBytes, maxBatch } = limits;
+  const graphqlPath = '/graphql';
   const bodyMessage = `The request body is larger than the gateway's maxBodyBytes of ${maxBodyBytes} bytes.`;
 
   async function readLimited(request: Request): Promise<Uint8Array<ArrayBuffer> | undefined> {
@@ -54,8 +78,11 @@ export function requestLimitsPlugin(limits: RequestLimits = defaultRequestLimits
     return body;
   }
 
+  /** Bodies read by `onRequest`, by the body-less request handed on in their place. */
+  const jsonBodies = new WeakMap<Request, string>();
+
   return {
-    onRequest({ request, setRequest, endResponse, fetchAPI }) {
+    onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
       if (!bodyMethods.has(request.method) || !request.body) return;
       const refuse = (status: number, value: unknown) =>
         endResponse(new fetchAPI.Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json; charset=utf-8' } }));
@@ -66,14 +93,25 @@ export function requestLimitsPlugin(limits: RequestLimits = defaultRequestLimits
         }
         if (Number(declared) > maxBodyBytes) return refuse(413, limitExceeded(bodyMessage, 'maxBodyBytes', maxBodyBytes));
         // The HTTP server delivers exactly Content-Length bytes, so the declared size is the size.
-        return;
+        const mediaType = request.headers.get('content-type')?.split(';', 1)[0]!.trim().toLowerCase();
+        if (request.method !== 'POST' || url.pathname !== graphqlPath || !mediaType || !jsonMediaTypes.has(mediaType)) return;
+        return request.text().then(
+          (text) => {
+            const bodiless = new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, signal: request.signal });
+            jsonBodies.set(bodiless, text);
+            setRequest(bodiless);
+          },
+          () => refuse(400, { errors: [{ message: 'The request body could not be read to its declared Content-Length.', extensions: { code: 'BAD_REQUEST' } }] }),
+        );
       }
       return readLimited(request).then((body) => {
         if (!body) return refuse(413, limitExceeded(bodyMessage, 'maxBodyBytes', maxBodyBytes));
         setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal }));
       });
     },
-    onRequestParse() {
+    onRequestParse({ request, setRequestParser }) {
+      const text = jsonBodies.get(request);
+      if (text !== undefined) setRequestParser(() => parseJsonParams(text) as ReturnType<Parameters<typeof setRequestParser>[0]>);
       return {
         onRequestParseDone({ requestParserResult }) {
           // Every batch item must be an operation object: later plugins (APQ) read fields of each.
