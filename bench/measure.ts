@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Small measuring helpers shared by the benchmarks. */
 
 /** Seeded PRNG (mulberry32): the same seed draws the same data and queries. */
@@ -20,6 +22,17 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export function rssMb(): number {
   return Math.round(process.memoryUsage().rss / 1048576);
+}
+
+/** Resident memory of another process, in MB, from /proc (Linux); NaN where it cannot be read. */
+export function rssMbOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb === undefined ? Number.NaN : Math.round(Number(kb) / 1024);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Collects garbage when run with --expose-gc, so memory figures are of live data. */

@@ -1,30 +1,33 @@
 /**
  * Faults under load: `npm run soak -- --minutes N [--rate R]`.
  *
- * Starts three demo regions (CN-GX, MO, VN) and a gateway on loopback, a
+ * Starts three demo regions (CN-GX, MO, VN) on loopback in this process, a
  * private `redis-server` on a free loopback port for the gateway's caches and
- * rate limits, and drives mixed traffic at a steady rate — search pages, dataset pages with access decisions, lineage, embed-style searches
- * with the portal key — while it stops, hangs and restarts regions and
- * restarts Redis. Prints per phase: requests, HTTP statuses, error counts by
- * code, p50/p99; the recovery time after each fault; RSS over time; and
- * unhandled rejections. Bounded in time: it ends after N minutes whatever
- * happens.
+ * rate limits, and the gateway in a process of its own (`wharf gateway
+ * --regions`, as a deployment runs it, so its memory is measured alone). It
+ * drives mixed traffic at a steady rate — search pages, dataset pages with
+ * access decisions, lineage, embed-style searches with the portal key — while
+ * it stops, hangs and restarts regions and restarts Redis. Prints per phase:
+ * requests, HTTP statuses, error counts by code, p50/p99; the recovery time
+ * after each fault; the gateway's RSS over time; and unhandled rejections.
+ * Bounded in time: it ends after N minutes whatever happens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAuthenticator } from '../gateway/identity/authenticate.ts';
-import { readTrustedRegistry } from '../gateway/identity/trustedRegistry.ts';
+import { stringify } from 'yaml';
 import { demoIssuer, demoPortalApiKey, demoRegistryPath } from '../gateway/demo/demoIdentity.ts';
-import { startWharf } from '../gateway/startWharf.ts';
+import { createChildProcesses } from './gateway/createChildProcesses.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
 import { loadRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
 import { freeLoopbackPort } from '../subgraphs/shared/listen.ts';
-import { percentile, rssMb } from './measure.ts';
+import { percentile, rssMb, rssMbOf } from './measure.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '5' }, rate: { type: 'string', default: '40' } } });
 const minutes = Number(values.minutes);
@@ -83,18 +86,36 @@ async function startRegion(code: string): Promise<void> {
   servers.set(code, server);
 }
 for (const code of codes) await startRegion(code);
-const wharf = await startWharf({
-  regions: codes.map((code) => ({ code, name: names[code]!, url: servers.get(code)!.url })),
-  harvestIntervalMs: 2000,
-  regionTimeoutMs: 1500,
-  // A key prefix of its own: the soak may share a Redis with nothing, but never collides if it does.
-  caches: { redisUrl, keyPrefix: `wharf-soak-${process.pid}:` },
-  // All traffic comes from one loopback address: the per-client limit would refuse the load itself.
-  clientRequestsPerMinute: 1_000_000,
-  logging: false,
-  authenticator: await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath)),
-  signingKey: privateKey,
+const workDir = mkdtempSync(join(tmpdir(), 'wharf-soak-'));
+const regionListFile = join(workDir, 'regions.yaml');
+writeFileSync(regionListFile, stringify(codes.map((code) => ({ code, name: names[code]!, url: servers.get(code)!.url }))));
+const signingKeyFile = join(workDir, 'gateway.pem');
+writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+const processes = createChildProcesses();
+const gateway = await processes.spawn({
+  name: 'gateway',
+  command: process.execPath,
+  args: ['bin/wharf.mjs', 'gateway', '--regions', regionListFile, '--signing-key', signingKeyFile, '--port', '0'],
+  env: {
+    REDIS_URL: redisUrl,
+    // A key prefix of its own: the soak may share a Redis with nothing, but never collides if it does.
+    WHARF_REDIS_KEY_PREFIX: `wharf-soak-${process.pid}:`,
+    WHARF_HARVEST_INTERVAL_MS: '2000',
+    WHARF_REGION_TIMEOUT_MS: '1500',
+    // All traffic comes from one loopback address: the per-client limit would refuse the load itself.
+    WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
+    WHARF_JWT_ISSUER: demoIssuer.issuer,
+    WHARF_JWT_AUDIENCE: demoIssuer.audience,
+    WHARF_JWT_PUBLIC_KEY_FILE: 'gateway/demo/identity/jwt-es256-public.pem',
+    WHARF_JWT_ALGORITHM: 'ES256',
+    WHARF_TRUSTED_REGISTRY_FILE: demoRegistryPath,
+    WHARF_LOG_LEVEL: 'error',
+  },
+  ready: /^Wharf gateway at (\S+)/,
+  readyTimeoutMs: 120_000,
 });
+const wharf = { graphqlUrl: gateway.ready[1]! };
+console.log(`gateway pid ${gateway.pid} at ${wharf.graphqlUrl}`);
 
 // --- Traffic.
 type Kind = 'search' | 'dataset' | 'lineage' | 'embed';
@@ -185,9 +206,10 @@ const driver = (async () => {
   }
 })();
 
-const rss: { atS: number; mb: number }[] = [];
+const rss: { atS: number; mb: number; soakMb: number }[] = [];
 const startedAt = Date.now();
-const rssTimer = setInterval(() => rss.push({ atS: Math.round((Date.now() - startedAt) / 1000), mb: rssMb() }), 5000);
+const sampleRss = () => rss.push({ atS: Math.round((Date.now() - startedAt) / 1000), mb: rssMbOf(gateway.pid), soakMb: rssMb() });
+const rssTimer = setInterval(sampleRss, 5000);
 
 /** Time from a fault's end until a dataset page of `region` answers with no error. */
 async function recoveryMs(region: string): Promise<number> {
@@ -266,7 +288,8 @@ running = false;
 await driver;
 await Promise.allSettled(inFlight);
 clearInterval(rssTimer);
-rss.push({ atS: Math.round((Date.now() - startedAt) / 1000), mb: rssMb() });
+sampleRss();
+const gatewayAlive = await fetch(new URL('/health', wharf.graphqlUrl)).then((response) => response.ok, () => false);
 
 // --- Report.
 const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -289,19 +312,22 @@ const report = [
   ),
   '',
   `Recovery (a dataset page of the region answers without error after the fault ends): ${recoveries.map((r) => `${r.fault} ${r.ms} ms`).join('; ')}.`,
-  `RSS MB over time (s: MB): ${rss.map((sample) => `${sample.atS}: ${sample.mb}`).join(', ')}.`,
+  `Gateway RSS MB over time (s: MB): ${rss.map((sample) => `${sample.atS}: ${sample.mb}`).join(', ')}.`,
   (() => {
     const afterWarmUp = rss.filter((sample) => sample.atS * 1000 >= sliceMs);
-    if (afterWarmUp.length < 2) return 'RSS growth after warm-up: too few samples.';
+    if (afterWarmUp.length < 2) return 'Gateway RSS growth after warm-up: too few samples.';
     const first = afterWarmUp[0]!.mb;
     const last = afterWarmUp.at(-1)!.mb;
-    return `RSS growth after warm-up: ${first} -> ${last} MB (${(((last - first) / first) * 100).toFixed(1)}%).`;
+    const peak = Math.max(...afterWarmUp.map((sample) => sample.mb));
+    return `Gateway RSS growth after warm-up: ${first} -> ${last} MB (${(((last - first) / first) * 100).toFixed(1)}%; peak ${peak} MB).`;
   })(),
-  `5xx answers: ${phases.reduce((sum, phase) => sum + [...phase.statuses].filter(([status]) => status.startsWith('5')).reduce((a, [, n]) => a + n, 0), 0)}; unhandled rejections: ${unhandled}.`,
+  `This process (regions and load generator) RSS MB: ${rss[0]?.soakMb} -> ${rss.at(-1)?.soakMb}.`,
+  `5xx answers: ${phases.reduce((sum, phase) => sum + [...phase.statuses].filter(([status]) => status.startsWith('5')).reduce((a, [, n]) => a + n, 0), 0)}; unhandled rejections: ${unhandled} here, gateway ${gatewayAlive ? 'still answering /health' : 'NOT answering /health (it exited or hung)'}.`,
 ];
 console.log(`\n${report.join('\n')}`);
 
-await wharf[Symbol.asyncDispose]();
+await processes.stopAll();
+rmSync(workDir, { recursive: true, force: true });
 for (const server of servers.values()) await Promise.resolve(server[Symbol.asyncDispose]()).catch(() => undefined);
 await stopRedis();
 process.exit(0);
