@@ -166,10 +166,6 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   return {
     hit(bucket, limit) {
       if (!redis) return Promise.resolve(countLocally(bucket, limit));
-      if (!breaker.usable()) {
-        onRedisError?.();
-        return Promise.resolve(countLocally(bucket, limit));
-      }
       const now = Date.now();
       const state = stateOf(bucket, now);
       if (state.leased > 0) return Promise.resolve(spend(state, now));

@@ -2,7 +2,8 @@
  * Stops asking a failing Redis for a while, so a hung or dead server costs a
  * few command timeouts per burst, not one per request. Closed while
  * commands succeed; open for `openMs` after `failures` failures in a row;
- * then one command is let through to probe (half-open).
+ * then one command is let through to probe (half-open) while the rest still
+ * skip Redis, for another `openMs` or until the probe succeeds.
  */
 export interface RedisBreaker {
   /** Whether a command may be sent now. */
@@ -23,7 +24,14 @@ export function createRedisBreaker(options: RedisBreakerOptions = {}): RedisBrea
   let failures = 0;
   let openUntil = 0;
   return {
-    usable: () => failures < threshold || Date.now() >= openUntil,
+    usable() {
+      if (failures < threshold) return true;
+      const now = Date.now();
+      if (now < openUntil) return false;
+      // This caller is the probe; everyone else waits for its outcome.
+      openUntil = now + openMs;
+      return true;
+    },
     succeeded() {
       failures = 0;
     },
