@@ -31,6 +31,13 @@ export interface HarvesterOptions {
    * removed, whatever tombstones were missed. @default 3600000
    */
   reconcileIntervalMs?: number;
+  /**
+   * After a failed harvest, a region is tried again after this many
+   * milliseconds, doubling with each failure in a row, until the wait reaches
+   * `intervalMs` (from then on the interval tries it). Only once `start`ed.
+   * @default 1000
+   */
+  retryBaseMs?: number;
   /** Longest wait for one change-feed page, in milliseconds. @default 10000 */
   pageTimeoutMs?: number;
   /** Change-feed page size asked for. @default 500 */
@@ -93,7 +100,7 @@ function isUsableRecord(record: unknown, region: string): record is DatasetRecor
  * so a reconcile cut short is started again rather than half-finished.
  */
 export function createHarvester(options: HarvesterOptions): Harvester {
-  const { index, intervalMs = 30_000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit } = options;
+  const { index, intervalMs = 30_000, retryBaseMs = 1000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit } = options;
   const freshState = (region: RegionEntry): RegionHarvestState => ({
     region,
     cursor: undefined,
@@ -107,6 +114,23 @@ export function createHarvester(options: HarvesterOptions): Harvester {
   const running = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
+  /** Per region: harvests failed in a row, and the retry waiting to run. */
+  const failuresInRow = new Map<string, number>();
+  const retries = new Map<string, NodeJS.Timeout>();
+
+  /** A region that failed is tried again soon, not only at the next interval: its first harvest may just have been slow. */
+  function retryLater(code: string): void {
+    const failures = failuresInRow.get(code) ?? 0;
+    if (!timer || disposed || failures === 0 || retries.has(code)) return;
+    const delayMs = retryBaseMs * 2 ** (failures - 1);
+    if (delayMs >= intervalMs) return;
+    const retry = setTimeout(() => {
+      retries.delete(code);
+      void harvest(code);
+    }, delayMs);
+    retry.unref();
+    retries.set(code, retry);
+  }
 
   async function fetchPage(state: RegionHarvestState, since: string | undefined): Promise<ChangeFeedPage> {
     const url = changeFeedUrlOf(state.region);
@@ -120,7 +144,11 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       throw new HarvestError(`change feed ${reason}`);
     }
     if (!response.ok) throw new HarvestError(`change feed answered HTTP ${response.status}`);
-    const page = (await response.json().catch(() => undefined)) as ChangeFeedPage | undefined;
+    const page = (await response.json().catch((error: Error) => {
+      // The deadline covers the body too: a page that stops arriving half-way is slow, not malformed.
+      if (error.name === 'TimeoutError' || error.name === 'AbortError') throw new HarvestError(`change feed page not received within ${pageTimeoutMs} ms`);
+      return undefined;
+    })) as ChangeFeedPage | undefined;
     if (!page || typeof page.cursor !== 'string' || !Array.isArray(page.changes) || page.region !== state.region.code) {
       throw new HarvestError('change feed answered something that is not a change-feed page of this region');
     }
@@ -192,14 +220,17 @@ export function createHarvester(options: HarvesterOptions): Harvester {
         state.lastReconcileAt = new Date();
       }
       state.lastSuccessAt = new Date();
+      failuresInRow.delete(code);
       state.stale = false;
       state.lastError = skipped > 0 ? `skipped ${skipped} malformed record${skipped === 1 ? '' : 's'}` : undefined;
     } catch (error) {
       state.stale = true;
       state.lastError = error instanceof HarvestError ? error.message : `harvest failed: ${(error as Error).message}`;
+      failuresInRow.set(code, (failuresInRow.get(code) ?? 0) + 1);
     } finally {
       state.lastHarvestAt = new Date();
     }
+    if (states.get(code) === state) retryLater(code);
   }
 
   function harvest(code: string): Promise<void> {
@@ -226,6 +257,9 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     },
     async removeRegion(code) {
       if (!states.delete(code)) return false;
+      clearTimeout(retries.get(code));
+      retries.delete(code);
+      failuresInRow.delete(code);
       // A harvest under way could put the region's datasets back; let it end first.
       await running.get(code)?.catch(() => undefined);
       for (const id of [...index.regionIds(code)]) index.remove(id);
@@ -235,10 +269,12 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       if (intervalMs <= 0 || timer || disposed) return;
       timer = setInterval(() => void harvestAll(), intervalMs);
       timer.unref();
+      for (const code of states.keys()) retryLater(code);
     },
     async [Symbol.asyncDispose]() {
       disposed = true;
       if (timer) clearInterval(timer);
+      for (const retry of retries.values()) clearTimeout(retry);
       await Promise.allSettled(running.values());
     },
   };

@@ -1,6 +1,10 @@
 import { unlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCatalogueIndex } from '../../../subgraphs/catalogue/createCatalogueIndex.ts';
+import { createHarvester } from '../../../subgraphs/catalogue/createHarvester.ts';
 import { startFixtureWharf, type FixtureWharf } from '../../support/fixtureRegions.ts';
 
 describe('catalogue harvest', () => {
@@ -38,6 +42,53 @@ describe('catalogue harvest', () => {
     expect(mo).toMatchObject({ code: 'MO', datasetCount: 2, stale: true, lastError: 'change feed could not be reached' });
     expect(mo.lastSuccessAt).toEqual(expect.any(String));
     expect((await searchIds('balance')).edges).toContainEqual({ node: { id: 'MO:trade-balance' } });
+  });
+
+  it('tries a failed region again within seconds, backing off, not only at the next interval', async () => {
+    wharf = await startFixtureWharf();
+    const region = wharf.regions.get('MO')!.server;
+    let failuresLeft = 2;
+    const attempts: number[] = [];
+    const flakyFetch: typeof globalThis.fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/changes')) {
+        attempts.push(Date.now());
+        if (failuresLeft-- > 0) return Promise.reject(new TypeError('fetch failed'));
+      }
+      return globalThis.fetch(input, init);
+    };
+    await using harvester = createHarvester({
+      regions: [{ code: 'MO', name: 'Macao', url: region.url }],
+      index: createCatalogueIndex(),
+      intervalMs: 60_000,
+      retryBaseMs: 200,
+      fetch: flakyFetch,
+    });
+    await harvester.harvestAll();
+    expect(harvester.states()[0]).toMatchObject({ stale: true, lastError: 'change feed could not be reached' });
+    harvester.start();
+    await expect.poll(() => harvester.states()[0]!.lastSuccessAt, { timeout: 5000, interval: 50 }).toBeInstanceOf(Date);
+    expect(harvester.states()[0]).toMatchObject({ stale: false, lastError: undefined });
+    // One failure, a retry 200 ms later that fails, one 400 ms after that that succeeds.
+    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(190);
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(390);
+  });
+
+  it('says a change-feed page that stopped arriving half-way was slow, not malformed', async () => {
+    const stalled = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"region":"MO","changes":[');
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalled.address() as AddressInfo;
+      await using harvester = createHarvester({ regions: [{ code: 'MO', name: 'Macao', url: `http://127.0.0.1:${port}/graphql` }], index: createCatalogueIndex(), intervalMs: 0, pageTimeoutMs: 300 });
+      await harvester.harvestAll();
+      expect(harvester.states()[0]).toMatchObject({ stale: true, lastError: 'change feed page not received within 300 ms' });
+    } finally {
+      stalled.closeAllConnections();
+      stalled.close();
+    }
   });
 
   it('pages search results with opaque cursors and rejects a forged one', async () => {
