@@ -19,6 +19,12 @@ export class Bitset {
     this.words = next;
   }
 
+  /** Makes room for bits below `size` without setting any. */
+  reserve(size: number): this {
+    if (size > 0) this.grow(size - 1);
+    return this;
+  }
+
   add(bit: number): void {
     this.grow(bit);
     this.words[bit >>> 5]! |= 1 << (bit & 31);

@@ -1,3 +1,6 @@
+/** From this many entries a list grows by a quarter, not double: the longest lists hold most of the entries. */
+const largeList = 65536;
+
 /**
  * The posting list of one term: document numbers with the term's frequency
  * in each text field packed into one 32-bit word (8 bits a field, saturating
@@ -16,7 +19,7 @@ export class Postings {
 
   push(doc: number, packedTf: number): void {
     if (this.length === this.docs.length) {
-      const capacity = this.docs.length * 2;
+      const capacity = this.docs.length < largeList ? this.docs.length * 2 : Math.ceil(this.docs.length * 1.25);
       const docs = new Int32Array(capacity);
       docs.set(this.docs);
       const tfs = new Uint32Array(capacity);

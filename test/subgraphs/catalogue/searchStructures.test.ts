@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { generateDatasets } from '../../../bench/generateDatasets.ts';
+import { mulberry32 } from '../../../bench/measure.ts';
+import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import { HashMultimap } from '../../../subgraphs/catalogue/search/hashMultimap.ts';
+import { RecordArena } from '../../../subgraphs/catalogue/search/recordArena.ts';
+import { selectPage, selectTopByKey, type Sortable } from '../../../subgraphs/catalogue/search/searchPaging.ts';
+
+describe('HashMultimap', () => {
+  it('holds the same entries as a Map of sets through random adds and deletes, colliding keys included', () => {
+    const random = mulberry32(7);
+    const map = new HashMultimap();
+    const reference = new Map<number, Set<number>>();
+    for (let step = 0; step < 20_000; step += 1) {
+      // Few keys, some above 2^31 and some equal modulo the table size, so chains and removed slots are exercised.
+      const key = [3, 1027, 0xfffffff3, 2 ** 31 + 3, Math.floor(random() * 4000)][Math.floor(random() * 5)]!;
+      const value = Math.floor(random() * 300);
+      const values = reference.get(key) ?? new Set<number>();
+      if (random() < 0.6 && !values.has(value)) {
+        map.add(key, value);
+        values.add(value);
+        reference.set(key, values);
+      } else if (values.has(value)) {
+        map.delete(key, value);
+        values.delete(value);
+      }
+    }
+    let size = 0;
+    for (const [key, values] of reference) {
+      expect(map.get(key).sort((a, b) => a - b)).toEqual([...values].sort((a, b) => a - b));
+      size += values.size;
+    }
+    expect(map.size).toBe(size);
+    expect(map.get(123_456_789)).toEqual([]);
+  });
+});
+
+describe('RecordArena', () => {
+  it('returns every stored record as it was put, through replacements, removals and compactions', () => {
+    const records = generateDatasets(600, 5);
+    const random = mulberry32(11);
+    const arena = new RecordArena();
+    const reference = new Map<number, DatasetRecord>();
+    for (let step = 0; step < 30_000; step += 1) {
+      const doc = Math.floor(random() * 12_000);
+      if (random() < 0.55) {
+        const record = records[Math.floor(random() * records.length)]!;
+        arena.put(doc, record);
+        reference.set(doc, record);
+      } else {
+        arena.remove(doc);
+        reference.delete(doc);
+      }
+      if (step % 997 === 0) for (const [each, record] of [...reference].slice(0, 40)) expect(arena.get(each)).toEqual(record);
+    }
+    for (let doc = 0; doc < 12_000; doc += 1) expect(arena.get(doc)).toEqual(reference.get(doc));
+  });
+});
+
+describe('selectTopByKey', () => {
+  it('pages exactly like selectPage over numeric keys with ties, from any cursor', () => {
+    const random = mulberry32(3);
+    for (let round = 0; round < 200; round += 1) {
+      const count = Math.floor(random() * 300);
+      const keys = Float64Array.from({ length: count }, () => Math.floor(random() * 20) / 4);
+      const ids = Array.from({ length: count }, (_, i) => `id-${(i * 7919) % 1000}`);
+      const idAt = (i: number) => ids[i]!;
+      const limit = 1 + Math.floor(random() * 30);
+      let after: Sortable | undefined;
+      for (let page = 0; page < 20; page += 1) {
+        const expected = selectPage(count, (i) => keys[i]!, idAt, 'RELEVANCE', after, limit);
+        const actual = selectTopByKey(count, keys, idAt, after, limit);
+        expect(actual).toEqual(expected);
+        const last = actual.page.at(-1);
+        if (last === undefined || !actual.hasMore) break;
+        after = { key: keys[last]!, id: ids[last]! };
+      }
+    }
+  });
+});
