@@ -350,13 +350,11 @@ export class SearchIndex {
     let scores: Float64Array;
     let count = 0;
     let expansions: Expansion[] = [];
-    let hitSet: Bitset;
     const exact = words.length > 0 ? this.exactTitleDocs(words.join(' ')) : undefined;
     if (words.length === 0) {
-      hitSet = admitted ?? this.live;
       docs = this.hitDocs;
       scores = this.hitScores;
-      for (const doc of hitSet) docs[count++] = doc;
+      for (const doc of admitted ?? this.live) docs[count++] = doc;
     } else {
       const prefixLast = !/\s$/.test(request.text);
       expansions = this.expand(words, prefixLast);
@@ -364,7 +362,6 @@ export class SearchIndex {
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;
-      hitSet = this.hitBits;
       const factors = this.qualityFactors;
       for (let i = 0; i < count; i += 1) scores[i]! *= factors[docs[i]!]!;
       for (const doc of exact ?? []) {
@@ -372,7 +369,7 @@ export class SearchIndex {
         if (at >= 0) scores[at]! *= exactTitleBoost;
       }
     }
-    const facets = this.facets.count(hitSet, docs.subarray(0, count), request.facetLimit ?? 20);
+    const facets = this.facets.count(docs.subarray(0, count), request.facetLimit ?? 20);
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../../bench/generateDatasets.ts';
 import { mulberry32 } from '../../../bench/measure.ts';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import { SearchIndex } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
+import { facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
 import { HashMultimap } from '../../../subgraphs/catalogue/search/hashMultimap.ts';
 import { RecordArena } from '../../../subgraphs/catalogue/search/recordArena.ts';
 import { selectPage, selectTopByKey, type Sortable } from '../../../subgraphs/catalogue/search/searchPaging.ts';
@@ -74,6 +76,32 @@ describe('selectTopByKey', () => {
         const last = actual.page.at(-1);
         if (last === undefined || !actual.hasMore) break;
         after = { key: keys[last]!, id: ids[last]! };
+      }
+    }
+  });
+});
+
+describe('SearchIndex facet counts (property)', () => {
+  it('equal brute-force counts over every hit, for random queries, filters and removals', () => {
+    const records = generateDatasets(3000, 17);
+    const index = new SearchIndex();
+    for (const record of records) index.upsert(record);
+    const random = mulberry32(23);
+    for (const record of records.slice(0, 400)) if (random() < 0.5) index.remove(record.id);
+    const titleWords = records.slice(0, 300).flatMap((record) => record.title.flatMap((text) => text.value.split(/[^\p{L}\p{N}]+/u))).filter((word) => word.length > 1);
+    const regions = [...new Set(records.map((record) => record.region))];
+    for (let round = 0; round < 40; round += 1) {
+      const word = titleWords[Math.floor(random() * titleWords.length)]!;
+      const text = [word, random() < 0.5 ? titleWords[Math.floor(random() * titleWords.length)]! : '', random() < 0.3 ? word.slice(0, 3) : ''].join(' ');
+      const filter = random() < 0.4 ? { fields: { region: [regions[Math.floor(random() * regions.length)]!] } } : undefined;
+      const request = { text, sort: 'RELEVANCE' as const, first: 10_000, facetLimit: 10_000, ...(filter ? { filter } : {}) };
+      const outcome = index.search(request);
+      expect(outcome.hits).toHaveLength(outcome.total);
+      for (const field of facetFields) {
+        const expected = new Map<string, number>();
+        for (const hit of outcome.hits) for (const value of facetValuesOf(hit.record)[field]) expected.set(value, (expected.get(value) ?? 0) + 1);
+        const actual = new Map(outcome.facets[field].map(({ value, count }) => [value, count]));
+        expect(actual).toEqual(expected);
       }
     }
   });
