@@ -14,7 +14,9 @@ export interface Accumulators {
  * its posting list, and sets `bit` in its mask. The same arithmetic as
  * `bm25f`, unrolled over the four fields, so a common term's hundreds of
  * thousands of entries cost a few nanoseconds each. `onlyField` scores one
- * field alone, -1 all.
+ * field alone, -1 all. Only documents in [`from`, `to`) are visited; with
+ * `onlyScored`, a document no earlier list scored is marked touched (a hit)
+ * but not scored: it is known not to reach the page.
  */
 export function accumulateTerm(
   list: Postings,
@@ -26,6 +28,9 @@ export function accumulateTerm(
   live: Bitset,
   admitted: Bitset | undefined,
   into: Accumulators,
+  from = 0,
+  to = Infinity,
+  onlyScored = false,
 ): void {
   const boostOf = (f: number) => (onlyField < 0 || onlyField === f ? boosts[f]! : 0);
   const boost0 = boostOf(0);
@@ -44,9 +49,14 @@ export function accumulateTerm(
   const { docs, tfs, length } = list;
   for (let j = 0; j < length; j += 1) {
     const doc = docs[j]!;
+    if (doc < from || doc >= to) continue;
     const word = doc >>> 5;
     const bitOfDoc = 1 << (doc & 31);
     if ((liveWords[word]! & bitOfDoc) === 0 || word >= admittedLength || (admittedWords[word]! & bitOfDoc) === 0) continue;
+    if (onlyScored && scores[doc] === 0) {
+      touchedWords[word]! |= bitOfDoc;
+      continue;
+    }
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
@@ -63,4 +73,19 @@ export function accumulateTerm(
     masks[doc]! |= bit;
     touchedWords[word]! |= bitOfDoc;
   }
+}
+
+/**
+ * An upper bound on `termWeight` × BM25F of the term in any document: the
+ * list's highest frequency and shortest length in each field, whichever
+ * documents they belong to, with today's average lengths.
+ */
+export function scoreBound(list: Postings, termWeight: number, averages: readonly number[]): number {
+  let weighted = 0;
+  for (let f = 0; f < 4; f += 1) {
+    const tf = list.peakTf[f]!;
+    if (tf === 0) continue;
+    weighted += (boosts[f]! * tf) / (1 - b + (b * list.shortestLength[f]!) / (averages[f]! || 1));
+  }
+  return termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
 }

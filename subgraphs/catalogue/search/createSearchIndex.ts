@@ -10,7 +10,7 @@ import { Postings } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort, type Sortable } from './searchPaging.ts';
-import { accumulateTerm } from './accumulateScores.ts';
+import { accumulateTerm, scoreBound } from './accumulateScores.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
@@ -35,6 +35,8 @@ const prefixCompletions = 64;
 /** Weights of expanded terms relative to the word as typed. */
 const prefixWeight = 0.6;
 const fuzzyWeight = [1, 0.45, 0.3] as const;
+/** A first page by relevance scores this share of the documents in full to learn how high its scores are. */
+const sampleShare = 16;
 /** Query words beyond this many are ignored (one bit each in the match mask). */
 const maxQueryWords = 32;
 /** Compact posting lists once this many entries belong to removed documents and they are a fifth of all. */
@@ -195,16 +197,16 @@ export class SearchIndex {
     const doc = this.freeDocs.pop() ?? this.ids.length;
     this.ensureCapacity(doc);
     const { tf, lengths } = termFrequencies(record);
-    for (const [term, packed] of tf) {
-      const id = this.dictionary.intern(term);
-      (this.postings[id] ??= new Postings()).push(doc, packed);
-      this.dictionary.df[id]! += 1;
-    }
-    this.totalPostings += tf.size;
     for (let f = 0; f < 4; f += 1) {
       this.fieldLengths[doc * 4 + f] = Math.min(lengths[f]!, 65535);
       this.lengthSums[f]! += lengths[f]!;
     }
+    for (const [term, packed] of tf) {
+      const id = this.dictionary.intern(term);
+      (this.postings[id] ??= new Postings()).push(doc, packed, this.fieldLengths, doc * 4);
+      this.dictionary.df[id]! += 1;
+    }
+    this.totalPostings += tf.size;
     this.records.put(doc, record);
     this.ids[doc] = record.id;
     this.revisions[doc] = record.revision;
@@ -301,17 +303,50 @@ export class SearchIndex {
    * scratch accumulators and gathers them in document order; `requireAll`
    * keeps only documents matching every word, `onlyField` scores one field
    * alone. The hits are left as a set in `hitBits` too.
+   *
+   * With `page` (a first page by relevance), every hit is still gathered, so
+   * totals and facets stay exact, but not every hit is scored (MaxScore):
+   * the documents of the first sixteenth are scored in full, and the
+   * page-th best of them is a floor the page's scores cannot be below. The
+   * lists whose bounds together stay under it cannot lift a document on
+   * their own: beyond the first sixteenth they only add to documents the
+   * other lists scored, and mark the rest as hits with no score.
    */
-  private collect(words: string[], expansions: Expansion[], admitted: Bitset | undefined, requireAll: boolean, onlyField: number): Collected {
+  private collect(
+    words: string[],
+    expansions: Expansion[],
+    admitted: Bitset | undefined,
+    requireAll: boolean,
+    onlyField: number,
+    page?: { size: number; exact: Set<number> | undefined },
+  ): Collected {
     const { scores, masks, fieldLengths, live } = this;
     const df = this.dictionary.df;
     const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
     const touched = this.hitBits.clear().reserve(live.words.length * 32);
     const accumulators = { scores, masks, touched };
-    for (const { termId, weight, word } of expansions) {
-      const list = this.postings[termId];
-      if (!list) continue;
-      accumulateTerm(list, weight * idf(this.liveCount, df[termId]!), 1 << word, fieldLengths, averages, onlyField, live, admitted, accumulators);
+    // Every path adds a document's terms in the same order, strongest bound first, so its score is the same to the last bit.
+    const lists = expansions
+      .flatMap(({ termId, weight, word }) => {
+        const list = this.postings[termId];
+        if (!list) return [];
+        const termWeight = weight * idf(this.liveCount, df[termId]!);
+        return [{ list, termWeight, bit: 1 << word, bound: scoreBound(list, termWeight, averages) }];
+      })
+      .sort((a, b) => b.bound - a.bound);
+    const accumulate = (entry: (typeof lists)[number], from: number, to: number, onlyScored: boolean) =>
+      accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, live, admitted, accumulators, from, to, onlyScored);
+    if (!page || lists.length < 2) for (const entry of lists) accumulate(entry, 0, Infinity, false);
+    else {
+      const split = Math.ceil(touched.words.length / sampleShare) * 32;
+      for (const entry of lists) accumulate(entry, 0, split, false);
+      const floor = this.pageFloor(split, page.size, words.length, page.exact);
+      // Relative slack, so rounding never turns a bound into less than the score it bounds.
+      const ceiling = qualityFactorOf(qualityMaxScore) * (page.exact ? exactTitleBoost : 1) * (1 + 1e-9);
+      let strong = lists.length;
+      let weakSum = 0;
+      while (strong > 0 && weakSum + lists[strong - 1]!.bound * ceiling < floor) weakSum += lists[--strong]!.bound * ceiling;
+      lists.forEach((entry, i) => accumulate(entry, split, Infinity, i >= strong));
     }
     const full = words.length >= 32 ? 0xffffffff : (1 << words.length) - 1;
     const outDocs = this.hitDocs;
@@ -341,6 +376,32 @@ export class SearchIndex {
     return { docs: outDocs, scores: outScores, count, expansions, wordCount: words.length };
   }
 
+  /**
+   * The `size`-th best final score among the documents below `split`, as
+   * they stand in the accumulators (fully scored), or 0 when fewer match:
+   * the first page's scores are at least this.
+   */
+  private pageFloor(split: number, size: number, wordCount: number, exact: Set<number> | undefined): number {
+    const best: number[] = [];
+    const words = this.hitBits.words;
+    for (let w = 0; w < split >>> 5; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        let score = ((this.scores[doc]! * popcount(this.masks[doc]!)) / wordCount) * this.qualityFactors[doc]!;
+        if (exact?.has(doc)) score *= exactTitleBoost;
+        if (best.length === size && score <= best[size - 1]!) continue;
+        let at = best.length;
+        while (at > 0 && best[at - 1]! < score) at -= 1;
+        best.splice(at, 0, score);
+        if (best.length > size) best.pop();
+      }
+    }
+    return best.length === size ? best[size - 1]! : 0;
+  }
+
   search(request: SearchRequest): SearchOutcome {
     const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified);
     const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
@@ -358,7 +419,8 @@ export class SearchIndex {
     } else {
       const prefixLast = !/\s$/.test(request.text);
       expansions = this.expand(words, prefixLast);
-      const collected = this.collect(words, expansions, admitted, false, -1);
+      const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
+      const collected = this.collect(words, expansions, admitted, false, -1, firstPage);
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;

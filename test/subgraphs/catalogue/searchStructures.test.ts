@@ -106,3 +106,29 @@ describe('SearchIndex facet counts (property)', () => {
     }
   });
 });
+
+describe('SearchIndex first pages (property)', () => {
+  it('ranks a first page by relevance exactly as scoring every hit does', () => {
+    const records = generateDatasets(4000, 29);
+    const index = new SearchIndex();
+    for (const record of records) index.upsert(record);
+    const random = mulberry32(31);
+    for (const record of records.slice(0, 300)) if (random() < 0.3) index.remove(record.id);
+    const titleWords = records.slice(0, 400).flatMap((record) => record.title.flatMap((text) => text.value.split(/[^\p{L}\p{N}]+/u))).filter((word) => word.length > 1);
+    const pick = () => titleWords[Math.floor(random() * titleWords.length)]!;
+    for (let round = 0; round < 150; round += 1) {
+      const wordCount = 1 + Math.floor(random() * 5);
+      const words = Array.from({ length: wordCount }, pick);
+      if (random() < 0.3) words.push(pick().slice(0, 2 + Math.floor(random() * 3)));
+      const text = words.join(' ');
+      const first = 1 + Math.floor(random() * 30);
+      const page = index.search({ text, sort: 'RELEVANCE', first });
+      // A cursor before every hit makes the index score them all.
+      const everything = index.search({ text, sort: 'RELEVANCE', first, after: { key: Infinity, id: '' } });
+      expect(page.total).toBe(everything.total);
+      expect(page.hasMore).toBe(everything.hasMore);
+      expect(page.hits.map((hit) => [hit.id, hit.key])).toEqual(everything.hits.map((hit) => [hit.id, hit.key]));
+      expect(page.facets).toEqual(everything.facets);
+    }
+  });
+});
