@@ -302,7 +302,8 @@ export class SearchIndex {
    * Scores every admitted live document matching any expansion into the
    * scratch accumulators and gathers them in document order; `requireAll`
    * keeps only documents matching every word, `onlyField` scores one field
-   * alone. The hits are left as a set in `hitBits` too.
+   * alone, `factors` (per document) multiply the scores. The hits are left
+   * as a set in `hitBits` too.
    *
    * With `page` (a first page by relevance), every hit is still gathered, so
    * totals and facets stay exact, but not every hit is scored (MaxScore):
@@ -318,6 +319,7 @@ export class SearchIndex {
     admitted: Bitset | undefined,
     requireAll: boolean,
     onlyField: number,
+    factors?: Float64Array,
     page?: { size: number; exact: Set<number> | undefined },
   ): Collected {
     const { scores, masks, fieldLengths, live } = this;
@@ -369,7 +371,7 @@ export class SearchIndex {
         }
         outDocs[count] = doc;
         // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
-        outScores[count] = (score * popcount(mask)) / words.length;
+        outScores[count] = factors ? ((score * popcount(mask)) / words.length) * factors[doc]! : (score * popcount(mask)) / words.length;
         count += 1;
       }
     }
@@ -420,12 +422,10 @@ export class SearchIndex {
       const prefixLast = !/\s$/.test(request.text);
       expansions = this.expand(words, prefixLast);
       const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
-      const collected = this.collect(words, expansions, admitted, false, -1, firstPage);
+      const collected = this.collect(words, expansions, admitted, false, -1, this.qualityFactors, firstPage);
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;
-      const factors = this.qualityFactors;
-      for (let i = 0; i < count; i += 1) scores[i]! *= factors[docs[i]!]!;
       for (const doc of exact ?? []) {
         const at = positionOf(docs, count, doc);
         if (at >= 0) scores[at]! *= exactTitleBoost;
