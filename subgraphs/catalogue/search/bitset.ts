@@ -1,8 +1,7 @@
 /**
  * A growable set of small non-negative integers (document numbers) as a bit
- * array: filters are ORs and ANDs of these, and facet counts are popcounts of
- * an AND, which is what keeps filtered and faceted search flat as the
- * catalogue grows.
+ * array: filters are ORs and ANDs of these, and a search marks its hits in
+ * one, which keeps filtered search flat as the catalogue grows.
  */
 export class Bitset {
   words: Uint32Array;
@@ -17,6 +16,12 @@ export class Bitset {
     const next = new Uint32Array(Math.max(needed, this.words.length * 2));
     next.set(this.words);
     this.words = next;
+  }
+
+  /** Makes room for bits below `size` without setting any. */
+  reserve(size: number): this {
+    if (size > 0) this.grow(size - 1);
+    return this;
   }
 
   add(bit: number): void {
@@ -67,19 +72,6 @@ export class Bitset {
   count(): number {
     let total = 0;
     for (const word of this.words) total += popcount(word);
-    return total;
-  }
-
-  /** |this ∩ other| without allocating. */
-  andCount(other: Bitset): number {
-    const words = this.words;
-    const theirs = other.words;
-    const shared = Math.min(words.length, theirs.length);
-    let total = 0;
-    for (let i = 0; i < shared; i += 1) {
-      const word = words[i]! & theirs[i]!;
-      if (word !== 0) total += popcount(word);
-    }
     return total;
   }
 

@@ -4,11 +4,13 @@ import { Bitset } from './bitset.ts';
 import { FacetIndex, type FacetCount, type FacetField } from './facetIndex.ts';
 import { admittedDocuments } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
-import { bm25f, fieldBoosts, idf, termFrequencies } from './fieldStatistics.ts';
+import { fieldBoosts, idf, termFrequencies } from './fieldStatistics.ts';
 import { explainScore, highlightsOf } from './searchHits.ts';
 import { Postings } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
-import { selectPage, type SearchSort, type Sortable } from './searchPaging.ts';
+import { HashMultimap } from './hashMultimap.ts';
+import { selectPage, selectTopByKey, type SearchSort, type Sortable } from './searchPaging.ts';
+import { accumulateTerm, scoreBound } from './accumulateScores.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
@@ -33,6 +35,8 @@ const prefixCompletions = 64;
 /** Weights of expanded terms relative to the word as typed. */
 const prefixWeight = 0.6;
 const fuzzyWeight = [1, 0.45, 0.3] as const;
+/** A first page by relevance scores this share of the documents in full to learn how high its scores are. */
+const sampleShare = 16;
 /** Query words beyond this many are ignored (one bit each in the match mask). */
 const maxQueryWords = 32;
 /** Compact posting lists once this many entries belong to removed documents and they are a fifth of all. */
@@ -49,6 +53,14 @@ interface Expansion {
   word: number;
 }
 
+/** Documents sharing a region and access attributes, under their JSON as `name`. */
+interface AccessGroup {
+  name: string;
+  key: AccessGroupKey;
+  docs: Bitset;
+  size: number;
+}
+
 interface Collected {
   docs: Int32Array;
   scores: Float64Array;
@@ -61,6 +73,18 @@ function popcount(word: number): number {
   let value = word - ((word >>> 1) & 0x55555555);
   value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
   return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Where `doc` is among the first `count` of `docs`, which are ascending; -1 when absent. */
+function positionOf(docs: Int32Array, count: number, doc: number): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (docs[mid]! < doc) low = mid + 1;
+    else high = mid;
+  }
+  return low < count && docs[low] === doc ? low : -1;
 }
 
 const titleKeyOf = (text: string) => tokenize(text).join(' ');
@@ -95,10 +119,10 @@ export class SearchIndex {
   private readonly ids: (string | undefined)[] = [];
   private readonly revisions: (string | undefined)[] = [];
   private readonly titleKey: string[] = [];
-  private readonly exactTitles = new Map<number, number[]>();
+  private readonly exactTitles = new HashMultimap();
   /** Documents grouped by region and access attributes: discoverability is decided once per group. */
-  private readonly accessGroups = new Map<string, { key: AccessGroupKey; docs: Bitset; size: number }>();
-  private readonly groupOf: (string | undefined)[] = [];
+  private readonly accessGroups = new Map<string, AccessGroup>();
+  private readonly groupOf: (AccessGroup | undefined)[] = [];
   private readonly live = new Bitset();
   private readonly lengthSums = [0, 0, 0, 0];
   private fieldLengths = new Uint16Array(4096);
@@ -115,10 +139,10 @@ export class SearchIndex {
   // are synchronous, so one runs at a time and nothing outlives it.
   private scores = new Float64Array(1024);
   private masks = new Uint32Array(1024);
-  private touched = new Int32Array(1024);
   private hitDocs = new Int32Array(1024);
   private hitScores = new Float64Array(1024);
   private readonly hitBits = new Bitset();
+  private sortKeyScratch = new Float64Array(0);
 
   get size(): number {
     return this.liveCount;
@@ -164,7 +188,6 @@ export class SearchIndex {
     this.fieldLengths = grow(this.fieldLengths, capacity * 4);
     this.scores = grow(this.scores, capacity);
     this.masks = grow(this.masks, capacity);
-    this.touched = grow(this.touched, capacity);
     this.hitDocs = grow(this.hitDocs, capacity);
     this.hitScores = grow(this.hitScores, capacity);
   }
@@ -174,16 +197,16 @@ export class SearchIndex {
     const doc = this.freeDocs.pop() ?? this.ids.length;
     this.ensureCapacity(doc);
     const { tf, lengths } = termFrequencies(record);
-    for (const [term, packed] of tf) {
-      const id = this.dictionary.intern(term);
-      (this.postings[id] ??= new Postings()).push(doc, packed);
-      this.dictionary.df[id]! += 1;
-    }
-    this.totalPostings += tf.size;
     for (let f = 0; f < 4; f += 1) {
       this.fieldLengths[doc * 4 + f] = Math.min(lengths[f]!, 65535);
       this.lengthSums[f]! += lengths[f]!;
     }
+    for (const [term, packed] of tf) {
+      const id = this.dictionary.intern(term);
+      (this.postings[id] ??= new Postings()).push(doc, packed, this.fieldLengths, doc * 4);
+      this.dictionary.df[id]! += 1;
+    }
+    this.totalPostings += tf.size;
     this.records.put(doc, record);
     this.ids[doc] = record.id;
     this.revisions[doc] = record.revision;
@@ -193,18 +216,14 @@ export class SearchIndex {
     this.qualityMasks[doc] = mask;
     this.qualityFactors[doc] = qualityFactorOf(scoreOfMask(mask));
     this.titleKey[doc] = foldText(record.title[0]?.value ?? '').slice(0, titleSortChars);
-    for (const key of this.exactTitleKeys(record)) {
-      const docs = this.exactTitles.get(key);
-      if (docs) docs.push(doc);
-      else this.exactTitles.set(key, [doc]);
-    }
+    for (const key of this.exactTitleKeys(record)) this.exactTitles.add(key, doc);
     this.facets.add(doc, record);
     const groupKey = JSON.stringify([record.region, record.access]);
     let group = this.accessGroups.get(groupKey);
-    if (!group) this.accessGroups.set(groupKey, (group = { key: { ...record.access, region: record.region }, docs: new Bitset(), size: 0 }));
+    if (!group) this.accessGroups.set(groupKey, (group = { name: groupKey, key: { ...record.access, region: record.region }, docs: new Bitset(), size: 0 }));
     group.docs.add(doc);
     group.size += 1;
-    this.groupOf[doc] = groupKey;
+    this.groupOf[doc] = group;
     this.live.add(doc);
     this.liveCount += 1;
   }
@@ -224,17 +243,12 @@ export class SearchIndex {
     const { tf } = termFrequencies(record);
     for (const term of tf.keys()) this.dictionary.df[this.dictionary.idOf(term)!]! -= 1;
     for (let f = 0; f < 4; f += 1) this.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
-    for (const key of this.exactTitleKeys(record)) {
-      const docs = this.exactTitles.get(key)?.filter((other) => other !== doc);
-      if (docs?.length) this.exactTitles.set(key, docs);
-      else this.exactTitles.delete(key);
-    }
+    for (const key of this.exactTitleKeys(record)) this.exactTitles.delete(key, doc);
     this.facets.remove(doc);
-    const groupKey = this.groupOf[doc]!;
-    const group = this.accessGroups.get(groupKey)!;
+    const group = this.groupOf[doc]!;
     group.docs.delete(doc);
     group.size -= 1;
-    if (group.size === 0) this.accessGroups.delete(groupKey);
+    if (group.size === 0) this.accessGroups.delete(group.name);
     this.groupOf[doc] = undefined;
     this.live.delete(doc);
     this.liveCount -= 1;
@@ -259,7 +273,6 @@ export class SearchIndex {
   /** Documents with a title whose words are exactly `key`; hash hits are confirmed against the record. */
   private exactTitleDocs(key: string): Set<number> | undefined {
     const docs = this.exactTitles.get(hash32(key));
-    if (!docs) return undefined;
     const confirmed = docs.filter((doc) => this.records.get(doc)!.title.some((text) => titleKeyOf(text.value) === key));
     return confirmed.length > 0 ? new Set(confirmed) : undefined;
   }
@@ -287,47 +300,108 @@ export class SearchIndex {
 
   /**
    * Scores every admitted live document matching any expansion into the
-   * scratch accumulators and gathers them; `requireAll` keeps only documents
-   * matching every word, `onlyField` scores one field alone.
+   * scratch accumulators and gathers them in document order; `requireAll`
+   * keeps only documents matching every word, `onlyField` scores one field
+   * alone, `factors` (per document) multiply the scores. The hits are left
+   * as a set in `hitBits` too.
+   *
+   * With `page` (a first page by relevance), every hit is still gathered, so
+   * totals and facets stay exact, but not every hit is scored (MaxScore):
+   * the documents of the first sixteenth are scored in full, and the
+   * page-th best of them is a floor the page's scores cannot be below. The
+   * lists whose bounds together stay under it cannot lift a document on
+   * their own: beyond the first sixteenth they only add to documents the
+   * other lists scored, and mark the rest as hits with no score.
    */
-  private collect(words: string[], expansions: Expansion[], admitted: Bitset | undefined, requireAll: boolean, onlyField: number): Collected {
-    const { scores, masks, touched, fieldLengths, live } = this;
+  private collect(
+    words: string[],
+    expansions: Expansion[],
+    admitted: Bitset | undefined,
+    requireAll: boolean,
+    onlyField: number,
+    factors?: Float64Array,
+    page?: { size: number; exact: Set<number> | undefined },
+  ): Collected {
+    const { scores, masks, fieldLengths, live } = this;
     const df = this.dictionary.df;
     const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
-    let touchedCount = 0;
-    for (const { termId, weight, word } of expansions) {
-      const list = this.postings[termId];
-      if (!list) continue;
-      const termWeight = weight * idf(this.liveCount, df[termId]!);
-      const bit = 1 << word;
-      const { docs, tfs, length } = list;
-      for (let j = 0; j < length; j += 1) {
-        const doc = docs[j]!;
-        if (!live.has(doc) || (admitted !== undefined && !admitted.has(doc))) continue;
-        const score = termWeight * bm25f(tfs[j]!, fieldLengths, doc * 4, averages, onlyField);
-        if (score === 0) continue;
-        if (masks[doc] === 0) touched[touchedCount++] = doc;
-        scores[doc]! += score;
-        masks[doc]! |= bit;
-      }
+    const touched = this.hitBits.clear().reserve(live.words.length * 32);
+    const accumulators = { scores, masks, touched };
+    // Every path adds a document's terms in the same order, strongest bound first, so its score is the same to the last bit.
+    const lists = expansions
+      .flatMap(({ termId, weight, word }) => {
+        const list = this.postings[termId];
+        if (!list) return [];
+        const termWeight = weight * idf(this.liveCount, df[termId]!);
+        return [{ list, termWeight, bit: 1 << word, bound: scoreBound(list, termWeight, averages) }];
+      })
+      .sort((a, b) => b.bound - a.bound);
+    const accumulate = (entry: (typeof lists)[number], from: number, to: number, onlyScored: boolean) =>
+      accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, live, admitted, accumulators, from, to, onlyScored);
+    if (!page || lists.length < 2) for (const entry of lists) accumulate(entry, 0, Infinity, false);
+    else {
+      const split = Math.ceil(touched.words.length / sampleShare) * 32;
+      for (const entry of lists) accumulate(entry, 0, split, false);
+      const floor = this.pageFloor(split, page.size, words.length, page.exact);
+      // Relative slack, so rounding never turns a bound into less than the score it bounds.
+      const ceiling = qualityFactorOf(qualityMaxScore) * (page.exact ? exactTitleBoost : 1) * (1 + 1e-9);
+      let strong = lists.length;
+      let weakSum = 0;
+      while (strong > 0 && weakSum + lists[strong - 1]!.bound * ceiling < floor) weakSum += lists[--strong]!.bound * ceiling;
+      lists.forEach((entry, i) => accumulate(entry, split, Infinity, i >= strong));
     }
     const full = words.length >= 32 ? 0xffffffff : (1 << words.length) - 1;
     const outDocs = this.hitDocs;
     const outScores = this.hitScores;
+    const touchedWords = touched.words;
     let count = 0;
-    for (let k = 0; k < touchedCount; k += 1) {
-      const doc = touched[k]!;
-      const mask = masks[doc]!;
-      const score = scores[doc]!;
-      scores[doc] = 0;
-      masks[doc] = 0;
-      if (requireAll && (mask >>> 0) !== full >>> 0) continue;
-      outDocs[count] = doc;
-      // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
-      outScores[count] = (score * popcount(mask)) / words.length;
-      count += 1;
+    for (let w = 0; w < touchedWords.length; w += 1) {
+      let bits = touchedWords[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        const mask = masks[doc]!;
+        const score = scores[doc]!;
+        scores[doc] = 0;
+        masks[doc] = 0;
+        if (requireAll && (mask >>> 0) !== full >>> 0) {
+          touchedWords[w]! &= ~low;
+          continue;
+        }
+        outDocs[count] = doc;
+        // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
+        outScores[count] = factors ? ((score * popcount(mask)) / words.length) * factors[doc]! : (score * popcount(mask)) / words.length;
+        count += 1;
+      }
     }
     return { docs: outDocs, scores: outScores, count, expansions, wordCount: words.length };
+  }
+
+  /**
+   * The `size`-th best final score among the documents below `split`, as
+   * they stand in the accumulators (fully scored), or 0 when fewer match:
+   * the first page's scores are at least this.
+   */
+  private pageFloor(split: number, size: number, wordCount: number, exact: Set<number> | undefined): number {
+    const best: number[] = [];
+    const words = this.hitBits.words;
+    for (let w = 0; w < split >>> 5; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        let score = ((this.scores[doc]! * popcount(this.masks[doc]!)) / wordCount) * this.qualityFactors[doc]!;
+        if (exact?.has(doc)) score *= exactTitleBoost;
+        if (best.length === size && score <= best[size - 1]!) continue;
+        let at = best.length;
+        while (at > 0 && best[at - 1]! < score) at -= 1;
+        best.splice(at, 0, score);
+        if (best.length > size) best.pop();
+      }
+    }
+    return best.length === size ? best[size - 1]! : 0;
   }
 
   search(request: SearchRequest): SearchOutcome {
@@ -341,36 +415,39 @@ export class SearchIndex {
     let expansions: Expansion[] = [];
     const exact = words.length > 0 ? this.exactTitleDocs(words.join(' ')) : undefined;
     if (words.length === 0) {
-      const source = admitted ?? this.live;
       docs = this.hitDocs;
       scores = this.hitScores;
-      for (const doc of source) docs[count++] = doc;
+      for (const doc of admitted ?? this.live) docs[count++] = doc;
     } else {
       const prefixLast = !/\s$/.test(request.text);
       expansions = this.expand(words, prefixLast);
-      const collected = this.collect(words, expansions, admitted, false, -1);
+      const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
+      const collected = this.collect(words, expansions, admitted, false, -1, this.qualityFactors, firstPage);
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;
-      for (let i = 0; i < count; i += 1) scores[i]! *= this.qualityFactors[docs[i]!]!;
-      if (exact) for (let i = 0; i < count; i += 1) if (exact.has(docs[i]!)) scores[i]! *= exactTitleBoost;
+      for (const doc of exact ?? []) {
+        const at = positionOf(docs, count, doc);
+        if (at >= 0) scores[at]! *= exactTitleBoost;
+      }
     }
-
-    let hitSet: Bitset;
-    if (words.length === 0) hitSet = admitted ?? this.live;
-    else {
-      hitSet = this.hitBits.clear();
-      for (let i = 0; i < count; i += 1) hitSet.add(docs[i]!);
-    }
-    const facets = this.facets.count(hitSet, docs.subarray(0, count), request.facetLimit ?? 20);
+    const facets = this.facets.count(docs.subarray(0, count), request.facetLimit ?? 20);
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
     const idAt = (i: number) => this.ids[docs[i]!]!;
-    const { page, hasMore } = selectPage(count, keyAt, idAt, sort, request.after, request.first);
+    const { page, hasMore } = sort === 'TITLE' ? selectPage(count, keyAt, idAt, sort, request.after, request.first) : selectTopByKey(count, this.sortKeys(sort, docs, scores, count), idAt, request.after, request.first);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
     const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact));
     return { total: count, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
+  }
+
+  /** The numeric sort key of each of `count` hits: its score, or its modified time. */
+  private sortKeys(sort: SearchSort, docs: Int32Array, scores: Float64Array, count: number): Float64Array {
+    if (sort !== 'MODIFIED') return scores;
+    const keys = this.sortKeyScratch.length >= count ? this.sortKeyScratch : (this.sortKeyScratch = new Float64Array(this.hitDocs.length));
+    for (let i = 0; i < count; i += 1) keys[i] = this.modified[docs[i]!]!;
+    return keys;
   }
 
   private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined): SearchHit {

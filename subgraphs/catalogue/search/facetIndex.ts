@@ -60,39 +60,27 @@ class ValuePosting {
     if (this.bits) target.or(this.bits);
     else for (const doc of this.list!) target.add(doc);
   }
-
-  countIn(hits: Bitset): number {
-    if (this.bits) return hits.andCount(this.bits);
-    let count = 0;
-    for (const doc of this.list!) if (hits.has(doc)) count += 1;
-    return count;
-  }
 }
 
-/** A hit set denser than this share of the documents is counted by bitset ANDs, one per value. */
-const denseShare = 1 / 16;
-/** For a high-cardinality field and a very large hit set, only the globally most common values are counted. */
-const largeHitSet = 200_000;
-const commonValuesCounted = 256;
-
 /**
- * One facet field: its values numbered, each value's documents, and each
- * document's value numbers. The last sit in one flat pool (a start and a
- * count per document): a tally over tens of thousands of hits then reads
- * memory in order instead of chasing one small array per document.
+ * Per field, per value: the documents that have it (for filters), and each
+ * document's values, so a search counts facets over its whole hit set. The
+ * values of every field are numbered in one space and each document's value
+ * numbers sit in one flat pool (a start and a count per document), so the
+ * count is one tally over the hits, reading memory in document order,
+ * instead of one pass per field or one small array per document.
  */
-class FieldFacets {
-  readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
-  readonly postings: (ValuePosting | undefined)[] = [];
-  distinct = 0;
+export class FacetIndex {
+  private readonly ids = facetFields.map(() => new Map<string, number>());
+  private readonly values: string[] = [];
+  private readonly fieldOf: number[] = [];
+  private readonly postings: (ValuePosting | undefined)[] = [];
   private pool = new Int32Array(1024);
   private poolLength = 0;
   private poolGarbage = 0;
   private starts = new Int32Array(1024);
   private counts = new Int32Array(1024);
   private tally = new Int32Array(64);
-  private common: number[] | undefined;
 
   private reserve(doc: number, size: number): void {
     if (doc >= this.starts.length) {
@@ -128,28 +116,33 @@ class FieldFacets {
     this.poolGarbage = 0;
   }
 
-  add(doc: number, values: readonly string[]): void {
-    this.reserve(doc, values.length);
+  private idOf(field: number, value: string): number {
+    let id = this.ids[field]!.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids[field]!.set(value, id);
+      this.values.push(value);
+      this.fieldOf.push(field);
+    }
+    return id;
+  }
+
+  add(doc: number, record: DatasetRecord): void {
+    const values = facetValuesOf(record);
+    const size = facetFields.reduce((sum, field) => sum + values[field].length, 0);
+    this.reserve(doc, size);
     const start = this.poolLength;
-    values.forEach((value, i) => {
-      let id = this.ids.get(value);
-      if (id === undefined) {
-        id = this.values.length;
-        this.ids.set(value, id);
-        this.values.push(value);
+    let at = start;
+    facetFields.forEach((field, f) => {
+      for (const value of values[field]) {
+        const id = this.idOf(f, value);
+        (this.postings[id] ??= new ValuePosting()).add(doc);
+        this.pool[at++] = id;
       }
-      let posting = this.postings[id];
-      if (!posting) {
-        this.postings[id] = posting = new ValuePosting();
-        this.distinct += 1;
-      }
-      posting.add(doc);
-      this.pool[start + i] = id;
     });
     this.starts[doc] = start;
-    this.counts[doc] = values.length;
-    this.poolLength += values.length;
-    this.common = undefined;
+    this.counts[doc] = size;
+    this.poolLength = at;
   }
 
   remove(doc: number): void {
@@ -162,101 +155,41 @@ class FieldFacets {
       const id = this.pool[i]!;
       const posting = this.postings[id]!;
       posting.delete(doc);
-      if (posting.size === 0) {
-        this.postings[id] = undefined;
-        this.distinct -= 1;
-      }
+      if (posting.size === 0) this.postings[id] = undefined;
     }
-    this.common = undefined;
-  }
-
-  posting(value: string): ValuePosting | undefined {
-    const id = this.ids.get(value);
-    return id === undefined ? undefined : this.postings[id];
-  }
-
-  /** Value counts among the hits, as [value id, count] pairs. */
-  count(hits: Bitset, hitDocs: ArrayLike<number>, documentCount: number): [number, number][] {
-    const out: [number, number][] = [];
-    if (hitDocs.length > documentCount * denseShare && this.distinct <= commonValuesCounted) {
-      this.postings.forEach((posting, id) => {
-        const count = posting ? posting.countIn(hits) : 0;
-        if (count > 0) out.push([id, count]);
-      });
-      return out;
-    }
-    if (hitDocs.length > largeHitSet) {
-      this.common ??= this.postings
-        .map((posting, id) => [id, posting?.size ?? 0] as const)
-        .filter(([, size]) => size > 0)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, commonValuesCounted)
-        .map(([id]) => id);
-      for (const id of this.common) {
-        const count = this.postings[id]!.countIn(hits);
-        if (count > 0) out.push([id, count]);
-      }
-      return out;
-    }
-    if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
-    const { tally, pool, starts, counts } = this;
-    const touched: number[] = [];
-    for (let i = 0; i < hitDocs.length; i += 1) {
-      const doc = hitDocs[i]!;
-      const end = starts[doc]! + counts[doc]!;
-      for (let k = starts[doc]!; k < end; k += 1) {
-        const id = pool[k]!;
-        if (tally[id] === 0) touched.push(id);
-        tally[id]! += 1;
-      }
-    }
-    for (const id of touched) {
-      out.push([id, tally[id]!]);
-      tally[id] = 0;
-    }
-    return out;
-  }
-}
-
-/**
- * Per field, per value: the documents that have it, and each document's
- * values, so a search counts facets over its whole hit set: by bitset ANDs
- * when the hits are many and the values few, by a typed tally otherwise.
- */
-export class FacetIndex {
-  private readonly fields = new Map<FacetField, FieldFacets>(facetFields.map((field) => [field, new FieldFacets()]));
-  private documentCount = 0;
-
-  add(doc: number, record: DatasetRecord): void {
-    const values = facetValuesOf(record);
-    for (const field of facetFields) this.fields.get(field)!.add(doc, values[field]);
-    this.documentCount += 1;
-  }
-
-  remove(doc: number): void {
-    for (const field of facetFields) this.fields.get(field)!.remove(doc);
-    this.documentCount -= 1;
   }
 
   /** Documents having any of `values` in `field` (an OR), or an empty set. */
   anyOf(field: FacetField, values: readonly string[]): Bitset {
     const result = new Bitset();
-    for (const value of values) this.fields.get(field)!.posting(value)?.orInto(result);
+    const ids = this.ids[facetFields.indexOf(field)]!;
+    for (const value of values) {
+      const id = ids.get(value);
+      if (id !== undefined) this.postings[id]?.orInto(result);
+    }
     return result;
   }
 
-  /**
-   * The `limit` most frequent values of each field among the hits (given as
-   * a bitset and as a list), counts exact for every value returned.
-   */
-  count(hits: Bitset, hitDocs: ArrayLike<number>, limit: number): Record<FacetField, FacetCount[]> {
-    const result = {} as Record<FacetField, FacetCount[]>;
-    for (const field of facetFields) {
-      const facets = this.fields.get(field)!;
-      const counts = facets.count(hits, hitDocs, this.documentCount);
-      counts.sort((a, b) => b[1] - a[1] || (facets.values[a[0]]! < facets.values[b[0]]! ? -1 : 1));
-      result[field] = counts.slice(0, limit).map(([id, count]) => ({ value: facets.values[id]!, count }));
+  /** The `limit` most frequent values of each field among the hits, counts exact. */
+  count(hitDocs: Int32Array, limit: number): Record<FacetField, FacetCount[]> {
+    if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
+    const { tally, pool, starts, counts } = this;
+    for (let i = 0; i < hitDocs.length; i += 1) {
+      const doc = hitDocs[i]!;
+      const end = starts[doc]! + counts[doc]!;
+      for (let k = starts[doc]!; k < end; k += 1) tally[pool[k]!]! += 1;
     }
+    const byField: [number, number][][] = facetFields.map(() => []);
+    for (let id = 0; id < this.values.length; id += 1) {
+      if (tally[id] === 0) continue;
+      byField[this.fieldOf[id]!]!.push([id, tally[id]!]);
+      tally[id] = 0;
+    }
+    const result = {} as Record<FacetField, FacetCount[]>;
+    facetFields.forEach((field, f) => {
+      const counted = byField[f]!.sort((a, b) => b[1] - a[1] || (this.values[a[0]]! < this.values[b[0]]! ? -1 : 1));
+      result[field] = counted.slice(0, limit).map(([id, count]) => ({ value: this.values[id]!, count }));
+    });
     return result;
   }
 }

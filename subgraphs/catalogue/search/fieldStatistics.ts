@@ -8,11 +8,11 @@ import { tokenize } from './analyzer.ts';
 export const fieldBoosts = { title: 3, keywords: 2, publisher: 1.5, description: 1 } as const;
 export type TextField = keyof typeof fieldBoosts;
 export const textFields = Object.keys(fieldBoosts) as TextField[];
-const boosts = textFields.map((field) => fieldBoosts[field]);
+export const boosts: readonly number[] = textFields.map((field) => fieldBoosts[field]);
 
 /** BM25 parameters, the usual ones. */
-const k1 = 1.2;
-const b = 0.75;
+export const k1 = 1.2;
+export const b = 0.75;
 
 /** The texts of each field of a record, every language together. */
 export function fieldTexts(record: DatasetRecord): Record<TextField, string[]> {

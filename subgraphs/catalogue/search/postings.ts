@@ -1,3 +1,6 @@
+/** From this many entries a list grows by a quarter, not double: the longest lists hold most of the entries. */
+const largeList = 65536;
+
 /**
  * The posting list of one term: document numbers with the term's frequency
  * in each text field packed into one 32-bit word (8 bits a field, saturating
@@ -8,15 +11,30 @@ export class Postings {
   docs: Int32Array;
   tfs: Uint32Array;
   length = 0;
+  /**
+   * Per field, the highest frequency and the shortest field length among
+   * the entries having the term in that field: the ingredients of an upper
+   * bound on the term's score in any document. Removals leave them as they
+   * were, which keeps them bounds.
+   */
+  readonly peakTf = new Uint8Array(4);
+  readonly shortestLength = new Uint16Array(4).fill(65535);
 
   constructor(capacity = 4) {
     this.docs = new Int32Array(capacity);
     this.tfs = new Uint32Array(capacity);
   }
 
-  push(doc: number, packedTf: number): void {
+  /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`. */
+  push(doc: number, packedTf: number, lengths: Uint16Array, offset: number): void {
+    for (let f = 0; f < 4; f += 1) {
+      const tf = (packedTf >>> (f * 8)) & 0xff;
+      if (tf === 0) continue;
+      if (tf > this.peakTf[f]!) this.peakTf[f] = tf;
+      if (lengths[offset + f]! < this.shortestLength[f]!) this.shortestLength[f] = lengths[offset + f]!;
+    }
     if (this.length === this.docs.length) {
-      const capacity = this.docs.length * 2;
+      const capacity = this.docs.length < largeList ? this.docs.length * 2 : Math.ceil(this.docs.length * 1.25);
       const docs = new Int32Array(capacity);
       docs.set(this.docs);
       const tfs = new Uint32Array(capacity);

@@ -91,3 +91,50 @@ export function selectPage(
   }
   return { page: window.slice(0, limit), hasMore: window.length > limit };
 }
+
+/**
+ * `selectPage` for numeric keys sorted descending (relevance, modified),
+ * with the keys in a typed array: a hit below the window's last key is
+ * rejected by one comparison, so a page over half a million hits costs
+ * little more than reading their keys.
+ */
+export function selectTopByKey(
+  count: number,
+  keys: Float64Array,
+  idAt: (i: number) => string,
+  after: Sortable | undefined,
+  limit: number,
+): { page: number[]; hasMore: boolean } {
+  const capacity = limit + 1;
+  const window: number[] = [];
+  const afterKey = typeof after?.key === 'number' ? after.key : after ? Number.NaN : Infinity;
+  const afterId = after?.id ?? '';
+  if (Number.isNaN(afterKey)) return selectPage(count, (i) => keys[i]!, idAt, 'MODIFIED', after, limit);
+  // Negative when hit i comes before hit j.
+  const compare = (i: number, j: number): number => {
+    const a = keys[i]!;
+    const b = keys[j]!;
+    if (a !== b) return a > b ? -1 : 1;
+    const idA = idAt(i);
+    const idB = idAt(j);
+    return idA < idB ? -1 : idA > idB ? 1 : 0;
+  };
+  let floor = -Infinity;
+  for (let i = 0; i < count; i += 1) {
+    const key = keys[i]!;
+    if (key < floor || key > afterKey) continue;
+    if (key === afterKey && idAt(i) <= afterId) continue;
+    if (window.length === capacity && compare(i, window[capacity - 1]!) >= 0) continue;
+    let low = 0;
+    let high = window.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compare(i, window[mid]!) > 0) low = mid + 1;
+      else high = mid;
+    }
+    window.splice(low, 0, i);
+    if (window.length > capacity) window.pop();
+    if (window.length === capacity) floor = keys[window[capacity - 1]!]!;
+  }
+  return { page: window.slice(0, limit), hasMore: window.length > limit };
+}
