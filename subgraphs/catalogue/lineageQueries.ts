@@ -4,7 +4,7 @@ import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
 import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
-import type { LineageGraph } from './lineageGraph.ts';
+import { reachedDataset, reachedMissing, type GraphWalk, type LineageGraph } from './lineageGraph.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
@@ -20,11 +20,20 @@ export interface LineageEdgeView {
   toJurisdiction: string | null;
 }
 
+/**
+ * A lineage answer as found: node numbers and edge slots of the graph. The
+ * ids and edge views are built only when asked for, so a client that wants
+ * the nodes pays nothing for thousands of edges, and the other way round.
+ */
 export interface LineageTraversal {
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** The regions that make the answer partial, sorted. */
+  readonly partialRegions: string[];
   /** Ids of every dataset reached, the root first. */
-  nodeIds: string[];
-  edges: LineageEdgeView[];
-  partialRegions: string[];
+  nodeIds(): string[];
+  /** Every edge found, as the answer shows it, in the order found. */
+  edges(): LineageEdgeView[];
 }
 
 /** Shared by every edge without column lineage: an answer of thousands of edges makes no empty arrays. */
@@ -41,7 +50,6 @@ const maxLineageNodes = 5000;
  * Kong are their own); an end the catalogue does not hold has no residency.
  */
 export function edgeView(graph: LineageGraph, up: number, down: number, record: LineageEdgeRecord, depth: number): LineageEdgeView {
-  const from = graph.residency[up] ?? null;
   return {
     upstream: graph.ids[up]!,
     downstream: graph.ids[down]!,
@@ -49,17 +57,17 @@ export function edgeView(graph: LineageGraph, up: number, down: number, record: 
     runTime: record.runTime ?? null,
     columns: record.columns ?? noColumns,
     depth,
-    crossBorder: from !== null && graph.country[up] !== graph.country[down],
-    fromJurisdiction: from,
+    crossBorder: graph.crossesBorder(up, down),
+    fromJurisdiction: graph.residency[up] ?? null,
     toJurisdiction: graph.residency[down] ?? null,
   };
 }
 
 /**
  * Breadth-first from `rootId` in `direction`, to `depth` hops, each dataset
- * visited once (cycle-safe). Edges to datasets the catalogue does not hold
- * make the answer partial when their region is stale or unknown; edges of a
- * region whose last harvest failed do too.
+ * visited once (cycle-safe). A dataset no region publishes (any more) is
+ * left out with its edges, and makes the answer partial when its region is
+ * stale or unknown; datasets of a region whose last harvest failed do too.
  */
 export function traverseLineage(
   index: CatalogueIndex,
@@ -76,39 +84,39 @@ export function traverseLineage(
   const root = graph.find(rootId);
   if (root === undefined || !graph.isPresent(root)) return undefined;
   const walk = graph.walk(root, direction !== 'DOWNSTREAM', direction !== 'UPSTREAM', depth, sinceMs, maxLineageNodes);
-  const ids = graph.ids;
-  const partial = new Set<string>();
-  // A dataset no region publishes any more is left out with its edges; if its region is stale or unknown, the answer is partial.
-  const dropped = new Set<number>();
-  for (const n of walk.missing) {
-    const id = ids[n]!;
-    if (id.startsWith('ol:')) continue;
-    dropped.add(n);
-    const region = regionOfDatasetId(id);
-    if (region && isStale(region) !== false) partial.add(region);
+  const partial: string[] = [];
+  for (let code = 0; code < walk.regions.length; code += 1) {
+    const reached = walk.regions[code]!;
+    if (reached === 0) continue;
+    const region = graph.regionName(code);
+    const stale = isStale(region);
+    if (((reached & reachedDataset) !== 0 && stale === true) || ((reached & reachedMissing) !== 0 && stale !== false)) partial.push(region);
   }
-  const nodeIds: string[] = [];
-  const staleRegions = new Map<string, boolean>();
-  for (const n of walk.nodes) {
-    if (dropped.has(n)) continue;
-    const id = ids[n]!;
-    nodeIds.push(id);
-    const region = graph.isPresent(n) ? regionOfDatasetId(id) : undefined;
-    if (!region) continue;
-    let stale = staleRegions.get(region);
-    if (stale === undefined) staleRegions.set(region, (stale = isStale(region) === true));
-    if (stale) partial.add(region);
+  const rootRegion = regionOfDatasetId(rootId);
+  if (walk.truncated && rootRegion && !partial.includes(rootRegion)) partial.push(rootRegion);
+  return {
+    nodeCount: walk.nodes.length,
+    edgeCount: walk.edges.length,
+    partialRegions: partial.sort(),
+    nodeIds: () => nodeIdsOf(graph, walk),
+    edges: () => edgeViewsOf(graph, walk),
+  };
+}
+
+function nodeIdsOf(graph: LineageGraph, walk: GraphWalk): string[] {
+  const ids: string[] = [];
+  for (const n of walk.nodes) ids.push(graph.ids[n]!);
+  return ids;
+}
+
+function edgeViewsOf(graph: LineageGraph, walk: GraphWalk): LineageEdgeView[] {
+  const { edges, depths, table } = walk;
+  const views: LineageEdgeView[] = [];
+  for (let i = 0; i < edges.length; i += 1) {
+    const slot = edges[i]!;
+    views.push(edgeView(graph, table.upstream[slot]!, table.downstream[slot]!, table.records[slot]!, depths[i]!));
   }
-  if (walk.truncated) partial.add(regionOfDatasetId(rootId) ?? '');
-  const edges: LineageEdgeView[] = [];
-  const found = walk.edges;
-  for (let i = 0; i < found.upstream.length; i += 1) {
-    const up = found.upstream[i]!;
-    const down = found.downstream[i]!;
-    if (dropped.size > 0 && (dropped.has(up) || dropped.has(down))) continue;
-    edges.push(edgeView(graph, up, down, found.record[i]!, found.depth[i]!));
-  }
-  return { nodeIds, edges, partialRegions: [...partial].filter(Boolean).sort() };
+  return views;
 }
 
 /** Does a residency fall under `filter` (itself, or its country)? */

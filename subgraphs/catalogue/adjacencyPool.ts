@@ -1,0 +1,102 @@
+/**
+ * One list of numbers per node, all in one Int32Array: node n's list is
+ * `items[start[n] .. start[n] + length[n])`, in the order appended. A list
+ * that outgrows its block moves to the end with twice the room; the blocks
+ * left behind are reclaimed by compacting once they outweigh the blocks in
+ * use. Reading a list is a slice of one array, not a hop to a heap object
+ * per node, and the pool is a handful of objects for the garbage collector
+ * whatever the graph's size.
+ */
+export class AdjacencyPool {
+  items: Int32Array;
+  start: Int32Array;
+  length: Int32Array;
+  private capacity: Int32Array;
+  /** End of the last block. */
+  private top = 0;
+  /** Sum of the capacities of the nodes' current blocks. */
+  private reserved = 0;
+
+  /** @param capacity nodes and items to make room for at first; both grow as needed. @default 1024 */
+  constructor(capacity = 1024) {
+    const size = Math.max(1, capacity);
+    this.items = new Int32Array(size);
+    this.start = new Int32Array(size);
+    this.length = new Int32Array(size);
+    this.capacity = new Int32Array(size);
+  }
+
+  /** Makes room for nodes numbered below `count`. */
+  ensureNodes(count: number): void {
+    if (count <= this.start.length) return;
+    const size = Math.max(count, this.start.length * 2);
+    this.start = grown(this.start, size);
+    this.length = grown(this.length, size);
+    this.capacity = grown(this.capacity, size);
+  }
+
+  append(node: number, value: number): void {
+    const length = this.length[node]!;
+    if (length === this.capacity[node]!) this.relocate(node, Math.max(4, length * 2));
+    this.items[this.start[node]! + length] = value;
+    this.length[node] = length + 1;
+  }
+
+  /** Removes the first `value` from the node's list, keeping the others' order. */
+  remove(node: number, value: number): void {
+    const from = this.start[node]!;
+    const end = from + this.length[node]!;
+    const items = this.items;
+    for (let at = from; at < end; at += 1) {
+      if (items[at] !== value) continue;
+      items.copyWithin(at, at + 1, end);
+      this.length[node] = end - from - 1;
+      return;
+    }
+  }
+
+  /** Replaces every value v in every list by `renumbered[v]`. */
+  renumber(renumbered: Int32Array, nodeCount: number): void {
+    const items = this.items;
+    for (let node = 0; node < nodeCount; node += 1) {
+      const from = this.start[node]!;
+      const end = from + this.length[node]!;
+      for (let at = from; at < end; at += 1) items[at] = renumbered[items[at]!]!;
+    }
+  }
+
+  private relocate(node: number, capacity: number): void {
+    if (this.top + capacity > this.items.length) {
+      if (this.top - this.reserved > this.reserved) this.compact();
+      if (this.top + capacity > this.items.length) this.items = grown(this.items, Math.max(this.top + capacity, this.items.length * 2));
+    }
+    const from = this.start[node]!;
+    this.items.copyWithin(this.top, from, from + this.length[node]!);
+    this.reserved += capacity - this.capacity[node]!;
+    this.start[node] = this.top;
+    this.capacity[node] = capacity;
+    this.top += capacity;
+  }
+
+  /** Copies every block, in node order, into a fresh array without the space left behind. */
+  private compact(): void {
+    const items = new Int32Array(Math.max(1, this.reserved * 2));
+    let top = 0;
+    for (let node = 0; node < this.start.length; node += 1) {
+      const capacity = this.capacity[node]!;
+      if (capacity === 0) continue;
+      const from = this.start[node]!;
+      items.set(this.items.subarray(from, from + this.length[node]!), top);
+      this.start[node] = top;
+      top += capacity;
+    }
+    this.items = items;
+    this.top = top;
+  }
+}
+
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(size);
+  next.set(array);
+  return next;
+}
