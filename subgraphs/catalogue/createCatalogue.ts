@@ -15,7 +15,8 @@ import { createDiscovery, type Discovery } from './createDiscovery.ts';
 import { createHarvester, type Harvester, type HarvesterOptions, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
 import { summariseQuality } from '../shared/quality/summariseQuality.ts';
-import { edgeView, inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
+import { inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
+import { edgeView } from './lineageEdgeView.ts';
 
 export interface CatalogueOptions {
   regions: readonly RegionEntry[];

@@ -15,6 +15,10 @@ export interface EdgeTable {
   /** When each edge was last seen (epoch ms): its run's time, else its downstream's last change at harvest; 0 when unknown. */
   readonly observedMs: Float64Array;
   readonly records: readonly LineageEdgeRecord[];
+  /** Each edge's job, beside its slot: an answer of thousands of edges reads these in runs rather than following a pointer per edge into the records. */
+  readonly jobs: readonly (string | null)[];
+  /** 1 where the record has a run time or column lineage, so reading those needs the record. */
+  readonly detailed: Uint8Array;
 }
 
 export interface GraphWalk {
@@ -149,6 +153,8 @@ export class LineageGraph {
       table.downstream[slot] = n;
       table.observedMs[slot] = edge.runTime ? Date.parse(edge.runTime) || 0 : modifiedMs;
       table.records.push(edge);
+      table.jobs.push(edge.job ?? null);
+      table.detailed[slot] = edge.runTime !== undefined || edge.columns !== undefined ? 1 : 0;
       this.downstream.append(upstream, slot);
       this.usedSlots += 1;
     }
@@ -304,12 +310,14 @@ export class LineageGraph {
     }
     const size = Math.max(this.usedSlots + count, this.table.upstream.length * 2);
     const old = this.table;
-    // Slots are only ever appended to `records`, so the old table may share it.
+    // Slots are only ever appended to `records` and `jobs`, so the old table may share them.
     this.table = {
       upstream: copyInto(new Int32Array(size), old.upstream),
       downstream: copyInto(new Int32Array(size), old.downstream),
       observedMs: copyInto(new Float64Array(size), old.observedMs),
       records: old.records,
+      jobs: old.jobs,
+      detailed: copyInto(new Uint8Array(size), old.detailed),
     };
   }
 
@@ -328,6 +336,8 @@ export class LineageGraph {
         next.downstream[used] = old.downstream[slot]!;
         next.observedMs[used] = old.observedMs[slot]!;
         next.records.push(old.records[slot]!);
+        next.jobs.push(old.jobs[slot]!);
+        next.detailed[used] = old.detailed[slot]!;
         renumbered[slot] = used;
         used += 1;
       }
@@ -355,10 +365,10 @@ export class LineageGraph {
   }
 }
 
-type WritableEdgeTable = EdgeTable & { records: LineageEdgeRecord[] };
+type WritableEdgeTable = EdgeTable & { records: LineageEdgeRecord[]; jobs: (string | null)[] };
 
 function emptyTable(size: number): WritableEdgeTable {
-  return { upstream: new Int32Array(size), downstream: new Int32Array(size), observedMs: new Float64Array(size), records: [] };
+  return { upstream: new Int32Array(size), downstream: new Int32Array(size), observedMs: new Float64Array(size), records: [], jobs: [], detailed: new Uint8Array(size) };
 }
 
 function copyInto<T extends Uint8Array | Int32Array | Float64Array>(target: T, source: T): T {

@@ -1,24 +1,11 @@
 import { countryOf } from '../shared/access/createAccessEvaluator.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
-import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
-import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
 import { reachedDataset, reachedMissing, type GraphWalk, type LineageGraph } from './lineageGraph.ts';
+import { FoundEdge, type LineageEdgeView } from './lineageEdgeView.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
-
-export interface LineageEdgeView {
-  upstream: string;
-  downstream: string;
-  job: string | null;
-  runTime: string | null;
-  columns: ColumnLineageRecord[];
-  depth: number;
-  crossBorder: boolean;
-  fromJurisdiction: string | null;
-  toJurisdiction: string | null;
-}
 
 /**
  * A lineage answer as found: node numbers and edge slots of the graph. The
@@ -32,36 +19,14 @@ export interface LineageTraversal {
   readonly partialRegions: string[];
   /** Ids of every dataset reached, the root first. */
   nodeIds(): string[];
-  /** Every edge found, as the answer shows it, in the order found. */
-  edges(): LineageEdgeView[];
+  /** Every edge found, as the answer shows it, in the order found; each view reads the graph only for the fields asked for. */
+  edges(): Iterable<LineageEdgeView>;
 }
-
-/** Shared by every edge without column lineage: an answer of thousands of edges makes no empty arrays. */
-const noColumns: ColumnLineageRecord[] = Object.freeze([]) as unknown as ColumnLineageRecord[];
 
 /** Most hops a lineage query may ask for. */
 export const maxLineageDepth = 20;
 /** Most datasets one lineage answer holds; past it the graph is cut and marked partial. */
 const maxLineageNodes = 5000;
-
-/**
- * The answer's view of the edge `up` → `down` (node numbers of `graph`). It
- * crosses a border when the two residencies' countries differ (Macao and Hong
- * Kong are their own); an end the catalogue does not hold has no residency.
- */
-export function edgeView(graph: LineageGraph, up: number, down: number, record: LineageEdgeRecord, depth: number): LineageEdgeView {
-  return {
-    upstream: graph.ids[up]!,
-    downstream: graph.ids[down]!,
-    job: record.job ?? null,
-    runTime: record.runTime ?? null,
-    columns: record.columns ?? noColumns,
-    depth,
-    crossBorder: graph.crossesBorder(up, down),
-    fromJurisdiction: graph.residency[up] ?? null,
-    toJurisdiction: graph.residency[down] ?? null,
-  };
-}
 
 /**
  * Breadth-first from `rootId` in `direction`, to `depth` hops, each dataset
@@ -109,14 +74,9 @@ function nodeIdsOf(graph: LineageGraph, walk: GraphWalk): string[] {
   return ids;
 }
 
-function edgeViewsOf(graph: LineageGraph, walk: GraphWalk): LineageEdgeView[] {
-  const { edges, depths, table } = walk;
-  const views: LineageEdgeView[] = [];
-  for (let i = 0; i < edges.length; i += 1) {
-    const slot = edges[i]!;
-    views.push(edgeView(graph, table.upstream[slot]!, table.downstream[slot]!, table.records[slot]!, depths[i]!));
-  }
-  return views;
+/** One view per edge, made as the consumer reaches it: GraphQL completes each before taking the next, so none outlives its turn. */
+function* edgeViewsOf(graph: LineageGraph, walk: GraphWalk): Generator<LineageEdgeView> {
+  for (let at = 0; at < walk.edges.length; at += 1) yield new FoundEdge(graph, walk, at);
 }
 
 /** Does a residency fall under `filter` (itself, or its country)? */
