@@ -1,26 +1,27 @@
 /**
- * One list of numbers per node, all in one Int32Array: node n's list is
- * `items[start[n] .. start[n] + length[n])`, in the order appended. A list
- * that outgrows its block moves to the end with twice the room; the blocks
- * left behind are reclaimed by compacting once they outweigh the blocks in
- * use. Reading a list is a slice of one array, not a hop to a heap object
- * per node, and the pool is a handful of objects for the garbage collector
- * whatever the graph's size.
+ * One list of (node, edge) pairs per node, all in one Int32Array: node n's
+ * pairs are `items[2 * start[n] .. 2 * (start[n] + length[n]))`, the node of
+ * each first, in the order appended. A list that outgrows its block moves to
+ * the end with twice the room; the blocks left behind are reclaimed by
+ * compacting once they outweigh the blocks in use. Reading a list is a run
+ * of one array, not a hop to a heap object per node (nor to an edge table
+ * for the node at the other end), and the pool is a handful of objects for
+ * the garbage collector whatever the graph's size.
  */
 export class AdjacencyPool {
   items: Int32Array;
   start: Int32Array;
   length: Int32Array;
   private capacity: Int32Array;
-  /** End of the last block. */
+  /** End of the last block, in pairs. */
   private top = 0;
-  /** Sum of the capacities of the nodes' current blocks. */
+  /** Sum of the capacities of the nodes' current blocks, in pairs. */
   private reserved = 0;
 
-  /** @param capacity nodes and items to make room for at first; both grow as needed. @default 1024 */
+  /** @param capacity nodes and pairs to make room for at first; both grow as needed. @default 1024 */
   constructor(capacity = 1024) {
     const size = Math.max(1, capacity);
-    this.items = new Int32Array(size);
+    this.items = new Int32Array(size * 2);
     this.start = new Int32Array(size);
     this.length = new Int32Array(size);
     this.capacity = new Int32Array(size);
@@ -35,43 +36,45 @@ export class AdjacencyPool {
     this.capacity = grown(this.capacity, size);
   }
 
-  append(node: number, value: number): void {
+  append(node: number, other: number, edge: number): void {
     const length = this.length[node]!;
-    if (length === this.capacity[node]!) this.relocate(node, Math.max(4, length * 2));
-    this.items[this.start[node]! + length] = value;
+    if (length === this.capacity[node]!) this.relocate(node, Math.max(2, length * 2));
+    const at = (this.start[node]! + length) * 2;
+    this.items[at] = other;
+    this.items[at + 1] = edge;
     this.length[node] = length + 1;
   }
 
-  /** Removes the first `value` from the node's list, keeping the others' order. */
-  remove(node: number, value: number): void {
-    const from = this.start[node]!;
-    const end = from + this.length[node]!;
+  /** Removes the pair whose edge is `edge` from the node's list, keeping the others' order. */
+  remove(node: number, edge: number): void {
+    const from = this.start[node]! * 2;
+    const end = from + this.length[node]! * 2;
     const items = this.items;
-    for (let at = from; at < end; at += 1) {
-      if (items[at] !== value) continue;
-      items.copyWithin(at, at + 1, end);
-      this.length[node] = end - from - 1;
+    for (let at = from; at < end; at += 2) {
+      if (items[at + 1] !== edge) continue;
+      items.copyWithin(at, at + 2, end);
+      this.length[node] = this.length[node]! - 1;
       return;
     }
   }
 
-  /** Replaces every value v in every list by `renumbered[v]`. */
-  renumber(renumbered: Int32Array, nodeCount: number): void {
+  /** Replaces every edge e in every list by `renumbered[e]`. */
+  renumberEdges(renumbered: Int32Array, nodeCount: number): void {
     const items = this.items;
     for (let node = 0; node < nodeCount; node += 1) {
-      const from = this.start[node]!;
-      const end = from + this.length[node]!;
-      for (let at = from; at < end; at += 1) items[at] = renumbered[items[at]!]!;
+      const from = this.start[node]! * 2;
+      const end = from + this.length[node]! * 2;
+      for (let at = from + 1; at < end; at += 2) items[at] = renumbered[items[at]!]!;
     }
   }
 
   private relocate(node: number, capacity: number): void {
-    if (this.top + capacity > this.items.length) {
+    if ((this.top + capacity) * 2 > this.items.length) {
       if (this.top - this.reserved > this.reserved) this.compact();
-      if (this.top + capacity > this.items.length) this.items = grown(this.items, Math.max(this.top + capacity, this.items.length * 2));
+      if ((this.top + capacity) * 2 > this.items.length) this.items = grown(this.items, Math.max((this.top + capacity) * 2, this.items.length * 2));
     }
-    const from = this.start[node]!;
-    this.items.copyWithin(this.top, from, from + this.length[node]!);
+    const from = this.start[node]! * 2;
+    this.items.copyWithin(this.top * 2, from, from + this.length[node]! * 2);
     this.reserved += capacity - this.capacity[node]!;
     this.start[node] = this.top;
     this.capacity[node] = capacity;
@@ -80,13 +83,13 @@ export class AdjacencyPool {
 
   /** Copies every block, in node order, into a fresh array without the space left behind. */
   private compact(): void {
-    const items = new Int32Array(Math.max(1, this.reserved * 2));
+    const items = new Int32Array(Math.max(2, this.reserved * 4));
     let top = 0;
     for (let node = 0; node < this.start.length; node += 1) {
       const capacity = this.capacity[node]!;
       if (capacity === 0) continue;
-      const from = this.start[node]!;
-      items.set(this.items.subarray(from, from + this.length[node]!), top);
+      const from = this.start[node]! * 2;
+      items.set(this.items.subarray(from, from + this.length[node]! * 2), top * 2);
       this.start[node] = top;
       top += capacity;
     }

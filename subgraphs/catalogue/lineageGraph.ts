@@ -155,7 +155,7 @@ export class LineageGraph {
       table.records.push(edge);
       table.jobs.push(edge.job ?? null);
       table.detailed[slot] = edge.runTime !== undefined || edge.columns !== undefined ? 1 : 0;
-      this.downstream.append(upstream, slot);
+      this.downstream.append(upstream, n, slot);
       this.usedSlots += 1;
     }
     this.firstEdge[n] = first;
@@ -190,9 +190,10 @@ export class LineageGraph {
   walk(root: number, up: boolean, down: boolean, depth: number, sinceMs: number | undefined, maxNodes: number): GraphWalk {
     const stamp = this.nextStamp();
     const { kind, region, firstEdge, edgeCount, nodeStamps, edgeStamps, table } = this;
-    const { upstream: upstreamOf, downstream: downstreamOf, observedMs } = table;
+    const { upstream: upstreamOf, observedMs } = table;
     const { items: pool, start: poolStart, length: poolLength } = this.downstream;
-    const since = sinceMs ?? -Infinity;
+    const timed = sinceMs !== undefined;
+    const since = sinceMs ?? 0;
     const both = up && down;
     const regions = new Uint8Array(this.regionNames.length);
     if (this.foundNodes.length < maxNodes) this.foundNodes = new Int32Array(maxNodes);
@@ -214,7 +215,7 @@ export class LineageGraph {
         const n = nodes[i]!;
         if (kind[n] !== datasetNode) continue;
         for (let pass = 0; pass < 2; pass += 1) {
-          // Pass 0 follows the node's own edges (consecutive slots) up; pass 1 its downstream slot list down.
+          // Pass 0 follows the node's own edges (consecutive slots) up; pass 1 its (downstream, slot) pairs down.
           let at: number;
           let end: number;
           if (pass === 0) {
@@ -223,17 +224,17 @@ export class LineageGraph {
             end = at + edgeCount[n]!;
           } else {
             if (!down) continue;
-            at = poolStart[n]!;
-            end = at + poolLength[n]!;
+            at = poolStart[n]! * 2;
+            end = at + poolLength[n]! * 2;
           }
-          for (; at < end; at += 1) {
-            const slot = pass === 0 ? at : pool[at]!;
-            if (observedMs[slot]! < since) continue;
+          for (; at < end; at += pass + 1) {
+            const slot = pass === 0 ? at : pool[at + 1]!;
+            if (timed && observedMs[slot]! < since) continue;
             if (both) {
               if (edgeStamps[slot] === stamp) continue;
               edgeStamps[slot] = stamp;
             }
-            const other = pass === 0 ? upstreamOf[slot]! : downstreamOf[slot]!;
+            const other = pass === 0 ? upstreamOf[slot]! : pool[at]!;
             if (nodeStamps[other] !== stamp) {
               if (taken >= maxNodes) {
                 truncated = true;
@@ -342,7 +343,7 @@ export class LineageGraph {
         used += 1;
       }
     }
-    this.downstream.renumber(renumbered, this.ids.length);
+    this.downstream.renumberEdges(renumbered, this.ids.length);
     this.table = next;
     this.usedSlots = used;
     this.liveSlots = used;
