@@ -46,7 +46,7 @@ const externalNode = 2;
 /**
  * The catalogue's lineage graph with datasets numbered. Edges live in typed
  * arrays (see `EdgeTable`): a dataset's own edges in consecutive slots, each
- * node's downstream edges as slot lists in an `AdjacencyPool`. Harvest
+ * node's downstream edges as (downstream, slot) pairs in an `AdjacencyPool`. Harvest
  * changes it in place, one dataset at a time; superseded slots are
  * reclaimed once they outnumber the live ones. Any id an edge names gets a
  * number, harvested or not, so edges to a missing region's datasets are
@@ -306,7 +306,7 @@ export class LineageGraph {
   private reserveSlots(count: number): void {
     const superseded = this.usedSlots - this.liveSlots;
     if (superseded > this.liveSlots) {
-      this.compactSlots(Math.max(this.liveSlots + count, (this.liveSlots + count) * 2));
+      this.compactSlots((this.liveSlots + count) * 2);
       return;
     }
     const size = Math.max(this.usedSlots + count, this.table.upstream.length * 2);
