@@ -3,7 +3,7 @@ import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
 import { reachedDataset, reachedMissing, type GraphWalk, type LineageGraph } from './lineageGraph.ts';
-import { FoundEdge, type LineageEdgeView } from './lineageEdgeView.ts';
+import { FoundEdges, type LineageEdgeView } from './lineageEdgeView.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
@@ -64,7 +64,7 @@ export function traverseLineage(
     edgeCount: walk.edges.length,
     partialRegions: partial.sort(),
     nodeIds: () => nodeIdsOf(graph, walk),
-    edges: () => edgeViewsOf(graph, walk),
+    edges: () => new FoundEdges(graph, walk),
   };
 }
 
@@ -72,11 +72,6 @@ function nodeIdsOf(graph: LineageGraph, walk: GraphWalk): string[] {
   const ids: string[] = [];
   for (const n of walk.nodes) ids.push(graph.ids[n]!);
   return ids;
-}
-
-/** One view per edge, made as the consumer reaches it: GraphQL completes each before taking the next, so none outlives its turn. */
-function* edgeViewsOf(graph: LineageGraph, walk: GraphWalk): Generator<LineageEdgeView> {
-  for (let at = 0; at < walk.edges.length; at += 1) yield new FoundEdge(graph, walk, at);
 }
 
 /** Does a residency fall under `filter` (itself, or its country)? */
