@@ -13,8 +13,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { revisionOf, type DatasetRecord, type LineageEdgeRecord } from '../schema/datasetRecord.ts';
 import { parse } from 'graphql';
+import { revisionOf, type DatasetRecord, type LineageEdgeRecord } from '../schema/datasetRecord.ts';
 import { createCatalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import type { LineageEdgeView } from '../subgraphs/catalogue/lineageEdgeView.ts';
 import { traverseLineage, type LineageDirection } from '../subgraphs/catalogue/lineageQueries.ts';

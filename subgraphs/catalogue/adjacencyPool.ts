@@ -2,11 +2,13 @@
  * One list of (node, edge) pairs per node, all in one Int32Array: node n's
  * pairs are `items[2 * start[n] .. 2 * (start[n] + length[n]))`, the node of
  * each first, in the order appended. A list that outgrows its block moves to
- * the end with twice the room; the blocks left behind are reclaimed by
- * compacting once they outweigh the blocks in use. Reading a list is a run
- * of one array, not a hop to a heap object per node (nor to an edge table
- * for the node at the other end), and the pool is a handful of objects for
- * the garbage collector whatever the graph's size.
+ * the end with twice the room. Blocks only double, so the room a node's moves
+ * left behind is less than its current block: the space left behind never
+ * outweighs the space in use, and nothing needs compacting (a list keeps the
+ * room it once needed). Reading a list is a run of one array, not a hop to a
+ * heap object per node (nor to an edge table for the node at the other end),
+ * and the pool is a handful of objects for the garbage collector whatever the
+ * graph's size.
  */
 export class AdjacencyPool {
   items: Int32Array;
@@ -15,8 +17,6 @@ export class AdjacencyPool {
   private capacity: Int32Array;
   /** End of the last block, in pairs. */
   private top = 0;
-  /** Sum of the capacities of the nodes' current blocks, in pairs. */
-  private reserved = 0;
 
   /** @param capacity nodes and pairs to make room for at first; both grow as needed. @default 1024 */
   constructor(capacity = 1024) {
@@ -69,32 +69,12 @@ export class AdjacencyPool {
   }
 
   private relocate(node: number, capacity: number): void {
-    if ((this.top + capacity) * 2 > this.items.length) {
-      if (this.top - this.reserved > this.reserved) this.compact();
-      if ((this.top + capacity) * 2 > this.items.length) this.items = grown(this.items, Math.max((this.top + capacity) * 2, this.items.length * 2));
-    }
+    if ((this.top + capacity) * 2 > this.items.length) this.items = grown(this.items, Math.max((this.top + capacity) * 2, this.items.length * 2));
     const from = this.start[node]! * 2;
     this.items.copyWithin(this.top * 2, from, from + this.length[node]! * 2);
-    this.reserved += capacity - this.capacity[node]!;
     this.start[node] = this.top;
     this.capacity[node] = capacity;
     this.top += capacity;
-  }
-
-  /** Copies every block, in node order, into a fresh array without the space left behind. */
-  private compact(): void {
-    const items = new Int32Array(Math.max(2, this.reserved * 4));
-    let top = 0;
-    for (let node = 0; node < this.start.length; node += 1) {
-      const capacity = this.capacity[node]!;
-      if (capacity === 0) continue;
-      const from = this.start[node]! * 2;
-      items.set(this.items.subarray(from, from + this.length[node]! * 2), top * 2);
-      this.start[node] = top;
-      top += capacity;
-    }
-    this.items = items;
-    this.top = top;
   }
 }
 
