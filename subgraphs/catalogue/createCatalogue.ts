@@ -15,7 +15,8 @@ import { createDiscovery, type Discovery } from './createDiscovery.ts';
 import { createHarvester, type Harvester, type HarvesterOptions, type RegionHarvestState } from './createHarvester.ts';
 import { createSearchResolvers } from './searchResolvers.ts';
 import { summariseQuality } from '../shared/quality/summariseQuality.ts';
-import { edgeView, inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
+import { inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
+import { edgeView } from './lineageEdgeView.ts';
 
 export interface CatalogueOptions {
   regions: readonly RegionEntry[];
@@ -120,10 +121,11 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         if (!root) return null;
         const stale = (region: string) => harvester.states().find((state) => state.region.code === region)?.stale;
         const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale, sinceMs)!;
+        // Nodes and edges are built only for the fields the query selects (the default resolver calls a function).
         return {
           root,
-          nodes: traversal.nodeIds.flatMap((id) => neighbour(id, context)),
-          edges: traversal.edges,
+          nodes: () => traversal.nodeIds().flatMap((id) => neighbour(id, context)),
+          edges: () => traversal.edges(),
           isPartial: traversal.partialRegions.length > 0,
           partialRegions: traversal.partialRegions,
         };
@@ -136,15 +138,16 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         const since = args.since ? parseSince(args.since) : undefined;
         const flows = [];
         const graph = index.lineageGraph;
+        const table = graph.edgeTable();
         // Ordered by downstream id, then as the downstream declares its edges: a stable answer for audits.
         for (const downstreamId of index.idsWithLineage()) {
           const down = graph.find(downstreamId)!;
-          for (const edge of graph.edgesOf(down)) {
-            if (since !== undefined && graph.observedAt(edge, down) < since) continue;
-            // set() numbered every upstream an edge names.
-            const view = edgeView(graph, graph.find(edge.upstream)!, down, edge, 1);
+          const slots = graph.edgeSlotsOf(down);
+          for (let slot = slots.from; slot < slots.to; slot += 1) {
+            if (since !== undefined && table.observedMs[slot]! < since) continue;
+            const view = edgeView(graph, table.upstream[slot]!, down, table.records[slot]!, 1);
             if (!view.crossBorder || !inJurisdiction(view.fromJurisdiction, args.from) || !inJurisdiction(view.toJurisdiction, args.to)) continue;
-            const [upstreamNode] = neighbour(edge.upstream, context);
+            const [upstreamNode] = neighbour(view.upstream, context);
             const [downstreamNode] = neighbour(downstreamId, context);
             flows.push({ edge: view, upstream: upstreamNode, downstream: downstreamNode });
             if (flows.length === first) return flows;

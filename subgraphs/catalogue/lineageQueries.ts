@@ -1,34 +1,27 @@
 import { countryOf } from '../shared/access/createAccessEvaluator.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
-import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
-import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
-import type { LineageGraph } from './lineageGraph.ts';
+import { reachedDataset, reachedMissing, type GraphWalk, type LineageGraph } from './lineageGraph.ts';
+import { FoundEdges, type LineageEdgeView } from './lineageEdgeView.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
-export interface LineageEdgeView {
-  upstream: string;
-  downstream: string;
-  job: string | null;
-  runTime: string | null;
-  columns: ColumnLineageRecord[];
-  depth: number;
-  crossBorder: boolean;
-  fromJurisdiction: string | null;
-  toJurisdiction: string | null;
-}
-
+/**
+ * A lineage answer as found: node numbers and edge slots of the graph. The
+ * ids and edge views are built only when asked for, so a client that wants
+ * the nodes pays nothing for thousands of edges, and the other way round.
+ */
 export interface LineageTraversal {
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** The regions that make the answer partial, sorted. */
+  readonly partialRegions: string[];
   /** Ids of every dataset reached, the root first. */
-  nodeIds: string[];
-  edges: LineageEdgeView[];
-  partialRegions: string[];
+  nodeIds(): string[];
+  /** Every edge found, as the answer shows it, in the order found; each view reads the graph only for the fields asked for. */
+  edges(): Iterable<LineageEdgeView>;
 }
-
-/** Shared by every edge without column lineage: an answer of thousands of edges makes no empty arrays. */
-const noColumns: ColumnLineageRecord[] = Object.freeze([]) as unknown as ColumnLineageRecord[];
 
 /** Most hops a lineage query may ask for. */
 export const maxLineageDepth = 20;
@@ -36,30 +29,10 @@ export const maxLineageDepth = 20;
 const maxLineageNodes = 5000;
 
 /**
- * The answer's view of the edge `up` → `down` (node numbers of `graph`). It
- * crosses a border when the two residencies' countries differ (Macao and Hong
- * Kong are their own); an end the catalogue does not hold has no residency.
- */
-export function edgeView(graph: LineageGraph, up: number, down: number, record: LineageEdgeRecord, depth: number): LineageEdgeView {
-  const from = graph.residency[up] ?? null;
-  return {
-    upstream: graph.ids[up]!,
-    downstream: graph.ids[down]!,
-    job: record.job ?? null,
-    runTime: record.runTime ?? null,
-    columns: record.columns ?? noColumns,
-    depth,
-    crossBorder: from !== null && graph.country[up] !== graph.country[down],
-    fromJurisdiction: from,
-    toJurisdiction: graph.residency[down] ?? null,
-  };
-}
-
-/**
  * Breadth-first from `rootId` in `direction`, to `depth` hops, each dataset
- * visited once (cycle-safe). Edges to datasets the catalogue does not hold
- * make the answer partial when their region is stale or unknown; edges of a
- * region whose last harvest failed do too.
+ * visited once (cycle-safe). A dataset no region publishes (any more) is
+ * left out with its edges, and makes the answer partial when its region is
+ * stale or unknown; datasets of a region whose last harvest failed do too.
  */
 export function traverseLineage(
   index: CatalogueIndex,
@@ -76,39 +49,29 @@ export function traverseLineage(
   const root = graph.find(rootId);
   if (root === undefined || !graph.isPresent(root)) return undefined;
   const walk = graph.walk(root, direction !== 'DOWNSTREAM', direction !== 'UPSTREAM', depth, sinceMs, maxLineageNodes);
-  const ids = graph.ids;
-  const partial = new Set<string>();
-  // A dataset no region publishes any more is left out with its edges; if its region is stale or unknown, the answer is partial.
-  const dropped = new Set<number>();
-  for (const n of walk.missing) {
-    const id = ids[n]!;
-    if (id.startsWith('ol:')) continue;
-    dropped.add(n);
-    const region = regionOfDatasetId(id);
-    if (region && isStale(region) !== false) partial.add(region);
+  const partial: string[] = [];
+  for (let code = 0; code < walk.regions.length; code += 1) {
+    const reached = walk.regions[code]!;
+    if (reached === 0) continue;
+    const region = graph.regionName(code);
+    const stale = isStale(region);
+    if (((reached & reachedDataset) !== 0 && stale === true) || ((reached & reachedMissing) !== 0 && stale !== false)) partial.push(region);
   }
-  const nodeIds: string[] = [];
-  const staleRegions = new Map<string, boolean>();
-  for (const n of walk.nodes) {
-    if (dropped.has(n)) continue;
-    const id = ids[n]!;
-    nodeIds.push(id);
-    const region = graph.isPresent(n) ? regionOfDatasetId(id) : undefined;
-    if (!region) continue;
-    let stale = staleRegions.get(region);
-    if (stale === undefined) staleRegions.set(region, (stale = isStale(region) === true));
-    if (stale) partial.add(region);
-  }
-  if (walk.truncated) partial.add(regionOfDatasetId(rootId) ?? '');
-  const edges: LineageEdgeView[] = [];
-  const found = walk.edges;
-  for (let i = 0; i < found.upstream.length; i += 1) {
-    const up = found.upstream[i]!;
-    const down = found.downstream[i]!;
-    if (dropped.size > 0 && (dropped.has(up) || dropped.has(down))) continue;
-    edges.push(edgeView(graph, up, down, found.record[i]!, found.depth[i]!));
-  }
-  return { nodeIds, edges, partialRegions: [...partial].filter(Boolean).sort() };
+  const rootRegion = regionOfDatasetId(rootId);
+  if (walk.truncated && rootRegion && !partial.includes(rootRegion)) partial.push(rootRegion);
+  return {
+    nodeCount: walk.nodes.length,
+    edgeCount: walk.edges.length,
+    partialRegions: partial.sort(),
+    nodeIds: () => nodeIdsOf(graph, walk),
+    edges: () => new FoundEdges(graph, walk),
+  };
+}
+
+function nodeIdsOf(graph: LineageGraph, walk: GraphWalk): string[] {
+  const ids: string[] = [];
+  for (const n of walk.nodes) ids.push(graph.ids[n]!);
+  return ids;
 }
 
 /** Does a residency fall under `filter` (itself, or its country)? */
