@@ -34,7 +34,7 @@ export function cpuSecondsOf(pid: number): number {
 /** The benchmark's environment with `overrides` applied; an undefined value removes the variable. */
 function childEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   // Every gateway and subgraph runs as deployed: `wharf` defaults to production mode, so the others do too.
-  const env = { NODE_ENV: 'production', ...process.env };
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...process.env };
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];
     else env[name] = value;
