@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { demoIssuer, demoPortalApiKey, demoRegistryPath } from '../gateway/demo/demoIdentity.ts';
+import { demoIdentityEnv, demoPortalApiKey } from '../gateway/demo/demoIdentity.ts';
 import { createChildProcesses } from './gateway/createChildProcesses.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
@@ -104,11 +104,7 @@ const gateway = await processes.spawn({
     WHARF_REGION_TIMEOUT_MS: '1500',
     // All traffic comes from one loopback address: the per-client limit would refuse the load itself.
     WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
-    WHARF_JWT_ISSUER: demoIssuer.issuer,
-    WHARF_JWT_AUDIENCE: demoIssuer.audience,
-    WHARF_JWT_PUBLIC_KEY_FILE: 'gateway/demo/identity/jwt-es256-public.pem',
-    WHARF_JWT_ALGORITHM: 'ES256',
-    WHARF_TRUSTED_REGISTRY_FILE: demoRegistryPath,
+    ...demoIdentityEnv,
     WHARF_LOG_LEVEL: 'error',
   },
   ready: /^Wharf gateway at (\S+)/,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
-import { demoIssuer, demoRegistryPath } from '../../gateway/demo/demoIdentity.ts';
+import { demoIdentityEnv } from '../../gateway/demo/demoIdentity.ts';
 import { webhookPath, webhookRequest } from '../../schema/harvestWebhook.ts';
 import { freeLoopbackPort } from '../../subgraphs/shared/listen.ts';
 import { mulberry32 } from '../measure.ts';
@@ -146,11 +146,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
   const identity = {
-    WHARF_JWT_ISSUER: demoIssuer.issuer,
-    WHARF_JWT_AUDIENCE: demoIssuer.audience,
-    WHARF_JWT_PUBLIC_KEY_FILE: 'gateway/demo/identity/jwt-es256-public.pem',
-    WHARF_JWT_ALGORITHM: 'ES256',
-    WHARF_TRUSTED_REGISTRY_FILE: demoRegistryPath,
+    ...demoIdentityEnv,
     WHARF_LOG_LEVEL: 'error',
     WHARF_BENCH_WEBHOOK_SECRET: webhookSecret,
     // All the load comes from one anonymous address and three subjects: no per-client limit.

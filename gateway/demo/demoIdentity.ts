@@ -12,6 +12,14 @@ export const demoIssuer: JwtOptions & { issuer: string; audience: string } = {
   publicKeyPem: readFileSync(`${dir}jwt-es256-public.pem`, 'utf8'),
 };
 export const demoRegistryPath = `${dir}trusted-registry.yaml`;
+/** The environment that makes `wharf gateway` trust the demo issuer and registry (for benchmarks and soaks). */
+export const demoIdentityEnv = {
+  WHARF_JWT_ISSUER: demoIssuer.issuer,
+  WHARF_JWT_AUDIENCE: demoIssuer.audience,
+  WHARF_JWT_PUBLIC_KEY_FILE: `${dir}jwt-es256-public.pem`,
+  WHARF_JWT_ALGORITHM: 'ES256',
+  WHARF_TRUSTED_REGISTRY_FILE: demoRegistryPath,
+};
 export const demoTokensPath = `${dir}tokens.json`;
 /** The demo portal's API key (its SHA-256 is in the registry). */
 export const demoPortalApiKey = 'wharf-demo-portal-key-0001';
