@@ -1,6 +1,6 @@
 import type { AccessAttributes, DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
-import { Bitset } from './bitset.ts';
+import { Bitset, popcount } from './bitset.ts';
 import { FacetIndex, type FacetCount, type FacetField } from './facetIndex.ts';
 import { admittedDocuments } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
@@ -67,12 +67,6 @@ interface Collected {
   count: number;
   expansions: Expansion[];
   wordCount: number;
-}
-
-function popcount(word: number): number {
-  let value = word - ((word >>> 1) & 0x55555555);
-  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
-  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** Where `doc` is among the first `count` of `docs`, which are ascending; -1 when absent. */
