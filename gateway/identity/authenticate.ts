@@ -50,18 +50,17 @@ export async function createAuthenticator(jwt: JwtOptions | undefined, registry:
    * check costs more than serving a cached answer, and a client sends the
    * same token with every request. Refused tokens are never kept.
    */
-  const verified = new LRUCache<string, { consumer: Consumer; expiresAt: number }>({ max: verifiedTokenEntries });
+  const verified = new LRUCache<string, Consumer>({ max: verifiedTokenEntries, ttl: verifiedTokenTtlMs });
 
   const verifyToken = async (token: string): Promise<Consumer> => {
     if (!key || !jwt) throw unauthenticated('This gateway accepts no bearer tokens; call anonymously or with an API key.');
     const tokenHash = sha256Hex(token);
     const known = verified.get(tokenHash);
-    if (known && Date.now() < known.expiresAt) return known.consumer;
+    if (known) return known;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key, { issuer: jwt.issuer, audience: jwt.audience, ...(jwt.algorithm ? { algorithms: [jwt.algorithm] } : {}) }));
     } catch (error) {
-      verified.delete(tokenHash);
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The bearer token has expired.');
       if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The bearer token's "${error.claim}" claim is not accepted here.`);
       throw unauthenticated('The bearer token is not signed by a key this gateway trusts.');
@@ -78,8 +77,8 @@ export async function createAuthenticator(jwt: JwtOptions | undefined, registry:
       // Never from the token: the registry says what the org holds.
       mechanisms: mechanismsOf(org),
     };
-    const expiresAt = Math.min(Date.now() + verifiedTokenTtlMs, typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity);
-    verified.set(tokenHash, { consumer: Object.freeze(consumer), expiresAt });
+    const untilExpiry = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : Infinity;
+    if (untilExpiry > 0) verified.set(tokenHash, Object.freeze(consumer), { ttl: Math.min(verifiedTokenTtlMs, untilExpiry) });
     return consumer;
   };
 
