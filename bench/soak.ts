@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { demoIdentityEnv, demoPortalApiKey } from '../gateway/demo/demoIdentity.ts';
-import { createChildProcesses } from './gateway/createChildProcesses.ts';
+import { demoPortalApiKey } from '../gateway/demo/demoIdentity.ts';
+import { createChildProcesses, regionsGatewaySpawn } from './gateway/createChildProcesses.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
 import { loadRegionPolicies } from '../subgraphs/shared/access/loadRegionPolicies.ts';
@@ -92,24 +92,22 @@ writeFileSync(regionListFile, stringify(codes.map((code) => ({ code, name: names
 const signingKeyFile = join(workDir, 'gateway.pem');
 writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
 const processes = createChildProcesses();
-const gateway = await processes.spawn({
-  name: 'gateway',
-  command: process.execPath,
-  args: ['bin/wharf.mjs', 'gateway', '--regions', regionListFile, '--signing-key', signingKeyFile, '--port', '0'],
-  env: {
-    REDIS_URL: redisUrl,
-    // A key prefix of its own: the soak may share a Redis with nothing, but never collides if it does.
-    WHARF_REDIS_KEY_PREFIX: `wharf-soak-${process.pid}:`,
-    WHARF_HARVEST_INTERVAL_MS: '2000',
-    WHARF_REGION_TIMEOUT_MS: '1500',
-    // All traffic comes from one loopback address: the per-client limit would refuse the load itself.
-    WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
-    ...demoIdentityEnv,
-    WHARF_LOG_LEVEL: 'error',
-  },
-  ready: /^Wharf gateway at (\S+)/,
-  readyTimeoutMs: 120_000,
-});
+const gateway = await processes.spawn(
+  regionsGatewaySpawn({
+    name: 'gateway',
+    regionListFile,
+    signingKeyFile,
+    env: {
+      REDIS_URL: redisUrl,
+      // A key prefix of its own: the soak may share a Redis with nothing, but never collides if it does.
+      WHARF_REDIS_KEY_PREFIX: `wharf-soak-${process.pid}:`,
+      WHARF_HARVEST_INTERVAL_MS: '2000',
+      WHARF_REGION_TIMEOUT_MS: '1500',
+      // All traffic comes from one loopback address: the per-client limit would refuse the load itself.
+      WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+  }),
+);
 const wharf = { graphqlUrl: gateway.ready[1]! };
 console.log(`gateway pid ${gateway.pid} at ${wharf.graphqlUrl}`);
 

@@ -2,6 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { demoIdentityEnv } from '../../gateway/demo/demoIdentity.ts';
 
 const exitWithParent = fileURLToPath(new URL('./exitWithParent.mjs', import.meta.url));
 /** The repository root: children run from there. */
@@ -68,6 +69,29 @@ export interface SpawnOptions {
   node?: boolean;
   /** `taskset -c <cpus>` (for example `1`) when set. */
   cpus?: string;
+}
+
+/**
+ * A `wharf gateway --regions` child on a free port, trusting the demo issuer
+ * and registry, logging errors only; ready once it has harvested and listens
+ * (its GraphQL URL is `ready[1]`).
+ */
+export function regionsGatewaySpawn(options: {
+  name: string;
+  regionListFile: string;
+  signingKeyFile: string;
+  env: Record<string, string | undefined>;
+  cpus?: string;
+}): SpawnOptions {
+  return {
+    name: options.name,
+    command: process.execPath,
+    args: ['bin/wharf.mjs', 'gateway', '--regions', options.regionListFile, '--signing-key', options.signingKeyFile, '--port', '0'],
+    env: { ...demoIdentityEnv, WHARF_LOG_LEVEL: 'error', ...options.env },
+    ready: /^Wharf gateway at (\S+)/,
+    readyTimeoutMs: 120_000,
+    ...(options.cpus ? { cpus: options.cpus } : {}),
+  };
 }
 
 export interface ChildProcesses {

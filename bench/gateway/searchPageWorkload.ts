@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
-import { demoIdentityEnv } from '../../gateway/demo/demoIdentity.ts';
 import { webhookPath, webhookRequest } from '../../schema/harvestWebhook.ts';
 import { freeLoopbackPort } from '../../subgraphs/shared/listen.ts';
 import { mulberry32 } from '../measure.ts';
 import { alternateRounds, type Row, type Target } from './alternateRounds.ts';
-import type { Child } from './createChildProcesses.ts';
+import { regionsGatewaySpawn, type Child } from './createChildProcesses.ts';
 import type { WorkloadOptions } from './federationWorkload.ts';
 import { formatRows, summarise } from './formatRows.ts';
 import { describeCacheCounters, readCacheCounters, type CacheCounters } from './readCacheCounters.ts';
@@ -145,23 +144,13 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   });
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
-  const identity = {
-    ...demoIdentityEnv,
-    WHARF_LOG_LEVEL: 'error',
+  const shared = {
     WHARF_BENCH_WEBHOOK_SECRET: webhookSecret,
     // All the load comes from one anonymous address and three subjects: no per-client limit.
     WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000000',
   };
   const startGateway = (name: string, env: Record<string, string | undefined>) =>
-    processes.spawn({
-      name,
-      command: process.execPath,
-      args: ['bin/wharf.mjs', 'gateway', '--regions', regionListFile, '--signing-key', signingKeyFile, '--port', '0'],
-      env: { ...identity, ...env },
-      ready: /^Wharf gateway at (\S+)/,
-      readyTimeoutMs: 120_000,
-      ...pinGateway,
-    });
+    processes.spawn(regionsGatewaySpawn({ name, regionListFile, signingKeyFile, env: { ...shared, ...env }, ...pinGateway }));
   // Started together: each harvests every region before it listens.
   const [cold, warm, replica] = await Promise.all([
     startGateway('gateway, caches off', { WHARF_CACHE: 'off', REDIS_URL: undefined }),
