@@ -1,4 +1,4 @@
-import type { Bitset } from './bitset.ts';
+import { popcount, type Bitset } from './bitset.ts';
 import { b, boosts, k1 } from './fieldStatistics.ts';
 import type { Postings } from './postings.ts';
 
@@ -88,4 +88,41 @@ export function scoreBound(list: Postings, termWeight: number, averages: readonl
     weighted += (boosts[f]! * tf) / (1 - b + (b * list.shortestLength[f]!) / (averages[f]! || 1));
   }
   return termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
+}
+
+/**
+ * The `size`-th best final score among the documents below `split`, as they
+ * stand in the accumulators (fully scored), or 0 when fewer match: a first
+ * page's scores are at least this. A final score is the summed score times
+ * the share of query words matched, times the document's factor, times
+ * `exactBoost` for documents in `exact`.
+ */
+export function pageFloor(
+  accumulators: Accumulators,
+  factors: Float64Array,
+  split: number,
+  size: number,
+  wordCount: number,
+  exact: Set<number> | undefined,
+  exactBoost: number,
+): number {
+  const { scores, masks } = accumulators;
+  const best: number[] = [];
+  const words = accumulators.touched.words;
+  for (let w = 0; w < split >>> 5; w += 1) {
+    let bits = words[w]!;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      bits ^= low;
+      const doc = (w << 5) + 31 - Math.clz32(low);
+      let score = ((scores[doc]! * popcount(masks[doc]!)) / wordCount) * factors[doc]!;
+      if (exact?.has(doc)) score *= exactBoost;
+      if (best.length === size && score <= best[size - 1]!) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1]! < score) at -= 1;
+      best.splice(at, 0, score);
+      if (best.length > size) best.pop();
+    }
+  }
+  return best.length === size ? best[size - 1]! : 0;
 }

@@ -10,8 +10,9 @@ import { Postings } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort, type Sortable } from './searchPaging.ts';
-import { accumulateTerm, scoreBound } from './accumulateScores.ts';
+import { accumulateTerm, pageFloor, scoreBound } from './accumulateScores.ts';
 import { TermDictionary } from './termDictionary.ts';
+import { expandQuery, type Expansion } from './expandQuery.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
 
@@ -26,15 +27,6 @@ export const exactTitleBoost = 4;
  */
 export const qualityWeight = 0.1;
 export const qualityFactorOf = (score: number) => 1 + (qualityWeight * score) / qualityMaxScore;
-/** Typo tolerance: words the catalogue does not know, from this length, match indexed words one edit away (two from `twoEditsFrom`). */
-const fuzzyFrom = 5;
-const twoEditsFrom = 9;
-/** Search as you type: the last word also matches as a prefix, from this length, by its most frequent completions. */
-const prefixFrom = 2;
-const prefixCompletions = 64;
-/** Weights of expanded terms relative to the word as typed. */
-const prefixWeight = 0.6;
-const fuzzyWeight = [1, 0.45, 0.3] as const;
 /** A first page by relevance scores this share of the documents in full to learn how high its scores are. */
 const sampleShare = 16;
 /** Query words beyond this many are ignored (one bit each in the match mask). */
@@ -45,13 +37,6 @@ const compactAfterDeadPostings = 200_000;
 export type { SearchFilter } from './searchFilter.ts';
 
 export type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
-
-/** One indexed term a query word stands for: the word itself, a completion of it, or a near spelling. */
-interface Expansion {
-  termId: number;
-  weight: number;
-  word: number;
-}
 
 /** Documents sharing a region and access attributes, under their JSON as `name`. */
 interface AccessGroup {
@@ -164,6 +149,11 @@ export class SearchIndex {
     return doc === undefined ? undefined : this.revisions[doc];
   }
 
+  /** Mean length of each field over the live documents (BM25F's normalisation). */
+  private averageLengths(): number[] {
+    return this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
+  }
+
   private exactTitleKeys(record: DatasetRecord): Set<number> {
     return new Set(record.title.map((text) => hash32(titleKeyOf(text.value))));
   }
@@ -271,27 +261,6 @@ export class SearchIndex {
     return confirmed.length > 0 ? new Set(confirmed) : undefined;
   }
 
-  /** The indexed terms each query word stands for. */
-  private expand(words: string[], prefixLast: boolean): Expansion[] {
-    const expansions: Expansion[] = [];
-    const df = this.dictionary.df;
-    words.forEach((word, i) => {
-      const exact = this.dictionary.idOf(word);
-      if (exact !== undefined && df[exact]! > 0) expansions.push({ termId: exact, weight: 1, word: i });
-      if (prefixLast && i === words.length - 1 && word.length >= prefixFrom) {
-        for (const termId of this.dictionary.completions(word, prefixCompletions)) expansions.push({ termId, weight: prefixWeight, word: i });
-      }
-      // Typo tolerance only for words the catalogue barely knows: a real word is not second-guessed.
-      if (word.length >= fuzzyFrom && (exact === undefined || df[exact]! < 2)) {
-        const distance = word.length >= twoEditsFrom ? 2 : 1;
-        for (const near of this.dictionary.neighbours(word, distance)) {
-          expansions.push({ termId: near.id, weight: fuzzyWeight[near.distance] ?? 0.3, word: i });
-        }
-      }
-    });
-    return expansions;
-  }
-
   /**
    * Scores every admitted live document matching any expansion into the
    * scratch accumulators and gathers them in document order; `requireAll`
@@ -318,7 +287,7 @@ export class SearchIndex {
   ): Collected {
     const { scores, masks, fieldLengths, live } = this;
     const df = this.dictionary.df;
-    const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
+    const averages = this.averageLengths();
     const touched = this.hitBits.clear().reserve(live.words.length * 32);
     const accumulators = { scores, masks, touched };
     // Every path adds a document's terms in the same order, strongest bound first, so its score is the same to the last bit.
@@ -336,7 +305,7 @@ export class SearchIndex {
     else {
       const split = Math.ceil(touched.words.length / sampleShare) * 32;
       for (const entry of lists) accumulate(entry, 0, split, false);
-      const floor = this.pageFloor(split, page.size, words.length, page.exact);
+      const floor = pageFloor(accumulators, this.qualityFactors, split, page.size, words.length, page.exact, exactTitleBoost);
       // Relative slack, so rounding never turns a bound into less than the score it bounds.
       const ceiling = qualityFactorOf(qualityMaxScore) * (page.exact ? exactTitleBoost : 1) * (1 + 1e-9);
       let strong = lists.length;
@@ -372,32 +341,6 @@ export class SearchIndex {
     return { docs: outDocs, scores: outScores, count, expansions, wordCount: words.length };
   }
 
-  /**
-   * The `size`-th best final score among the documents below `split`, as
-   * they stand in the accumulators (fully scored), or 0 when fewer match:
-   * the first page's scores are at least this.
-   */
-  private pageFloor(split: number, size: number, wordCount: number, exact: Set<number> | undefined): number {
-    const best: number[] = [];
-    const words = this.hitBits.words;
-    for (let w = 0; w < split >>> 5; w += 1) {
-      let bits = words[w]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        const doc = (w << 5) + 31 - Math.clz32(low);
-        let score = ((this.scores[doc]! * popcount(this.masks[doc]!)) / wordCount) * this.qualityFactors[doc]!;
-        if (exact?.has(doc)) score *= exactTitleBoost;
-        if (best.length === size && score <= best[size - 1]!) continue;
-        let at = best.length;
-        while (at > 0 && best[at - 1]! < score) at -= 1;
-        best.splice(at, 0, score);
-        if (best.length > size) best.pop();
-      }
-    }
-    return best.length === size ? best[size - 1]! : 0;
-  }
-
   search(request: SearchRequest): SearchOutcome {
     const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified);
     const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
@@ -414,7 +357,7 @@ export class SearchIndex {
       for (const doc of admitted ?? this.live) docs[count++] = doc;
     } else {
       const prefixLast = !/\s$/.test(request.text);
-      expansions = this.expand(words, prefixLast);
+      expansions = expandQuery(this.dictionary, words, prefixLast);
       const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
       const collected = this.collect(words, expansions, admitted, false, -1, this.qualityFactors, firstPage);
       docs = collected.docs;
@@ -449,7 +392,7 @@ export class SearchIndex {
     const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
     if (words.length === 0) return hit;
     hit.highlights = highlightsOf(record, matched);
-    const averages = this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
+    const averages = this.averageLengths();
     const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: this.dictionary.df[termId]! }));
     hit.explanation = explainScore(record, words.length, terms, this.liveCount, averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!);
     return hit;
@@ -459,7 +402,7 @@ export class SearchIndex {
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
-    const expansions = this.expand(words, true);
+    const expansions = expandQuery(this.dictionary, words, true);
     const collected = this.collect(words, expansions, within, true, 0);
     const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
