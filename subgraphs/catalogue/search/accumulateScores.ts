@@ -2,21 +2,25 @@ import { popcount, type Bitset } from './bitset.ts';
 import { b, boosts, k1 } from './fieldStatistics.ts';
 import type { Postings } from './postings.ts';
 
-/** Per-document scratch a search sums its terms' scores in: score, matched query words, and the set of documents touched. */
+/**
+ * Per-document scratch a search sums its terms' scores in: score, matched
+ * query words, the set of documents scored (`touched`), and the set of hits
+ * left unscored (`marked`, see `addToScored`).
+ */
 export interface Accumulators {
   scores: Float64Array;
   masks: Uint32Array;
   touched: Bitset;
+  marked: Bitset;
 }
 
 /**
- * Adds `termWeight` × BM25F of one term to every live, admitted document of
+ * Adds `termWeight` × BM25F of one term to every eligible document of
  * its posting list, and sets `bit` in its mask. The same arithmetic as
  * `bm25f`, unrolled over the four fields, so a common term's hundreds of
  * thousands of entries cost a few nanoseconds each. `onlyField` scores one
- * field alone, -1 all. Only documents in [`from`, `to`) are visited; with
- * `onlyScored`, a document no earlier list scored is marked touched (a hit)
- * but not scored: it is known not to reach the page.
+ * field alone, -1 all. Only entries in positions [`start`, `end`) with
+ * documents in [`fromDoc`, `toDoc`) are visited.
  */
 export function accumulateTerm(
   list: Postings,
@@ -25,12 +29,12 @@ export function accumulateTerm(
   fieldLengths: Uint16Array,
   averages: readonly number[],
   onlyField: number,
-  live: Bitset,
-  admitted: Bitset | undefined,
+  eligible: Bitset,
   into: Accumulators,
-  from = 0,
-  to = Infinity,
-  onlyScored = false,
+  start: number,
+  end: number,
+  fromDoc: number,
+  toDoc: number,
 ): void {
   const boostOf = (f: number) => (onlyField < 0 || onlyField === f ? boosts[f]! : 0);
   const boost0 = boostOf(0);
@@ -41,22 +45,17 @@ export function accumulateTerm(
   const average1 = averages[1]! || 1;
   const average2 = averages[2]! || 1;
   const average3 = averages[3]! || 1;
-  const liveWords = live.words;
-  const admittedWords = admitted ? admitted.words : live.words;
-  const admittedLength = admittedWords.length;
+  const eligibleWords = eligible.words;
+  const eligibleLength = eligibleWords.length;
   const touchedWords = into.touched.words;
   const { scores, masks } = into;
-  const { docs, tfs, length } = list;
-  for (let j = 0; j < length; j += 1) {
+  const { docs, tfs } = list;
+  for (let j = start; j < end; j += 1) {
     const doc = docs[j]!;
-    if (doc < from || doc >= to) continue;
+    if (doc < fromDoc || doc >= toDoc) continue;
     const word = doc >>> 5;
     const bitOfDoc = 1 << (doc & 31);
-    if ((liveWords[word]! & bitOfDoc) === 0 || word >= admittedLength || (admittedWords[word]! & bitOfDoc) === 0) continue;
-    if (onlyScored && scores[doc] === 0) {
-      touchedWords[word]! |= bitOfDoc;
-      continue;
-    }
+    if (word >= eligibleLength || (eligibleWords[word]! & bitOfDoc) === 0) continue;
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
@@ -72,6 +71,60 @@ export function accumulateTerm(
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
     masks[doc]! |= bit;
     touchedWords[word]! |= bitOfDoc;
+  }
+}
+
+/**
+ * MaxScore's pass over a list that cannot lift a document onto the page on
+ * its own: adds the term's score to documents other lists already scored
+ * (`touched`, eligible already), and only marks the rest as hits
+ * (`marked`), eligible or not; the caller intersects `marked` with the
+ * eligible set afterwards. Whether a document is scored is read from the
+ * bitset, which stays in cache, not from the scores. Same arithmetic as
+ * `accumulateTerm`, all fields.
+ */
+export function addToScored(
+  list: Postings,
+  termWeight: number,
+  bit: number,
+  fieldLengths: Uint16Array,
+  averages: readonly number[],
+  into: Accumulators,
+  start: number,
+  end: number,
+  fromDoc: number,
+): void {
+  const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
+  const average0 = averages[0]! || 1;
+  const average1 = averages[1]! || 1;
+  const average2 = averages[2]! || 1;
+  const average3 = averages[3]! || 1;
+  const touchedWords = into.touched.words;
+  const markedWords = into.marked.words;
+  const { scores, masks } = into;
+  const { docs, tfs } = list;
+  for (let j = start; j < end; j += 1) {
+    const doc = docs[j]!;
+    if (doc < fromDoc) continue;
+    const word = doc >>> 5;
+    const bitOfDoc = 1 << (doc & 31);
+    if ((touchedWords[word]! & bitOfDoc) === 0) {
+      markedWords[word]! |= bitOfDoc;
+      continue;
+    }
+    const packed = tfs[j]!;
+    const at = doc * 4;
+    let weighted = 0;
+    let tf = packed & 0xff;
+    if (tf !== 0) weighted += (boost0 * tf) / (1 - b + (b * fieldLengths[at]!) / average0);
+    tf = (packed >>> 8) & 0xff;
+    if (tf !== 0) weighted += (boost1 * tf) / (1 - b + (b * fieldLengths[at + 1]!) / average1);
+    tf = (packed >>> 16) & 0xff;
+    if (tf !== 0) weighted += (boost2 * tf) / (1 - b + (b * fieldLengths[at + 2]!) / average2);
+    tf = packed >>> 24;
+    if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
+    scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
+    masks[doc]! |= bit;
   }
 }
 

@@ -10,7 +10,7 @@ import { Postings } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort, type Sortable } from './searchPaging.ts';
-import { accumulateTerm, pageFloor, scoreBound } from './accumulateScores.ts';
+import { accumulateTerm, addToScored, pageFloor, scoreBound } from './accumulateScores.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { expandQuery, type Expansion } from './expandQuery.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
@@ -47,9 +47,13 @@ interface AccessGroup {
 }
 
 interface Collected {
+  /** The first `count` hits gathered, ascending, with their scores: every hit, or with `scoredOnly` those MaxScore scored. */
   docs: Int32Array;
   scores: Float64Array;
   count: number;
+  /** Hits in all (also in `hitBits`). */
+  total: number;
+  scoredOnly: boolean;
   expansions: Expansion[];
   wordCount: number;
 }
@@ -91,7 +95,7 @@ function hash32(text: string): number {
 export class SearchIndex {
   private readonly dictionary = new TermDictionary();
   private readonly postings: Postings[] = [];
-  private readonly facets = new FacetIndex();
+  private readonly facets: FacetIndex;
   private readonly docOf = new Map<string, number>();
   private readonly records = new RecordArena();
   /** Per document: its id and revision (read on every page and every harvest, so never parsed for). */
@@ -121,7 +125,13 @@ export class SearchIndex {
   private hitDocs = new Int32Array(1024);
   private hitScores = new Float64Array(1024);
   private readonly hitBits = new Bitset();
+  private readonly markedBits = new Bitset();
   private sortKeyScratch = new Float64Array(0);
+
+  /** `facetBitsetFrom`: a facet value's documents are held as a bitset from this many (see `FacetIndex`). */
+  constructor(options: { facetBitsetFrom?: number } = {}) {
+    this.facets = new FacetIndex(options.facetBitsetFrom);
+  }
 
   get size(): number {
     return this.liveCount;
@@ -262,24 +272,25 @@ export class SearchIndex {
   }
 
   /**
-   * Scores every admitted live document matching any expansion into the
-   * scratch accumulators and gathers them in document order; `requireAll`
-   * keeps only documents matching every word, `onlyField` scores one field
-   * alone, `factors` (per document) multiply the scores. The hits are left
-   * as a set in `hitBits` too.
+   * Scores every eligible document matching any expansion into the scratch
+   * accumulators and gathers them in document order; `eligible` (live
+   * documents only) restricts them, `requireAll` keeps only documents
+   * matching every word, `onlyField` scores one field alone, `factors` (per
+   * document) multiply the scores. The hits are left as a set in `hitBits`.
    *
-   * With `page` (a first page by relevance), every hit is still gathered, so
+   * With `page` (a first page by relevance), every hit is still counted, so
    * totals and facets stay exact, but not every hit is scored (MaxScore):
    * the documents of the first sixteenth are scored in full, and the
    * page-th best of them is a floor the page's scores cannot be below. The
    * lists whose bounds together stay under it cannot lift a document on
    * their own: beyond the first sixteenth they only add to documents the
-   * other lists scored, and mark the rest as hits with no score.
+   * other lists scored, and mark the rest as hits; only scored documents
+   * are gathered (`scoredOnly`), the rest are in `hitBits` and `total`.
    */
   private collect(
     words: string[],
     expansions: Expansion[],
-    admitted: Bitset | undefined,
+    eligible: Bitset,
     requireAll: boolean,
     onlyField: number,
     factors?: Float64Array,
@@ -289,7 +300,8 @@ export class SearchIndex {
     const df = this.dictionary.df;
     const averages = this.averageLengths();
     const touched = this.hitBits.clear().reserve(live.words.length * 32);
-    const accumulators = { scores, masks, touched };
+    const marked = this.markedBits;
+    const accumulators = { scores, masks, touched, marked };
     // Every path adds a document's terms in the same order, strongest bound first, so its score is the same to the last bit.
     const lists = expansions
       .flatMap(({ termId, weight, word }) => {
@@ -299,19 +311,32 @@ export class SearchIndex {
         return [{ list, termWeight, bit: 1 << word, bound: scoreBound(list, termWeight, averages) }];
       })
       .sort((a, b) => b.bound - a.bound);
-    const accumulate = (entry: (typeof lists)[number], from: number, to: number, onlyScored: boolean) =>
-      accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, live, admitted, accumulators, from, to, onlyScored);
-    if (!page || lists.length < 2) for (const entry of lists) accumulate(entry, 0, Infinity, false);
+    const accumulate = (entry: (typeof lists)[number], start: number, end: number, fromDoc: number, toDoc: number) =>
+      accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, eligible, accumulators, start, end, fromDoc, toDoc);
+    let scoredOnly = false;
+    if (!page || lists.length < 2) for (const entry of lists) accumulate(entry, 0, entry.list.length, 0, Infinity);
     else {
       const split = Math.ceil(touched.words.length / sampleShare) * 32;
-      for (const entry of lists) accumulate(entry, 0, split, false);
+      // Where each list's documents reach the split: found by seeking in an ascending list, else the whole list is read twice.
+      const cuts = lists.map(({ list }) => (list.ascending ? list.seek(split) : -1));
+      lists.forEach((entry, i) => accumulate(entry, 0, cuts[i]! >= 0 ? cuts[i]! : entry.list.length, 0, split));
       const floor = pageFloor(accumulators, this.qualityFactors, split, page.size, words.length, page.exact, exactTitleBoost);
       // Relative slack, so rounding never turns a bound into less than the score it bounds.
       const ceiling = qualityFactorOf(qualityMaxScore) * (page.exact ? exactTitleBoost : 1) * (1 + 1e-9);
       let strong = lists.length;
       let weakSum = 0;
       while (strong > 0 && weakSum + lists[strong - 1]!.bound * ceiling < floor) weakSum += lists[--strong]!.bound * ceiling;
-      lists.forEach((entry, i) => accumulate(entry, split, Infinity, i >= strong));
+      if (strong < lists.length) marked.clear().reserve(touched.words.length * 32);
+      // Strong lists first, so every document a page could hold is scored before the weak lists add to them.
+      lists.forEach((entry, i) => {
+        const start = Math.max(0, cuts[i]!);
+        if (i < strong) accumulate(entry, start, entry.list.length, split, Infinity);
+        else addToScored(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, accumulators, start, entry.list.length, split);
+      });
+      if (strong < lists.length) {
+        marked.and(eligible);
+        scoredOnly = true;
+      }
     }
     const full = words.length >= 32 ? 0xffffffff : (1 << words.length) - 1;
     const outDocs = this.hitDocs;
@@ -326,19 +351,26 @@ export class SearchIndex {
         const doc = (w << 5) + 31 - Math.clz32(low);
         const mask = masks[doc]!;
         const score = scores[doc]!;
-        scores[doc] = 0;
-        masks[doc] = 0;
         if (requireAll && (mask >>> 0) !== full >>> 0) {
+          scores[doc] = 0;
+          masks[doc] = 0;
           touchedWords[w]! &= ~low;
           continue;
         }
+        scores[doc] = 0;
+        masks[doc] = 0;
         outDocs[count] = doc;
         // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
         outScores[count] = factors ? ((score * popcount(mask)) / words.length) * factors[doc]! : (score * popcount(mask)) / words.length;
         count += 1;
       }
     }
-    return { docs: outDocs, scores: outScores, count, expansions, wordCount: words.length };
+    let total = count;
+    if (scoredOnly) {
+      total += marked.count();
+      touched.or(marked);
+    }
+    return { docs: outDocs, scores: outScores, count, total, scoredOnly, expansions, wordCount: words.length };
   }
 
   search(request: SearchRequest): SearchOutcome {
@@ -351,32 +383,43 @@ export class SearchIndex {
     let count = 0;
     let expansions: Expansion[] = [];
     const exact = words.length > 0 ? this.exactTitleDocs(words.join(' ')) : undefined;
+    let hitSet = this.hitBits;
+    let total = 0;
+    // Whether docs[0..count) is every hit, or only those a first page could hold (see `collect`).
+    let everyHit = true;
     if (words.length === 0) {
       docs = this.hitDocs;
       scores = this.hitScores;
-      for (const doc of admitted ?? this.live) docs[count++] = doc;
+      hitSet = admitted ?? this.live;
+      for (const doc of hitSet) docs[count++] = doc;
+      total = count;
     } else {
       const prefixLast = !/\s$/.test(request.text);
       expansions = expandQuery(this.dictionary, words, prefixLast);
       const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
-      const collected = this.collect(words, expansions, admitted, false, -1, this.qualityFactors, firstPage);
+      const collected = this.collect(words, expansions, admitted ?? this.live, false, -1, this.qualityFactors, firstPage);
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;
+      total = collected.total;
+      everyHit = !collected.scoredOnly;
       for (const doc of exact ?? []) {
         const at = positionOf(docs, count, doc);
         if (at >= 0) scores[at]! *= exactTitleBoost;
       }
     }
-    const facets = this.facets.count(docs.subarray(0, count), request.facetLimit ?? 20);
+    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, everyHit ? docs.subarray(0, count) : undefined);
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
     const idAt = (i: number) => this.ids[docs[i]!]!;
-    const { page, hasMore } = sort === 'TITLE' ? selectPage(count, keyAt, idAt, sort, request.after, request.first) : selectTopByKey(count, this.sortKeys(sort, docs, scores, count), idAt, request.after, request.first);
+    const selected = sort === 'TITLE' ? selectPage(count, keyAt, idAt, sort, request.after, request.first) : selectTopByKey(count, this.sortKeys(sort, docs, scores, count), idAt, request.after, request.first);
+    const { page } = selected;
+    // Hits left out of docs cannot be on a first page, but they follow it.
+    const hasMore = selected.hasMore || (!everyHit && total > page.length);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
     const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact));
-    return { total: count, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
+    return { total, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
   }
 
   /** The numeric sort key of each of `count` hits: its score, or its modified time. */
@@ -403,7 +446,7 @@ export class SearchIndex {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
     const expansions = expandQuery(this.dictionary, words, true);
-    const collected = this.collect(words, expansions, within, true, 0);
+    const collected = this.collect(words, expansions, within ? within.clone().and(this.live) : this.live, true, 0);
     const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
     for (const i of order) {

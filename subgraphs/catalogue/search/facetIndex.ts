@@ -30,16 +30,16 @@ export interface FacetCount {
  */
 class ValuePosting {
   private list: number[] | undefined = [];
-  private bits: Bitset | undefined;
+  bits: Bitset | undefined;
   size = 0;
 
-  static readonly promoteAt = 2048;
+  constructor(private readonly promoteAt: number) {}
 
   add(doc: number): void {
     this.size += 1;
     if (this.bits) return this.bits.add(doc);
     this.list!.push(doc);
-    if (this.list!.length >= ValuePosting.promoteAt) {
+    if (this.list!.length >= this.promoteAt) {
       this.bits = new Bitset();
       for (const each of this.list!) this.bits.add(each);
       this.list = undefined;
@@ -60,27 +60,69 @@ class ValuePosting {
     if (this.bits) target.or(this.bits);
     else for (const doc of this.list!) target.add(doc);
   }
+
+  /** How many of its documents are in `hits`. */
+  countIn(hits: Bitset): number {
+    if (this.bits) return andCount(hits.words, this.bits.words);
+    let total = 0;
+    for (const doc of this.list!) if (hits.has(doc)) total += 1;
+    return total;
+  }
 }
 
 /**
+ * Costs in ns measured at a million documents (bench/RESULTS.md): a hit in
+ * a tally costs `tallyCost` when the hits are dense, and up to
+ * `sparseTallyCost` more when they are sparse enough that every hit's values
+ * are a cache miss (below `denseShare` of the documents); one word of a
+ * bitset intersection; one document of a list-held value looked up in the hits.
+ */
+const tallyCost = 40;
+const sparseTallyCost = 150;
+const denseShare = 0.35;
+const wordCost = 2.4;
+const lookupCost = 12;
+
+/**
  * Per field, per value: the documents that have it (for filters), and each
- * document's values, so a search counts facets over its whole hit set. The
- * values of every field are numbered in one space and each document's value
- * numbers sit in one flat pool (a start and a count per document), so the
- * count is one tally over the hits, reading memory in document order,
- * instead of one pass per field or one small array per document.
+ * document's values, so a search counts facets over its whole hit set.
+ *
+ * Two exact ways to count, chosen per search by their expected cost:
+ * - a tally over the hits: the values of every field are numbered in one
+ *   space and each document's value numbers sit in one flat pool (a start
+ *   and a count per document), so it is one pass reading memory in
+ *   document order. Its cost grows with the hits.
+ * - against the values' bitsets, 32 documents a word, largest value first,
+ *   stopping in each field once no remaining value can reach the top
+ *   `limit` (a value's count is at most its size). Its cost does not grow
+ *   with the hits, so it wins when they are a large share of the catalogue.
  */
 export class FacetIndex {
   private readonly ids = facetFields.map(() => new Map<string, number>());
   private readonly values: string[] = [];
   private readonly fieldOf: number[] = [];
   private readonly postings: (ValuePosting | undefined)[] = [];
+  /** Per field: its values held as bitsets, and how many document entries its list-held values have. */
+  private readonly bitsetValues: number[][] = facetFields.map(() => []);
+  private readonly listEntries = facetFields.map(() => 0);
+  private readonly fieldValues: number[][] = facetFields.map(() => []);
   private pool = new Int32Array(1024);
   private poolLength = 0;
   private poolGarbage = 0;
   private starts = new Int32Array(1024);
   private counts = new Int32Array(1024);
   private tally = new Int32Array(64);
+  private docScratch = new Int32Array(0);
+  private documents = 0;
+
+  /**
+   * `bitsetFrom`: a value's documents become a bitset from this many;
+   * `counting`: how counts are made, by expected cost unless told.
+   */
+  constructor(
+    private readonly bitsetFrom = 2048,
+    private readonly counting: 'cheaper' | 'tally' | 'bitsets' = 'cheaper',
+  ) {}
 
   private reserve(doc: number, size: number): void {
     if (doc >= this.starts.length) {
@@ -123,6 +165,7 @@ export class FacetIndex {
       this.ids[field]!.set(value, id);
       this.values.push(value);
       this.fieldOf.push(field);
+      this.fieldValues[field]!.push(id);
     }
     return id;
   }
@@ -136,13 +179,21 @@ export class FacetIndex {
     facetFields.forEach((field, f) => {
       for (const value of values[field]) {
         const id = this.idOf(f, value);
-        (this.postings[id] ??= new ValuePosting()).add(doc);
+        const posting = (this.postings[id] ??= new ValuePosting(this.bitsetFrom));
+        const listed = posting.bits === undefined;
+        posting.add(doc);
+        if (!posting.bits) this.listEntries[f]! += 1;
+        else if (listed) {
+          this.listEntries[f]! -= posting.size - 1;
+          this.bitsetValues[f]!.push(id);
+        }
         this.pool[at++] = id;
       }
     });
     this.starts[doc] = start;
     this.counts[doc] = size;
     this.poolLength = at;
+    this.documents += 1;
   }
 
   remove(doc: number): void {
@@ -151,11 +202,16 @@ export class FacetIndex {
     const start = this.starts[doc]!;
     this.counts[doc] = 0;
     this.poolGarbage += count;
+    this.documents -= 1;
     for (let i = start; i < start + count; i += 1) {
       const id = this.pool[i]!;
+      const f = this.fieldOf[id]!;
       const posting = this.postings[id]!;
       posting.delete(doc);
-      if (posting.size === 0) this.postings[id] = undefined;
+      if (!posting.bits) this.listEntries[f]! -= 1;
+      if (posting.size > 0) continue;
+      this.postings[id] = undefined;
+      if (posting.bits) this.bitsetValues[f]!.splice(this.bitsetValues[f]!.indexOf(id), 1);
     }
   }
 
@@ -170,15 +226,22 @@ export class FacetIndex {
     return result;
   }
 
-  /** The `limit` most frequent values of each field among the hits, counts exact. */
-  count(hitDocs: Int32Array, limit: number): Record<FacetField, FacetCount[]> {
+  /**
+   * The `limit` most frequent values of each field among `hits` (a set of
+   * `hitCount` live documents; `hitDocs` lists them ascending, if at hand),
+   * most frequent first, ties by value; counts exact.
+   */
+  count(hits: Bitset, hitCount: number, limit: number, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
     if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
-    const { tally, pool, starts, counts } = this;
-    for (let i = 0; i < hitDocs.length; i += 1) {
-      const doc = hitDocs[i]!;
-      const end = starts[doc]! + counts[doc]!;
-      for (let k = starts[doc]!; k < end; k += 1) tally[pool[k]!]! += 1;
-    }
+    const tally = this.tally;
+    const sizeOf = (id: number) => this.postings[id]!.size;
+    for (const candidates of this.bitsetValues) candidates.sort((a, b) => sizeOf(b) - sizeOf(a));
+    const density = hitCount / Math.max(1, this.documents);
+    const tallyNs = hitCount * (tallyCost + sparseTallyCost * Math.max(0, 1 - density / denseShare));
+    const byBitsets = this.counting === 'cheaper' ? hitCount > 0 && this.bitsetCost(hits, density, limit) < tallyNs : this.counting === 'bitsets';
+    if (byBitsets) {
+      facetFields.forEach((_, f) => this.countField(f, hits, limit));
+    } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
     const byField: [number, number][][] = facetFields.map(() => []);
     for (let id = 0; id < this.values.length; id += 1) {
       if (tally[id] === 0) continue;
@@ -192,4 +255,94 @@ export class FacetIndex {
     });
     return result;
   }
+
+  /** The documents of `hits`, ascending, in a reused array. */
+  private listed(hits: Bitset, hitCount: number): Int32Array {
+    if (this.docScratch.length < hitCount) this.docScratch = new Int32Array(hitCount * 2);
+    const docs = this.docScratch;
+    const words = hits.words;
+    let at = 0;
+    for (let w = 0; w < words.length; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        docs[at++] = (w << 5) + 31 - Math.clz32(low);
+      }
+    }
+    return docs.subarray(0, at);
+  }
+
+  /** Every hit's values into the tally (an array of hits reads twice as fast as a bitset's bits). */
+  private tallyHits(hitDocs: Int32Array): void {
+    const { tally, pool, starts, counts } = this;
+    for (let i = 0; i < hitDocs.length; i += 1) {
+      const doc = hitDocs[i]!;
+      const end = starts[doc]! + counts[doc]!;
+      for (let k = starts[doc]!; k < end; k += 1) tally[pool[k]!]! += 1;
+    }
+  }
+
+  /**
+   * Expected ns counting by bitsets, as if the hits (`density` of the
+   * documents) were a random sample: in a field with more values than
+   * `limit`, the limit-th count is expected near `density` times the
+   * limit-th size, and values smaller than that count stop the count;
+   * list-held values are read when it may be below `bitsetFrom`.
+   */
+  private bitsetCost(hits: Bitset, density: number, limit: number): number {
+    let cost = 0;
+    this.bitsetValues.forEach((candidates, f) => {
+      let read = candidates.length;
+      let floor = 0;
+      if (candidates.length >= limit) {
+        floor = density * this.postings[candidates[limit - 1]!]!.size;
+        while (read > limit && this.postings[candidates[read - 1]!]!.size < floor) read -= 1;
+      }
+      cost += read * hits.words.length * wordCost;
+      if (floor < this.bitsetFrom) cost += this.listEntries[f]! * lookupCost;
+    });
+    return cost;
+  }
+
+  /** The top `limit` values of field `f` among the hits, and any tied with them, into the tally. */
+  private countField(f: number, hits: Bitset, limit: number): void {
+    const best: number[] = [];
+    const floor = () => (best.length === limit ? best[limit - 1]! : 1);
+    const consider = (id: number) => {
+      const count = this.postings[id]!.countIn(hits);
+      this.tally[id] = count;
+      if (count < floor()) return;
+      let at = best.length;
+      while (at > 0 && best[at - 1]! < count) at -= 1;
+      best.splice(at, 0, count);
+      if (best.length > limit) best.pop();
+    };
+    for (const id of this.bitsetValues[f]!) {
+      if (this.postings[id]!.size < floor()) break;
+      consider(id);
+    }
+    // A list-held value has fewer than bitsetFrom documents: only a lower floor lets one in.
+    if (floor() >= this.bitsetFrom) return;
+    for (const id of this.fieldValues[f]!) {
+      const posting = this.postings[id];
+      if (posting && !posting.bits && posting.size >= floor()) consider(id);
+    }
+  }
+}
+
+/**
+ * |a ∩ b| for two bitsets' words. Branch-free: with a sparse value, whether
+ * a word is zero cannot be predicted, and a test costs more than the count.
+ */
+function andCount(a: Uint32Array, b: Uint32Array): number {
+  const shared = Math.min(a.length, b.length);
+  let total = 0;
+  for (let i = 0; i < shared; i += 1) {
+    let value = a[i]! & b[i]!;
+    value -= (value >>> 1) & 0x55555555;
+    value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
+    total += Math.imul((value + (value >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  return total;
 }

@@ -12,6 +12,12 @@ export class Postings {
   tfs: Uint32Array;
   length = 0;
   /**
+   * Whether the documents are ascending, as appends of new documents keep
+   * them; a reused document number (after compaction) ends that, and
+   * searches then read the whole list instead of seeking in it.
+   */
+  ascending = true;
+  /**
    * Per field, the highest frequency and the shortest field length among
    * the entries having the term in that field: the ingredients of an upper
    * bound on the term's score in any document. Removals leave them as they
@@ -42,9 +48,22 @@ export class Postings {
       this.docs = docs;
       this.tfs = tfs;
     }
+    if (this.length > 0 && doc < this.docs[this.length - 1]!) this.ascending = false;
     this.docs[this.length] = doc;
     this.tfs[this.length] = packedTf;
     this.length += 1;
+  }
+
+  /** The first position whose document is `doc` or more, in an ascending list. */
+  seek(doc: number): number {
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.docs[mid]! < doc) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** Drops the entries of documents `keep` rejects; returns how many went. */

@@ -3,7 +3,8 @@ import { generateDatasets } from '../../../bench/generateDatasets.ts';
 import { mulberry32 } from '../../../bench/measure.ts';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { SearchIndex } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
-import { facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
+import { Bitset } from '../../../subgraphs/catalogue/search/bitset.ts';
+import { FacetIndex, facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
 import { HashMultimap } from '../../../subgraphs/catalogue/search/hashMultimap.ts';
 import { RecordArena } from '../../../subgraphs/catalogue/search/recordArena.ts';
 import { selectPage, selectTopByKey, type Sortable } from '../../../subgraphs/catalogue/search/searchPaging.ts';
@@ -107,13 +108,85 @@ describe('SearchIndex facet counts (property)', () => {
   });
 });
 
+describe('SearchIndex facet counts over most of the catalogue (property)', () => {
+  it('give the brute-force top values, ties by value, whether keywords are counted per hit or against their bitsets', () => {
+    const records = generateDatasets(3000, 41);
+    // Small bitsets from 8 documents, so broad searches count keywords against bitsets and stop early.
+    const index = new SearchIndex({ facetBitsetFrom: 8 });
+    for (const record of records) index.upsert(record);
+    const random = mulberry32(43);
+    for (const record of records.slice(0, 600)) if (random() < 0.5) index.remove(record.id);
+    const commonWords = ['statistics', 'data', 'monthly', 'annual', ''];
+    for (let round = 0; round < 40; round += 1) {
+      const text = commonWords[round % commonWords.length]!;
+      const facetLimit = 1 + (round % 8);
+      const outcome = index.search({ text, sort: 'RELEVANCE', first: 3000, facetLimit });
+      expect(outcome.hits).toHaveLength(outcome.total);
+      for (const field of facetFields) {
+        const counts = new Map<string, number>();
+        for (const hit of outcome.hits) for (const value of facetValuesOf(hit.record)[field]) counts.set(value, (counts.get(value) ?? 0) + 1);
+        const expected = [...counts]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, facetLimit)
+          .map(([value, count]) => ({ value, count }));
+        expect(outcome.facets[field]).toEqual(expected);
+      }
+    }
+  });
+});
+
+describe('FacetIndex counting (property)', () => {
+  it('gives the brute-force top values by tally and by bitsets alike, at any share of hits, through removals', () => {
+    const records = generateDatasets(2000, 47);
+    const byTally = new FacetIndex(8, 'tally');
+    const byBitsets = new FacetIndex(8, 'bitsets');
+    records.forEach((record, doc) => [byTally, byBitsets].forEach((facets) => facets.add(doc, record)));
+    const random = mulberry32(53);
+    const live = new Set(records.keys());
+    for (let doc = 0; doc < 500; doc += 1) {
+      if (random() < 0.4) continue;
+      live.delete(doc);
+      byTally.remove(doc);
+      byBitsets.remove(doc);
+    }
+    for (let round = 0; round < 60; round += 1) {
+      const share = [0.01, 0.1, 0.5, 0.9, 1][round % 5]!;
+      const limit = 1 + Math.floor(random() * 6);
+      const hits = new Bitset();
+      const hitDocs = [...live].filter(() => random() < share).sort((a, b) => a - b);
+      for (const doc of hitDocs) hits.add(doc);
+      const counted = new Map(facetFields.map((field) => [field, new Map<string, number>()]));
+      for (const doc of hitDocs) {
+        const values = facetValuesOf(records[doc]!);
+        for (const field of facetFields) for (const value of values[field]) counted.get(field)!.set(value, (counted.get(field)!.get(value) ?? 0) + 1);
+      }
+      const expected = Object.fromEntries(
+        facetFields.map((field) => [
+          field,
+          [...counted.get(field)!]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, limit)
+            .map(([value, count]) => ({ value, count })),
+        ]),
+      );
+      expect(byTally.count(hits, hitDocs.length, limit, Int32Array.from(hitDocs))).toEqual(expected);
+      expect(byTally.count(hits, hitDocs.length, limit)).toEqual(expected);
+      expect(byBitsets.count(hits, hitDocs.length, limit)).toEqual(expected);
+    }
+  });
+});
+
 describe('SearchIndex first pages (property)', () => {
   it('ranks a first page by relevance exactly as scoring every hit does', () => {
     const records = generateDatasets(4000, 29);
     const index = new SearchIndex();
     for (const record of records) index.upsert(record);
     const random = mulberry32(31);
-    for (const record of records.slice(0, 300)) if (random() < 0.3) index.remove(record.id);
+    const removed = records.slice(0, 240).filter(() => random() < 0.5);
+    for (const record of removed) index.remove(record.id);
+    // Compaction frees their numbers; re-adding half of them reuses those, so lists are no longer ascending (read whole, not sought in).
+    index.compact();
+    for (const record of removed.slice(0, removed.length / 2)) index.upsert(record);
     const titleWords = records.slice(0, 400).flatMap((record) => record.title.flatMap((text) => text.value.split(/[^\p{L}\p{N}]+/u))).filter((word) => word.length > 1);
     const pick = () => titleWords[Math.floor(random() * titleWords.length)]!;
     for (let round = 0; round < 150; round += 1) {
