@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { policyFingerprint } from '../../schema/consumer.ts';
 import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.ts';
 import type { TieredCache } from '../shared/cache/createTieredCache.ts';
@@ -94,6 +95,18 @@ interface CachedPage {
   facets: unknown;
 }
 
+/** Whether the operation selects `path` (field names, nested) below the resolved field, through fragments. */
+function selectsPath(info: GraphQLResolveInfo, path: readonly string[]): boolean {
+  const within = (set: SelectionSetNode | undefined, depth: number): boolean =>
+    !!set &&
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === path[depth] && (depth === path.length - 1 || within(selection.selectionSet, depth + 1));
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet, depth);
+      return within(info.fragments[selection.name.value]?.selectionSet, depth);
+    });
+  return info.fieldNodes.some((node) => within(node.selectionSet, 0));
+}
+
 /** Free text as the analyzer will see it, so trivially different spellings share a cache entry. */
 const normaliseText = (text: string) => text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 
@@ -117,7 +130,7 @@ function fromCacheWith(index: CatalogueIndex, page: CachedPage) {
 export function createSearchResolvers(index: CatalogueIndex, discovery: Discovery, cache?: TieredCache) {
   const fromCache = (page: CachedPage) => fromCacheWith(index, page);
   return {
-    async search(_: unknown, args: SearchArgs, context: CatalogueContext) {
+    async search(_: unknown, args: SearchArgs, context: CatalogueContext, info: GraphQLResolveInfo) {
       const first = boundedInt('first', args.first, 20, maxSearchPageSize);
       const facetLimit = boundedInt('facetLimit', args.facetLimit, 20, maxSearchPageSize);
       const sort = args.sort ?? 'RELEVANCE';
@@ -125,9 +138,11 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
       const filter = toSearchFilter(args.filter);
       const fingerprint = searchFingerprint([text, filter, sort]);
       const after = args.after ? decodeCursor(args.after, fingerprint) : undefined;
+      // Explaining re-reads each hit's text: only when a query asks for it.
+      const explain = selectsPath(info, ['edges', 'explain']);
       const key = cache
         ? createHash('sha256')
-            .update(JSON.stringify([normaliseText(text), text.length, filter, sort, first, facetLimit, args.after ?? null, policyFingerprint(context.consumer), index.contentVersion, discovery.policyVersions()]))
+            .update(JSON.stringify([normaliseText(text), text.length, filter, sort, first, facetLimit, explain, args.after ?? null, policyFingerprint(context.consumer), index.contentVersion, discovery.policyVersions()]))
             .digest('base64url')
         : undefined;
       if (cache && key) {
@@ -142,6 +157,7 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
         sort,
         first,
         facetLimit,
+        explain,
         within: discovery.discoverable(context.consumer),
         recheck: (record) => discovery.canDiscover(context.consumer, record),
         ...(after ? { after } : {}),

@@ -76,12 +76,14 @@ export function accumulateTerm(
 
 /**
  * MaxScore's pass over a list that cannot lift a document onto the page on
- * its own: adds the term's score to documents other lists already scored
- * (`touched`, eligible already), and only marks the rest as hits
- * (`marked`), eligible or not; the caller intersects `marked` with the
- * eligible set afterwards. Whether a document is scored is read from the
- * bitset, which stays in cache, not from the scores. Same arithmetic as
- * `accumulateTerm`, all fields.
+ * its own, beyond the sample (documents from `fromDoc`, positions from
+ * `start`): its documents are hits (`marked`, eligible or not: the caller
+ * intersects afterwards), and it adds the term's score to the documents
+ * other lists already scored (`touched`, `scoredCount` of them beyond the
+ * sample, eligible already). A common term marks its hits a word at a time
+ * from its bitset; when the scored documents are few against the list, an
+ * ascending list is sought for each of them instead of read whole. Same
+ * arithmetic as `accumulateTerm`, all fields.
  */
 export function addToScored(
   list: Postings,
@@ -91,8 +93,8 @@ export function addToScored(
   averages: readonly number[],
   into: Accumulators,
   start: number,
-  end: number,
   fromDoc: number,
+  scoredCount: number,
 ): void {
   const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
   const average0 = averages[0]! || 1;
@@ -102,16 +104,8 @@ export function addToScored(
   const touchedWords = into.touched.words;
   const markedWords = into.marked.words;
   const { scores, masks } = into;
-  const { docs, tfs } = list;
-  for (let j = start; j < end; j += 1) {
-    const doc = docs[j]!;
-    if (doc < fromDoc) continue;
-    const word = doc >>> 5;
-    const bitOfDoc = 1 << (doc & 31);
-    if ((touchedWords[word]! & bitOfDoc) === 0) {
-      markedWords[word]! |= bitOfDoc;
-      continue;
-    }
+  const { docs, tfs, length } = list;
+  const add = (doc: number, j: number) => {
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
@@ -125,6 +119,33 @@ export function addToScored(
     if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
     masks[doc]! |= bit;
+  };
+  // Seeking costs a few steps per scored document; reading costs one per entry.
+  const seeking = list.ascending && scoredCount * 8 < length - start;
+  if (list.bits && seeking) {
+    into.marked.or(list.bits);
+    let at = start;
+    for (let w = fromDoc >>> 5; w < touchedWords.length && at < length; w += 1) {
+      let scoredBits = touchedWords[w]!;
+      if (w === fromDoc >>> 5) scoredBits &= ~0 << (fromDoc & 31);
+      while (scoredBits !== 0) {
+        const low = scoredBits & -scoredBits;
+        scoredBits ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        at = list.seek(doc, at);
+        if (at >= length) break;
+        if (docs[at] === doc) add(doc, at);
+      }
+    }
+    return;
+  }
+  for (let j = start; j < length; j += 1) {
+    const doc = docs[j]!;
+    if (doc < fromDoc) continue;
+    const word = doc >>> 5;
+    const bitOfDoc = 1 << (doc & 31);
+    if ((touchedWords[word]! & bitOfDoc) === 0) markedWords[word]! |= bitOfDoc;
+    else add(doc, j);
   }
 }
 

@@ -75,6 +75,21 @@ export class Bitset {
     return total;
   }
 
+  /** Writes the members ascending into `target` (room for `count()` of them); returns how many. */
+  listInto(target: Int32Array): number {
+    const words = this.words;
+    let at = 0;
+    for (let w = 0; w < words.length; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        target[at++] = (w << 5) + 31 - Math.clz32(low);
+      }
+    }
+    return at;
+  }
+
   *[Symbol.iterator](): IterableIterator<number> {
     const words = this.words;
     for (let i = 0; i < words.length; i += 1) {

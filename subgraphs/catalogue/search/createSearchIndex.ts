@@ -6,7 +6,7 @@ import { admittedDocuments } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 import { fieldBoosts, idf, termFrequencies } from './fieldStatistics.ts';
 import { explainScore, highlightsOf } from './searchHits.ts';
-import { Postings } from './postings.ts';
+import { Postings, postingBitsetFrom } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort, type Sortable } from './searchPaging.ts';
@@ -128,9 +128,16 @@ export class SearchIndex {
   private readonly markedBits = new Bitset();
   private sortKeyScratch = new Float64Array(0);
 
-  /** `facetBitsetFrom`: a facet value's documents are held as a bitset from this many (see `FacetIndex`). */
-  constructor(options: { facetBitsetFrom?: number } = {}) {
+  private readonly postingBitsetFrom: number;
+
+  /**
+   * `facetBitsetFrom`: a facet value's documents are held as a bitset from
+   * this many (see `FacetIndex`); `postingBitsetFrom`: a term's, from this
+   * many (see `Postings`).
+   */
+  constructor(options: { facetBitsetFrom?: number; postingBitsetFrom?: number } = {}) {
     this.facets = new FacetIndex(options.facetBitsetFrom);
+    this.postingBitsetFrom = options.postingBitsetFrom ?? postingBitsetFrom;
   }
 
   get size(): number {
@@ -197,7 +204,7 @@ export class SearchIndex {
     }
     for (const [term, packed] of tf) {
       const id = this.dictionary.intern(term);
-      (this.postings[id] ??= new Postings()).push(doc, packed, this.fieldLengths, doc * 4);
+      (this.postings[id] ??= new Postings(4, this.postingBitsetFrom)).push(doc, packed, this.fieldLengths, doc * 4, this.ids.length);
       this.dictionary.df[id]! += 1;
     }
     this.totalPostings += tf.size;
@@ -326,14 +333,15 @@ export class SearchIndex {
       let strong = lists.length;
       let weakSum = 0;
       while (strong > 0 && weakSum + lists[strong - 1]!.bound * ceiling < floor) weakSum += lists[--strong]!.bound * ceiling;
-      if (strong < lists.length) marked.clear().reserve(touched.words.length * 32);
       // Strong lists first, so every document a page could hold is scored before the weak lists add to them.
-      lists.forEach((entry, i) => {
-        const start = Math.max(0, cuts[i]!);
-        if (i < strong) accumulate(entry, start, entry.list.length, split, Infinity);
-        else addToScored(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, accumulators, start, entry.list.length, split);
-      });
+      for (let i = 0; i < strong; i += 1) accumulate(lists[i]!, Math.max(0, cuts[i]!), lists[i]!.list.length, split, Infinity);
       if (strong < lists.length) {
+        marked.clear().reserve(touched.words.length * 32);
+        const scoredCount = touched.count();
+        for (let i = strong; i < lists.length; i += 1) {
+          const entry = lists[i]!;
+          addToScored(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, accumulators, Math.max(0, cuts[i]!), split, scoredCount);
+        }
         marked.and(eligible);
         scoredOnly = true;
       }
@@ -366,10 +374,7 @@ export class SearchIndex {
       }
     }
     let total = count;
-    if (scoredOnly) {
-      total += marked.count();
-      touched.or(marked);
-    }
+    if (scoredOnly) total = touched.or(marked).count();
     return { docs: outDocs, scores: outScores, count, total, scoredOnly, expansions, wordCount: words.length };
   }
 
@@ -391,7 +396,7 @@ export class SearchIndex {
       docs = this.hitDocs;
       scores = this.hitScores;
       hitSet = admitted ?? this.live;
-      for (const doc of hitSet) docs[count++] = doc;
+      count = hitSet.listInto(docs);
       total = count;
     } else {
       const prefixLast = !/\s$/.test(request.text);
@@ -418,7 +423,7 @@ export class SearchIndex {
     // Hits left out of docs cannot be on a first page, but they follow it.
     const hasMore = selected.hasMore || (!everyHit && total > page.length);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
-    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact));
+    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, request.explain ? exact : false));
     return { total, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
   }
 
@@ -430,11 +435,13 @@ export class SearchIndex {
     return keys;
   }
 
-  private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined): SearchHit {
+  /** A page's hit; `exact` is false when no explanation is asked for. */
+  private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined | false): SearchHit {
     const record = this.records.get(doc)!;
     const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
     if (words.length === 0) return hit;
     hit.highlights = highlightsOf(record, matched);
+    if (exact === false) return hit;
     const averages = this.averageLengths();
     const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: this.dictionary.df[termId]! }));
     hit.explanation = explainScore(record, words.length, terms, this.liveCount, averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!);

@@ -71,14 +71,15 @@ class ValuePosting {
 }
 
 /**
- * Costs in ns measured at a million documents (bench/RESULTS.md): a hit in
- * a tally costs `tallyCost` when the hits are dense, and up to
- * `sparseTallyCost` more when they are sparse enough that every hit's values
- * are a cache miss (below `denseShare` of the documents); one word of a
- * bitset intersection; one document of a list-held value looked up in the hits.
+ * Costs in ns measured at a million documents with the benchmark's queries
+ * (bench/RESULTS.md): a hit in a tally costs `tallyCost` when the hits are
+ * dense, and up to `sparseTallyCost` more when they are sparse enough that
+ * every hit's values are a cache miss (below `denseShare` of the
+ * documents); one word of a bitset intersection; one document of a
+ * list-held value looked up in the hits.
  */
-const tallyCost = 40;
-const sparseTallyCost = 150;
+const tallyCost = 30;
+const sparseTallyCost = 30;
 const denseShare = 0.35;
 const wordCost = 2.4;
 const lookupCost = 12;
@@ -259,18 +260,7 @@ export class FacetIndex {
   /** The documents of `hits`, ascending, in a reused array. */
   private listed(hits: Bitset, hitCount: number): Int32Array {
     if (this.docScratch.length < hitCount) this.docScratch = new Int32Array(hitCount * 2);
-    const docs = this.docScratch;
-    const words = hits.words;
-    let at = 0;
-    for (let w = 0; w < words.length; w += 1) {
-      let bits = words[w]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        docs[at++] = (w << 5) + 31 - Math.clz32(low);
-      }
-    }
-    return docs.subarray(0, at);
+    return this.docScratch.subarray(0, hits.listInto(this.docScratch));
   }
 
   /** Every hit's values into the tally (an array of hits reads twice as fast as a bitset's bits). */
@@ -284,11 +274,13 @@ export class FacetIndex {
   }
 
   /**
-   * Expected ns counting by bitsets, as if the hits (`density` of the
-   * documents) were a random sample: in a field with more values than
-   * `limit`, the limit-th count is expected near `density` times the
-   * limit-th size, and values smaller than that count stop the count;
-   * list-held values are read when it may be below `bitsetFrom`.
+   * Expected ns counting by bitsets for hits that are `density` of the
+   * documents: in a field with more values than `limit`, the limit-th count
+   * would be near `density` times the limit-th size if hits were a random
+   * sample, and values smaller than that count stop the count. Real hits
+   * cluster on some values and miss others, which leaves the limit-th count
+   * lower, so half that is assumed. List-held values are read when it may
+   * be below `bitsetFrom`.
    */
   private bitsetCost(hits: Bitset, density: number, limit: number): number {
     let cost = 0;
@@ -296,7 +288,7 @@ export class FacetIndex {
       let read = candidates.length;
       let floor = 0;
       if (candidates.length >= limit) {
-        floor = density * this.postings[candidates[limit - 1]!]!.size;
+        floor = (density * this.postings[candidates[limit - 1]!]!.size) / 2;
         while (read > limit && this.postings[candidates[read - 1]!]!.size < floor) read -= 1;
       }
       cost += read * hits.words.length * wordCost;

@@ -1,5 +1,9 @@
+import { Bitset } from './bitset.ts';
+
 /** From this many entries a list grows by a quarter, not double: the longest lists hold most of the entries. */
 const largeList = 65536;
+/** A list keeps its documents as a bitset too from this many entries, and once they are a 32nd of the document numbers (the bitset is then at most half the list's size). */
+export const postingBitsetFrom = 4096;
 
 /**
  * The posting list of one term: document numbers with the term's frequency
@@ -17,6 +21,8 @@ export class Postings {
    * searches then read the whole list instead of seeking in it.
    */
   ascending = true;
+  /** The list's documents as a set, for a common term (see `bitsetFrom`): removed documents stay until compaction, as in the list. */
+  bits: Bitset | undefined;
   /**
    * Per field, the highest frequency and the shortest field length among
    * the entries having the term in that field: the ingredients of an upper
@@ -26,13 +32,22 @@ export class Postings {
   readonly peakTf = new Uint8Array(4);
   readonly shortestLength = new Uint16Array(4).fill(65535);
 
-  constructor(capacity = 4) {
+  constructor(
+    capacity = 4,
+    private readonly bitsetFrom = postingBitsetFrom,
+  ) {
     this.docs = new Int32Array(capacity);
     this.tfs = new Uint32Array(capacity);
   }
 
-  /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`. */
-  push(doc: number, packedTf: number, lengths: Uint16Array, offset: number): void {
+  /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`, with `documentNumbers` in use. */
+  push(doc: number, packedTf: number, lengths: Uint16Array, offset: number, documentNumbers = 0): void {
+    if (this.bits) this.bits.add(doc);
+    else if (this.length + 1 >= this.bitsetFrom && (this.length + 1) * 32 >= documentNumbers) {
+      this.bits = new Bitset(documentNumbers);
+      for (let i = 0; i < this.length; i += 1) this.bits.add(this.docs[i]!);
+      this.bits.add(doc);
+    }
     for (let f = 0; f < 4; f += 1) {
       const tf = (packedTf >>> (f * 8)) & 0xff;
       if (tf === 0) continue;
@@ -54,10 +69,17 @@ export class Postings {
     this.length += 1;
   }
 
-  /** The first position whose document is `doc` or more, in an ascending list. */
-  seek(doc: number): number {
-    let low = 0;
-    let high = this.length;
+  /** The first position from `from` whose document is `doc` or more, in an ascending list: galloping, then halving. */
+  seek(doc: number, from = 0): number {
+    const docs = this.docs;
+    let step = 1;
+    let low = from;
+    while (low + step < this.length && docs[low + step]! < doc) {
+      low += step;
+      step *= 2;
+    }
+    if (low < this.length && docs[low]! >= doc) return low;
+    let high = Math.min(this.length, low + step + 1);
     while (low < high) {
       const mid = (low + high) >>> 1;
       if (this.docs[mid]! < doc) low = mid + 1;
@@ -78,6 +100,10 @@ export class Postings {
     }
     const dropped = this.length - write;
     this.length = write;
+    if (this.bits && dropped > 0) {
+      this.bits.clear();
+      for (let i = 0; i < write; i += 1) this.bits.add(this.docs[i]!);
+    }
     return dropped;
   }
 }

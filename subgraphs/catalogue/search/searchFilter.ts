@@ -36,9 +36,15 @@ export function admittedDocuments(
   if (dated) {
     const from = filter!.modifiedFrom ?? -Infinity;
     const to = filter!.modifiedTo ?? Infinity;
-    for (const doc of admitted) {
-      const time = modified[doc]!;
-      if (time === 0 || time < from || time > to) admitted.delete(doc);
+    const words = admitted.words;
+    for (let w = 0; w < words.length; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const time = modified[(w << 5) + 31 - Math.clz32(low)]!;
+        if (time === 0 || time < from || time > to) words[w]! &= ~low;
+      }
     }
   }
   return admitted;

@@ -18,6 +18,8 @@ export interface SearchRequest {
   after?: Sortable;
   /** Facet values returned per field. @default 20 */
   facetLimit?: number;
+  /** Explain each hit's score (`SearchHit.explanation`), which reads its text again. @default false */
+  explain?: boolean;
   /**
    * Checked again for each hit of the page, after `within` already applied:
    * a hit it rejects is dropped, so a bug in building `within` fails closed.

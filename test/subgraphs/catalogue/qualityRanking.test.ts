@@ -24,7 +24,7 @@ describe('SearchIndex quality signal', () => {
   const exact = recordOf('c-exact', { title: 'Rainfall', description: 'Rain.' });
   const index = new SearchIndex();
   for (const record of [poor, rich, exact]) index.upsert(record);
-  const search = (text: string) => index.search({ text, sort: 'RELEVANCE', first: 10 });
+  const search = (text: string) => index.search({ text, sort: 'RELEVANCE', first: 10, explain: true });
 
   it('ranks the better-described of two equally relevant datasets first', () => {
     // By id alone `a-poor` would come first: the quality factor decides.

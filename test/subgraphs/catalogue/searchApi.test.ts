@@ -27,10 +27,20 @@ describe('Query.search through the gateway', () => {
     const mo = search.edges.find((edge: { node: { id: string } }) => edge.node.id === 'MO:reexport-reconciliation');
     expect(mo.node.distributions).toEqual([{ format: 'XLSX' }, { format: 'CSV' }]);
     expect(mo.highlights.map((highlight: { field: string }) => highlight.field)).toContain('title');
+    expect(mo.explain.coordination).toBeGreaterThan(0);
     expect(search.facets.find((facet: { field: string }) => facet.field === 'REGION').values).toEqual([
       { value: 'MO', count: 2 },
       { value: 'VN', count: 1 },
     ]);
+  });
+
+  it('explains scores only when asked, through fragments too', async () => {
+    const result = await wharf.query(`
+      query { plain: search(query: "trade", first: 1) { edges { score } } explained: search(query: "trade", first: 1) { ...page } }
+      fragment page on SearchConnection { edges { ... on SearchEdge { explain { coordination matches { term } } } } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.plain.edges[0].score).toBeGreaterThan(0);
+    expect(result.data.explained.edges[0].explain.matches.map((match: { term: string }) => match.term)).toContain('trade');
   });
 
   it('filters by modified date range, inclusive of the last day', async () => {

@@ -34,8 +34,8 @@ function indexOf(records: DatasetRecord[]): SearchIndex {
   return index;
 }
 const ids = (hits: SearchHit[]) => hits.map((hit) => hit.id);
-const search = (index: SearchIndex, text: string, extra: { filter?: SearchFilter; sort?: SearchSort; first?: number } = {}) =>
-  index.search({ text, sort: extra.sort ?? 'RELEVANCE', first: extra.first ?? 100, ...(extra.filter ? { filter: extra.filter } : {}) });
+const search = (index: SearchIndex, text: string, extra: { filter?: SearchFilter; sort?: SearchSort; first?: number; explain?: boolean } = {}) =>
+  index.search({ text, sort: extra.sort ?? 'RELEVANCE', first: extra.first ?? 100, explain: extra.explain ?? false, ...(extra.filter ? { filter: extra.filter } : {}) });
 
 describe('SearchIndex relevance', () => {
   const index = indexOf([
@@ -71,7 +71,8 @@ describe('SearchIndex relevance', () => {
 
   it('explains a hit\'s score and highlights its matches, HTML-escaped', () => {
     const html = indexOf([record({ identifier: 'x', title: en('Trade <b>& Tariffs</b>') })]);
-    const [hit] = search(html, 'tariffs').hits;
+    expect(search(html, 'tariffs').hits[0]!.explanation).toBeUndefined();
+    const [hit] = search(html, 'tariffs', { explain: true }).hits;
     expect(hit!.highlights).toEqual([{ field: 'title', lang: 'en', snippet: 'Trade &lt;b&gt;&amp; <mark>Tariffs</mark>&lt;/b&gt;' }]);
     expect(hit!.explanation).toEqual({ textScore: expect.any(Number), coordination: 1, exactTitle: 1, quality: expect.any(Number), matches: [{ term: 'tariffs', fields: ['title'] }] });
   });
