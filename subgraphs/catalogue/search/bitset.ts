@@ -44,6 +44,14 @@ export class Bitset {
     return this;
   }
 
+  /** Makes this a copy of `other`, reusing its own words where they suffice. */
+  copyFrom(other: Bitset): this {
+    if (this.words.length < other.words.length) this.words = new Uint32Array(other.words.length);
+    this.words.set(other.words);
+    this.words.fill(0, other.words.length);
+    return this;
+  }
+
   clone(): Bitset {
     const copy = new Bitset(0);
     copy.words = this.words.slice();

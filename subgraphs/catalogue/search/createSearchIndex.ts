@@ -2,7 +2,7 @@ import type { AccessAttributes, DatasetRecord } from '../../../schema/datasetRec
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset, popcount } from './bitset.ts';
 import { FacetIndex, type FacetCount, type FacetField } from './facetIndex.ts';
-import { admittedDocuments } from './searchFilter.ts';
+import { admittedDocuments, filterScratch } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 import { fieldBoosts, idf, termFrequencies } from './fieldStatistics.ts';
 import { explainScore, highlightsOf } from './searchHits.ts';
@@ -126,6 +126,7 @@ export class SearchIndex {
   private hitScores = new Float64Array(1024);
   private readonly hitBits = new Bitset();
   private readonly markedBits = new Bitset();
+  private readonly filterScratch = filterScratch();
   private sortKeyScratch = new Float64Array(0);
 
   private readonly postingBitsetFrom: number;
@@ -379,7 +380,7 @@ export class SearchIndex {
   }
 
   search(request: SearchRequest): SearchOutcome {
-    const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified);
+    const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified, this.filterScratch);
     const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
@@ -413,7 +414,7 @@ export class SearchIndex {
         if (at >= 0) scores[at]! *= exactTitleBoost;
       }
     }
-    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, everyHit ? docs.subarray(0, count) : undefined);
+    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, everyHit ? docs.subarray(0, count) : undefined);
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
@@ -453,7 +454,7 @@ export class SearchIndex {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
     const expansions = expandQuery(this.dictionary, words, true);
-    const collected = this.collect(words, expansions, within ? within.clone().and(this.live) : this.live, true, 0);
+    const collected = this.collect(words, expansions, within ? this.filterScratch.admitted.copyFrom(within).and(this.live) : this.live, true, 0);
     const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
     for (const i of order) {

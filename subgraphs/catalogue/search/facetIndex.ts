@@ -75,13 +75,14 @@ class ValuePosting {
  * (bench/RESULTS.md): a hit in a tally costs `tallyCost` when the hits are
  * dense, and up to `sparseTallyCost` more when they are sparse enough that
  * every hit's values are a cache miss (below `denseShare` of the
- * documents); one word of a bitset intersection; one document of a
+ * documents); one word of a bitset intersection (2.2 ns alone, more within
+ * a search, whose own arrays compete for the cache); one document of a
  * list-held value looked up in the hits.
  */
 const tallyCost = 30;
 const sparseTallyCost = 30;
 const denseShare = 0.35;
-const wordCost = 2.4;
+const wordCost = 5;
 const lookupCost = 12;
 
 /**
@@ -122,7 +123,7 @@ export class FacetIndex {
    */
   constructor(
     private readonly bitsetFrom = 2048,
-    private readonly counting: 'cheaper' | 'tally' | 'bitsets' = 'cheaper',
+    private readonly counting: 'cheaper' | 'tally' | 'complement' | 'bitsets' = 'cheaper',
   ) {}
 
   private reserve(doc: number, size: number): void {
@@ -216,9 +217,9 @@ export class FacetIndex {
     }
   }
 
-  /** Documents having any of `values` in `field` (an OR), or an empty set. */
-  anyOf(field: FacetField, values: readonly string[]): Bitset {
-    const result = new Bitset();
+  /** Documents having any of `values` in `field` (an OR), or an empty set; into `result` if given (cleared first). */
+  anyOf(field: FacetField, values: readonly string[], result = new Bitset()): Bitset {
+    result.clear();
     const ids = this.ids[facetFields.indexOf(field)]!;
     for (const value of values) {
       const id = ids.get(value);
@@ -229,19 +230,27 @@ export class FacetIndex {
 
   /**
    * The `limit` most frequent values of each field among `hits` (a set of
-   * `hitCount` live documents; `hitDocs` lists them ascending, if at hand),
-   * most frequent first, ties by value; counts exact.
+   * `hitCount` of the live documents `live`; `hitDocs` lists them ascending,
+   * if at hand), most frequent first, ties by value; counts exact.
+   *
+   * When the hits are most of the live documents, a tally of the others
+   * subtracted from each value's size gives the same counts for less.
    */
-  count(hits: Bitset, hitCount: number, limit: number, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
+  count(hits: Bitset, hitCount: number, limit: number, live: Bitset, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
     if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
     const tally = this.tally;
     const sizeOf = (id: number) => this.postings[id]!.size;
     for (const candidates of this.bitsetValues) candidates.sort((a, b) => sizeOf(b) - sizeOf(a));
-    const density = hitCount / Math.max(1, this.documents);
-    const tallyNs = hitCount * (tallyCost + sparseTallyCost * Math.max(0, 1 - density / denseShare));
-    const byBitsets = this.counting === 'cheaper' ? hitCount > 0 && this.bitsetCost(hits, density, limit) < tallyNs : this.counting === 'bitsets';
-    if (byBitsets) {
-      facetFields.forEach((_, f) => this.countField(f, hits, limit));
+    const documents = Math.max(1, this.documents);
+    const tallyNs = (count: number) => count * (tallyCost + sparseTallyCost * Math.max(0, 1 - count / documents / denseShare));
+    const others = this.documents - hitCount;
+    const byComplement = this.counting === 'cheaper' ? others < hitCount : this.counting === 'complement';
+    const tallied = byComplement ? tallyNs(others) : tallyNs(hitCount);
+    const byBitsets = this.counting === 'cheaper' ? hitCount > 0 && this.bitsetCost(hits, hitCount / documents, limit) < tallied : this.counting === 'bitsets';
+    if (byBitsets) facetFields.forEach((_, f) => this.countField(f, hits, limit));
+    else if (byComplement) {
+      this.tallyHits(this.listedOthers(live, hits, others));
+      for (let id = 0; id < this.values.length; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
     } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
     const byField: [number, number][][] = facetFields.map(() => []);
     for (let id = 0; id < this.values.length; id += 1) {
@@ -261,6 +270,24 @@ export class FacetIndex {
   private listed(hits: Bitset, hitCount: number): Int32Array {
     if (this.docScratch.length < hitCount) this.docScratch = new Int32Array(hitCount * 2);
     return this.docScratch.subarray(0, hits.listInto(this.docScratch));
+  }
+
+  /** The live documents not in `hits` (`count` of them), ascending, in a reused array. */
+  private listedOthers(live: Bitset, hits: Bitset, count: number): Int32Array {
+    if (this.docScratch.length < count) this.docScratch = new Int32Array(count * 2);
+    const docs = this.docScratch;
+    const liveWords = live.words;
+    const hitWords = hits.words;
+    let at = 0;
+    for (let w = 0; w < liveWords.length; w += 1) {
+      let bits = liveWords[w]! & ~(w < hitWords.length ? hitWords[w]! : 0);
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        docs[at++] = (w << 5) + 31 - Math.clz32(low);
+      }
+    }
+    return docs.subarray(0, at);
   }
 
   /** Every hit's values into the tally (an array of hits reads twice as fast as a bitset's bits). */

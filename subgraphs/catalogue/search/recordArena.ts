@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
+import { inflateSync } from 'fflate';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 
 /** Size of one arena chunk, in bytes. */
@@ -11,7 +12,12 @@ const blockBytes = 64 * 1024;
 const dictionaryBytes = 32 * 1024;
 /** Parsed records kept for reuse: the pages and lineage neighbours being read right now. */
 const parsedCacheSize = 2048;
-/** Inflated blocks kept for reuse: neighbouring documents often share one. */
+/**
+ * Inflated blocks kept for reuse: neighbouring documents often share one.
+ * They are inflated into buffers allocated once and reused: a fresh buffer
+ * per read is memory outside the heap, whose churn (a page reads twenty
+ * blocks) makes V8 collect the whole old generation every few seconds.
+ */
 const inflatedCacheSize = 8;
 /** Compaction waits until at least this many stored records are removed ones. */
 const compactAfterDeadRecords = 4096;
@@ -36,6 +42,8 @@ export class RecordArena {
   private blockChunk = new Uint16Array(256);
   private blockStart = new Int32Array(256);
   private blockLength = new Int32Array(256);
+  /** Per block: its size inflated. */
+  private blockInflated = new Int32Array(256);
   private blockCount = 0;
   /** Per document: its block (or `pending`), its offset in the block's inflated bytes (or in `pendingJson`), its length. */
   private blockOf = new Int32Array(1024);
@@ -47,7 +55,9 @@ export class RecordArena {
   private storedRecords = 0;
   private deadRecords = 0;
   private readonly parsed = new Map<number, DatasetRecord>();
-  private readonly inflated = new Map<number, Buffer>();
+  /** Reusable buffers of inflated blocks, the block each holds (-1: none), and which is replaced next. */
+  private readonly inflated = Array.from({ length: inflatedCacheSize }, () => ({ block: -1, bytes: Buffer.alloc(0) }));
+  private nextInflated = 0;
 
   private ensure(doc: number): void {
     if (doc < this.lengthOf.length) return;
@@ -102,11 +112,11 @@ export class RecordArena {
       this.offsetOf[doc] = offset;
       offset += parts[i]!.length;
     });
-    this.storeBlock(block, compressed);
+    this.storeBlock(block, compressed, bytes.length);
     this.storedRecords += docs.length;
   }
 
-  private storeBlock(block: number, compressed: Buffer): void {
+  private storeBlock(block: number, compressed: Buffer, inflatedLength: number): void {
     if (this.used + compressed.length > this.chunks.at(-1)!.length) {
       this.chunks.push(Buffer.allocUnsafe(Math.max(chunkBytes, compressed.length)));
       this.used = 0;
@@ -119,10 +129,14 @@ export class RecordArena {
       start.set(this.blockStart);
       const length = new Int32Array(capacity);
       length.set(this.blockLength);
+      const inflated = new Int32Array(capacity);
+      inflated.set(this.blockInflated);
       this.blockChunk = chunk;
       this.blockStart = start;
       this.blockLength = length;
+      this.blockInflated = inflated;
     }
+    this.blockInflated[block] = inflatedLength;
     compressed.copy(this.chunks.at(-1)!, this.used);
     this.blockChunk[block] = this.chunks.length - 1;
     this.blockStart[block] = this.used;
@@ -131,14 +145,19 @@ export class RecordArena {
     this.blockCount = block + 1;
   }
 
+  /** The block's records' JSON, valid until `inflatedCacheSize` other blocks are read. */
   private inflate(block: number): Buffer {
-    const cached = this.inflated.get(block);
-    if (cached) return cached;
+    const size = this.blockInflated[block]!;
+    const cached = this.inflated.find((slot) => slot.block === block);
+    if (cached) return cached.bytes.subarray(0, size);
+    const slot = this.inflated[this.nextInflated]!;
+    this.nextInflated = (this.nextInflated + 1) % inflatedCacheSize;
+    if (slot.bytes.length < size) slot.bytes = Buffer.allocUnsafe(Math.max(size, blockBytes * 2));
     const start = this.blockStart[block]!;
-    const bytes = inflateRawSync(this.chunks[this.blockChunk[block]!]!.subarray(start, start + this.blockLength[block]!), { dictionary: this.dictionary! });
-    this.inflated.set(block, bytes);
-    if (this.inflated.size > inflatedCacheSize) this.inflated.delete(this.inflated.keys().next().value!);
-    return bytes;
+    const compressed = this.chunks[this.blockChunk[block]!]!.subarray(start, start + this.blockLength[block]!);
+    inflateSync(compressed, { out: slot.bytes.subarray(0, size), dictionary: this.dictionary! });
+    slot.block = block;
+    return slot.bytes.subarray(0, size);
   }
 
   /** The stored JSON of `doc`, or undefined when it has none. */
@@ -189,7 +208,7 @@ export class RecordArena {
     this.pendingJson = [];
     this.pendingDocs = [];
     this.pendingBytes = 0;
-    this.inflated.clear();
+    for (const slot of this.inflated) slot.block = -1;
     for (const [doc, json] of live) this.stage(doc, json);
   }
 }

@@ -10,10 +10,19 @@ export interface SearchFilter {
   modifiedTo?: number;
 }
 
+/** Bitsets a search reuses (searches run one at a time): every search would otherwise allocate a few, outside the heap. */
+export interface FilterScratch {
+  admitted: Bitset;
+  values: Bitset;
+  union: Bitset;
+}
+
+export const filterScratch = (): FilterScratch => ({ admitted: new Bitset(), values: new Bitset(), union: new Bitset() });
+
 /**
  * The live documents a filter admits, intersected with `within` (the
- * consumer's discoverable set), as a bitset; undefined when nothing
- * restricts them at all.
+ * consumer's discoverable set), as a bitset (`scratch.admitted`, valid until
+ * the next search); undefined when nothing restricts them at all.
  */
 export function admittedDocuments(
   filter: SearchFilter | undefined,
@@ -21,16 +30,17 @@ export function admittedDocuments(
   live: Bitset,
   facets: FacetIndex,
   modified: Float64Array,
+  scratch: FilterScratch,
 ): Bitset | undefined {
   const byField = facetFields.filter((field) => (filter?.fields?.[field]?.length ?? 0) > 0);
   const dated = filter?.modifiedFrom !== undefined || filter?.modifiedTo !== undefined;
-  if (byField.length === 0 && !filter?.anyOf?.length && !dated) return within ? within.clone().and(live) : undefined;
-  const admitted = live.clone();
+  if (byField.length === 0 && !filter?.anyOf?.length && !dated) return within ? scratch.admitted.copyFrom(within).and(live) : undefined;
+  const admitted = scratch.admitted.copyFrom(live);
   if (within) admitted.and(within);
-  for (const field of byField) admitted.and(facets.anyOf(field, filter!.fields![field]!));
+  for (const field of byField) admitted.and(facets.anyOf(field, filter!.fields![field]!, scratch.values));
   for (const group of filter?.anyOf ?? []) {
-    const union = new Bitset();
-    for (const condition of group) union.or(facets.anyOf(condition.field, [condition.value]));
+    const union = scratch.union.clear();
+    for (const condition of group) union.or(facets.anyOf(condition.field, [condition.value], scratch.values));
     admitted.and(union);
   }
   if (dated) {

@@ -136,19 +136,22 @@ describe('SearchIndex facet counts over most of the catalogue (property)', () =>
 });
 
 describe('FacetIndex counting (property)', () => {
-  it('gives the brute-force top values by tally and by bitsets alike, at any share of hits, through removals', () => {
+  it('gives the brute-force top values by tally, by tally of the non-hits and by bitsets alike, at any share of hits, through removals', () => {
     const records = generateDatasets(2000, 47);
     const byTally = new FacetIndex(8, 'tally');
+    const byComplement = new FacetIndex(8, 'complement');
     const byBitsets = new FacetIndex(8, 'bitsets');
-    records.forEach((record, doc) => [byTally, byBitsets].forEach((facets) => facets.add(doc, record)));
+    const all = [byTally, byComplement, byBitsets];
+    records.forEach((record, doc) => all.forEach((facets) => facets.add(doc, record)));
     const random = mulberry32(53);
     const live = new Set(records.keys());
     for (let doc = 0; doc < 500; doc += 1) {
       if (random() < 0.4) continue;
       live.delete(doc);
-      byTally.remove(doc);
-      byBitsets.remove(doc);
+      all.forEach((facets) => facets.remove(doc));
     }
+    const liveSet = new Bitset();
+    for (const doc of live) liveSet.add(doc);
     for (let round = 0; round < 60; round += 1) {
       const share = [0.01, 0.1, 0.5, 0.9, 1][round % 5]!;
       const limit = 1 + Math.floor(random() * 6);
@@ -169,9 +172,10 @@ describe('FacetIndex counting (property)', () => {
             .map(([value, count]) => ({ value, count })),
         ]),
       );
-      expect(byTally.count(hits, hitDocs.length, limit, Int32Array.from(hitDocs))).toEqual(expected);
-      expect(byTally.count(hits, hitDocs.length, limit)).toEqual(expected);
-      expect(byBitsets.count(hits, hitDocs.length, limit)).toEqual(expected);
+      expect(byTally.count(hits, hitDocs.length, limit, liveSet, Int32Array.from(hitDocs))).toEqual(expected);
+      expect(byTally.count(hits, hitDocs.length, limit, liveSet)).toEqual(expected);
+      expect(byComplement.count(hits, hitDocs.length, limit, liveSet)).toEqual(expected);
+      expect(byBitsets.count(hits, hitDocs.length, limit, liveSet)).toEqual(expected);
     }
   });
 });
