@@ -47,13 +47,13 @@ interface AccessGroup {
 }
 
 interface Collected {
-  /** The first `count` hits gathered, ascending, with their scores: every hit, or with `scoredOnly` those MaxScore scored. */
+  /** The first `count` hits gathered, ascending, with their scores: every hit, or with `partial` those a first page could hold. */
   docs: Int32Array;
   scores: Float64Array;
   count: number;
   /** Hits in all (also in `hitBits`). */
   total: number;
-  scoredOnly: boolean;
+  partial: boolean;
   expansions: Expansion[];
   wordCount: number;
 }
@@ -292,8 +292,9 @@ export class SearchIndex {
    * page-th best of them is a floor the page's scores cannot be below. The
    * lists whose bounds together stay under it cannot lift a document on
    * their own: beyond the first sixteenth they only add to documents the
-   * other lists scored, and mark the rest as hits; only scored documents
-   * are gathered (`scoredOnly`), the rest are in `hitBits` and `total`.
+   * other lists scored, and mark the rest as hits. Only documents scoring
+   * at least the floor are gathered (`partial`); every hit is in `hitBits`
+   * and `total`.
    */
   private collect(
     words: string[],
@@ -322,13 +323,16 @@ export class SearchIndex {
     const accumulate = (entry: (typeof lists)[number], start: number, end: number, fromDoc: number, toDoc: number) =>
       accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, eligible, accumulators, start, end, fromDoc, toDoc);
     let scoredOnly = false;
-    if (!page || lists.length < 2) for (const entry of lists) accumulate(entry, 0, entry.list.length, 0, Infinity);
+    // A gathered score below this cannot reach the first page (with any exact-title boost): such hits are counted, not gathered.
+    let cutoff = -Infinity;
+    if (!page) for (const entry of lists) accumulate(entry, 0, entry.list.length, 0, Infinity);
     else {
       const split = Math.ceil(touched.words.length / sampleShare) * 32;
       // Where each list's documents reach the split: found by seeking in an ascending list, else the whole list is read twice.
       const cuts = lists.map(({ list }) => (list.ascending ? list.seek(split) : -1));
       lists.forEach((entry, i) => accumulate(entry, 0, cuts[i]! >= 0 ? cuts[i]! : entry.list.length, 0, split));
       const floor = pageFloor(accumulators, this.qualityFactors, split, page.size, words.length, page.exact, exactTitleBoost);
+      cutoff = (floor / (page.exact ? exactTitleBoost : 1)) * (1 - 1e-9);
       // Relative slack, so rounding never turns a bound into less than the score it bounds.
       const ceiling = qualityFactorOf(qualityMaxScore) * (page.exact ? exactTitleBoost : 1) * (1 + 1e-9);
       let strong = lists.length;
@@ -352,6 +356,7 @@ export class SearchIndex {
     const outScores = this.hitScores;
     const touchedWords = touched.words;
     let count = 0;
+    let skipped = 0;
     for (let w = 0; w < touchedWords.length; w += 1) {
       let bits = touchedWords[w]!;
       while (bits !== 0) {
@@ -368,15 +373,19 @@ export class SearchIndex {
         }
         scores[doc] = 0;
         masks[doc] = 0;
-        outDocs[count] = doc;
         // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
-        outScores[count] = factors ? ((score * popcount(mask)) / words.length) * factors[doc]! : (score * popcount(mask)) / words.length;
+        const final = factors ? ((score * popcount(mask)) / words.length) * factors[doc]! : (score * popcount(mask)) / words.length;
+        if (final < cutoff) {
+          skipped += 1;
+          continue;
+        }
+        outDocs[count] = doc;
+        outScores[count] = final;
         count += 1;
       }
     }
-    let total = count;
-    if (scoredOnly) total = touched.or(marked).count();
-    return { docs: outDocs, scores: outScores, count, total, scoredOnly, expansions, wordCount: words.length };
+    const total = scoredOnly ? touched.or(marked).count() : count + skipped;
+    return { docs: outDocs, scores: outScores, count, total, partial: scoredOnly || skipped > 0, expansions, wordCount: words.length };
   }
 
   search(request: SearchRequest): SearchOutcome {
@@ -408,7 +417,7 @@ export class SearchIndex {
       scores = collected.scores;
       count = collected.count;
       total = collected.total;
-      everyHit = !collected.scoredOnly;
+      everyHit = !collected.partial;
       for (const doc of exact ?? []) {
         const at = positionOf(docs, count, doc);
         if (at >= 0) scores[at]! *= exactTitleBoost;

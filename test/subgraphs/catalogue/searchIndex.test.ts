@@ -51,6 +51,18 @@ describe('SearchIndex relevance', () => {
     expect(ids(search(index, 'CONTAINER  throughput!').hits)[0]).toBe('SG:exact');
   });
 
+  it('ranks an exact title first on a first page of a large catalogue, where its text alone scores below the page', () => {
+    // Richer matches fill the first documents (the sample a first page's floor comes from); the exact title comes last.
+    const many = Array.from({ length: 400 }, (_, i) =>
+      record({ title: en(`Water quality of river ${i}`), keywords: ['water', 'river water'], description: en('Water samples: water, water and water.') }),
+    );
+    const large = indexOf([...many, record({ identifier: 'water', title: en('Water'), description: en('Sampled at many stations across the region.') })]);
+    const first = large.search({ text: 'water', sort: 'RELEVANCE', first: 5 });
+    expect(first.hits[0]!.id).toBe('SG:water');
+    expect(first.total).toBe(401);
+    expect(first.hasMore).toBe(true);
+  });
+
   it('ranks datasets matching more words higher without dropping partial matches', () => {
     const outcome = search(index, 'container throughput ports');
     expect(ids(outcome.hits).slice(0, 2).sort()).toEqual(['SG:desc', 'SG:longer'].sort());

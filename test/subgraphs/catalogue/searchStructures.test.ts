@@ -197,11 +197,12 @@ describe('SearchIndex first pages (property)', () => {
     if (reuse) for (const record of removed.slice(0, removed.length / 2)) index.upsert(record);
     const titleWords = records.slice(0, 400).flatMap((record) => record.title.flatMap((text) => text.value.split(/[^\p{L}\p{N}]+/u))).filter((word) => word.length > 1);
     const pick = () => titleWords[Math.floor(random() * titleWords.length)]!;
-    for (let round = 0; round < 150; round += 1) {
+    for (let round = 0; round < 200; round += 1) {
       const wordCount = 1 + Math.floor(random() * 5);
       const words = Array.from({ length: wordCount }, pick);
       if (random() < 0.3) words.push(pick().slice(0, 2 + Math.floor(random() * 3)));
-      const text = words.join(' ');
+      // A quarter of the queries are a whole title (of a document past the sample), so the exact-title boost is in play.
+      const text = round % 4 === 3 ? records[1000 + Math.floor(random() * 3000)]!.title[0]!.value : words.join(' ');
       const first = 1 + Math.floor(random() * 30);
       const page = index.search({ text, sort: 'RELEVANCE', first });
       // A cursor before every hit makes the index score them all.
