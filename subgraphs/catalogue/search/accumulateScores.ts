@@ -1,6 +1,7 @@
 import { popcount, type Bitset } from './bitset.ts';
 import { b, boosts, k1 } from './fieldStatistics.ts';
 import type { Postings } from './postings.ts';
+import { keepLargest } from './searchPaging.ts';
 
 /**
  * Per-document scratch a search sums its terms' scores in: score, matched
@@ -165,6 +166,17 @@ export function scoreBound(list: Postings, termWeight: number, averages: readonl
 }
 
 /**
+ * A document's final score before any exact-title boost: its summed score
+ * times the share of the query's `wordCount` words its `mask` matched
+ * (Lucene-style coordination: more words rank higher, fewer are not
+ * dropped), times its factor. The floor and the gathering both use this, so
+ * they agree to the last bit.
+ */
+export function finalScore(score: number, mask: number, wordCount: number, factor: number): number {
+  return ((score * popcount(mask)) / wordCount) * factor;
+}
+
+/**
  * The `size`-th best final score among the documents below `split`, as they
  * stand in the accumulators (fully scored), or 0 when fewer match: a first
  * page's scores are at least this. A final score is the summed score times
@@ -189,13 +201,9 @@ export function pageFloor(
       const low = bits & -bits;
       bits ^= low;
       const doc = (w << 5) + 31 - Math.clz32(low);
-      let score = ((scores[doc]! * popcount(masks[doc]!)) / wordCount) * factors[doc]!;
+      let score = finalScore(scores[doc]!, masks[doc]!, wordCount, factors[doc]!);
       if (exact?.has(doc)) score *= exactBoost;
-      if (best.length === size && score <= best[size - 1]!) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1]! < score) at -= 1;
-      best.splice(at, 0, score);
-      if (best.length > size) best.pop();
+      keepLargest(best, score, size);
     }
   }
   return best.length === size ? best[size - 1]! : 0;

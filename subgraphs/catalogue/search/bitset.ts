@@ -83,12 +83,13 @@ export class Bitset {
     return total;
   }
 
-  /** Writes the members ascending into `target` (room for `count()` of them); returns how many. */
-  listInto(target: Int32Array): number {
+  /** Writes the members ascending, but for those of `except`, into `target` (room for them all); returns how many. */
+  listInto(target: Int32Array, except?: Bitset): number {
     const words = this.words;
+    const excepted = except?.words;
     let at = 0;
     for (let w = 0; w < words.length; w += 1) {
-      let bits = words[w]!;
+      let bits = excepted && w < excepted.length ? words[w]! & ~excepted[w]! : words[w]!;
       while (bits !== 0) {
         const low = bits & -bits;
         bits ^= low;

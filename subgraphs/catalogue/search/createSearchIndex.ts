@@ -1,34 +1,21 @@
-import type { AccessAttributes, DatasetRecord } from '../../../schema/datasetRecord.ts';
+import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
-import { Bitset, popcount } from './bitset.ts';
-import { FacetIndex, type FacetCount, type FacetField } from './facetIndex.ts';
+import { Bitset } from './bitset.ts';
+import { FacetIndex } from './facetIndex.ts';
 import { admittedDocuments, filterScratch } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
-import { fieldBoosts, idf, termFrequencies } from './fieldStatistics.ts';
+import { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight, termFrequencies } from './fieldStatistics.ts';
 import { explainScore, highlightsOf } from './searchHits.ts';
-import { Postings, postingBitsetFrom } from './postings.ts';
+import { Postings, postingBitsetFrom, seekAscending } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
-import { selectPage, selectTopByKey, type SearchSort, type Sortable } from './searchPaging.ts';
-import { accumulateTerm, addToScored, pageFloor, scoreBound } from './accumulateScores.ts';
+import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { expandQuery, type Expansion } from './expandQuery.ts';
+import { collectHits, type HitCollection } from './collectHits.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
-import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
 
-export { fieldBoosts };
-/** Multiplier for a dataset whose title (in any language) is exactly the query. */
-export const exactTitleBoost = 4;
-/**
- * A mild ranking signal: relevance is multiplied by 1 + `qualityWeight` ×
- * MQA score / 405, so a perfectly described dataset gains at most 10% over
- * an undescribed one. Small on purpose: it orders equally relevant hits and
- * never outweighs a better text match (an exact title is ×4).
- */
-export const qualityWeight = 0.1;
-export const qualityFactorOf = (score: number) => 1 + (qualityWeight * score) / qualityMaxScore;
-/** A first page by relevance scores this share of the documents in full to learn how high its scores are. */
-const sampleShare = 16;
+export { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight };
 /** Query words beyond this many are ignored (one bit each in the match mask). */
 const maxQueryWords = 32;
 /** Compact posting lists once this many entries belong to removed documents and they are a fifth of all. */
@@ -46,28 +33,10 @@ interface AccessGroup {
   size: number;
 }
 
-interface Collected {
-  /** The first `count` hits gathered, ascending, with their scores: every hit, or with `partial` those a first page could hold. */
-  docs: Int32Array;
-  scores: Float64Array;
-  count: number;
-  /** Hits in all (also in `hitBits`). */
-  total: number;
-  partial: boolean;
-  expansions: Expansion[];
-  wordCount: number;
-}
-
 /** Where `doc` is among the first `count` of `docs`, which are ascending; -1 when absent. */
 function positionOf(docs: Int32Array, count: number, doc: number): number {
-  let low = 0;
-  let high = count;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (docs[mid]! < doc) low = mid + 1;
-    else high = mid;
-  }
-  return low < count && docs[low] === doc ? low : -1;
+  const at = seekAscending(docs, count, doc);
+  return at < count && docs[at] === doc ? at : -1;
 }
 
 const titleKeyOf = (text: string) => tokenize(text).join(' ');
@@ -94,7 +63,7 @@ function hash32(text: string): number {
  */
 export class SearchIndex {
   private readonly dictionary = new TermDictionary();
-  private readonly postings: Postings[] = [];
+  private readonly postings: (Postings | undefined)[] = [];
   private readonly facets: FacetIndex;
   private readonly docOf = new Map<string, number>();
   private readonly records = new RecordArena();
@@ -279,113 +248,22 @@ export class SearchIndex {
     return confirmed.length > 0 ? new Set(confirmed) : undefined;
   }
 
-  /**
-   * Scores every eligible document matching any expansion into the scratch
-   * accumulators and gathers them in document order; `eligible` (live
-   * documents only) restricts them, `requireAll` keeps only documents
-   * matching every word, `onlyField` scores one field alone, `factors` (per
-   * document) multiply the scores. The hits are left as a set in `hitBits`.
-   *
-   * With `page` (a first page by relevance), every hit is still counted, so
-   * totals and facets stay exact, but not every hit is scored (MaxScore):
-   * the documents of the first sixteenth are scored in full, and the
-   * page-th best of them is a floor the page's scores cannot be below. The
-   * lists whose bounds together stay under it cannot lift a document on
-   * their own: beyond the first sixteenth they only add to documents the
-   * other lists scored, and mark the rest as hits. Only documents scoring
-   * at least the floor are gathered (`partial`); every hit is in `hitBits`
-   * and `total`.
-   */
-  private collect(
-    words: string[],
-    expansions: Expansion[],
-    eligible: Bitset,
-    requireAll: boolean,
-    onlyField: number,
-    factors?: Float64Array,
-    page?: { size: number; exact: Set<number> | undefined },
-  ): Collected {
-    const { scores, masks, fieldLengths, live } = this;
-    const df = this.dictionary.df;
-    const averages = this.averageLengths();
-    const touched = this.hitBits.clear().reserve(live.words.length * 32);
-    const marked = this.markedBits;
-    const accumulators = { scores, masks, touched, marked };
-    // Every path adds a document's terms in the same order, strongest bound first, so its score is the same to the last bit.
-    const lists = expansions
-      .flatMap(({ termId, weight, word }) => {
-        const list = this.postings[termId];
-        if (!list) return [];
-        const termWeight = weight * idf(this.liveCount, df[termId]!);
-        return [{ list, termWeight, bit: 1 << word, bound: scoreBound(list, termWeight, averages) }];
-      })
-      .sort((a, b) => b.bound - a.bound);
-    const accumulate = (entry: (typeof lists)[number], start: number, end: number, fromDoc: number, toDoc: number) =>
-      accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, eligible, accumulators, start, end, fromDoc, toDoc);
-    let scoredOnly = false;
-    // A gathered score below this cannot reach the first page (with any exact-title boost): such hits are counted, not gathered.
-    let cutoff = -Infinity;
-    if (!page) for (const entry of lists) accumulate(entry, 0, entry.list.length, 0, Infinity);
-    else {
-      const split = Math.ceil(touched.words.length / sampleShare) * 32;
-      // Where each list's documents reach the split: found by seeking in an ascending list, else the whole list is read twice.
-      const cuts = lists.map(({ list }) => (list.ascending ? list.seek(split) : -1));
-      lists.forEach((entry, i) => accumulate(entry, 0, cuts[i]! >= 0 ? cuts[i]! : entry.list.length, 0, split));
-      const floor = pageFloor(accumulators, this.qualityFactors, split, page.size, words.length, page.exact, exactTitleBoost);
-      cutoff = (floor / (page.exact ? exactTitleBoost : 1)) * (1 - 1e-9);
-      // Relative slack, so rounding never turns a bound into less than the score it bounds.
-      const ceiling = qualityFactorOf(qualityMaxScore) * (page.exact ? exactTitleBoost : 1) * (1 + 1e-9);
-      let strong = lists.length;
-      let weakSum = 0;
-      while (strong > 0 && weakSum + lists[strong - 1]!.bound * ceiling < floor) weakSum += lists[--strong]!.bound * ceiling;
-      // Strong lists first, so every document a page could hold is scored before the weak lists add to them.
-      for (let i = 0; i < strong; i += 1) accumulate(lists[i]!, Math.max(0, cuts[i]!), lists[i]!.list.length, split, Infinity);
-      if (strong < lists.length) {
-        marked.clear().reserve(touched.words.length * 32);
-        const scoredCount = touched.count();
-        for (let i = strong; i < lists.length; i += 1) {
-          const entry = lists[i]!;
-          addToScored(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, accumulators, Math.max(0, cuts[i]!), split, scoredCount);
-        }
-        marked.and(eligible);
-        scoredOnly = true;
-      }
-    }
-    const full = words.length >= 32 ? 0xffffffff : (1 << words.length) - 1;
-    const outDocs = this.hitDocs;
-    const outScores = this.hitScores;
-    const touchedWords = touched.words;
-    let count = 0;
-    let skipped = 0;
-    for (let w = 0; w < touchedWords.length; w += 1) {
-      let bits = touchedWords[w]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        const doc = (w << 5) + 31 - Math.clz32(low);
-        const mask = masks[doc]!;
-        const score = scores[doc]!;
-        if (requireAll && (mask >>> 0) !== full >>> 0) {
-          scores[doc] = 0;
-          masks[doc] = 0;
-          touchedWords[w]! &= ~low;
-          continue;
-        }
-        scores[doc] = 0;
-        masks[doc] = 0;
-        // Lucene-style coordination: matching more of the query's words ranks higher; fewer is not dropped.
-        const final = factors ? ((score * popcount(mask)) / words.length) * factors[doc]! : (score * popcount(mask)) / words.length;
-        if (final < cutoff) {
-          skipped += 1;
-          continue;
-        }
-        outDocs[count] = doc;
-        outScores[count] = final;
-        count += 1;
-      }
-    }
-    const total = scoredOnly ? touched.or(marked).count() : count + skipped;
-    return { docs: outDocs, scores: outScores, count, total, partial: scoredOnly || skipped > 0, expansions, wordCount: words.length };
+  /** The index's postings and statistics, and this index's scratch, as collecting hits reads and writes them. */
+  private hitCollection(): HitCollection {
+    return {
+      postings: this.postings,
+      df: this.dictionary.df,
+      liveCount: this.liveCount,
+      live: this.live,
+      fieldLengths: this.fieldLengths,
+      averages: this.averageLengths(),
+      scores: this.scores,
+      masks: this.masks,
+      hits: this.hitBits,
+      marked: this.markedBits,
+      outDocs: this.hitDocs,
+      outScores: this.hitScores,
+    };
   }
 
   search(request: SearchRequest): SearchOutcome {
@@ -412,7 +290,7 @@ export class SearchIndex {
       const prefixLast = !/\s$/.test(request.text);
       expansions = expandQuery(this.dictionary, words, prefixLast);
       const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
-      const collected = this.collect(words, expansions, admitted ?? this.live, false, -1, this.qualityFactors, firstPage);
+      const collected = collectHits(this.hitCollection(), words.length, expansions, admitted ?? this.live, false, -1, this.qualityFactors, firstPage);
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;
@@ -433,7 +311,7 @@ export class SearchIndex {
     // Hits left out of docs cannot be on a first page, but they follow it.
     const hasMore = selected.hasMore || (!everyHit && total > page.length);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
-    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, request.explain ? exact : false));
+    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact, request.explain ?? false));
     return { total, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
   }
 
@@ -445,13 +323,13 @@ export class SearchIndex {
     return keys;
   }
 
-  /** A page's hit; `exact` is false when no explanation is asked for. */
-  private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined | false): SearchHit {
+  /** A page's hit, with its highlights, and its score explained if `explain`. */
+  private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined, explain: boolean): SearchHit {
     const record = this.records.get(doc)!;
     const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
     if (words.length === 0) return hit;
     hit.highlights = highlightsOf(record, matched);
-    if (exact === false) return hit;
+    if (!explain) return hit;
     const averages = this.averageLengths();
     const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: this.dictionary.df[termId]! }));
     hit.explanation = explainScore(record, words.length, terms, this.liveCount, averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!);
@@ -463,7 +341,8 @@ export class SearchIndex {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
     const expansions = expandQuery(this.dictionary, words, true);
-    const collected = this.collect(words, expansions, within ? this.filterScratch.admitted.copyFrom(within).and(this.live) : this.live, true, 0);
+    const eligible = within ? this.filterScratch.admitted.copyFrom(within).and(this.live) : this.live;
+    const collected = collectHits(this.hitCollection(), words.length, expansions, eligible, true, 0);
     const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
     const out: DatasetRecord[] = [];
     for (const i of order) {

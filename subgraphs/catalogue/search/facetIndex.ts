@@ -1,5 +1,6 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { Bitset } from './bitset.ts';
+import { keepLargest } from './searchPaging.ts';
 
 /** Fields a search can be filtered and faceted on. */
 export const facetFields = ['region', 'theme', 'publisher', 'format', 'license', 'keyword'] as const;
@@ -249,7 +250,7 @@ export class FacetIndex {
     const byBitsets = this.counting === 'cheaper' ? hitCount > 0 && this.bitsetCost(hits, hitCount / documents, limit) < tallied : this.counting === 'bitsets';
     if (byBitsets) facetFields.forEach((_, f) => this.countField(f, hits, limit));
     else if (byComplement) {
-      this.tallyHits(this.listedOthers(live, hits, others));
+      this.tallyHits(this.listed(live, others, hits));
       for (let id = 0; id < this.values.length; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
     } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
     const byField: [number, number][][] = facetFields.map(() => []);
@@ -266,28 +267,10 @@ export class FacetIndex {
     return result;
   }
 
-  /** The documents of `hits`, ascending, in a reused array. */
-  private listed(hits: Bitset, hitCount: number): Int32Array {
-    if (this.docScratch.length < hitCount) this.docScratch = new Int32Array(hitCount * 2);
-    return this.docScratch.subarray(0, hits.listInto(this.docScratch));
-  }
-
-  /** The live documents not in `hits` (`count` of them), ascending, in a reused array. */
-  private listedOthers(live: Bitset, hits: Bitset, count: number): Int32Array {
+  /** The `count` documents of `set` not in `except`, ascending, in a reused array. */
+  private listed(set: Bitset, count: number, except?: Bitset): Int32Array {
     if (this.docScratch.length < count) this.docScratch = new Int32Array(count * 2);
-    const docs = this.docScratch;
-    const liveWords = live.words;
-    const hitWords = hits.words;
-    let at = 0;
-    for (let w = 0; w < liveWords.length; w += 1) {
-      let bits = liveWords[w]! & ~(w < hitWords.length ? hitWords[w]! : 0);
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        docs[at++] = (w << 5) + 31 - Math.clz32(low);
-      }
-    }
-    return docs.subarray(0, at);
+    return this.docScratch.subarray(0, set.listInto(this.docScratch, except));
   }
 
   /** Every hit's values into the tally (an array of hits reads twice as fast as a bitset's bits). */
@@ -331,11 +314,7 @@ export class FacetIndex {
     const consider = (id: number) => {
       const count = this.postings[id]!.countIn(hits);
       this.tally[id] = count;
-      if (count < floor()) return;
-      let at = best.length;
-      while (at > 0 && best[at - 1]! < count) at -= 1;
-      best.splice(at, 0, count);
-      if (best.length > limit) best.pop();
+      if (count > 0) keepLargest(best, count, limit);
     };
     for (const id of this.bitsetValues[f]!) {
       if (this.postings[id]!.size < floor()) break;

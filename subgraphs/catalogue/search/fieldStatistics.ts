@@ -1,4 +1,5 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
 import { tokenize } from './analyzer.ts';
 
 /**
@@ -13,6 +14,17 @@ export const boosts: readonly number[] = textFields.map((field) => fieldBoosts[f
 /** BM25 parameters, the usual ones. */
 export const k1 = 1.2;
 export const b = 0.75;
+
+/** Multiplier for a dataset whose title (in any language) is exactly the query. */
+export const exactTitleBoost = 4;
+/**
+ * A mild ranking signal: relevance is multiplied by 1 + `qualityWeight` ×
+ * MQA score / 405, so a perfectly described dataset gains at most 10% over
+ * an undescribed one. Small on purpose: it orders equally relevant hits and
+ * never outweighs a better text match (an exact title is ×4).
+ */
+export const qualityWeight = 0.1;
+export const qualityFactorOf = (score: number) => 1 + (qualityWeight * score) / qualityMaxScore;
 
 /** The texts of each field of a record, every language together. */
 export function fieldTexts(record: DatasetRecord): Record<TextField, string[]> {

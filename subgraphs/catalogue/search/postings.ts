@@ -5,6 +5,24 @@ const largeList = 65536;
 /** A list keeps its documents as a bitset too from this many entries, and once they are a 32nd of the document numbers (the bitset is then at most half the list's size). */
 export const postingBitsetFrom = 4096;
 
+/** The first position in [`from`, `length`) of ascending `values` holding `value` or more: galloping, then halving. */
+export function seekAscending(values: Int32Array, length: number, value: number, from = 0): number {
+  let step = 1;
+  let low = from;
+  while (low + step < length && values[low + step]! < value) {
+    low += step;
+    step *= 2;
+  }
+  if (low < length && values[low]! >= value) return low;
+  let high = Math.min(length, low + step + 1);
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (values[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /**
  * The posting list of one term: document numbers with the term's frequency
  * in each text field packed into one 32-bit word (8 bits a field, saturating
@@ -69,23 +87,9 @@ export class Postings {
     this.length += 1;
   }
 
-  /** The first position from `from` whose document is `doc` or more, in an ascending list: galloping, then halving. */
+  /** The first position from `from` whose document is `doc` or more, in an ascending list. */
   seek(doc: number, from = 0): number {
-    const docs = this.docs;
-    let step = 1;
-    let low = from;
-    while (low + step < this.length && docs[low + step]! < doc) {
-      low += step;
-      step *= 2;
-    }
-    if (low < this.length && docs[low]! >= doc) return low;
-    let high = Math.min(this.length, low + step + 1);
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.docs[mid]! < doc) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return seekAscending(this.docs, this.length, doc, from);
   }
 
   /** Drops the entries of documents `keep` rejects; returns how many went. */

@@ -48,6 +48,15 @@ export function decodeCursor(cursor: string, fingerprint: string): Sortable {
   return { id: payload.i, key: payload.k };
 }
 
+/** Puts `value` into `best`, the `size` largest values seen so far, descending; a value no larger than a full list's last is left out. */
+export function keepLargest(best: number[], value: number, size: number): void {
+  if (best.length === size && value <= best[size - 1]!) return;
+  let at = best.length;
+  while (at > 0 && best[at - 1]! < value) at -= 1;
+  best.splice(at, 0, value);
+  if (best.length > size) best.pop();
+}
+
 /**
  * The indices (into parallel arrays of `count` hits) of the first `limit`
  * hits after `after` in sort order, and whether more follow. One pass with a
