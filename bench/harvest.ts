@@ -5,6 +5,8 @@
  *
  *   npm run bench -- harvest --count 100000
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { signedRequestHeader, signRegionRequest } from '../schema/signedRequest.ts';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DatasetRecord } from '../schema/datasetRecord.ts';
@@ -25,10 +27,12 @@ for (const record of iterateDatasets(count, 5)) {
   list.push(record);
 }
 const servers: RegionServer[] = [];
+// Regions serve their change feed only to requests their gateway signs.
+const gatewayKeys = generateKeyPairSync('ed25519');
 // Open policies: the benchmark measures harvesting, not decisions.
 const open = '@id("open") @reason("Benchmark: everything is open.") permit (principal, action, resource);';
 for (const [region, records] of byRegion) {
-  servers.push(await serveRegion({ store: createMemoryStore(region, records), policies: compileRegionPolicies(region, { 'open.cedar': open }) }));
+  servers.push(await serveRegion({ store: createMemoryStore(region, records), policies: compileRegionPolicies(region, { 'open.cedar': open }), gatewayPublicKey: gatewayKeys.publicKey }));
 }
 byRegion.clear();
 await settle();
@@ -36,6 +40,7 @@ await settle();
 const catalogue = await createCatalogue({
   regions: servers.map((server) => ({ code: server.region, name: server.region, url: server.url })),
   harvestIntervalMs: 0,
+  signRequest: (request) => ({ [signedRequestHeader]: signRegionRequest(gatewayKeys.privateKey, request) }),
 });
 let started = performance.now();
 await catalogue.harvester.harvestAll();

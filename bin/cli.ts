@@ -210,6 +210,11 @@ const commands: Record<string, Command> = {
     }
     const port = parsePort(values.port!);
     if (port === undefined) return 2;
+    const operatorToken = process.env.WHARF_REGION_OPERATOR_TOKEN || undefined;
+    if (operatorToken !== undefined && operatorToken.length < 24) {
+      console.error('WHARF_REGION_OPERATOR_TOKEN=(hidden): must be at least 24 characters (for example `openssl rand -hex 32`).');
+      return 2;
+    }
     const { createPublicKey } = await import('node:crypto');
     const { join } = await import('node:path');
     const { isPostgresUrl } = await import('../subgraphs/region/store/postgres/connectPostgres.ts');
@@ -238,10 +243,11 @@ const commands: Record<string, Command> = {
         ...(values.name ? { name: values.name } : {}),
         ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
         ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
+        ...(operatorToken ? { operatorToken } : {}),
       });
       const notes = [
         inPostgres ? `PostgreSQL ${'location' in store ? String(store.location) : ''}, schema ${values.schema}` : values.data,
-        ...(values['gateway-key'] ? [] : ['no --gateway-key: every consumer is anonymous']),
+        ...(values['gateway-key'] ? [] : ['no --gateway-key: no gateway can route to or harvest it']),
         ...(Object.keys(policies.texts).length === 0 ? ['no policies: every dataset is denied'] : []),
       ];
       console.log(`Region ${values.region}: ${await store.count()} datasets at ${server.url} (${notes.join('; ')})`);

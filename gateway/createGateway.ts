@@ -5,7 +5,8 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@graphql-hive/logger';
 import useMeshPrometheus from '@graphql-mesh/plugin-prometheus';
-import { anonymousConsumer, consumerHeader, signConsumer, type Consumer } from '../schema/consumer.ts';
+import type { Consumer } from '../schema/consumer.ts';
+import { signedRequestHeader, signRegionRequest, type RegionRequest } from '../schema/signedRequest.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
@@ -87,17 +88,8 @@ const corsAllowedHeaders = ['accept', 'content-type', 'authorization', 'x-api-ke
 export function createGateway(options: GatewayOptions): GatewayRuntime {
   const { registry } = options;
   const requestLimits = options.requestLimits ?? defaultRequestLimits;
-  const signed = new WeakMap<object, Record<string, string>>();
-  /** One signature per client request, shared by all its region fetches. */
-  const consumerHeaders = (context: object | undefined): Record<string, string> => {
-    if (!context) return { [consumerHeader]: signConsumer(anonymousConsumer, options.signingKey) };
-    let headers = signed.get(context);
-    if (!headers) {
-      const consumer = (context as { consumer?: Consumer }).consumer ?? anonymousConsumer;
-      signed.set(context, (headers = { [consumerHeader]: signConsumer(consumer, options.signingKey) }));
-    }
-    return headers;
-  };
+  /** Each region fetch signed for its region, request and consumer: a signature opens nothing anywhere else. */
+  const signRequest = (request: RegionRequest): Record<string, string> => ({ [signedRequestHeader]: signRegionRequest(options.signingKey, request) });
   const caches = options.caches ?? createCaches();
   const { catalogue } = options;
   const entityCache = caches.entities
@@ -164,7 +156,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       admit,
       ...(options.regionTimeoutMs !== undefined ? { timeoutMs: options.regionTimeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      headersFor: consumerHeaders,
+      signRequest,
       ...(entityCache ? { entityCache } : {}),
     }),
   ];

@@ -13,6 +13,7 @@ import type { RegionFileEntry } from './readRegionEntries.ts';
 import type { RequestLimits } from './requestLimitsPlugin.ts';
 import { listen } from '../subgraphs/shared/listen.ts';
 import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
+import { signedRequestHeader, signRegionRequest } from '../schema/signedRequest.ts';
 
 export interface WharfOptions {
   regions: readonly RegionEntry[];
@@ -112,6 +113,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.cacheDecisions !== undefined ? { cacheDecisions: options.cacheDecisions } : {}),
+    signRequest: (request) => ({ [signedRequestHeader]: signRegionRequest(options.signingKey, request) }),
     // A region is harvested only once it serves the pinned contract; checked again at each full reconcile.
     admit: async (region, recheck) => void (await registry.verify(region, { recheck })),
   });

@@ -1,4 +1,4 @@
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * Who a request is for, as the gateway establishes it and vouches for it to
@@ -57,32 +57,4 @@ function computeFingerprint(consumer: Consumer): string {
     consumer.purpose,
   ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
-}
-
-/** Header that carries the signed consumer from the gateway to a region. */
-export const consumerHeader = 'x-wharf-consumer';
-/** How long a signed consumer stays valid, in seconds: one request's life, not a session. */
-export const consumerHeaderTtlSeconds = 60;
-
-/** `<base64url payload>.<base64url Ed25519 signature>`, signed with the gateway's private key. */
-export function signConsumer(consumer: Consumer, privateKey: KeyObject, nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ c: consumer, exp: Math.floor(nowMs / 1000) + consumerHeaderTtlSeconds })).toString('base64url');
-  return `${payload}.${sign(null, Buffer.from(payload), privateKey).toString('base64url')}`;
-}
-
-export class ConsumerHeaderError extends Error {}
-
-/**
- * The consumer in a header value, after checking the gateway's signature and
- * expiry; throws `ConsumerHeaderError` for anything else.
- */
-export function verifyConsumer(header: string, publicKey: KeyObject, nowMs = Date.now()): Consumer {
-  const [payload, signature, extra] = header.split('.');
-  if (!payload || !signature || extra !== undefined) throw new ConsumerHeaderError('The consumer header is not "<payload>.<signature>".');
-  if (!verify(null, Buffer.from(payload), publicKey, Buffer.from(signature, 'base64url'))) {
-    throw new ConsumerHeaderError('The consumer header is not signed by the gateway.');
-  }
-  const { c, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c: Consumer; exp: number };
-  if (typeof exp !== 'number' || exp * 1000 < nowMs) throw new ConsumerHeaderError('The consumer header has expired.');
-  return c;
 }

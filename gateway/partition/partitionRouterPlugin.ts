@@ -2,6 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { ExecutionRequest } from '@graphql-tools/utils';
 import { print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { anonymousConsumer, policyFingerprint, type Consumer } from '../../schema/consumer.ts';
+import type { RegionRequest } from '../../schema/signedRequest.ts';
 import { parseCachePolicy, selectionKeyOf, type CachePolicy, type EntityCache } from './entityCache.ts';
 import { mergePartition, planPartition, type PartitionPlan, type RegionOutcome, type RegionSlice } from './partitionEntities.ts';
 
@@ -17,8 +18,11 @@ export interface PartitionRouterOptions {
    */
   timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
-  /** Headers to add to every region request of a client request (the signed consumer). */
-  headersFor?: (context: object | undefined) => Record<string, string>;
+  /**
+   * Headers that prove to the region that a fetch comes from this gateway,
+   * for that region, request and consumer (`x-wharf-request`). @default none
+   */
+  signRequest?: (request: RegionRequest) => Record<string, string>;
   /** Reuse region answers the region marks cacheable (see `createEntityCache`). @default none */
   entityCache?: EntityCache;
   /**
@@ -64,7 +68,7 @@ function describeFailure(error: unknown, region: string, timeoutMs: number): str
  * entities, as nulls with `REGION_UNAVAILABLE`.
  */
 export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayPlugin {
-  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, headersFor, entityCache, coalesce = true, admit } = options;
+  const { subgraphName = 'regions', regionUrl, timeoutMs = 5000, fetch = globalThis.fetch, signRequest, entityCache, coalesce = true, admit } = options;
   /** One deadline per client request, keyed by its context. */
   const deadlines = new WeakMap<object, number>();
   const deadlineOf = (context: object | undefined): number => {
@@ -74,7 +78,7 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     return deadline;
   };
 
-  async function callRegion(region: string, variables: Record<string, unknown>, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>): Promise<RegionAnswer> {
+  async function callRegion(region: string, variables: Record<string, unknown>, query: string, request: ExecutionRequest, deadline: number, consumer: Consumer): Promise<RegionAnswer> {
     const failed = (code: 'UNKNOWN_REGION' | 'REGION_UNAVAILABLE', message: string): RegionAnswer => ({ outcome: { kind: 'failed', code, message }, policy: undefined });
     const url = regionUrl(region);
     if (!url) return failed('UNKNOWN_REGION', `Region ${region} is not routed by this gateway.`);
@@ -85,17 +89,20 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
       if (refusal) return { outcome: refusal, policy: undefined };
     }
     try {
+      const body = JSON.stringify({ query, variables, operationName: request.operationName });
+      const { pathname, search } = new URL(url);
+      const signature = signRequest?.({ region, method: 'POST', target: `${pathname}${search}`, body, consumer }) ?? {};
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...extraHeaders },
-        body: JSON.stringify({ query, variables, operationName: request.operationName }),
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...signature },
+        body,
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
-      const body = (await response.json().catch(() => undefined)) as ExecutionResult | undefined;
-      if (!body || typeof body !== 'object' || (!('data' in body) && !('errors' in body))) {
+      const answer = (await response.json().catch(() => undefined)) as ExecutionResult | undefined;
+      if (!answer || typeof answer !== 'object' || (!('data' in answer) && !('errors' in answer))) {
         return failed('REGION_UNAVAILABLE', `Region ${region} answered HTTP ${response.status} without a GraphQL result.`);
       }
-      return { outcome: { kind: 'answered', result: body }, policy: response.ok ? parseCachePolicy(response.headers.get('cache-control')) : undefined };
+      return { outcome: { kind: 'answered', result: answer }, policy: response.ok ? parseCachePolicy(response.headers.get('cache-control')) : undefined };
     } catch (error) {
       return failed('REGION_UNAVAILABLE', describeFailure(error, region, timeoutMs));
     }
@@ -103,20 +110,21 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
 
   /** Region fetches in flight, by everything their answer depends on. */
   const inFlight = new Map<string, Promise<RegionAnswer>>();
-  function fetchRegion(region: string, variables: Record<string, unknown>, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>, consumer: Consumer): Promise<RegionAnswer> {
-    if (!coalesce) return callRegion(region, variables, query, request, deadline, extraHeaders);
+  function fetchRegion(region: string, variables: Record<string, unknown>, query: string, request: ExecutionRequest, deadline: number, consumer: Consumer): Promise<RegionAnswer> {
+    if (!coalesce) return callRegion(region, variables, query, request, deadline, consumer);
     const key = `${region}\0${policyFingerprint(consumer)}\0${request.operationName ?? ''}\0${query}\0${JSON.stringify(variables)}`;
     let answer = inFlight.get(key);
     if (!answer) {
-      answer = callRegion(region, variables, query, request, deadline, extraHeaders).finally(() => inFlight.delete(key));
+      // Requests that share a fetch share the policy fingerprint the region decides by.
+      answer = callRegion(region, variables, query, request, deadline, consumer).finally(() => inFlight.delete(key));
       inFlight.set(key, answer);
     }
     return answer;
   }
 
-  async function answerSlice(slice: RegionSlice, plan: PartitionPlan, selectionKey: string | undefined, query: string, request: ExecutionRequest, deadline: number, extraHeaders: Record<string, string>, consumer: Consumer): Promise<RegionOutcome> {
+  async function answerSlice(slice: RegionSlice, plan: PartitionPlan, selectionKey: string | undefined, query: string, request: ExecutionRequest, deadline: number, consumer: Consumer): Promise<RegionOutcome> {
     if (!entityCache || selectionKey === undefined) {
-      return (await fetchRegion(slice.region, slice.variables, query, request, deadline, extraHeaders, consumer)).outcome;
+      return (await fetchRegion(slice.region, slice.variables, query, request, deadline, consumer)).outcome;
     }
     const lookup = await entityCache.lookup(slice.region, selectionKey, plan.fields, slice, consumer);
     const total = [...lookup.cached.values()].reduce((sum, list) => sum + list.length, 0);
@@ -124,7 +132,7 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
       const { data, errors } = entityCache.complete(slice.region, selectionKey, plan.fields, slice, consumer, lookup, { data: {}, errors: [], policy: undefined });
       return { kind: 'answered', result: errors.length > 0 ? { data, errors } : { data } };
     }
-    const { outcome, policy } = await fetchRegion(slice.region, lookup.variables, query, request, deadline, extraHeaders, consumer);
+    const { outcome, policy } = await fetchRegion(slice.region, lookup.variables, query, request, deadline, consumer);
     // Nothing cached and nothing answered: the region's failure as it is.
     if (lookup.missing === total && (outcome.kind === 'failed' || !outcome.result.data)) return outcome;
     const fetched =
@@ -141,10 +149,9 @@ export function partitionRouterPlugin(options: PartitionRouterOptions): GatewayP
     const { plan } = outcome;
     const deadline = deadlineOf(request.context as object | undefined);
     const query = printOnce(request.document);
-    const extraHeaders = headersFor?.(request.context as object | undefined) ?? {};
     const consumer = consumerOf(request.context as object | undefined);
     const selectionKey = entityCache ? selectionKeyOf(query, request.variables, new Set(plan.fields.map((field) => field.variableName))) : undefined;
-    const answers = await Promise.all(plan.slices.map((slice) => answerSlice(slice, plan, selectionKey, query, request, deadline, extraHeaders, consumer)));
+    const answers = await Promise.all(plan.slices.map((slice) => answerSlice(slice, plan, selectionKey, query, request, deadline, consumer)));
     return mergePartition(plan, new Map(plan.slices.map((slice, i) => [slice.region, answers[i]!])));
   }
 

@@ -5,6 +5,7 @@ import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type Grap
 import { readCatalogueSdl } from '../../schema/composeSupergraph.ts';
 import { parseExternalDatasetId, type DatasetRecord } from '../../schema/datasetRecord.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
+import type { RegionRequest } from '../../schema/signedRequest.ts';
 import type { RegionEntry } from '../../schema/regionEntry.ts';
 import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
@@ -25,6 +26,8 @@ export interface CatalogueOptions {
   /** See `HarvesterOptions.reconcileIntervalMs`. @default 3600000 */
   reconcileIntervalMs?: number;
   fetch?: typeof globalThis.fetch;
+  /** See `HarvesterOptions.signRequest`. */
+  signRequest?: (request: RegionRequest) => Record<string, string>;
   /** Memoise access decisions and discoverable sets. @default true */
   cacheDecisions?: boolean;
   /** Keeps search result pages (see `createSearchResolvers`). @default none */
@@ -93,6 +96,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     ...(options.harvestIntervalMs !== undefined ? { intervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.signRequest ? { signRequest: options.signRequest } : {}),
     ...(options.admit ? { admit: options.admit } : {}),
   });
   /** The record, when it exists and the consumer may discover it. */

@@ -5,6 +5,7 @@ import type { DatasetRecord } from '../../schema/datasetRecord.ts';
 import { changeFeedUrlOf, type RegionEntry } from '../../schema/regionEntry.ts';
 import { compileRegionPolicies, InvalidPoliciesError, type RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import type { RegionRequest } from '../../schema/signedRequest.ts';
 
 /** What the catalogue knows about harvesting one region; `Query.regions` shows it. */
 export interface RegionHarvestState {
@@ -43,6 +44,12 @@ export interface HarvesterOptions {
   /** Change-feed page size asked for. @default 500 */
   pageLimit?: number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Headers that prove a request comes from the gateway (`x-wharf-request`):
+   * a region serves its change feed and policies to nobody else.
+   * @default none (regions will refuse)
+   */
+  signRequest?: (request: RegionRequest) => Record<string, string>;
   /** Told of each region's policies when they are new or changed. */
   onPolicies?: (policies: RegionPolicies) => void;
   /** The version of the policies last taken for a region. */
@@ -100,7 +107,7 @@ function isUsableRecord(record: unknown, region: string): record is DatasetRecor
  * so a reconcile cut short is started again rather than half-finished.
  */
 export function createHarvester(options: HarvesterOptions): Harvester {
-  const { index, intervalMs = 30_000, retryBaseMs = 1000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit } = options;
+  const { index, intervalMs = 30_000, retryBaseMs = 1000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, signRequest, onPolicies, policyVersion, admit } = options;
   const freshState = (region: RegionEntry): RegionHarvestState => ({
     region,
     cursor: undefined,
@@ -132,13 +139,18 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     retries.set(code, retry);
   }
 
+  /** A GET of `url` at the region, signed as the gateway's own request (no consumer). */
+  function signedGet(state: RegionHarvestState, url: URL): Record<string, string> {
+    return signRequest?.({ region: state.region.code, method: 'GET', target: `${url.pathname}${url.search}` }) ?? {};
+  }
+
   async function fetchPage(state: RegionHarvestState, since: string | undefined): Promise<ChangeFeedPage> {
     const url = changeFeedUrlOf(state.region);
     url.searchParams.set('limit', String(pageLimit));
     if (since) url.searchParams.set('since', since);
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(pageTimeoutMs) });
+      response = await fetch(url, { headers: signedGet(state, url), signal: AbortSignal.timeout(pageTimeoutMs) });
     } catch (error) {
       const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${pageTimeoutMs} ms` : 'could not be reached';
       throw new HarvestError(`change feed ${reason}`);
@@ -160,7 +172,8 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     if (!onPolicies) return;
     let response: Response;
     try {
-      response = await fetch(new URL('policies', state.region.url), { signal: AbortSignal.timeout(pageTimeoutMs) });
+      const url = new URL('policies', state.region.url);
+      response = await fetch(url, { headers: signedGet(state, url), signal: AbortSignal.timeout(pageTimeoutMs) });
     } catch {
       throw new HarvestError('policies could not be fetched');
     }

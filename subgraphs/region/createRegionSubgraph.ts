@@ -1,11 +1,11 @@
-import type { KeyObject } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { readRegionContract } from '../../schema/composeSupergraph.ts';
-import { anonymousConsumer, ConsumerHeaderError, consumerHeader, verifyConsumer, type Consumer } from '../../schema/consumer.ts';
+import type { Consumer } from '../../schema/consumer.ts';
+import { purposeProblem } from '../../schema/purpose.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import type { DatasetRecord, DistributionRecord } from '../../schema/datasetRecord.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
@@ -15,19 +15,20 @@ import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 import { dcatDatasetDocument } from './dcat/toDcatDataset.ts';
+import { regionOperationLimits, withLimitCode, type RegionOperationLimits } from './regionOperationLimits.ts';
 
 export interface RegionContext {
   /** Records by catalogue id, batched per request. */
   datasetById: DataLoader<string, DatasetRecord | undefined>;
-  /** Who the request is for, as the gateway signed it; anonymous without a header. */
+  /** Who the request is for, as the gateway signed it. */
   consumer: Consumer;
 }
 
 export interface RegionSubgraphOptions {
   store: DatasetStore;
   policies: RegionPolicies;
-  /** The gateway's Ed25519 public key; without one, a consumer header is refused and every request is anonymous. */
-  gatewayPublicKey?: KeyObject;
+  /** See `RegionOperationLimits`. @default defaultRegionOperationLimits */
+  limits?: RegionOperationLimits;
   /**
    * Where the region's `/dcat` endpoint is reached, for the IRIs in
    * `Dataset.dcat`; read when a request asks (the server may learn its port
@@ -48,14 +49,15 @@ const forbidden = (distribution: GatedDistribution) =>
  * The Apollo subgraph every region runs: the pinned region contract served
  * from one store, decided by the region's own policies. It answers
  * `_entities` for its own region's ids only, and for datasets the consumer
- * may discover only.
+ * may discover only. Who the consumer is, is settled before a request
+ * reaches it (`createRegionAuthenticator`).
  */
 export function createRegionSubgraph(options: RegionSubgraphOptions): {
   server: ApolloServer<RegionContext>;
   evaluator: AccessEvaluator;
-  createContext: (headers: Record<string, string | string[] | undefined>) => Promise<RegionContext>;
+  createContext: (consumer: Consumer) => Promise<RegionContext>;
 } {
-  const { store, gatewayPublicKey, dcatBaseIri = () => 'http://localhost' } = options;
+  const { store, dcatBaseIri = () => 'http://localhost' } = options;
   const evaluator = createAccessEvaluator(options.policies);
   const decide = (context: RegionContext, dataset: DatasetRecord, action: 'discover' | 'read', purpose?: string) =>
     evaluator.decide(context.consumer, { ...dataset.access, region: dataset.region }, action, purpose);
@@ -70,19 +72,20 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): {
             'WRONG_REGION',
             owner
               ? `Dataset "${reference.id}" belongs to region ${owner}; region ${store.region} serves only ids starting "${store.region}:".`
-              : `"${reference.id}" is not a dataset id; ids look like "${store.region}:<identifier>".`,
+              : `${JSON.stringify(reference.id.slice(0, 120))} is not a dataset id; ids look like "${store.region}:<identifier>".`,
             { region: store.region },
           );
         }
         const record = await context.datasetById.load(reference.id);
-        if (!record) return null;
-        if (decide(context, record, 'discover').decision === 'DENY') {
-          throw new WharfError('FORBIDDEN', `You may not discover ${reference.id}.`, { datasetId: reference.id });
-        }
+        // A dataset the consumer may not discover is answered exactly as one that does not exist.
+        if (!record || decide(context, record, 'discover').decision === 'DENY') return null;
         return record;
       },
-      access: (dataset: DatasetRecord, args: { purpose?: string | null }, context: RegionContext) =>
-        decide(context, dataset, 'read', args.purpose ?? undefined),
+      access(dataset: DatasetRecord, args: { purpose?: string | null }, context: RegionContext) {
+        const problem = typeof args.purpose === 'string' ? purposeProblem(args.purpose) : undefined;
+        if (problem) throw new WharfError('BAD_USER_INPUT', `"purpose" is not a purpose: ${problem}.`, { argument: 'purpose' });
+        return decide(context, dataset, 'read', args.purpose ?? undefined);
+      },
       distributions(dataset: DatasetRecord, _: unknown, context: RegionContext): GatedDistribution[] {
         const readAllowed = decide(context, dataset, 'read').decision !== 'DENY';
         return dataset.distributions.map((distribution) => ({ ...distribution, readAllowed, datasetId: dataset.id }));
@@ -106,32 +109,18 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): {
   };
   const schema = buildSubgraphSchema({ typeDefs: parse(readRegionContract()), resolvers: resolvers as never });
   reuseEmptyEntityLists(schema);
+  const limits = regionOperationLimits(options.limits);
   const server = new ApolloServer<RegionContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: false,
     // Inline traces are for Apollo's hosted reporting, which Wharf does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskUnexpectedError(formatted, error),
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...limits.plugins],
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskUnexpectedError(withLimitCode(formatted), error),
   });
 
-  /**
-   * Only the gateway's signed header says who the consumer is; any other
-   * client header is ignored. A header that does not verify fails the request.
-   */
-  async function createContext(headers: Record<string, string | string[] | undefined>): Promise<RegionContext> {
-    const header = headers[consumerHeader];
-    let consumer = anonymousConsumer;
-    if (header !== undefined) {
-      if (typeof header !== 'string' || !gatewayPublicKey) {
-        throw new WharfError('UNAUTHENTICATED', `Region ${store.region} does not accept this ${consumerHeader} header.`, { http: { status: 401 } });
-      }
-      try {
-        consumer = verifyConsumer(header, gatewayPublicKey);
-      } catch (error) {
-        if (!(error instanceof ConsumerHeaderError) && !(error instanceof SyntaxError)) throw error;
-        throw new WharfError('UNAUTHENTICATED', `Region ${store.region} rejected the ${consumerHeader} header: ${(error as Error).message}`, { http: { status: 401 } });
-      }
-    }
+  async function createContext(consumer: Consumer): Promise<RegionContext> {
     return { datasetById: new DataLoader((ids) => store.getMany(ids)), consumer };
   }
   return { server, evaluator, createContext };

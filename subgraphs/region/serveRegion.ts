@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { changeFeedDefaultLimit, changeFeedMaxLimit } from '../../schema/changeFeed.ts';
 import { closeHttpServer } from '../shared/closeHttpServer.ts';
 import { serveApollo, writeJson } from '../shared/serveApollo.ts';
@@ -11,13 +11,22 @@ import type { DatasetStore } from './store/DatasetStore.ts';
 import { listen } from '../shared/listen.ts';
 import { createDcatRoutes } from './dcat/createDcatRoutes.ts';
 import { formatVersion, pinnedContract } from '../../schema/regionContract.ts';
+import type { Consumer } from '../../schema/consumer.ts';
+import { createRegionAuthenticator, RegionAuthError } from './createRegionAuthenticator.ts';
+import { regionEndpointOf, regionEndpoints, type RegionEndpointPath } from './regionEndpoints.ts';
 
 export interface RegionServerOptions {
   store: DatasetStore;
   /** The region's validated access policies. */
   policies: RegionPolicies;
-  /** The gateway's public key, to verify the consumer it signs for each request. */
+  /**
+   * The gateway's public key, to verify the requests it signs (and the
+   * consumer each is for). Without it only `operatorToken` opens the
+   * endpoints reserved for the gateway.
+   */
   gatewayPublicKey?: KeyObject;
+  /** A bearer token that opens the gateway's endpoints to the region's operator, as an anonymous consumer. */
+  operatorToken?: string;
   /**
    * Where accepted OpenLineage events are journaled and replayed from at start;
    * without it they live in memory only. Unused when the store keeps its own journal.
@@ -56,10 +65,8 @@ function parseLimit(value: string | null): number | string {
 }
 
 /**
- * Serves one region over HTTP: `/graphql` (the contract), `/changes` (the
- * change feed the catalogue harvests), `/contract` (the SDL it serves, with
- * its version), `/dcat` (its DCAT-AP 3 export), `/policies`, `/api/v1/lineage`
- * and `/health`.
+ * Serves one region over HTTP: every path in `regionEndpoints`, each behind
+ * the credential that list gives it, checked here before any handler runs.
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
@@ -75,63 +82,89 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
   await lineage?.replay();
   let origin = '';
   const dcatBaseIri = () => options.publicUrl ?? origin;
-  const { server, createContext, evaluator } = createRegionSubgraph({
-    store,
-    policies,
-    dcatBaseIri,
+  const { server, createContext, evaluator } = createRegionSubgraph({ store, policies, dcatBaseIri });
+  const dcat = createDcatRoutes({ store, evaluator, name: options.name ?? `Region ${store.region}`, baseIri: dcatBaseIri });
+  const authenticator = createRegionAuthenticator({
+    region: store.region,
     ...(options.gatewayPublicKey ? { gatewayPublicKey: options.gatewayPublicKey } : {}),
+    ...(options.operatorToken ? { operatorToken: options.operatorToken } : {}),
   });
-  const dcat = createDcatRoutes({ store, evaluator, createContext, name: options.name ?? `Region ${store.region}`, baseIri: dcatBaseIri });
   await server.start();
   const contract = pinnedContract();
 
-  const httpServer = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const handle = async (): Promise<void> => {
-      if (url.pathname === '/dcat' || url.pathname.startsWith('/dcat/')) return dcat.handle(request, response, url);
-      switch (url.pathname) {
-        case '/graphql':
-          return serveApollo(server, request, response, () => createContext(request.headers));
-        case '/changes': {
-          if (request.method !== 'GET') return writeJson(response, 405, { error: 'Use GET /changes?since=<cursor>.' });
-          const limit = parseLimit(url.searchParams.get('limit'));
-          if (typeof limit === 'string') return writeJson(response, 400, { error: limit });
-          const page = await store.changes(url.searchParams.get('since') ?? undefined, limit);
-          return writeJson(response, 200, page);
-        }
-        case '/api/v1/lineage':
-        case '/api/v1/lineage/batch': {
-          // The Marquez-compatible path the OpenLineage HTTP transport posts to: one event, or an array.
-          if (request.method !== 'POST') return writeJson(response, 405, { error: `Use POST ${url.pathname} with an OpenLineage RunEvent.` });
-          if (!lineage) return writeJson(response, 404, { error: `Region ${store.region}'s store does not take lineage events.` });
-          let body: unknown;
-          try {
-            body = JSON.parse(await readBody(request));
-          } catch (error) {
-            const message = error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.';
-            return writeJson(response, error instanceof BodyTooLargeError ? 413 : 400, { error: message });
-          }
-          try {
-            const outcome = await lineage.ingest(Array.isArray(body) ? body : [body]);
-            return writeJson(response, 201, outcome);
-          } catch (error) {
-            if (error instanceof InvalidLineageEventsError) return writeJson(response, 400, { error: error.message, events: error.problems });
-            throw error;
-          }
-        }
-        case '/contract':
-          // What the gateway checks before it routes to or harvests this region.
-          return writeJson(response, 200, { region: store.region, version: formatVersion(contract.version), sdl: contract.sdl });
-        case '/policies':
-          // The catalogue applies the region's discover rules inside search; the region stays their author.
-          return writeJson(response, 200, { region: store.region, version: policies.version, policies: policies.texts });
-        case '/health':
-          return writeJson(response, 200, { status: 'ok', region: store.region, datasets: await store.count() });
-        default:
-          return writeJson(response, 404, { error: `No route ${url.pathname}; try /graphql, /changes, /contract, /dcat, /policies, /api/v1/lineage or /health.` });
+  /** What each endpoint does once its credential has passed; `consumer` is whom the gateway signed for. */
+  type Handler = (request: IncomingMessage, response: ServerResponse, url: URL, consumer: Consumer, body: string | undefined) => Promise<void>;
+  const handlers: Record<RegionEndpointPath, Handler> = {
+    '/contract': async (_request, response) =>
+      // What the gateway checks before it routes to or harvests this region.
+      writeJson(response, 200, { region: store.region, version: formatVersion(contract.version), sdl: contract.sdl }),
+    '/health': async (_request, response) => writeJson(response, 200, { status: 'ok', region: store.region }),
+    '/dcat': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/graphql': (request, response, _url, consumer, body) => serveApollo(server, request, response, () => createContext(consumer), body),
+    '/changes': async (_request, response, url) => {
+      const limit = parseLimit(url.searchParams.get('limit'));
+      if (typeof limit === 'string') return writeJson(response, 400, { error: limit });
+      const page = await store.changes(url.searchParams.get('since') ?? undefined, limit);
+      return writeJson(response, 200, page);
+    },
+    // The catalogue applies the region's discover rules inside search; the region stays their author.
+    '/policies': async (_request, response) => writeJson(response, 200, { region: store.region, version: policies.version, policies: policies.texts }),
+    '/api/v1/lineage': (request, response) => ingestLineage(request, response),
+    '/api/v1/lineage/batch': (request, response) => ingestLineage(request, response),
+  };
+
+  async function ingestLineage(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The Marquez-compatible path the OpenLineage HTTP transport posts to: one event, or an array.
+    if (!lineage) return writeJson(response, 404, { error: `Region ${store.region}'s store does not take lineage events.` });
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(request));
+    } catch (error) {
+      const message = error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.';
+      return writeJson(response, error instanceof BodyTooLargeError ? 413 : 400, { error: message });
+    }
+    try {
+      const outcome = await lineage.ingest(Array.isArray(body) ? body : [body]);
+      return writeJson(response, 201, outcome);
+    } catch (error) {
+      if (error instanceof InvalidLineageEventsError) return writeJson(response, 400, { error: error.message, events: error.problems });
+      throw error;
+    }
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = request.url ?? '/';
+    const url = new URL(target, 'http://localhost');
+    const endpoint = regionEndpointOf(url.pathname);
+    if (!endpoint) {
+      return writeJson(response, 404, { error: `No route ${url.pathname}; this region serves ${regionEndpoints.map((each) => each.path).join(', ')}.` });
+    }
+    const method = request.method ?? 'GET';
+    if (!(endpoint.methods as readonly string[]).includes(method)) {
+      response.setHeader('allow', endpoint.methods.join(', '));
+      return writeJson(response, 405, { error: `Use ${endpoint.methods.join(' or ')} ${endpoint.path}.` });
+    }
+    let consumer: Consumer;
+    let body: string | undefined;
+    try {
+      if (endpoint.credential === 'gateway') {
+        // The signature covers the body, so it is read (within the size limit) before anything else.
+        if (method === 'POST') body = await readBody(request);
+        consumer = authenticator.gateway({ method, target, headers: request.headers, ...(body !== undefined ? { body } : {}) });
+      } else {
+        consumer = authenticator.optional({ method, target, headers: request.headers });
       }
-    };
-    handle().catch((error: unknown) => {
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return writeJson(response, 413, { error: error.message });
+      if (!(error instanceof RegionAuthError)) throw error;
+      response.setHeader('www-authenticate', 'Bearer');
+      return writeJson(response, 401, endpoint.path === '/graphql' ? { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] } : { error: error.message });
+    }
+    return handlers[endpoint.path](request, response, url, consumer, body);
+  }
+
+  const httpServer = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
       console.error(JSON.stringify({ level: 'error', region: store.region, msg: 'request failed', error: String(error) }));
       if (!response.headersSent) writeJson(response, 500, { error: 'Internal error.' });
       else response.destroy();

@@ -3,6 +3,9 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { errorCodes, WharfError } from '../../schema/errorCodes.ts';
 
+/** Apollo Server's codes for a request the client got wrong (no operation, an unknown operation name): bad input, not failures. */
+const apolloRequestErrorCodes = new Set(['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
 /**
  * Apollo `formatError` for Wharf subgraphs: coded Wharf errors and GraphQL
  * request errors (parse, validation, bad input) pass through; anything else
@@ -13,7 +16,7 @@ import { errorCodes, WharfError } from '../../schema/errorCodes.ts';
 export function maskUnexpectedError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
-  const known = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && code in errorCodes;
+  const known = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && (code in errorCodes || apolloRequestErrorCodes.has(code));
   if (original instanceof WharfError || known) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { BodyTooLargeError, readBody } from './readJsonBody.ts';
+import { JsonTooDeepError, parseBoundedJson } from './parseBoundedJson.ts';
 
 /**
  * Hands one node:http request to Apollo Server's integration API
  * (`executeHTTPGraphQLRequest`) and writes its response. Apollo Server does
  * the GraphQL-over-HTTP rules (methods, CSRF prevention, status codes).
+ * `bodyText` is the body when the caller has already read it (to check a
+ * signature over it); otherwise a POST body is read here.
  */
 export async function serveApollo<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   request: IncomingMessage,
   response: ServerResponse,
   context: () => Promise<TContext>,
+  bodyText?: string,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -21,15 +25,16 @@ export async function serveApollo<TContext extends BaseContext>(
   if (request.method === 'POST') {
     let text: string;
     try {
-      text = await readBody(request);
+      text = bodyText ?? (await readBody(request));
     } catch (error) {
       if (error instanceof BodyTooLargeError) return writeJson(response, 413, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
       throw error;
     }
     try {
-      body = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      return writeJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      body = text.length > 0 ? parseBoundedJson(text) : undefined;
+    } catch (error) {
+      const message = error instanceof JsonTooDeepError ? error.message : 'The request body is not valid JSON.';
+      return writeJson(response, 400, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
     }
   }
   const url = new URL(request.url ?? '/', 'http://localhost');

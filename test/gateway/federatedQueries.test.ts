@@ -1,3 +1,4 @@
+import { signedRegionFetch } from '../support/signedRegionFetch.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.ts';
@@ -118,9 +119,7 @@ describe('gateway across regions', () => {
 
   it('answers null with WRONG_REGION from a region asked for another region\'s id, the rest of the batch intact', async () => {
     const mo = wharf.regions.get('MO')!.server;
-    const response = await fetch(mo.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
+    const response = await signedRegionFetch(mo, '/graphql', {
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Dataset { id } } }',
         variables: { r: [{ __typename: 'Dataset', id: 'MO:trade-balance' }, { __typename: 'Dataset', id: 'VN:hanoi-air-quality' }] },

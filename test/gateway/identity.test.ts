@@ -2,9 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymousConsumer, consumerHeader, signConsumer } from '../../schema/consumer.ts';
 import { demoIssuer, demoPortalApiKey, demoTokensPath } from '../../gateway/demo/demoIdentity.ts';
-import { fixtureGatewayKeys, startFixtureWharf, type FixtureWharf } from '../support/fixtureRegions.ts';
+import { startFixtureWharf, type FixtureWharf } from '../support/fixtureRegions.ts';
 
 const demoKey = await importPKCS8(readFileSync(new URL('../../gateway/demo/identity/jwt-es256-private.pem', import.meta.url), 'utf8'), 'ES256');
 const demoTokens = JSON.parse(readFileSync(demoTokensPath, 'utf8')) as Record<string, string>;
@@ -73,51 +72,6 @@ describe('gateway identity', () => {
     const response = await post({ authorization: `Bearer ${demoTokens['macao-health-researcher']}` });
     expect(response.status).toBe(200);
     expect((await response.json()).data.search.totalCount).toBeGreaterThan(0);
-  });
-});
-
-describe('region consumer header', () => {
-  let wharf: FixtureWharf;
-  beforeAll(async () => {
-    wharf = await startFixtureWharf();
-  });
-  afterAll(async () => {
-    await wharf?.[Symbol.asyncDispose]();
-  });
-
-  const entities = (headers: Record<string, string>) =>
-    fetch(wharf.regions.get('MO')!.server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({
-        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Dataset { access { decision } } } }',
-        variables: { r: [{ __typename: 'Dataset', id: 'MO:trade-balance' }] },
-      }),
-    });
-
-  it('rejects a tampered consumer header', async () => {
-    const header = signConsumer({ ...anonymousConsumer, subject: 'x' }, fixtureGatewayKeys.privateKey);
-    const [payload, signature] = header.split('.');
-    const forged = Buffer.from(JSON.stringify({ c: { ...anonymousConsumer, roles: ['official'], authenticated: true }, exp: 9999999999 })).toString('base64url');
-    expect(payload).not.toBe(forged);
-    const response = await entities({ [consumerHeader]: `${forged}.${signature}` });
-    expect(response.status).toBe(401);
-    const body = await response.json();
-    expect(body.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    expect(body.errors[0].message).toContain('not signed by the gateway');
-  });
-
-  it('rejects a header signed by another key, and an expired one', async () => {
-    const other = generateKeyPairSync('ed25519').privateKey;
-    expect((await entities({ [consumerHeader]: signConsumer(anonymousConsumer, other) })).status).toBe(401);
-    const old = signConsumer(anonymousConsumer, fixtureGatewayKeys.privateKey, Date.now() - 10 * 60_000);
-    expect((await entities({ [consumerHeader]: old })).status).toBe(401);
-  });
-
-  it('ignores raw client headers that claim an identity', async () => {
-    const response = await entities({ authorization: `Bearer ${demoTokens['guangxi-official']}`, 'x-roles': 'official' });
-    expect(response.status).toBe(200);
-    expect((await response.json()).data._entities).toEqual([{ access: { decision: 'ALLOW' } }]);
   });
 });
 

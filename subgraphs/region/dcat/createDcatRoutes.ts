@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Consumer } from '../../../schema/consumer.ts';
 import { formatDatasetId } from '../../../schema/datasetId.ts';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
-import { WharfError } from '../../../schema/errorCodes.ts';
 import { writeJson } from '../../shared/serveApollo.ts';
 import type { AccessEvaluator } from '../../shared/access/createAccessEvaluator.ts';
 import type { DatasetStore } from '../store/DatasetStore.ts';
@@ -12,29 +11,40 @@ import { dcatDatasetDocument } from './toDcatDataset.ts';
 export interface DcatRoutesOptions {
   store: DatasetStore;
   evaluator: AccessEvaluator;
-  /** Who the request is for: the gateway's signed consumer header, anonymous without one (see `createRegionSubgraph`). */
-  createContext(headers: IncomingMessage['headers']): Promise<{ consumer: Consumer }>;
   /** The region's display name, the catalogue's publisher. */
   name: string;
   baseIri: () => string;
+  /**
+   * Whole-catalogue exports served at once; more are answered 503 with
+   * `Retry-After`. Each holds one chunk of JSON-LD and a socket buffer.
+   * @default 4
+   */
+  maxConcurrentExports?: number;
+  /** Longest wait for a reader to take the next chunk, in milliseconds; then the export ends. @default 30000 */
+  readerIdleMs?: number;
 }
 
 const jsonLd = 'application/ld+json; charset=utf-8';
 
-/** Resolves true once `response` can take more, false if it closes first. */
-function drained(response: ServerResponse): Promise<boolean> {
+/** Resolves true once `response` can take more, false if it closes first or stays full for `idleMs`. */
+function drained(response: ServerResponse, idleMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const settle = (ok: boolean) => {
+      clearTimeout(timer);
       response.off('drain', onDrain);
       response.off('close', onClose);
       resolve(ok);
     };
     const onDrain = () => settle(true);
     const onClose = () => settle(false);
+    const timer = setTimeout(() => settle(false), idleMs);
     response.on('drain', onDrain);
     response.on('close', onClose);
   });
 }
+
+/** Lets other requests in between chunks: an export never holds the event loop for long. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * `GET /dcat` (the region's whole catalogue, streamed) and `GET /dcat/<id>`
@@ -44,30 +54,38 @@ function drained(response: ServerResponse): Promise<boolean> {
  * 404, as if absent), and one they may not read has no distributions.
  */
 export function createDcatRoutes(options: DcatRoutesOptions) {
-  const { store, evaluator } = options;
+  const { store, evaluator, maxConcurrentExports = 4, readerIdleMs = 30_000 } = options;
+  let exporting = 0;
   const visibilityFor = (consumer: Consumer) => (record: DatasetRecord): DcatVisibility => {
     const dataset = { ...record.access, region: record.region };
     if (evaluator.decide(consumer, dataset, 'discover').decision === 'DENY') return 'hidden';
     return evaluator.decide(consumer, dataset, 'read').decision === 'DENY' ? 'discover' : 'read';
   };
 
-  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  /** `consumer`: whom the gateway signed the request for; anonymous for any other caller. */
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL, consumer: Consumer): Promise<void> {
     if (request.method !== 'GET') return writeJson(response, 405, { error: `Use GET ${url.pathname}.` });
-    let consumer: Consumer;
-    try {
-      ({ consumer } = await options.createContext(request.headers));
-    } catch (error) {
-      if (error instanceof WharfError) return writeJson(response, 401, { error: error.message });
-      throw error;
-    }
     const visibility = visibilityFor(consumer);
     if (url.pathname === '/dcat' || url.pathname === '/dcat/') {
-      response.writeHead(200, { 'content-type': jsonLd });
-      for await (const chunk of dcatCatalogueChunks(store, { baseIri: options.baseIri(), name: options.name, visibility })) {
-        // A reader that went away ends the export; a slow one holds it, not the region's memory.
-        if (response.destroyed || (!response.write(chunk) && !(await drained(response)))) return;
+      if (exporting >= maxConcurrentExports) {
+        response.setHeader('retry-after', '5');
+        return writeJson(response, 503, { error: `Region ${store.region} is already serving ${maxConcurrentExports} catalogue exports; retry in a few seconds, or ask for one dataset at /dcat/<id>.` });
       }
-      response.end();
+      exporting += 1;
+      try {
+        response.writeHead(200, { 'content-type': jsonLd });
+        for await (const chunk of dcatCatalogueChunks(store, { baseIri: options.baseIri(), name: options.name, visibility })) {
+          // A reader that went away, or takes nothing for `readerIdleMs`, ends the export: a slow one holds a chunk, not the region.
+          if (response.destroyed || (!response.write(chunk) && !(await drained(response, readerIdleMs)))) {
+            response.destroy();
+            return;
+          }
+          await yieldToOthers();
+        }
+        response.end();
+      } finally {
+        exporting -= 1;
+      }
       return;
     }
     let asked: string;

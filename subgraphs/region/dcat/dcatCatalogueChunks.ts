@@ -15,11 +15,16 @@ export interface DcatCatalogueOptions {
   /** What the consumer of this request may see of `record`. */
   visibility(record: DatasetRecord): DcatVisibility;
   /**
-   * Datasets read from the store at a time: the memory the export holds at
-   * once. Large, because a file store re-reads its folder for every page.
-   * @default 5000 (the change feed's largest page)
+   * Datasets read from the store at a time. Large, because a file store
+   * re-reads its folder for every page; the page holds records the store
+   * already has, not their JSON-LD. @default 1000
    */
   pageSize?: number;
+  /**
+   * Datasets serialised per chunk: the JSON-LD one export holds at once
+   * before the reader takes it. @default 50
+   */
+  chunkSize?: number;
 }
 
 /** The catalogue node without its datasets: title, description, publisher, theme taxonomy. */
@@ -48,9 +53,10 @@ export async function* dcatCatalogueChunks(store: DatasetStore, options: DcatCat
   const seen = new Set<string>();
   let cursor: string | undefined;
   let first = true;
+  const chunkSize = options.chunkSize ?? 50;
   for (;;) {
-    const page = await store.changes(cursor, options.pageSize ?? changeFeedMaxLimit);
-    const parts: string[] = [];
+    const page = await store.changes(cursor, Math.min(options.pageSize ?? 1000, changeFeedMaxLimit));
+    let parts: string[] = [];
     for (const change of page.changes) {
       // A dataset changed while the export runs appears again later in the feed; it is written once.
       if (change.op !== 'upsert' || seen.has(change.id)) continue;
@@ -58,6 +64,11 @@ export async function* dcatCatalogueChunks(store: DatasetStore, options: DcatCat
       const visibility = options.visibility(change.dataset);
       if (visibility === 'hidden') continue;
       parts.push(JSON.stringify(toDcatDataset(change.dataset, { baseIri: options.baseIri, readAllowed: visibility === 'read' })));
+      if (parts.length === chunkSize) {
+        yield `${first ? '' : ','}${parts.join(',')}`;
+        first = false;
+        parts = [];
+      }
     }
     if (parts.length > 0) {
       yield `${first ? '' : ','}${parts.join(',')}`;

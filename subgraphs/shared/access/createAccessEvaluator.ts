@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import * as cedar from './cedar.ts';
 import { policyFingerprint, type Consumer } from '../../../schema/consumer.ts';
 import type { AccessAttributes } from '../../../schema/datasetRecord.ts';
@@ -33,17 +34,33 @@ export type DatasetAccess = AccessAttributes & { region: string };
 export interface AccessEvaluator {
   readonly region: string;
   readonly version: string;
+  /** Bytes the memo of decisions holds now (estimated), within `memoBytes`. */
+  readonly memoBytes: number;
   decide(consumer: Consumer, dataset: DatasetAccess, action: AccessAction, purpose?: string): AccessDecision;
 }
 
 export interface AccessEvaluatorOptions {
   /** Memoise decisions by (policy fingerprint, action, purpose, dataset attributes). @default true */
   memoize?: boolean;
-  /** Decisions kept before the memo starts over. @default 100000 */
-  memoEntries?: number;
+  /**
+   * Bytes the memo of decisions may hold (keys and decisions estimated),
+   * least recently used first out. Purposes are validated before they are
+   * decided on, so a key stays short; the bound holds whatever reaches it.
+   * @default 33554432 (32 MiB)
+   */
+  memoBytes?: number;
 }
 
 const schemaName = 'wharf-access';
+
+/** A decision's size in memory, roughly: its strings twice over (UTF-16) plus the objects around them. */
+function decisionBytes(decision: AccessDecision): number {
+  let bytes = 200 + 2 * decision.purpose.length;
+  for (const text of decision.policies) bytes += 50 + 2 * text.length;
+  for (const text of decision.obligations) bytes += 50 + 2 * text.length;
+  for (const requirement of decision.missing) bytes += 100 + 2 * requirement.reason.length + requirement.anyOf.reduce((sum, option) => sum + 50 + 2 * option.length, 0);
+  return bytes;
+}
 let schemaPrepared = false;
 
 /** The ISO 3166-1 part of a jurisdiction code (`CN-GX` → `CN`). */
@@ -94,7 +111,7 @@ function entities(consumer: Consumer, dataset: DatasetAccess): cedar.EntityJson[
  * otherwise mean an allow.
  */
 export function createAccessEvaluator(policies: RegionPolicies, options: AccessEvaluatorOptions = {}): AccessEvaluator {
-  const { memoize = true, memoEntries = 100_000 } = options;
+  const { memoize = true, memoBytes = 32 * 1024 * 1024 } = options;
   if (!schemaPrepared) {
     const prepared = cedar.preparseSchema(schemaName, accessSchemaText);
     if (prepared.type === 'failure') throw new Error(`The Cedar schema does not parse: ${prepared.errors.map((error) => error.message).join('; ')}`);
@@ -107,7 +124,7 @@ export function createAccessEvaluator(policies: RegionPolicies, options: AccessE
     const prepared = cedar.preparsePolicySet(id, { staticPolicies: texts });
     if (prepared.type === 'failure') throw new Error(`Region ${policies.region}'s policies do not parse: ${prepared.errors.map((error) => error.message).join('; ')}`);
   }
-  const memo = new Map<string, AccessDecision>();
+  const memo = new LRUCache<string, AccessDecision>({ maxSize: memoBytes, sizeCalculation: (decision, key) => 2 * key.length + decisionBytes(decision) });
 
   function evaluate(policySetId: string, consumer: Consumer, dataset: DatasetAccess, action: AccessAction, purpose: string): { allowed: boolean; reason: string[]; failed: boolean } {
     const destination = consumer.jurisdiction;
@@ -171,13 +188,15 @@ export function createAccessEvaluator(policies: RegionPolicies, options: AccessE
   return {
     region: policies.region,
     version: policies.version,
+    get memoBytes() {
+      return memo.calculatedSize;
+    },
     decide(consumer, dataset, action, purpose) {
       const stated = purpose ?? consumer.purpose;
       if (!memoize) return decideUncached(consumer, dataset, action, stated);
       const key = `${policyFingerprint(consumer)}|${action}|${stated}|${JSON.stringify(dataset)}`;
       let decision = memo.get(key);
       if (!decision) {
-        if (memo.size >= memoEntries) memo.clear();
         memo.set(key, (decision = decideUncached(consumer, dataset, action, stated)));
       }
       return decision;

@@ -1,3 +1,4 @@
+import { signedRequestHeader, signRegionRequest } from '../../../schema/signedRequest.ts';
 import { unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCatalogueIndex } from '../../../subgraphs/catalogue/createCatalogueIndex.ts';
 import { createHarvester } from '../../../subgraphs/catalogue/createHarvester.ts';
-import { startFixtureWharf, type FixtureWharf } from '../../support/fixtureRegions.ts';
+import { fixtureGatewayKeys, startFixtureWharf, type FixtureWharf } from '../../support/fixtureRegions.ts';
 
 describe('catalogue harvest', () => {
   let wharf: FixtureWharf | undefined;
@@ -62,6 +63,7 @@ describe('catalogue harvest', () => {
       intervalMs: 60_000,
       retryBaseMs: 200,
       fetch: flakyFetch,
+      signRequest: (request) => ({ [signedRequestHeader]: signRegionRequest(fixtureGatewayKeys.privateKey, request) }),
     });
     await harvester.harvestAll();
     expect(harvester.states()[0]).toMatchObject({ stale: true, lastError: 'change feed could not be reached' });
@@ -127,7 +129,6 @@ describe('catalogue harvest: reconcile and webhook', () => {
     await unlink(join(mo.folder, 'trade-balance.yaml'));
     mo.store = await createFileStore({ region: 'MO', folder: mo.folder, pollIntervalMs: 0 });
     const { loadRegionPolicies } = await import('../../../subgraphs/shared/access/loadRegionPolicies.ts');
-    const { fixtureGatewayKeys } = await import('../../support/fixtureRegions.ts');
     mo.server = await serveRegion({ store: mo.store, port, policies: await loadRegionPolicies('MO', mo.folder), gatewayPublicKey: fixtureGatewayKeys.publicKey });
 
     await wharf.wharf.catalogue.harvester.harvest('MO');

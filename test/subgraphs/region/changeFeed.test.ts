@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serveRegion, type RegionServer } from '../../../subgraphs/region/serveRegion.ts';
 import { createFileStore, type FileStore } from '../../../subgraphs/region/store/createFileStore.ts';
 import { compileRegionPolicies } from '../../../subgraphs/shared/access/loadRegionPolicies.ts';
+import { fixtureGatewayKeys } from '../../support/fixtureRegions.ts';
+import { signedRegionFetch } from '../../support/signedRegionFetch.ts';
 
 const dataset = (title: string) => `language: en\ntitle: ${title}\ndescription: About ${title}.\n`;
 
@@ -13,7 +15,7 @@ describe('change feed (GET /changes)', () => {
   let store: FileStore;
   let server: RegionServer;
   const changes = async (query = '') => {
-    const response = await fetch(`${server.origin}/changes${query}`);
+    const response = await signedRegionFetch(server, `/changes${query}`);
     return { status: response.status, body: await response.json() };
   };
 
@@ -23,7 +25,7 @@ describe('change feed (GET /changes)', () => {
     await writeFile(join(folder, 'b.yaml'), dataset('B'));
     await writeFile(join(folder, 'c.yaml'), dataset('C'));
     store = await createFileStore({ region: 'VN', folder, pollIntervalMs: 0 });
-    server = await serveRegion({ store, policies: compileRegionPolicies('VN', {}) });
+    server = await serveRegion({ store, policies: compileRegionPolicies('VN', {}), gatewayPublicKey: fixtureGatewayKeys.publicKey });
   });
   afterEach(async () => {
     await server[Symbol.asyncDispose]();

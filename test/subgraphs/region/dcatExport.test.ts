@@ -1,3 +1,5 @@
+import { fixtureGatewayKeys } from '../../support/fixtureRegions.ts';
+import { signedRegionFetch } from '../../support/signedRegionFetch.ts';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,7 +193,7 @@ describe('GET /dcat', () => {
     await writeFile(join(folder, 'restricted.yaml'), dataset('restricted', 'access: { tier: restricted, readerRoles: [customs-officer] }\n'));
     await writeFile(join(folder, 'confidential.yaml'), dataset('confidential', 'access: { tier: confidential }\n'));
     store = await createFileStore({ region: 'CN-GX', folder, pollIntervalMs: 0 });
-    server = await serveRegion({ store, policies: await loadRegionPolicies('CN-GX', folder), name: 'Guangxi' });
+    server = await serveRegion({ store, policies: await loadRegionPolicies('CN-GX', folder), name: 'Guangxi', gatewayPublicKey: fixtureGatewayKeys.publicKey });
   });
   afterAll(async () => {
     await server[Symbol.asyncDispose]();
@@ -235,15 +237,14 @@ describe('GET /dcat', () => {
     expect((await fetch(`${server.origin}/dcat`, { method: 'POST' })).status).toBe(405);
   });
 
-  it('refuses a consumer header it cannot verify with 401, changing nothing', async () => {
-    const response = await fetch(`${server.origin}/dcat`, { headers: { 'x-wharf-consumer': 'forged' } });
+  it('refuses a request signature it cannot verify with 401, changing nothing', async () => {
+    const response = await fetch(`${server.origin}/dcat`, { headers: { 'x-wharf-request': 'forged' } });
     expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: 'Region CN-GX refused the request signature: The request signature is not "<claims>.<signature>".' });
   });
 
   it('serves Dataset.dcat over GraphQL, by the same policies', async () => {
-    const response = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
+    const response = await signedRegionFetch(server, '/graphql', {
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Dataset { id dcat quality { score band } } } }',
         variables: { r: [{ __typename: 'Dataset', id: 'CN-GX:open' }, { __typename: 'Dataset', id: 'CN-GX:restricted' }] },

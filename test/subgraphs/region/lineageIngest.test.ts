@@ -9,6 +9,8 @@ import { externalDatasetId } from '../../../schema/datasetRecord.ts';
 import { serveRegion, type RegionServer } from '../../../subgraphs/region/serveRegion.ts';
 import { createFileStore, type FileStore } from '../../../subgraphs/region/store/createFileStore.ts';
 import { compileRegionPolicies } from '../../../subgraphs/shared/access/loadRegionPolicies.ts';
+import { fixtureGatewayKeys } from '../../support/fixtureRegions.ts';
+import { signedRegionFetch } from '../../support/signedRegionFetch.ts';
 
 const dbtDir = fileURLToPath(new URL('../../fixtures/openlineage/dbt/', import.meta.url));
 /** The dbt integration's real emitted events (see test/fixtures/openlineage/SOURCE.md). */
@@ -70,7 +72,7 @@ describe('POST /api/v1/lineage', () => {
     await writeFile(join(folder, 'customs-lines.yaml'), 'language: en\ntitle: Customs lines\ndescription: Raw lines.\nidentifiers: [{ namespace: "postgres://dsec:5432", name: dsec.raw.customs_lines }]\n');
     await writeFile(join(folder, 'reexports.yaml'), 'language: en\ntitle: Re-exports\ndescription: Reconciled.\nidentifiers: [{ namespace: "postgres://dsec:5432", name: dsec.marts.reexports }]\n');
     store = await createFileStore({ region: 'MO', folder, pollIntervalMs: 0 });
-    server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}) });
+    server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), gatewayPublicKey: fixtureGatewayKeys.publicKey });
   });
   afterEach(async () => {
     await server[Symbol.asyncDispose]();
@@ -94,11 +96,11 @@ describe('POST /api/v1/lineage', () => {
   });
 
   it('is idempotent: the same event twice changes nothing the second time, and the feed shows one new revision', async () => {
-    const before = (await (await fetch(`${server.origin}/changes`)).json()).cursor;
+    const before = (await (await signedRegionFetch(server, '/changes')).json()).cursor;
     await post(valid);
     const again = await post([valid, valid]);
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
-    const feed = await (await fetch(`${server.origin}/changes?since=${before}`)).json();
+    const feed = await (await signedRegionFetch(server, `/changes?since=${before}`)).json();
     expect(feed.changes.map((change: { id: string }) => change.id)).toEqual(['MO:reexports']);
   });
 
