@@ -64,6 +64,8 @@ export const configSchema = z.object({
   WHARF_JWT_JWKS_URL: z.string().url('must be the issuer\'s JWKS URL').optional(),
   WHARF_JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   WHARF_JWT_ALGORITHM: z.string().min(1).optional(),
+  /** Longest a bearer token is accepted after its `iat`, in seconds (tokens must carry `iat` and `exp`). */
+  WHARF_JWT_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(1).default(86_400),
   /** The trusted registry: organisations' transfer mechanisms and portal API keys (YAML). */
   WHARF_TRUSTED_REGISTRY_FILE: z.string().min(1).optional(),
   /** Operation limits (see gateway/limitsPlugin.ts). */
