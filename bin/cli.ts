@@ -147,7 +147,7 @@ const commands: Record<string, Command> = {
       }
       const { createPrivateKey } = await import('node:crypto');
       const { readRegionFile, resolveRegionEntry } = await import('../gateway/readRegionEntries.ts');
-      const { adminTokenOf, cachesOptionsOf, loadConfig, operationLimitsOf, requestLimitsOf } = await import('../gateway/loadConfig.ts');
+      const { adminTokenOf, cachesOptionsOf, identityOptionsOf, loadConfig, operationLimitsOf, requestLimitsOf } = await import('../gateway/loadConfig.ts');
       const { createAuthenticatorFromConfig } = await import('../gateway/identity/createAuthenticatorFromConfig.ts');
       const { startWharf } = await import('../gateway/startWharf.ts');
       const config = loadConfig(process.env);
@@ -170,6 +170,7 @@ const commands: Record<string, Command> = {
         limits: operationLimitsOf(config),
         caches: cachesOptionsOf(config),
         clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE,
+        identity: identityOptionsOf(config),
         corsOrigins: config.WHARF_CORS_ORIGINS,
       });
       console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}${adminToken ? ` (admin API at ${wharf.origin}/admin/regions)` : ''}`);

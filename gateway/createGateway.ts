@@ -14,7 +14,7 @@ import { createCaches, type GatewayCaches } from './createCaches.ts';
 import { createEntityCache } from './partition/entityCache.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import type { Authenticator } from './identity/authenticate.ts';
-import { identityPlugin } from './identity/identityPlugin.ts';
+import { identityPlugin, type IdentityPluginOptions } from './identity/identityPlugin.ts';
 import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
@@ -53,6 +53,8 @@ export interface GatewayOptions {
   caches?: GatewayCaches;
   /** See `IdentityPluginOptions.clientRequestsPerMinute`. @default 600 */
   clientRequestsPerMinute?: number;
+  /** See `IdentityPluginOptions`: failed authentications a minute per client address, trusted proxies. */
+  identity?: Pick<IdentityPluginOptions, 'authFailuresPerMinute' | 'trustedProxies'>;
   /** Runtime log level; false silences it. @default 'warn' */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
   /**
@@ -77,6 +79,9 @@ export interface GatewayOptions {
 
 /** How long a persisted query stays in the shared cache: its text never changes, so expiry only bounds memory. */
 const apqTtlMs = 86_400_000;
+
+/** The one path GraphQL is served on; the identity plugin answers 404 to the runtime's looser matches. */
+const graphqlPath = '/graphql';
 
 /** Request headers a portal's page may send cross-origin. */
 const corsAllowedHeaders = ['accept', 'content-type', 'authorization', 'x-api-key'];
@@ -130,8 +135,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken }),
-    // Then: no GraphQL work starts for a request whose credentials fail.
+    // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
     identityPlugin(options.authenticator, {
+      ...options.identity,
+      graphqlPath,
       consumers,
       rateLimiter: createRateLimiter({ ...(caches.redis ? { redis: caches.redis } : {}), onRedisError: () => caches.metrics.error('ratelimit', 'get') }),
       ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
@@ -141,7 +148,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, verifierOf: (code) => registry.verifierOf(code) }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
-    portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator }),
+    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator }),
     // Before parsing: a hash-only request gets its text from the store.
     useAPQ({ store: apqStore }) as GatewayPlugin,
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
@@ -164,6 +171,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   runtime = createGatewayRuntime({
     supergraph: supergraphSdl,
     unifiedGraphHandler,
+    graphqlEndpoint: graphqlPath,
     logging: options.logging ?? 'warn',
     plugins: () => plugins,
     maskedErrors: { maskError },

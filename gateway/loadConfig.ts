@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defaultOperationLimits } from './limitsPlugin.ts';
+import { parseTrustedProxy } from './identity/clientAddress.ts';
 import { defaultRequestLimits } from './requestLimitsPlugin.ts';
 import { z } from 'zod';
 
@@ -21,6 +22,13 @@ const origins = z
       }, 'each entry must be an origin: scheme, host and optional port, no path or trailing slash (https://portal.example)'),
     ),
   )
+  .default([]);
+
+/** A comma-separated list of proxy addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`). */
+const proxies = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(z.array(z.string().refine((entry) => parseTrustedProxy(entry) !== undefined, 'each entry must be an IP address or a CIDR range (10.0.0.0/8, fd00::/8)')))
   .default([]);
 
 /**
@@ -52,6 +60,10 @@ export const configSchema = z.object({
   WHARF_REDIS_TIMEOUT_MS: ms(100).pipe(z.number().min(1, 'must be at least 1 ms')),
   /** Requests a minute per signed-in subject and per anonymous client address (API keys have their own, in the registry). */
   WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Failed authentications a minute per client address; past it, credentials from it are refused unchecked until the minute ends. */
+  WHARF_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Proxies in front of the gateway whose `X-Forwarded-For` names the client; none: the header is ignored. */
+  WHARF_TRUSTED_PROXIES: proxies,
   /** `off` turns the entity and search caches off (answers are the same, only slower). */
   WHARF_CACHE: z.enum(['on', 'off']).default('on'),
   /** Secret every region signs harvest pings with (`POST /hooks/harvest`); unset turns pings off. */
@@ -64,6 +76,8 @@ export const configSchema = z.object({
   WHARF_JWT_JWKS_URL: z.string().url('must be the issuer\'s JWKS URL').optional(),
   WHARF_JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   WHARF_JWT_ALGORITHM: z.string().min(1).optional(),
+  /** Longest a bearer token is accepted after its `iat`, in seconds (tokens must carry `iat` and `exp`). */
+  WHARF_JWT_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(1).default(86_400),
   /** The trusted registry: organisations' transfer mechanisms and portal API keys (YAML). */
   WHARF_TRUSTED_REGISTRY_FILE: z.string().min(1).optional(),
   /** Operation limits (see gateway/limitsPlugin.ts). */
@@ -143,6 +157,14 @@ export function requestLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_BOD
   return {
     maxBodyBytes: config.WHARF_MAX_BODY_BYTES ?? defaultRequestLimits.maxBodyBytes,
     maxBatch: config.WHARF_MAX_BATCH ?? defaultRequestLimits.maxBatch,
+  };
+}
+
+/** The identity settings the configuration sets (see `IdentityPluginOptions`). */
+export function identityOptionsOf(config: Partial<Pick<WharfConfig, 'WHARF_AUTH_FAILURES_PER_MINUTE' | 'WHARF_TRUSTED_PROXIES'>>) {
+  return {
+    ...(config.WHARF_AUTH_FAILURES_PER_MINUTE !== undefined ? { authFailuresPerMinute: config.WHARF_AUTH_FAILURES_PER_MINUTE } : {}),
+    ...(config.WHARF_TRUSTED_PROXIES ? { trustedProxies: config.WHARF_TRUSTED_PROXIES } : {}),
   };
 }
 

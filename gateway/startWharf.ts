@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { Authenticator } from './identity/authenticate.ts';
+import type { IdentityPluginOptions } from './identity/identityPlugin.ts';
 import type { OperationLimits } from './limitsPlugin.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
@@ -47,6 +48,8 @@ export interface WharfOptions {
   caches?: CachesOptions;
   /** See `IdentityPluginOptions.clientRequestsPerMinute`. @default 600 */
   clientRequestsPerMinute?: number;
+  /** See `GatewayOptions.identity`. */
+  identity?: Pick<IdentityPluginOptions, 'authFailuresPerMinute' | 'trustedProxies'>;
   /** See `GatewayOptions.apqStore`. @default in-memory */
   apqStore?: APQStore;
   /** See `GatewayOptions.corsOrigins`. @default [] */
@@ -136,6 +139,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.limits ? { limits: options.limits } : {}),
     caches,
     ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
     ...(options.apqStore ? { apqStore: options.apqStore } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.requestLimits ? { requestLimits: options.requestLimits } : {}),

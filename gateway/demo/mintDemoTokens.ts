@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { importPKCS8, SignJWT } from 'jose';
-import { demoIssuer } from './demoIdentity.ts';
+import { demoIssuer, demoTokensExpireAt, demoTokensIssuedAt } from './demoIdentity.ts';
 
 const dir = fileURLToPath(new URL('./identity/', import.meta.url));
 const key = await importPKCS8(readFileSync(`${dir}jwt-es256-private.pem`, 'utf8'), 'ES256');
@@ -25,8 +25,8 @@ for (const [name, claims] of Object.entries(demoConsumers)) {
     .setProtectedHeader({ alg: 'ES256' })
     .setIssuer(demoIssuer.issuer)
     .setAudience(demoIssuer.audience)
-    .setIssuedAt(Date.UTC(2026, 0, 1) / 1000)
-    .setExpirationTime(Date.UTC(2036, 0, 1) / 1000)
+    .setIssuedAt(demoTokensIssuedAt)
+    .setExpirationTime(demoTokensExpireAt)
     .sign(key);
 }
 writeFileSync(`${dir}tokens.json`, `${JSON.stringify(tokens, null, 2)}\n`);

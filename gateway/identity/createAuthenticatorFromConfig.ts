@@ -14,6 +14,7 @@ export async function createAuthenticatorFromConfig(config: WharfConfig): Promis
           ...(config.WHARF_JWT_JWKS_URL ? { jwksUrl: config.WHARF_JWT_JWKS_URL } : {}),
           ...(config.WHARF_JWT_PUBLIC_KEY_FILE ? { publicKeyPem: readFileSync(config.WHARF_JWT_PUBLIC_KEY_FILE, 'utf8') } : {}),
           ...(config.WHARF_JWT_ALGORITHM ? { algorithm: config.WHARF_JWT_ALGORITHM } : {}),
+          maxTokenAgeSeconds: config.WHARF_JWT_MAX_TOKEN_AGE_SECONDS,
         }
       : undefined;
   return createAuthenticator(jwt, registry);

@@ -16,6 +16,13 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request for `bucket` (an API key, a subject, a client address) against `limit` per window. */
   hit(bucket: string, limit: number): Promise<RateDecision>;
+  /**
+   * Whether `bucket` has used its `limit` in the current window, as far as
+   * this process knows (its own counts, and Redis's as of its last reply),
+   * without counting anything: milliseconds until the window ends, or
+   * undefined while places may be left.
+   */
+  exhaustedFor(bucket: string, limit: number): number | undefined;
 }
 
 export interface RateLimiterOptions {
@@ -25,6 +32,14 @@ export interface RateLimiterOptions {
   windowMs?: number;
   /** Called when Redis could not count a request (the process's own counter was used). */
   onRedisError?: () => void;
+  /**
+   * Buckets this process keeps state for, at most (each map: the in-process
+   * counters, and what it knows of Redis's). Clients fill them, one bucket
+   * per client address; past the bound, buckets of past windows go first,
+   * then the oldest of the current window, whose client starts counting
+   * again. @default 100000
+   */
+  maxBuckets?: number;
 }
 
 // INCRBY and set the expiry on the first hit of a window, atomically; one key, so it runs on a Cluster too.
@@ -74,17 +89,34 @@ const leaseShare = 1 / 4;
  * client costs Redis one command per lease, not one per request.
  */
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
-  const { redis, windowMs = 60_000, onRedisError } = options;
+  const { redis, windowMs = 60_000, onRedisError, maxBuckets = 100_000 } = options;
   const windows = new Map<string, { window: number; count: number }>();
   const breaker = createRedisBreaker();
+
+  /**
+   * Makes room in a full `map`: drops every stale entry, then the oldest
+   * (Map order is insertion order) until a tenth is free, so a flood of new
+   * buckets costs one sweep per tenth of the bound, not one per request.
+   * Pinned entries are never dropped.
+   */
+  function makeRoom<V>(map: Map<string, V>, stale: (value: V) => boolean, pinned: (value: V) => boolean = () => false): void {
+    if (map.size < maxBuckets) return;
+    for (const [key, value] of map) if (stale(value) && !pinned(value)) map.delete(key);
+    const target = Math.floor(maxBuckets * 0.9);
+    for (const [key, value] of map) {
+      if (map.size <= target) break;
+      if (!pinned(value)) map.delete(key);
+    }
+  }
 
   function countLocally(bucket: string, limit: number): RateDecision {
     const now = Date.now();
     const window = Math.floor(now / windowMs);
     let entry = windows.get(bucket);
     if (!entry || entry.window !== window) {
-      // Drop the previous windows' counters now and then, so idle buckets do not pile up.
-      if (windows.size > 10_000) for (const [key, value] of windows) if (value.window !== window) windows.delete(key);
+      // Re-inserted, so the map stays in order of each bucket's window start.
+      windows.delete(bucket);
+      makeRoom(windows, (value) => value.window !== window);
       windows.set(bucket, (entry = { window, count: 0 }));
     }
     entry.count += 1;
@@ -96,7 +128,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   function stateOf(bucket: string, now: number): BucketState {
     let state = states.get(bucket);
     if (!state) {
-      if (states.size > 10_000) for (const [key, value] of states) if (value.resetAt <= now && !value.asking) states.delete(key);
+      // A state with a lease in flight or requests waiting is never dropped: they resolve through it.
+      makeRoom(states, (value) => value.resetAt <= now, (value) => value.asking || value.waiters.length > 0);
       states.set(bucket, (state = { known: 0, resetAt: 0, leased: 0, leasedUpTo: 0, waiters: [], asking: false }));
     }
     if (now >= state.resetAt) {
@@ -164,6 +197,16 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   if (redis && !('wharfCount' in redis)) redis.defineCommand('wharfCount', { numberOfKeys: 1, lua: countScript });
 
   return {
+    exhaustedFor(bucket, limit) {
+      const now = Date.now();
+      const state = states.get(bucket);
+      if (state && now < state.resetAt && state.leased === 0 && state.known >= limit) return state.resetAt - now;
+      // Counted here while Redis was unusable, or without Redis.
+      const entry = windows.get(bucket);
+      const window = Math.floor(now / windowMs);
+      if (entry && entry.window === window && entry.count >= limit) return (window + 1) * windowMs - now;
+      return undefined;
+    },
     hit(bucket, limit) {
       if (!redis) return Promise.resolve(countLocally(bucket, limit));
       const now = Date.now();

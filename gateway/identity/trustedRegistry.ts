@@ -8,7 +8,11 @@ const registrySchema = z
   .object({
     /** Organisations and the transfer mechanisms each holds (contracts filed, assessments passed). */
     orgs: z.record(z.string().min(1), z.object({ mechanisms: z.array(mechanism).default([]) }).strict()).default({}),
-    /** Portal API keys: only the SHA-256 of each key is stored. */
+    /**
+     * Portal API keys: only the SHA-256 of each key is stored. Every key is
+     * public (it sits in the pages of the portal that embeds it), so its
+     * limit is per client address: no visitor can spend another's share.
+     */
     apiKeys: z
       .array(
         z
@@ -18,7 +22,7 @@ const registrySchema = z
             org: z.string().default(''),
             /** Portal keys act in the public scope. */
             scope: z.literal('public').default('public'),
-            /** Requests a minute this key may make. */
+            /** Requests a minute this key may make from one client address. */
             rateLimitPerMinute: z.number().int().positive().default(600),
           })
           .strict(),

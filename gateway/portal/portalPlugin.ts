@@ -20,9 +20,10 @@ export interface PortalOptions {
   /**
    * Runs a GraphQL request through the gateway itself (the runtime's own
    * `fetch`), so identity, limits and every region's policies apply to a page
-   * exactly as to any client with the same credentials.
+   * exactly as to any client with the same credentials. `serverContext` is
+   * the page request's, so the call counts against that client's own bucket.
    */
-  graphql(request: Request): Promise<Response>;
+  graphql(request: Request, serverContext: object): Promise<Response>;
   /** The supergraph served: the dataset page asks for `Dataset.quality` only when it has one. */
   supergraphSdl: string;
   /** The APQ store: the component's operations are registered in it at start, so portals' hashed GETs hit from the first. */
@@ -104,16 +105,19 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     return new ResponseClass(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), { status: 200, headers });
   }
 
-  /** Runs `query` through the gateway with the page request's credentials. */
-  async function execute(request: Request, url: URL, query: string, variables: Record<string, unknown>) {
+  /**
+   * Runs `query` through the gateway with the page request's credentials and
+   * client address (its server context, and `X-Forwarded-For` for trusted proxies).
+   */
+  async function execute(request: Request, serverContext: object, url: URL, query: string, variables: Record<string, unknown>) {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
-    for (const name of ['authorization', 'x-api-key']) {
+    for (const name of ['authorization', 'x-api-key', 'x-forwarded-for']) {
       const value = request.headers.get(name);
       if (value) headers[name] = value;
     }
-    const response = await options.graphql(new Request(new URL('/graphql', url), { method: 'POST', headers, body: JSON.stringify({ query, variables }) }));
+    const response = await options.graphql(new Request(new URL('/graphql', url), { method: 'POST', headers, body: JSON.stringify({ query, variables }) }), serverContext);
     const body = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: DatasetPageOptions['errors'] };
-    return { status: response.status, data: body.data ?? null, errors: body.errors ?? [] };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), data: body.data ?? null, errors: body.errors ?? [] };
   }
 
   /** Who the page's decision is for, as the gateway's identity step sees the request; undefined for anonymous. */
@@ -138,12 +142,12 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     };
   }
 
-  function page(ResponseClass: typeof Response, status: number, body: string): Response {
+  function page(ResponseClass: typeof Response, status: number, body: string, retryAfter?: string | null): Response {
     // A fresh object each time: the fetch API implementation may add content-length to the one it is given.
-    return new ResponseClass(body, { status, headers: { ...pageHeaders } });
+    return new ResponseClass(body, { status, headers: { ...pageHeaders, ...(retryAfter ? { 'retry-after': retryAfter } : {}) } });
   }
 
-  function errorPage(ResponseClass: typeof Response, status: number, strings: ReturnType<typeof pageMessagesFor>, url: URL, message: string): Response {
+  function errorPage(ResponseClass: typeof Response, status: number, strings: ReturnType<typeof pageMessagesFor>, url: URL, message: string, retryAfter?: string | null): Response {
     const body = catalogueLayout({
       lang: strings.lang,
       title: strings.page.catalogue,
@@ -151,19 +155,19 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       languageHref: hrefWithLang(url),
       body: html`<section role="alert"><h1>${status}</h1><p>${message}</p><p><a href="/?lang=${strings.lang}">${strings.page.back}</a></p></section>`,
     });
-    return page(ResponseClass, status, body.value);
+    return page(ResponseClass, status, body.value, retryAfter);
   }
 
-  async function serveHome(request: Request, url: URL, ResponseClass: typeof Response): Promise<Response> {
+  async function serveHome(request: Request, serverContext: object, url: URL, ResponseClass: typeof Response): Promise<Response> {
     const strings = pageMessagesFor(languageOf(request, url));
-    const result = await execute(request, url, homePageQuery, {});
+    const result = await execute(request, serverContext, url, homePageQuery, {});
     const regions = (result.data as { regions?: Parameters<typeof renderHomePage>[0]['regions'] } | null)?.regions;
-    if (!regions) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable);
+    if (!regions) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
     const body = renderHomePage({ regions, strings, query: url.searchParams.get('q') ?? '', languageHref: hrefWithLang(url) });
     return page(ResponseClass, 200, body.value);
   }
 
-  async function serveDataset(request: Request, url: URL, ResponseClass: typeof Response): Promise<Response> {
+  async function serveDataset(request: Request, serverContext: object, url: URL, ResponseClass: typeof Response): Promise<Response> {
     const strings = pageMessagesFor(languageOf(request, url));
     let id: string;
     try {
@@ -172,9 +176,9 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       return errorPage(ResponseClass, 400, strings, url, strings.page.notFound);
     }
     const purpose = url.searchParams.get('purpose');
-    const result = await execute(request, url, datasetPageQuery(withQuality), { id, lang: strings.lang, purpose: purpose || null, depth: lineageDepth });
+    const result = await execute(request, serverContext, url, datasetPageQuery(withQuality), { id, lang: strings.lang, purpose: purpose || null, depth: lineageDepth });
     const data = result.data as DatasetPageData | null;
-    if (!data) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable);
+    if (!data) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
     if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id})`);
     const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, url).href;
     const body = renderDatasetPage({
@@ -191,12 +195,12 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
   }
 
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const path = url.pathname;
       if (path === embedPath) return serveEmbed(request, fetchAPI.Response).then(endResponse);
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      if (path === '/') return serveHome(request, url, fetchAPI.Response).then(endResponse);
-      if (path.startsWith(datasetPathPrefix) && path.length > datasetPathPrefix.length) return serveDataset(request, url, fetchAPI.Response).then(endResponse);
+      if (path === '/') return serveHome(request, serverContext, url, fetchAPI.Response).then(endResponse);
+      if (path.startsWith(datasetPathPrefix) && path.length > datasetPathPrefix.length) return serveDataset(request, serverContext, url, fetchAPI.Response).then(endResponse);
     },
   };
 }

@@ -32,6 +32,37 @@ describe('per-client rate limit', () => {
     expect(Number(results[2]!.retryAfter)).toBeGreaterThan(0);
   });
 
+  it('tells whether a bucket has used its window without counting, for refusing before any work', async () => {
+    const limiter = createRateLimiter();
+    const { before, after } = await withinOneMinute(async () => {
+      const bucket = `peek-${randomUUID()}`;
+      const before = [limiter.exhaustedFor(bucket, 2)];
+      await limiter.hit(bucket, 2);
+      before.push(limiter.exhaustedFor(bucket, 2));
+      await limiter.hit(bucket, 2);
+      return { before, after: [limiter.exhaustedFor(bucket, 2), limiter.exhaustedFor(bucket, 2)] };
+    });
+    expect(before).toEqual([undefined, undefined]);
+    // Peeking counts nothing: asked twice, the answer is the same window's.
+    for (const ms of after) expect(ms).toBeGreaterThan(0);
+    expect((await limiter.hit('other', 1)).count).toBe(1);
+  });
+
+  it('keeps at most maxBuckets clients in process, dropping the oldest first', async () => {
+    const limiter = createRateLimiter({ maxBuckets: 10 });
+    const decisions = await withinOneMinute(async () => {
+      const first = await limiter.hit('first', 1);
+      for (let i = 0; i < 10; i += 1) await limiter.hit(`client-${i}`, 1);
+      return [first, await limiter.hit('client-9', 1), await limiter.hit('first', 1)];
+    });
+    // The newest client is still counted; the oldest was dropped to make room, and counts again from 1.
+    expect(decisions.map((decision) => [decision.allowed, decision.count])).toEqual([
+      [true, 1],
+      [false, 2],
+      [true, 1],
+    ]);
+  });
+
   it('still limits, in process, when Redis is down', async () => {
     const down = (await unusedLoopbackUrl()).replace('http://', 'redis://').replace('/graphql', '');
     const client = createRedisClient({ url: down });
