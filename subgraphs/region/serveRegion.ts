@@ -5,8 +5,9 @@ import { serveApollo, writeJson } from '../shared/serveApollo.ts';
 import type { KeyObject } from 'node:crypto';
 import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import { createRegionSubgraph } from './createRegionSubgraph.ts';
-import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
-import { createFileJournal, createLineageIngest, InvalidLineageEventsError, type LineageJournal, type LineageTarget } from './lineage/createLineageIngest.ts';
+import { createLineageRoute } from './lineage/lineageRoute.ts';
+import type { LineageProducers } from './lineage/lineageProducers.ts';
+import type { LineageLimits } from './lineage/lineageLimits.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 import { listen } from '../shared/listen.ts';
 import { createDcatRoutes } from './dcat/createDcatRoutes.ts';
@@ -23,6 +24,10 @@ export interface RegionServerOptions {
    * without it they live in memory only. Unused when the store keeps its own journal.
    */
   lineageJournalPath?: string;
+  /** The OpenLineage producers that may post events (`--lineage-producers`). @default none: lineage posts are refused with 401 */
+  lineageProducers?: LineageProducers;
+  /** Caps on what lineage producers send. @default `defaultLineageLimits` */
+  lineageLimits?: Partial<LineageLimits>;
   /** Loopback by default: a region is exposed on purpose, never by accident. @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -63,16 +68,12 @@ function parseLimit(value: string | null): number | string {
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
-  // A store that keeps its own journal (PostgreSQL) is journaled there, so every replica replays the same events.
-  const journal =
-    'lineageJournal' in store
-      ? (store as DatasetStore & { lineageJournal: LineageJournal }).lineageJournal
-      : options.lineageJournalPath
-        ? createFileJournal(options.lineageJournalPath)
-        : undefined;
-  const lineage =
-    'setIngestedLineage' in store ? createLineageIngest(store as DatasetStore & LineageTarget, journal ? { journal } : {}) : undefined;
-  await lineage?.replay();
+  const lineage = await createLineageRoute({
+    store,
+    ...(options.lineageProducers ? { producers: options.lineageProducers } : {}),
+    ...(options.lineageJournalPath ? { journalPath: options.lineageJournalPath } : {}),
+    ...(options.lineageLimits ? { limits: options.lineageLimits } : {}),
+  });
   let origin = '';
   const dcatBaseIri = () => options.publicUrl ?? origin;
   const { server, createContext, evaluator } = createRegionSubgraph({
@@ -100,25 +101,9 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
           return writeJson(response, 200, page);
         }
         case '/api/v1/lineage':
-        case '/api/v1/lineage/batch': {
-          // The Marquez-compatible path the OpenLineage HTTP transport posts to: one event, or an array.
-          if (request.method !== 'POST') return writeJson(response, 405, { error: `Use POST ${url.pathname} with an OpenLineage RunEvent.` });
-          if (!lineage) return writeJson(response, 404, { error: `Region ${store.region}'s store does not take lineage events.` });
-          let body: unknown;
-          try {
-            body = JSON.parse(await readBody(request));
-          } catch (error) {
-            const message = error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.';
-            return writeJson(response, error instanceof BodyTooLargeError ? 413 : 400, { error: message });
-          }
-          try {
-            const outcome = await lineage.ingest(Array.isArray(body) ? body : [body]);
-            return writeJson(response, 201, outcome);
-          } catch (error) {
-            if (error instanceof InvalidLineageEventsError) return writeJson(response, 400, { error: error.message, events: error.problems });
-            throw error;
-          }
-        }
+        case '/api/v1/lineage/batch':
+          // Authenticated by a producer key, not the gateway's signature: producers post here directly.
+          return lineage.handle(request, response, url);
         case '/contract':
           // What the gateway checks before it routes to or harvests this region.
           return writeJson(response, 200, { region: store.region, version: formatVersion(contract.version), sdl: contract.sdl });

@@ -3,11 +3,12 @@ import type pg from 'pg';
 import type { Change, ChangeFeedPage } from '../../../schema/changeFeed.ts';
 import type { DatasetRecord, LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
 import { regionCodePattern } from '../../../schema/datasetId.ts';
-import type { LineageJournal } from '../lineage/createLineageIngest.ts';
+import { unreadableJournalLine, type LineageJournal } from '../lineage/lineageJournal.ts';
 import { ForeignRecordError, type WritableDatasetStore, type WriteOutcome } from './DatasetStore.ts';
 import { connectPostgres, postgresSchemaPattern, redactPostgresUrl } from './postgres/connectPostgres.ts';
 import { migratePostgres } from './postgres/migratePostgres.ts';
 import { withIngestedLineage } from './withIngestedLineage.ts';
+import { parseBoundedJson } from '../../shared/parseBoundedJson.ts';
 
 export interface PostgresStoreOptions {
   region: string;
@@ -37,7 +38,7 @@ export interface PostgresStore extends WritableDatasetStore {
    * Returns false when the store has no such dataset.
    */
   setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[]): Promise<boolean>;
-  /** Accepted OpenLineage events, kept in the database so every replica replays the same ones. */
+  /** Accepted OpenLineage events with their producers, kept in the database so every replica replays the same ones. */
   readonly lineageJournal: LineageJournal;
 }
 
@@ -138,15 +139,22 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   const journal: LineageJournal = {
-    async append(events) {
+    async append(entries) {
       await pool.query(`INSERT INTO ${t('lineage_events')} (region, event) SELECT $1, event FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(event, n) ORDER BY n`, [
         region,
-        JSON.stringify(events),
+        JSON.stringify(entries),
       ]);
     },
     async read() {
-      const result = await pool.query<{ event: unknown }>(`SELECT event FROM ${t('lineage_events')} WHERE region = $1 ORDER BY position`, [region]);
-      return result.rows.map((row) => row.event);
+      // As text, parsed with the depth bound: a row too deep to walk is refused at replay, not a crash at start.
+      const result = await pool.query<{ event: string }>(`SELECT event::text AS event FROM ${t('lineage_events')} WHERE region = $1 ORDER BY position`, [region]);
+      return result.rows.map((row) => {
+        try {
+          return parseBoundedJson(row.event);
+        } catch {
+          return unreadableJournalLine;
+        }
+      });
     },
   };
 
