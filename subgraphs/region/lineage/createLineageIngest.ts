@@ -6,12 +6,19 @@ import type { LineageProducer, LineageProducers } from './lineageProducers.ts';
 import { InvalidLineageEventsError, LineageLimitError, NamespaceNotGrantedError } from './lineageRefusals.ts';
 import { runEventProblems, withProvenance, type OpenLineageDataset, type RunEvent } from './validateRunEvent.ts';
 
+/** The most ingested lineage one dataset keeps: what a store that merges edges of several replicas must stay within. */
+export interface IngestedLineageBounds {
+  maxEdges: number;
+  maxColumnInputFields: number;
+}
+
 /** What a store must offer for ingested lineage. */
 export interface LineageTarget {
   readonly region: string;
   /** Every record the store holds now (to map OpenLineage names to catalogue ids). */
   records(): Promise<DatasetRecord[]>;
-  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[]): boolean | Promise<boolean>;
+  /** Sets (or, for a store shared by replicas, merges within `bounds`) the ingested edges of `id`. */
+  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[], bounds: IngestedLineageBounds): boolean | Promise<boolean>;
 }
 
 export interface IngestOutcome {
@@ -242,11 +249,12 @@ export function createLineageIngest(target: LineageTarget, options: LineageInges
     for (const [id, edges] of plan.staged) edgesByOutput.set(id, edges);
   }
 
+  const bounds: IngestedLineageBounds = { maxEdges: limits.maxEdgesPerDataset, maxColumnInputFields: limits.maxColumnInputFieldsPerDataset };
   async function store(ids: Iterable<string>): Promise<number> {
     let count = 0;
     for (const id of ids) {
       const edges = [...edgesByOutput.get(id)!.values()].sort((a, b) => (a.upstream < b.upstream ? -1 : 1));
-      await target.setIngestedLineage(id, edges);
+      await target.setIngestedLineage(id, edges, bounds);
       count += edges.length;
     }
     return count;

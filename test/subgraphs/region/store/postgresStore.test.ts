@@ -172,6 +172,22 @@ await describeWithServers([postgresServer], 'createPostgresStore', () => {
     expect((await again.changes(cursor, 10)).changes).toEqual([]);
   });
 
+  it('keeps merged ingested lineage within the bounds it is given, its own edges first, when replicas ingest at once', async () => {
+    const schema = newSchema();
+    await using store = await createPostgresStore({ region: 'MO', url: postgresUrl, schema });
+    await store.upsertMany([recordOf(contractDataset('reexports', 'Re-exports'))]);
+    const edge = (upstream: string, fields = 0) => ({
+      upstream,
+      job: 'j',
+      runTime: '2025-03-01T08:00:00Z',
+      ...(fields > 0 ? { columns: [{ field: 'c', inputFields: Array.from({ length: fields }, (_, i) => ({ namespace: 'n', name: upstream, field: `f${i}` })) }] } : {}),
+    });
+    // Another replica's edges, then this one's: at most 4 edges and 3 column input fields stay, so "b" (3 fields) does not fit.
+    await store.setIngestedLineage('MO:reexports', [edge('ol:n/a'), edge('ol:n/b', 3), edge('ol:n/c'), edge('ol:n/d')]);
+    await store.setIngestedLineage('MO:reexports', [edge('ol:n/x', 1), edge('ol:n/y')], { maxEdges: 4, maxColumnInputFields: 3 });
+    expect((await store.getMany(['MO:reexports']))[0]!.lineage.map((entry) => entry.upstream)).toEqual(['ol:n/a', 'ol:n/c', 'ol:n/x', 'ol:n/y']);
+  });
+
   it('fails to open with the URL, without its password, when nothing listens there', async () => {
     const port = await freeLoopbackPort();
     const opening = createPostgresStore({ region: 'MO', url: `postgres://wharf:s3cret@127.0.0.1:${port}/catalogue`, connectTimeoutMs: 2000 });
