@@ -228,6 +228,12 @@ describe('OpenLineage ingestion at a region (POST /api/v1/lineage)', () => {
       expect([status, body.events?.[0]?.errors?.[0]?.startsWith(`${path} holds the control or formatting character`)]).toEqual([400, true]);
     });
 
+    it('refuses an event time longer than a date-time can be (it is remembered per event and per run state)', async () => {
+      const eventTime = `2025-01-15T08:00:00.${'1'.repeat(60)}Z`;
+      expect((await post(event({ eventTime }))).body.events).toEqual([{ index: 0, errors: ['/eventTime is 81 characters long; a date-time has at most 40'] }]);
+      await expectNothingStored();
+    });
+
     it('refuses a NUL anywhere in the event, facets included', async () => {
       const { status, body } = await post(event({ run: { runId: runId(), facets: { note: { _producer: 'https://example.org', _schemaURL: 'https://example.org/n', text: 'a\u0000b' } } } }));
       expect([status, body.events]).toEqual([400, [{ index: 0, errors: ['/run/facets/note/text holds a NUL character (U+0000), which no value may hold'] }]]);

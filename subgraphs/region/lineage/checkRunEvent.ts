@@ -10,6 +10,8 @@ import type { OpenLineageDataset, RunEvent } from './validateRunEvent.ts';
  */
 const forbiddenCharacter = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
+const maxEventTimeLength = 40;
+
 const codePoint = (character: string) => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -63,6 +65,8 @@ export function checkRunEvent(event: RunEvent, index: number, limits: LineageLim
   const nul = pathOfNul(event);
   if (nul !== undefined) problems.push(`${nul || '(event)'} holds a NUL character (U+0000), which no value may hold`);
   name('/eventTime', event.eventTime);
+  // Kept per event and per run state: a date-time with nanoseconds and an offset is 35 characters.
+  if (event.eventTime.length > maxEventTimeLength) problems.push(`/eventTime is ${event.eventTime.length} characters long; a date-time has at most ${maxEventTimeLength}`);
   name('/run/runId', event.run.runId);
   name('/job/namespace', event.job.namespace);
   name('/job/name', event.job.name);
