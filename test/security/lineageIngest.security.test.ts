@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { externalDatasetId } from '../../schema/datasetRecord.ts';
 import { createLineageIngest } from '../../subgraphs/region/lineage/createLineageIngest.ts';
@@ -345,6 +346,46 @@ describe('OpenLineage ingestion at a region (POST /api/v1/lineage)', () => {
         wwwAuthenticate: null,
       });
       expect((await post(event())).status).toBe(201);
+    });
+  });
+
+  describe('hostile bodies from a producer with a valid key', () => {
+    it('answers every one with 201 or a 4xx carrying a registered code, never a 5xx', async () => {
+      const name = fc.oneof(
+        { arbitrary: fc.string({ maxLength: 12 }), weight: 3 },
+        { arbitrary: fc.string({ unit: 'binary', maxLength: 12 }), weight: 1 },
+        { arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', dsec, health, 'marts.public_report', 'records'), weight: 3 },
+      );
+      // Facets are objects (the spec's); what is inside them is anything.
+      const facets = fc.dictionary(name, fc.dictionary(name, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }), { maxKeys: 2 });
+      const dataset = fc.record({ namespace: fc.oneof(fc.constantFrom(dsec, 's3://x'), name), name, facets: fc.option(facets, { nil: undefined, freq: 2 }) });
+      const mostly = <T,>(usual: T, other: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(usual), weight: 4 }, { arbitrary: other, weight: 1 });
+      const runEvent = fc.record({
+        eventType: mostly('COMPLETE', fc.constantFrom('START', 'FAIL', 'NOPE')),
+        eventTime: mostly('2025-01-15T08:00:00Z', fc.constantFrom('yesterday', '2025-01-15T08:00:00.123456789+08:00')),
+        producer: fc.constant('https://example.org/p'),
+        schemaURL: fc.constant('https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent'),
+        run: fc.record({ runId: fc.oneof({ arbitrary: fc.uuid(), weight: 4 }, { arbitrary: name, weight: 1 }) }),
+        job: fc.record({ namespace: name, name }),
+        inputs: fc.array(dataset, { maxLength: 4 }),
+        outputs: fc.array(dataset, { maxLength: 3 }),
+      });
+      const body = fc.oneof(
+        { arbitrary: runEvent.map((value) => JSON.stringify(value)), weight: 4 },
+        { arbitrary: fc.array(runEvent, { maxLength: 4 }).map((value) => JSON.stringify(value)), weight: 2 },
+        { arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)), weight: 1 },
+        { arbitrary: fc.integer({ min: 60, max: 3000 }).map((depth) => `{"run":${'['.repeat(depth)}${']'.repeat(depth)}}`), weight: 1 },
+        { arbitrary: fc.string({ maxLength: 40 }), weight: 1 },
+      );
+      const failures: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(body, async (text) => {
+          const { status, body: answer } = await post(text);
+          if (status >= 500 || (status !== 201 && typeof answer.code !== 'string')) failures.push(`${status} ${text.slice(0, 120)}`);
+        }),
+        { numRuns: 200, seed: 20250115 },
+      );
+      expect(failures).toEqual([]);
     });
   });
 
