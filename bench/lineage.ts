@@ -190,7 +190,8 @@ const events = Array.from({ length: eventCount }, (_, i) => ({
   outputs: [{ namespace: 'warehouse', name: `t${(i * 7) % 1000}` }],
 }));
 started = performance.now();
-for (let i = 0; i < events.length; i += 100) await ingest.ingest(events.slice(i, i + 100));
+const benchProducer = { name: 'bench', namespaces: new Set(['warehouse']) };
+for (let i = 0; i < events.length; i += 100) await ingest.ingest(events.slice(i, i + 100), benchProducer);
 const ingestSeconds = (performance.now() - started) / 1000;
 
 const formatLoad = (load: number[]) => load.map((value) => value.toFixed(2)).join(' ');

@@ -15,10 +15,11 @@ Commands:
   gateway --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]
                                      The catalogue and gateway in front of regions running elsewhere.
   subgraph --region CODE --data <folder|postgres-url> --gateway-key <public.pem> [--policies <folder>] [--schema NAME] [--port N] [--host H]
-           [--name NAME] [--public-url URL]
+           [--name NAME] [--public-url URL] [--lineage-producers <file>]
                                      Run one region's subgraph from a folder of dataset files and policies,
                                      or from PostgreSQL (postgres://…; tables in --schema, default wharf);
-                                     --name: publisher of its DCAT-AP catalogue; --public-url: where others reach it.
+                                     --name: publisher of its DCAT-AP catalogue; --public-url: where others reach it;
+                                     --lineage-producers: YAML of the OpenLineage producers it takes events from.
   import --from ckan|dcat-ap|dcat-us <file|folder> --region CODE --out <folder|postgres-url> [--schema NAME] [--language en] [--strict]
                                      Import CKAN, DCAT-AP JSON-LD or DCAT-US data.json metadata as dataset files
                                      or into PostgreSQL; reports what was taken and skipped and why.
@@ -201,12 +202,13 @@ const commands: Record<string, Command> = {
         'gateway-key': { type: 'string' },
         name: { type: 'string' },
         'public-url': { type: 'string' },
+        'lineage-producers': { type: 'string' },
         port: { type: 'string', default: '4001' },
         host: { type: 'string', default: '127.0.0.1' },
       },
     });
     if (!values.region || !values.data) {
-      console.error('Usage: wharf subgraph --region CODE --data <folder|postgres-url> [--policies <folder>] [--schema NAME] --gateway-key <public.pem> [--port N] [--host H]');
+      console.error('Usage: wharf subgraph --region CODE --data <folder|postgres-url> [--policies <folder>] [--schema NAME] --gateway-key <public.pem> [--port N] [--host H] [--lineage-producers <file>]');
       return 2;
     }
     const port = parsePort(values.port!);
@@ -245,11 +247,15 @@ const commands: Record<string, Command> = {
         ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
         ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
         ...(operatorToken ? { operatorToken } : {}),
+        ...(values['lineage-producers']
+          ? { lineageProducers: await (await import('../subgraphs/region/lineage/lineageProducers.ts')).readLineageProducers(values['lineage-producers']) }
+          : {}),
       });
       const notes = [
         inPostgres ? `PostgreSQL ${'location' in store ? String(store.location) : ''}, schema ${values.schema}` : values.data,
         ...(values['gateway-key'] ? [] : ['no --gateway-key: no gateway can route to or harvest it']),
         ...(Object.keys(policies.texts).length === 0 ? ['no policies: every dataset is denied'] : []),
+        ...(values['lineage-producers'] ? [] : ['no --lineage-producers: lineage posts are refused']),
       ];
       console.log(`Region ${values.region}: ${await store.count()} datasets at ${server.url} (${notes.join('; ')})`);
     } catch (error) {

@@ -8,6 +8,7 @@ import { readTrustedRegistry } from './identity/trustedRegistry.ts';
 import { webhookPath, webhookRequest } from '../schema/harvestWebhook.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { readRegionList } from '../subgraphs/region/readRegionList.ts';
+import { readLineageProducers } from '../subgraphs/region/lineage/lineageProducers.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
 import { cachesOptionsOf, operationLimitsOf, requestLimitsOf, type WharfConfig } from './loadConfig.ts';
@@ -15,6 +16,8 @@ import { startWharf, type Wharf } from './startWharf.ts';
 
 /** The demo region list shipped with Wharf. */
 export const demoRegionListPath = fileURLToPath(new URL('../subgraphs/demo/regions.yaml', import.meta.url));
+/** The demo's OpenLineage producer and its published key (demo only; see the file). */
+export const demoLineageProducersPath = fileURLToPath(new URL('../subgraphs/demo/lineage-producers.yaml', import.meta.url));
 
 export interface Demo extends AsyncDisposable {
   readonly wharf: Wharf;
@@ -37,6 +40,7 @@ export async function startDemo(
   // The gateway signs each request's consumer; every region gets the public half.
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const authenticator = await createAuthenticator(demoIssuer, await readTrustedRegistry(demoRegistryPath));
+  const lineageProducers = await readLineageProducers(demoLineageProducersPath);
   const servers: RegionServer[] = [];
   const regions: (RegionEntry & { datasets: number })[] = [];
   /** Set once the gateway listens: where a region's store pings on a change. */
@@ -69,6 +73,7 @@ export async function startDemo(
         port,
         name: source.name,
         lineageJournalPath: join(source.folder, 'lineage', 'events.jsonl'),
+        lineageProducers,
       });
       servers.push(server);
       regions.push({

@@ -2,16 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { changeFeedDefaultLimit, changeFeedMaxLimit } from '../../schema/changeFeed.ts';
 import { closeHttpServer } from '../shared/closeHttpServer.ts';
 import { serveApollo, writeJson } from '../shared/serveApollo.ts';
+import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
 import type { KeyObject } from 'node:crypto';
 import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import { createRegionSubgraph } from './createRegionSubgraph.ts';
-import { BodyTooLargeError, readBody } from '../shared/readJsonBody.ts';
-import { createFileJournal, createLineageIngest, InvalidLineageEventsError, type LineageJournal, type LineageTarget } from './lineage/createLineageIngest.ts';
+import { createLineageRoute } from './lineage/lineageRoute.ts';
+import type { LineageProducers } from './lineage/lineageProducers.ts';
+import type { LineageLimits } from './lineage/lineageLimits.ts';
 import type { DatasetStore } from './store/DatasetStore.ts';
 import { listen } from '../shared/listen.ts';
 import { createDcatRoutes } from './dcat/createDcatRoutes.ts';
 import { formatVersion, pinnedContract } from '../../schema/regionContract.ts';
-import type { Consumer } from '../../schema/consumer.ts';
+import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createRegionAuthenticator, RegionAuthError } from './createRegionAuthenticator.ts';
 import { regionEndpointOf, regionEndpoints, type RegionEndpointPath } from './regionEndpoints.ts';
 
@@ -32,6 +34,10 @@ export interface RegionServerOptions {
    * without it they live in memory only. Unused when the store keeps its own journal.
    */
   lineageJournalPath?: string;
+  /** The OpenLineage producers that may post events (`--lineage-producers`). @default none: lineage posts are refused with 401 */
+  lineageProducers?: LineageProducers;
+  /** Caps on what lineage producers send. @default `defaultLineageLimits` */
+  lineageLimits?: Partial<LineageLimits>;
   /** Loopback by default: a region is exposed on purpose, never by accident. @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -70,16 +76,12 @@ function parseLimit(value: string | null): number | string {
  */
 export async function serveRegion(options: RegionServerOptions): Promise<RegionServer> {
   const { store, policies, host = '127.0.0.1', port = 0 } = options;
-  // A store that keeps its own journal (PostgreSQL) is journaled there, so every replica replays the same events.
-  const journal =
-    'lineageJournal' in store
-      ? (store as DatasetStore & { lineageJournal: LineageJournal }).lineageJournal
-      : options.lineageJournalPath
-        ? createFileJournal(options.lineageJournalPath)
-        : undefined;
-  const lineage =
-    'setIngestedLineage' in store ? createLineageIngest(store as DatasetStore & LineageTarget, journal ? { journal } : {}) : undefined;
-  await lineage?.replay();
+  const lineage = await createLineageRoute({
+    store,
+    ...(options.lineageProducers ? { producers: options.lineageProducers } : {}),
+    ...(options.lineageJournalPath ? { journalPath: options.lineageJournalPath } : {}),
+    ...(options.lineageLimits ? { limits: options.lineageLimits } : {}),
+  });
   let origin = '';
   const dcatBaseIri = () => options.publicUrl ?? origin;
   const { server, createContext, evaluator } = createRegionSubgraph({ store, policies, dcatBaseIri });
@@ -109,28 +111,10 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
     },
     // The catalogue applies the region's discover rules inside search; the region stays their author.
     '/policies': async (_request, response) => writeJson(response, 200, { region: store.region, version: policies.version, policies: policies.texts }),
-    '/api/v1/lineage': (request, response) => ingestLineage(request, response),
-    '/api/v1/lineage/batch': (request, response) => ingestLineage(request, response),
+    // Producers post here directly; the lineage route checks their key before it reads a byte.
+    '/api/v1/lineage': (request, response, url) => lineage.handle(request, response, url),
+    '/api/v1/lineage/batch': (request, response, url) => lineage.handle(request, response, url),
   };
-
-  async function ingestLineage(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // The Marquez-compatible path the OpenLineage HTTP transport posts to: one event, or an array.
-    if (!lineage) return writeJson(response, 404, { error: `Region ${store.region}'s store does not take lineage events.` });
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(request));
-    } catch (error) {
-      const message = error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.';
-      return writeJson(response, error instanceof BodyTooLargeError ? 413 : 400, { error: message });
-    }
-    try {
-      const outcome = await lineage.ingest(Array.isArray(body) ? body : [body]);
-      return writeJson(response, 201, outcome);
-    } catch (error) {
-      if (error instanceof InvalidLineageEventsError) return writeJson(response, 400, { error: error.message, events: error.problems });
-      throw error;
-    }
-  }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const target = request.url ?? '/';
@@ -151,8 +135,10 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
         // The signature covers the body, so it is read (within the size limit) before anything else.
         if (method === 'POST') body = await readBody(request);
         consumer = authenticator.gateway({ method, target, headers: request.headers, ...(body !== undefined ? { body } : {}) });
-      } else {
+      } else if (endpoint.credential === 'public') {
         consumer = authenticator.optional({ method, target, headers: request.headers });
+      } else {
+        consumer = anonymousConsumer;
       }
     } catch (error) {
       if (error instanceof BodyTooLargeError) return writeJson(response, 413, { error: error.message });

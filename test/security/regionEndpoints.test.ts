@@ -35,9 +35,9 @@ const entitiesBody = (ids: string[]) =>
 const bodyFor = (path: string, method: string) => (method !== 'POST' ? undefined : path === '/graphql' ? entitiesBody([`CN-GX:${confidential}`]) : '{}');
 
 describe('region endpoints: who may call what', () => {
-  const protectedCalls = regionEndpoints
-    .filter((endpoint) => endpoint.credential === 'gateway')
-    .flatMap((endpoint) => endpoint.methods.map((method) => [method, endpoint.path] as const));
+  const callsNeeding = (credential: string) =>
+    regionEndpoints.filter((endpoint) => endpoint.credential === credential).flatMap((endpoint) => endpoint.methods.map((method) => [method, endpoint.path] as const));
+  const protectedCalls = callsNeeding('gateway');
 
   it('lists a credential for every path the region answers', async () => {
     // A path outside the list is a 404, so nothing is served that the list does not name.
@@ -57,6 +57,18 @@ describe('region endpoints: who may call what', () => {
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
     expect(text).toContain(`serves ${path} only to its gateway`);
     expect(text).not.toContain(confidential);
+  });
+
+  it.each(callsNeeding('producer'))('refuses %s %s without a producer key, even signed by the gateway', async (method, path) => {
+    const unsigned = await fetch(`${server.origin}${path}`, { method, body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const asGateway = await signedRegionFetch(server, path, { method, body: '{}' });
+    expect(asGateway.status).toBe(401);
+  });
+
+  it('has no endpoint without a credential kind it checks', () => {
+    expect(new Set(regionEndpoints.map((endpoint) => endpoint.credential))).toEqual(new Set(['public', 'gateway', 'producer']));
   });
 
   it.each(protectedCalls)('refuses %s %s signed by another key, for another region, or a second time', async (method, path) => {

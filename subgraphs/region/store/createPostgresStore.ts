@@ -3,11 +3,13 @@ import type pg from 'pg';
 import type { Change, ChangeFeedPage } from '../../../schema/changeFeed.ts';
 import type { DatasetRecord, LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
 import { regionCodePattern } from '../../../schema/datasetId.ts';
-import type { LineageJournal } from '../lineage/createLineageIngest.ts';
+import type { IngestedLineageBounds } from '../lineage/createLineageIngest.ts';
+import { unreadableJournalLine, type LineageJournal } from '../lineage/lineageJournal.ts';
 import { ForeignRecordError, type WritableDatasetStore, type WriteOutcome } from './DatasetStore.ts';
 import { connectPostgres, postgresSchemaPattern, redactPostgresUrl } from './postgres/connectPostgres.ts';
 import { migratePostgres } from './postgres/migratePostgres.ts';
 import { withIngestedLineage } from './withIngestedLineage.ts';
+import { parseBoundedJson } from '../../shared/parseBoundedJson.ts';
 
 export interface PostgresStoreOptions {
   region: string;
@@ -34,11 +36,32 @@ export interface PostgresStore extends WritableDatasetStore {
    * Adds lineage edges ingested from OpenLineage runs to `id`: merged by
    * upstream with the edges already ingested (by any replica), served after
    * the record's own. A change is a new revision in the change feed.
-   * Returns false when the store has no such dataset.
+   * Returns false when the store has no such dataset. With `bounds`, the
+   * merged list stays within them: `edges` first, then the other replicas'
+   * edges (by upstream) while they fit, so rows stay bounded even when
+   * replicas ingest at once.
    */
-  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[]): Promise<boolean>;
-  /** Accepted OpenLineage events, kept in the database so every replica replays the same ones. */
+  setIngestedLineage(id: string, edges: readonly LineageEdgeRecord[], bounds?: IngestedLineageBounds): Promise<boolean>;
+  /** Accepted OpenLineage events with their producers, kept in the database so every replica replays the same ones. */
   readonly lineageJournal: LineageJournal;
+}
+
+/**
+ * `ours`, then those of `theirs` with another upstream while both bounds
+ * hold (all of them without bounds), by upstream.
+ */
+function mergeWithinBounds(ours: readonly LineageEdgeRecord[], theirs: readonly LineageEdgeRecord[], bounds: IngestedLineageBounds | undefined): Map<string, LineageEdgeRecord> {
+  const inputFieldsOf = (edge: LineageEdgeRecord) => (edge.columns ?? []).reduce((sum, column) => sum + column.inputFields.length, 0);
+  const merged = new Map(ours.map((edge) => [edge.upstream, edge]));
+  let inputFields = ours.reduce((sum, edge) => sum + inputFieldsOf(edge), 0);
+  for (const edge of theirs) {
+    if (merged.has(edge.upstream)) continue;
+    const fields = inputFieldsOf(edge);
+    if (bounds && (merged.size >= bounds.maxEdges || inputFields + fields > bounds.maxColumnInputFields)) continue;
+    merged.set(edge.upstream, edge);
+    inputFields += fields;
+  }
+  return merged;
 }
 
 /** Rows written in one statement: large enough to amortise round trips, small enough to keep statements modest. */
@@ -138,15 +161,22 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   const journal: LineageJournal = {
-    async append(events) {
+    async append(entries) {
       await pool.query(`INSERT INTO ${t('lineage_events')} (region, event) SELECT $1, event FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(event, n) ORDER BY n`, [
         region,
-        JSON.stringify(events),
+        JSON.stringify(entries),
       ]);
     },
     async read() {
-      const result = await pool.query<{ event: unknown }>(`SELECT event FROM ${t('lineage_events')} WHERE region = $1 ORDER BY position`, [region]);
-      return result.rows.map((row) => row.event);
+      // As text, parsed with the depth bound: a row too deep to walk is refused at replay, not a crash at start.
+      const result = await pool.query<{ event: string }>(`SELECT event::text AS event FROM ${t('lineage_events')} WHERE region = $1 ORDER BY position`, [region]);
+      return result.rows.map((row) => {
+        try {
+          return parseBoundedJson(row.event);
+        } catch {
+          return unreadableJournalLine;
+        }
+      });
     },
   };
 
@@ -252,13 +282,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       });
     },
 
-    async setIngestedLineage(id, edges) {
+    async setIngestedLineage(id, edges, bounds) {
       return write(async (client, next) => {
         const row = (await lockRows(client, [id])).get(id);
         if (!row?.source) return false;
         // Merged, not replaced: another replica may have ingested edges this process never saw.
-        const merged = new Map(row.ingested_lineage.map((edge) => [edge.upstream, edge]));
-        for (const edge of edges) merged.set(edge.upstream, edge);
+        const merged = mergeWithinBounds(edges, row.ingested_lineage, bounds);
         const ingested = [...merged.values()].sort((a, b) => (a.upstream < b.upstream ? -1 : 1));
         const served = withIngestedLineage(row.source, ingested);
         if (served.revision === row.revision && JSON.stringify(ingested) === JSON.stringify(row.ingested_lineage)) return true;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { externalDatasetId } from '../../../schema/datasetRecord.ts';
 import { serveRegion, type RegionServer } from '../../../subgraphs/region/serveRegion.ts';
 import { createFileStore, type FileStore } from '../../../subgraphs/region/store/createFileStore.ts';
+import { createLineageProducers, producerKeyHash } from '../../../subgraphs/region/lineage/lineageProducers.ts';
 import { compileRegionPolicies } from '../../../subgraphs/shared/access/loadRegionPolicies.ts';
 import { fixtureGatewayKeys } from '../../support/fixtureRegions.ts';
 import { signedRegionFetch } from '../../support/signedRegionFetch.ts';
@@ -15,6 +16,17 @@ import { signedRegionFetch } from '../../support/signedRegionFetch.ts';
 const dbtDir = fileURLToPath(new URL('../../fixtures/openlineage/dbt/', import.meta.url));
 /** The dbt integration's real emitted events (see test/fixtures/openlineage/SOURCE.md). */
 const dbtEventFiles = (readdirSync(dbtDir, { recursive: true }) as string[]).filter((file) => file.endsWith('_ol_events.json')).sort();
+
+/** Every namespace the fixtures name, and the test event's: the test producer may write them all. */
+const fixtureNamespaces = new Set(['postgres://dsec:5432']);
+for (const file of dbtEventFiles) {
+  for (const event of JSON.parse(readFileSync(join(dbtDir, file), 'utf8')) as { inputs?: { namespace: string }[]; outputs?: { namespace: string }[] }[]) {
+    for (const dataset of [...(event.inputs ?? []), ...(event.outputs ?? [])]) fixtureNamespaces.add(dataset.namespace);
+  }
+}
+const producerKey = 'test-producer-key-0001';
+const producers = createLineageProducers([{ name: 'test-dbt', sha256: producerKeyHash(producerKey), namespaces: [...fixtureNamespaces] }]);
+const producerHeaders = { 'content-type': 'application/json', authorization: `Bearer ${producerKey}` };
 
 /** The integration's fixtures leave run ids as `{{ any(result) }}`: give each a stable UUID. */
 function withRunIds(events: any[], file: string): any[] {
@@ -62,7 +74,7 @@ describe('POST /api/v1/lineage', () => {
   let store: FileStore;
   let server: RegionServer;
   const post = async (body: unknown, path = '/api/v1/lineage') => {
-    const response = await fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(`${server.origin}${path}`, { method: 'POST', headers: producerHeaders, body: typeof body === 'string' ? body : JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
   };
   const lineageOf = async (id: string) => (await store.getMany([id]))[0]?.lineage;
@@ -72,7 +84,7 @@ describe('POST /api/v1/lineage', () => {
     await writeFile(join(folder, 'customs-lines.yaml'), 'language: en\ntitle: Customs lines\ndescription: Raw lines.\nidentifiers: [{ namespace: "postgres://dsec:5432", name: dsec.raw.customs_lines }]\n');
     await writeFile(join(folder, 'reexports.yaml'), 'language: en\ntitle: Re-exports\ndescription: Reconciled.\nidentifiers: [{ namespace: "postgres://dsec:5432", name: dsec.marts.reexports }]\n');
     store = await createFileStore({ region: 'MO', folder, pollIntervalMs: 0 });
-    server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), gatewayPublicKey: fixtureGatewayKeys.publicKey });
+    server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), gatewayPublicKey: fixtureGatewayKeys.publicKey, lineageProducers: producers });
   });
   afterEach(async () => {
     await server[Symbol.asyncDispose]();
@@ -126,7 +138,7 @@ describe('POST /api/v1/lineage', () => {
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    expect(await post('{"eventType":')).toEqual({ status: 400, body: { error: 'The body is not valid JSON.' } });
+    expect(await post('{"eventType":')).toEqual({ status: 400, body: { code: 'BAD_USER_INPUT', error: 'The body is not valid JSON.' } });
   });
 
   it.each(dbtEventFiles)('ingests the dbt integration\'s %s, with an edge for every input and mapped output of each COMPLETE event', async (file) => {
@@ -143,9 +155,12 @@ describe('POST /api/v1/lineage', () => {
       await writeFile(join(folder, `dbt-${n}.json`), JSON.stringify({ language: 'en', title: output.name, description: 'dbt model', identifiers: [identifier] }));
     }
     expect(await store.refresh()).toEqual([]);
-    const { status, body } = await post(events, '/api/v1/lineage/batch');
-    expect(status, JSON.stringify(body)).toBe(201);
-    expect(body.unmappedOutputs).toEqual([]);
+    // In requests of at most 100 events (the region's maxEventsPerRequest), in order.
+    for (let i = 0; i < events.length; i += 100) {
+      const { status, body } = await post(events.slice(i, i + 100), '/api/v1/lineage/batch');
+      expect(status, JSON.stringify(body)).toBe(201);
+      expect(body.unmappedOutputs).toEqual([]);
+    }
     // Expected edges, computed from the events alone.
     const expected = new Map<string, Set<string>>();
     for (const event of events) {
@@ -173,11 +188,11 @@ describe('lineage journal', () => {
       const journal = join(folder, 'lineage', 'events.jsonl');
       const start = async () => {
         const store = await createFileStore({ region: 'MO', folder, pollIntervalMs: 0 });
-        const server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), lineageJournalPath: journal });
+        const server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), lineageJournalPath: journal, lineageProducers: producers });
         return { store, server };
       };
       const first = await start();
-      const posted = await fetch(`${first.server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid) });
+      const posted = await fetch(`${first.server.origin}/api/v1/lineage`, { method: 'POST', headers: producerHeaders, body: JSON.stringify(valid) });
       expect(posted.status).toBe(201);
       await first.server[Symbol.asyncDispose]();
       await first.store[Symbol.asyncDispose]();

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileRegionPolicies } from '../../../../subgraphs/shared/access/loadRegionPolicies.ts';
 import { serveRegion } from '../../../../subgraphs/region/serveRegion.ts';
+import { createLineageProducers, producerKeyHash } from '../../../../subgraphs/region/lineage/lineageProducers.ts';
 import { createPostgresStore, type PostgresStore } from '../../../../subgraphs/region/store/createPostgresStore.ts';
 import { PostgresUnavailableError } from '../../../../subgraphs/region/store/postgres/connectPostgres.ts';
 import { migratePostgres, readMigrations } from '../../../../subgraphs/region/store/postgres/migratePostgres.ts';
@@ -139,7 +140,8 @@ await describeWithServers([postgresServer], 'createPostgresStore', () => {
     const schema = newSchema();
     const store = await createPostgresStore({ region: 'MO', url: postgresUrl, schema });
     await store.upsertMany([recordOf(contractDataset('reexports', 'Re-exports', { identifiers: [{ namespace: 'postgres://dsec:5432', name: 'dsec.marts.reexports' }] }))]);
-    const server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}) });
+    const producers = createLineageProducers([{ name: 'dsec-dbt', sha256: producerKeyHash('dsec-dbt-key'), namespaces: ['postgres://dsec:5432'] }]);
+    const server = await serveRegion({ store, policies: compileRegionPolicies('MO', {}), lineageProducers: producers });
     const event = {
       eventType: 'COMPLETE',
       eventTime: '2025-03-01T08:00:00Z',
@@ -150,7 +152,7 @@ await describeWithServers([postgresServer], 'createPostgresStore', () => {
       inputs: [{ namespace: 'postgres://dsec:5432', name: 'dsec.raw.customs_lines' }],
       outputs: [{ namespace: 'postgres://dsec:5432', name: 'dsec.marts.reexports' }],
     };
-    const response = await fetch(`${server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const response = await fetch(`${server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer dsec-dbt-key' }, body: JSON.stringify(event) });
     expect(response.status).toBe(201);
     const edge = { upstream: 'ol:postgres%3A%2F%2Fdsec%3A5432/dsec.raw.customs_lines', job: 'reexport_reconciliation', runTime: '2025-03-01T08:00:00Z' };
     expect((await store.getMany(['MO:reexports']))[0]!.lineage).toEqual([edge]);
@@ -159,15 +161,31 @@ await describeWithServers([postgresServer], 'createPostgresStore', () => {
     await store[Symbol.asyncDispose]();
 
     await using again = await createPostgresStore({ region: 'MO', url: postgresUrl, schema });
-    await using replayed = await serveRegion({ store: again, policies: compileRegionPolicies('MO', {}) });
+    await using replayed = await serveRegion({ store: again, policies: compileRegionPolicies('MO', {}), lineageProducers: producers });
     expect(replayed.region).toBe('MO');
     expect((await again.getMany(['MO:reexports']))[0]!.lineage).toEqual([edge]);
-    expect(await again.lineageJournal.read()).toEqual([event]);
+    expect(await again.lineageJournal.read()).toEqual([{ producer: 'dsec-dbt', event }]);
     // Replaying the journal at start changed nothing: no new feed position.
     expect((await again.changes(cursor, 10)).changes).toEqual([]);
     // Re-importing the dataset keeps the ingested edge.
     await again.upsertMany([recordOf(contractDataset('reexports', 'Re-exports', { identifiers: [{ namespace: 'postgres://dsec:5432', name: 'dsec.marts.reexports' }] }))]);
     expect((await again.changes(cursor, 10)).changes).toEqual([]);
+  });
+
+  it('keeps merged ingested lineage within the bounds it is given, its own edges first, when replicas ingest at once', async () => {
+    const schema = newSchema();
+    await using store = await createPostgresStore({ region: 'MO', url: postgresUrl, schema });
+    await store.upsertMany([recordOf(contractDataset('reexports', 'Re-exports'))]);
+    const edge = (upstream: string, fields = 0) => ({
+      upstream,
+      job: 'j',
+      runTime: '2025-03-01T08:00:00Z',
+      ...(fields > 0 ? { columns: [{ field: 'c', inputFields: Array.from({ length: fields }, (_, i) => ({ namespace: 'n', name: upstream, field: `f${i}` })) }] } : {}),
+    });
+    // Another replica's edges, then this one's: at most 4 edges and 3 column input fields stay, so "b" (3 fields) does not fit.
+    await store.setIngestedLineage('MO:reexports', [edge('ol:n/a'), edge('ol:n/b', 3), edge('ol:n/c'), edge('ol:n/d')]);
+    await store.setIngestedLineage('MO:reexports', [edge('ol:n/x', 1), edge('ol:n/y')], { maxEdges: 4, maxColumnInputFields: 3 });
+    expect((await store.getMany(['MO:reexports']))[0]!.lineage.map((entry) => entry.upstream)).toEqual(['ol:n/a', 'ol:n/c', 'ol:n/x', 'ol:n/y']);
   });
 
   it('fails to open with the URL, without its password, when nothing listens there', async () => {
