@@ -158,6 +158,7 @@ const commands: Record<string, Command> = {
         regions: fileEntries.map((entry) => resolveRegionEntry(entry, process.env)),
         registryFile: { path: values.regions, entries: fileEntries },
         ...(adminToken ? { adminToken } : {}),
+        ...(config.WHARF_REGION_HOSTS ? { regionHosts: config.WHARF_REGION_HOSTS } : {}),
         requestLimits: requestLimitsOf(config),
         shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
         host: values.host!,

@@ -2,7 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { regionCodePattern } from '../schema/datasetId.ts';
 import type { ErrorCode } from '../schema/errorCodes.ts';
-import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
+import { ContractRefusedError, RegionHostNotAllowedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { regionFileEntrySchema } from './readRegionEntries.ts';
 
 export interface AdminOptions {
@@ -22,7 +22,11 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  *
  * - `GET /admin/regions` lists the registered regions;
  * - `POST /admin/regions` with `{ code, name, url, webhookSecretEnv?, webhookPublicKey? }`
- *   registers a region (or replaces its entry) once its `/contract` passes;
+ *   registers a region (or replaces its entry) once its `/contract` passes:
+ *   an http(s) URL without credentials, on a host `WHARF_REGION_HOSTS`
+ *   allows when it is set, and a secret variable named
+ *   `WHARF_REGION_SECRET_…`. A region that cannot be reached or read
+ *   answers one `CONTRACT_UNAVAILABLE` message, whatever the cause;
  * - `DELETE /admin/regions/<code>` removes one.
  *
  * Every refusal is JSON `{ code, error }` with a code from the registry, and
@@ -74,6 +78,7 @@ export function adminPlugin(options: AdminOptions): GatewayPlugin {
         return json(replaced ? 200 : 201, { region: { code: region.code, name: region.name, url: region.url }, contractVersion, replaced });
       } catch (error) {
         if (error instanceof ContractRefusedError) return refuse(422, error.code, error.message, error.problems.length > 0 ? { problems: error.problems } : {});
+        if (error instanceof RegionHostNotAllowedError) return refuse(400, error.code, `The region is not valid: ${error.message}`, { problems: [error.message] });
         throw error;
       }
     }

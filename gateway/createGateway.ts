@@ -146,7 +146,11 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Validation-time limits: a refused operation never reaches the planner.
     limitsPlugin(options.limits ?? defaultOperationLimits),
     // Answers its own path before GraphQL handling starts.
-    harvestWebhookPlugin({ harvester: options.catalogue.harvester, verifierOf: (code) => registry.verifierOf(code) }),
+    harvestWebhookPlugin({
+      harvester: options.catalogue.harvester,
+      verifierOf: (code) => registry.verifierOf(code),
+      ...(caches.redis ? { redis: caches.redis, onRedisError: () => caches.metrics.error('webhook', 'set') } : {}),
+    }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
     portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator }),
     // Before parsing: a hash-only request gets its text from the store.

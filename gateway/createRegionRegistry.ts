@@ -1,7 +1,7 @@
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { contractPath, contractProblems, contractVersionOf, formatVersion, pinnedContract, type RegionContract } from '../schema/regionContract.ts';
 import type { WebhookVerifier } from '../schema/harvestWebhook.ts';
-import { resolveRegionEntry, writeRegionFile, type RegionFileEntry } from './readRegionEntries.ts';
+import { isAllowedRegionHost, resolveRegionEntry, writeRegionFile, type RegionFileEntry } from './readRegionEntries.ts';
 
 /** Why a region was refused: its contract could not be read, or it is not the pinned one. */
 export class ContractRefusedError extends Error {
@@ -15,6 +15,21 @@ export class ContractRefusedError extends Error {
   }
 }
 
+/** Why a registration was refused before anything was fetched: its host is not one `WHARF_REGION_HOSTS` allows. */
+export class RegionHostNotAllowedError extends Error {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    readonly host: string,
+    readonly allowedHosts: readonly string[],
+  ) {
+    super(`url: the host ${host} is not one this gateway may register regions at; WHARF_REGION_HOSTS allows ${allowedHosts.join(', ')}.`);
+    this.name = 'RegionHostNotAllowedError';
+  }
+}
+
+/** Largest `/contract` answer read, in bytes: the contract's SDL is a few kilobytes. */
+export const maxContractBytes = 1_048_576;
+
 export interface RegionRegistryOptions {
   /** The regions at start (from `--regions` or the demo). */
   regions: readonly RegionEntry[];
@@ -26,7 +41,11 @@ export interface RegionRegistryOptions {
   env?: Record<string, string | undefined>;
   /** Longest wait for a region's `/contract`, in milliseconds. @default 5000 */
   contractTimeoutMs?: number;
+  /** Hosts regions may be registered at at run time (`WHARF_REGION_HOSTS`, normalised); undefined allows any. */
+  allowedHosts?: readonly string[];
   fetch?: typeof globalThis.fetch;
+  /** Where the reason a region's contract could not be read goes (the answer to the caller never says). @default a JSON line on stderr */
+  log?: (entry: { msg: string; region: string; url: string; reason: string }) => void;
 }
 
 /** What the registry tells the catalogue and the router when it changes. */
@@ -65,7 +84,8 @@ export interface RegionRegistry {
  * ends.
  */
 export function createRegionRegistry(options: RegionRegistryOptions): RegionRegistry {
-  const { file, env = process.env, contractTimeoutMs = 5000, fetch = globalThis.fetch } = options;
+  const { file, env = process.env, contractTimeoutMs = 5000, fetch = globalThis.fetch, allowedHosts } = options;
+  const log = options.log ?? ((entry) => console.warn(JSON.stringify({ level: 'warn', ...entry })));
   const pinned = pinnedContract();
   const initialFileEntries = options.fileEntries ?? options.regions.map(({ webhookSecret: _secret, ...entry }) => entry);
   const stored = new Map<string, RegionFileEntry>(initialFileEntries.map((entry) => [entry.code, entry]));
@@ -82,22 +102,50 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
     return next;
   };
 
-  async function fetchContract(region: RegionEntry, timeoutMs: number): Promise<string> {
+  /** Reads `region`'s `/contract`, or says why not (for the log only). */
+  async function readContract(region: RegionEntry, timeoutMs: number): Promise<{ body: Partial<RegionContract> } | { reason: string }> {
     const url = new URL(contractPath.slice(1), region.url);
-    let body: Partial<RegionContract> | undefined;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      body = response.ok ? ((await response.json().catch(() => undefined)) as Partial<RegionContract> | undefined) : undefined;
-      if (!body) throw new ContractRefusedError('CONTRACT_UNAVAILABLE', `Region ${region.code} answered HTTP ${response.status} at ${contractPath} without a contract.`);
+      // Never followed: a redirect could lead anywhere, past the host allow-list.
+      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        return { reason: `HTTP ${response.status}${response.headers.get('location') ? ' (a redirect, not followed)' : ''}` };
+      }
+      const text = await readCapped(response, maxContractBytes);
+      if (text === undefined) return { reason: `an answer over ${maxContractBytes} bytes` };
+      try {
+        return { body: JSON.parse(text) as Partial<RegionContract> };
+      } catch {
+        return { reason: 'an answer that is not JSON' };
+      }
     } catch (error) {
-      if (error instanceof ContractRefusedError) throw error;
-      const reason = (error as Error).name === 'TimeoutError' ? `did not answer within ${timeoutMs} ms` : 'could not be reached';
-      throw new ContractRefusedError('CONTRACT_UNAVAILABLE', `Region ${region.code}'s contract ${reason}.`);
+      if ((error as Error).name === 'TimeoutError') return { reason: `no answer within ${timeoutMs} ms` };
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return { reason: `not reachable over HTTP (${cause?.code ?? cause?.message ?? (error as Error).message})` };
     }
-    if (typeof body.sdl !== 'string' || body.region !== region.code) {
-      throw new ContractRefusedError('CONTRACT_UNAVAILABLE', `Region ${region.code} answered ${contractPath} without its SDL, or for another region.`);
+  }
+
+  /**
+   * The region's contract version, or `ContractRefusedError`. Every way of
+   * not getting a contract (refused, timed out, not HTTP, an error status,
+   * not JSON, no SDL, another region's) is one `CONTRACT_UNAVAILABLE`
+   * message, the same whatever the cause: the admin API must not tell a
+   * closed port from a listening one, so it cannot map a network. The cause
+   * goes to the log.
+   */
+  async function fetchContract(region: RegionEntry, timeoutMs: number): Promise<string> {
+    const read = await readContract(region, timeoutMs);
+    const body = 'body' in read ? read.body : undefined;
+    const reason = 'reason' in read ? read.reason : typeof body?.sdl !== 'string' ? 'JSON without an "sdl" string' : body.region !== region.code ? `the contract of region ${String(body.region).slice(0, 20)}` : undefined;
+    if (reason !== undefined) {
+      log({ msg: 'region contract unavailable', region: region.code, url: region.url, reason });
+      throw new ContractRefusedError(
+        'CONTRACT_UNAVAILABLE',
+        `Region ${region.code}'s contract could not be read: ${contractPath} beside its URL must answer within ${timeoutMs} ms with the region's contract as JSON. The gateway's log has the reason.`,
+      );
     }
-    const problems = contractProblems(pinned.sdl, body.sdl).slice(0, 20);
+    const problems = contractProblems(pinned.sdl, body!.sdl!).slice(0, 20);
     if (problems.length > 0) {
       throw new ContractRefusedError(
         'CONTRACT_INCOMPATIBLE',
@@ -105,7 +153,7 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
         problems,
       );
     }
-    return formatVersion(contractVersionOf(body.sdl)!);
+    return formatVersion(contractVersionOf(body!.sdl!)!);
   }
 
   function verify(region: RegionEntry, { recheck = false, timeoutMs = contractTimeoutMs }: { recheck?: boolean; timeoutMs?: number } = {}): Promise<string> {
@@ -139,9 +187,15 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
     isVerified: (code) => verified.get(code) === entries.get(code)?.url,
     verify,
     register(entry) {
+      if (allowedHosts && !isAllowedRegionHost(entry.url, allowedHosts)) return Promise.reject(new RegionHostNotAllowedError(new URL(entry.url).hostname, allowedHosts));
       const region = resolveRegionEntry(entry, env);
       return serially(async () => {
-        const contractVersion = await fetchContract(region, contractTimeoutMs);
+        const started = Date.now();
+        const contractVersion = await fetchContract(region, contractTimeoutMs).catch(async (error: unknown) => {
+          // Slow or fast, a failure answers after the whole timeout: the time taken says no more than the message.
+          if (error instanceof ContractRefusedError && error.code === 'CONTRACT_UNAVAILABLE') await sleep(started + contractTimeoutMs - Date.now());
+          throw error;
+        });
         const replaced = stored.has(entry.code);
         const previous = stored.get(entry.code);
         stored.set(entry.code, entry);
@@ -184,4 +238,25 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
       listeners.push(listener);
     },
   };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** The body as text, or undefined once it passes `maxBytes` (the rest is not read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultOperationLimits } from './limitsPlugin.ts';
 import { parseTrustedProxy } from './identity/clientAddress.ts';
+import { normaliseRegionHost } from './readRegionEntries.ts';
 import { defaultRequestLimits } from './requestLimitsPlugin.ts';
 import { z } from 'zod';
 
@@ -30,6 +31,17 @@ const proxies = z
   .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
   .pipe(z.array(z.string().refine((entry) => parseTrustedProxy(entry) !== undefined, 'each entry must be an IP address or a CIDR range (10.0.0.0/8, fd00::/8)')))
   .default([]);
+
+/** A comma-separated list of hosts (`regions.example`, `10.1.2.3`, `*.gov.mo`), normalised as URLs spell them; unset, undefined (any host). */
+const regionHosts = z
+  .string()
+  .transform((text, context) => {
+    const hosts = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const bad = hosts.filter((entry) => normaliseRegionHost(entry) === undefined);
+    if (bad.length > 0) context.addIssue({ code: 'custom', message: `${bad.map((entry) => JSON.stringify(entry)).join(', ')}: each entry must be a host name, an IP address or *.domain, without scheme, port or path` });
+    return hosts.map((entry) => normaliseRegionHost(entry)!);
+  })
+  .optional();
 
 /**
  * Every environment variable Wharf reads, with its default. The README's
@@ -94,6 +106,8 @@ export const configSchema = z.object({
   /** The admin API's bearer credential, or a file holding it (one of the two); unset turns /admin/* off. */
   WHARF_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   WHARF_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  /** Hosts the admin API may register regions at (host names, IP addresses, `*.domain`); unset allows any. */
+  WHARF_REGION_HOSTS: regionHosts,
   /** Longest wait for in-flight requests at shutdown. */
   WHARF_SHUTDOWN_TIMEOUT_MS: ms(10_000),
   /** Gateway runtime log level. */

@@ -18,6 +18,16 @@ export const ed25519PublicKeyPem = z
     }
   }, 'must be a PEM Ed25519 public key ("-----BEGIN PUBLIC KEY-----…", as `wharf keys` writes)');
 
+/**
+ * The prefix every variable a registration may name for its ping secret
+ * starts with. A registration names a variable, never a value, so that
+ * secrets stay out of the registry file; the prefix keeps it from naming
+ * any other variable of the gateway's environment (`WHARF_ADMIN_TOKEN`,
+ * `WHARF_WEBHOOK_SECRET`, a database password), whose value would then be
+ * the key anyone knowing it could sign pings with.
+ */
+export const regionSecretEnvPrefix = 'WHARF_REGION_SECRET_';
+
 /** One region as a registry file lists it, and as `POST /admin/regions` takes it. Secrets are never in it. */
 export const regionFileEntrySchema = z
   .object({
@@ -27,9 +37,16 @@ export const regionFileEntrySchema = z
       .string()
       .max(2000)
       .url('must be the region\'s subgraph URL, such as "http://10.1.2.3:4001/graphql"')
-      .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an http:// or https:// URL'),
-    /** Name of the environment variable holding the region's webhook secret. */
-    webhookSecretEnv: z.string().max(200).optional(),
+      .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an http:// or https:// URL')
+      .refine((url) => !URL.canParse(url) || (new URL(url).username === '' && new URL(url).password === ''), 'must not carry a user name or password (user:password@)'),
+    /** Name of the environment variable holding the region's webhook secret: `WHARF_REGION_SECRET_<NAME>`. */
+    webhookSecretEnv: z
+      .string()
+      .regex(
+        new RegExp(`^${regionSecretEnvPrefix}[A-Z0-9_]{1,64}$`),
+        `must name a variable starting with ${regionSecretEnvPrefix} (upper-case letters, digits and "_"), such as ${regionSecretEnvPrefix}MO; no other variable of the gateway can be named`,
+      )
+      .optional(),
     /** The region's Ed25519 public key for signed harvest pings (instead of a shared secret). */
     webhookPublicKey: ed25519PublicKeyPem.optional(),
   })
@@ -62,9 +79,35 @@ export async function writeRegionFile(path: string, entries: readonly RegionFile
 
 /**
  * The regions a gateway routes to, from a YAML list of `code`, `name`, `url`
- * (and optionally `webhookSecretEnv`: the variable that holds the region's
- * ping secret — secrets stay out of the file — or `webhookPublicKey`).
+ * (and optionally `webhookSecretEnv`: the `WHARF_REGION_SECRET_…` variable
+ * that holds the region's ping secret — secrets stay out of the file — or
+ * `webhookPublicKey`).
  */
 export async function readRegionEntries(path: string, env: Record<string, string | undefined> = process.env): Promise<RegionEntry[]> {
   return (await readRegionFile(path)).map((entry) => resolveRegionEntry(entry, env));
+}
+
+/**
+ * A host of `WHARF_REGION_HOSTS` as URLs spell it (lower case, IPv4 in
+ * dotted decimal, IPv6 in brackets), or `*.` and such a name for every host
+ * under a domain; undefined when `entry` is not a bare host (a port, a
+ * path, a scheme or credentials make it something else).
+ */
+export function normaliseRegionHost(entry: string): string | undefined {
+  const wildcard = entry.startsWith('*.');
+  const host = wildcard ? entry.slice(2) : entry;
+  if (host === '' || /[/?#@:\s]/.test(host.replace(/^\[[^\]]*\]$/, ''))) return undefined;
+  try {
+    const url = new URL(`http://${host}`);
+    if (url.port !== '' || url.pathname !== '/') return undefined;
+    return wildcard ? `*.${url.hostname}` : url.hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `url`'s host is one of `allowedHosts` (normalised entries; `*.example.org` takes every host under example.org, not example.org itself). */
+export function isAllowedRegionHost(url: string, allowedHosts: readonly string[]): boolean {
+  const { hostname } = new URL(url);
+  return allowedHosts.some((allowed) => (allowed.startsWith('*.') ? hostname.endsWith(allowed.slice(1)) : hostname === allowed));
 }

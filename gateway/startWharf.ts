@@ -58,6 +58,8 @@ export interface WharfOptions {
   requestLimits?: RequestLimits;
   /** The admin credential (`WHARF_ADMIN_TOKEN`); without it `/admin/*` is off. */
   adminToken?: string;
+  /** Hosts the admin API may register regions at (`WHARF_REGION_HOSTS`, normalised); undefined allows any. */
+  regionHosts?: readonly string[];
   /** Longest wait for in-flight requests at shutdown, in milliseconds; then their connections are closed. @default 10000 */
   shutdownTimeoutMs?: number;
   /**
@@ -108,6 +110,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.registryFile ? { file: options.registryFile.path, fileEntries: options.registryFile.entries } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
+    ...(options.regionHosts ? { allowedHosts: options.regionHosts } : {}),
   });
   const catalogue = await createCatalogue({
     ...(caches.search ? { searchCache: caches.search } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isContactUrl, isTextOrWebUrl, isWebUrl, urlSchemeOf } from './webUrl.ts';
 
 /**
  * The dataset file format: what a regional team writes, one dataset per YAML
@@ -21,7 +22,15 @@ const isoDate = z
     'must be an ISO 8601 date such as "2024-05-01" or "2024-05-01T08:00:00+08:00"',
   );
 
-const url = z.string().url('must be an absolute URL such as "https://example.org/data.csv"');
+/** A link people's browsers follow: http(s) only (see `schema/webUrl.ts`). */
+const url = z.string().refine(isWebUrl, 'must be an absolute http:// or https:// URL such as "https://example.org/data.csv"');
+/** Where a contact is reached: a web page, or a `mailto:` URL. */
+const contactUrl = z.string().refine(isContactUrl, 'must be an absolute http:// or https:// URL, or a mailto: URL');
+/** A licence or rights statement: prose, an identifier such as "CC-BY-4.0", or an http(s) URL; never a URL of another scheme. */
+const textOrUrl = (schema: z.ZodString) =>
+  schema.refine(isTextOrWebUrl, {
+    error: (issue) => `must be text or an http:// or https:// URL; it reads as a ${urlSchemeOf(String(issue.input))} URL`,
+  });
 
 /** Local identifiers become the part after `REGION:` in catalogue ids. */
 export const identifierPattern = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
@@ -100,12 +109,12 @@ export const datasetFileSchema = z
     themes: z.array(z.string().regex(/^[A-Z_]{3,12}$/, 'must be a theme code such as "ECON" or "HEAL"')).default([]),
     publisher: z.object({ name: z.string().min(1), url: url.optional() }).strict().optional(),
     contactPoint: z
-      .object({ name: z.string().optional(), email: z.string().email().optional(), url: url.optional() })
+      .object({ name: z.string().optional(), email: z.string().email().optional(), url: contactUrl.optional() })
       .strict()
       .optional(),
-    license: z.string().min(1).optional(),
+    license: textOrUrl(z.string().min(1)).optional(),
     /** Rights the licence does not state, such as a copyright notice or terms of access (`dct:rights`): text or a URL. */
-    rights: z.string().trim().min(1).optional(),
+    rights: textOrUrl(z.string().trim().min(1)).optional(),
     spatial: z.array(z.string().min(1)).default([]),
     temporal: z.object({ start: isoDate.optional(), end: isoDate.optional() }).strict().optional(),
     accrualPeriodicity: z.string().optional(),

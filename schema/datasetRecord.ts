@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ColumnLineageRecord, DatasetFile } from './datasetFile.ts';
 import { formatDatasetId } from './datasetId.ts';
+import { isContactUrl, isTextOrWebUrl, isWebUrl, shownValue } from './webUrl.ts';
 
 export interface LocalizedText {
   lang: string;
@@ -149,6 +150,54 @@ export function toDatasetRecord(file: DatasetFile, region: string, identifier: s
     identifiers: file.identifiers ?? [],
   });
   return { ...content, revision: revisionOf(content) };
+}
+
+/** A URL field of a record that is not a link Wharf takes (see `schema/webUrl.ts`). */
+export interface UnsafeUrl {
+  /** Dotted path of the field (`distributions.0.accessUrl`). */
+  field: string;
+  value: string;
+}
+
+/**
+ * Every URL-bearing field of `record` whose value is not one the dataset
+ * file format accepts: distributions' access and download URLs, the landing
+ * page and publisher URL (http(s) only), the contact URL (http(s) or
+ * mailto:), licence and rights (text, or an http(s) URL). Stores fed by
+ * anything other than validated files (an import into PostgreSQL, a
+ * region's feed) check records with it.
+ */
+export function unsafeUrlsOf(record: Pick<DatasetRecord, 'distributions' | 'landingPage' | 'publisher' | 'contactPoint' | 'license' | 'rights'>): UnsafeUrl[] {
+  const found: UnsafeUrl[] = [];
+  const check = (field: string, value: unknown, accepts: (value: string) => boolean) => {
+    if (value === undefined || value === null) return;
+    if (typeof value !== 'string' || !accepts(value)) found.push({ field, value: String(value) });
+  };
+  (record.distributions ?? []).forEach((distribution, i) => {
+    check(`distributions.${i}.accessUrl`, distribution.accessUrl, isWebUrl);
+    check(`distributions.${i}.downloadUrl`, distribution.downloadUrl, isWebUrl);
+  });
+  check('landingPage', record.landingPage, isWebUrl);
+  check('publisher.url', record.publisher?.url, isWebUrl);
+  check('contactPoint.url', record.contactPoint?.url, isContactUrl);
+  check('license', record.license, isTextOrWebUrl);
+  check('rights', record.rights, isTextOrWebUrl);
+  return found;
+}
+
+/** Thrown when a write holds a record with a URL Wharf does not take; nothing of the write was kept. */
+export class UnsafeUrlError extends Error {
+  constructor(
+    readonly region: string,
+    readonly problems: readonly (UnsafeUrl & { id: string })[],
+  ) {
+    const shown = problems.slice(0, 10).map((problem) => `"${problem.id}" ${problem.field} ${shownValue(problem.value)}`);
+    super(
+      `Store of region ${region} refused ${shown.join(', ')}${problems.length > shown.length ? ` and ${problems.length - shown.length} more` : ''}: ` +
+        'links must be http:// or https:// URLs (a contact may be mailto:); nothing of this write was kept.',
+    );
+    this.name = 'UnsafeUrlError';
+  }
 }
 
 /** The text in `lang` when there is one, else the record's own-language text. */

@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 
 /**
  * The signed ping a region sends to make the catalogue harvest it at once:
@@ -6,7 +6,8 @@ import { createHmac, createPublicKey, sign, timingSafeEqual, verify, type KeyObj
  * `x-wharf-timestamp` (Unix seconds) and `x-wharf-signature`
  * (`sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` under the region's
  * shared secret). The timestamp is signed too, so a captured ping cannot be
- * replayed after `webhookToleranceSeconds`. A region registered with an
+ * replayed after `webhookToleranceSeconds`; within it, the gateway takes
+ * each signed ping once (see `webhookReplayKey`). A region registered with an
  * Ed25519 public key signs instead with its private key:
  * `x-wharf-signature: ed25519=<base64 signature of "<timestamp>.<body>">`.
  */
@@ -60,4 +61,19 @@ export function verifyWebhook(verifier: string | WebhookVerifier, body: string, 
   const expected = Buffer.from(signWebhook(secret, body, Number(timestamp)));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * What makes a ping the same ping: its signed message (`<timestamp>.<body>`),
+ * hashed, and until when it could verify (the end of its time tolerance,
+ * plus a second for rounding), in epoch milliseconds. Keyed by the message,
+ * not the signature header, so the same signature spelt another way
+ * (base64 without padding, upper-case hex) is the same ping. A region that
+ * pings twice in one second with the same body sends one ping.
+ */
+export function webhookReplayKey(body: string, timestamp: string): { key: string; expiresAtMs: number } {
+  return {
+    key: createHash('sha256').update(`${timestamp}.${body}`).digest('base64url'),
+    expiresAtMs: (Number(timestamp) + webhookToleranceSeconds + 1) * 1000,
+  };
 }

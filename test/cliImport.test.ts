@@ -98,17 +98,24 @@ await describeWithServers([postgresServer], 'wharf import and subgraph with Post
     expect(imported.stdout).toContain(`Wrote region MO to ${postgresUrl}: 3 new or changed, 0 unchanged.`);
     expect((await run('import', '--from', 'dcat-us', fixture('dcat-us'), '--region', 'MO', '--out', postgresUrl, '--schema', schema)).stdout).toContain(': 0 new or changed, 3 unchanged.');
 
-    const child = spawn(process.execPath, [wharfBin, 'subgraph', '--region', 'MO', '--data', postgresUrl, '--schema', schema, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const operatorToken = 'region-operator-token-for-this-test';
+    const child = spawn(process.execPath, [wharfBin, 'subgraph', '--region', 'MO', '--data', postgresUrl, '--schema', schema, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WHARF_REGION_OPERATOR_TOKEN: operatorToken },
+    });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (chunk) => (out += chunk));
     child.stderr!.on('data', (chunk) => (out += chunk));
     await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toMatch(/datasets at (http:\/\/\S+)\/graphql/);
     expect(out).toContain(`Region MO: 3 datasets at`);
-    expect(out).toContain(`(PostgreSQL ${postgresUrl}, schema ${schema}; no --gateway-key: every consumer is anonymous; no policies: every dataset is denied)`);
+    expect(out).toContain(
+      `(PostgreSQL ${postgresUrl}, schema ${schema}; no --gateway-key: no gateway can route to or harvest it; no policies: every dataset is denied; no --lineage-producers: lineage posts are refused)`,
+    );
     const origin = /datasets at (http:\/\/\S+)\/graphql/.exec(out)![1]!;
-    expect(await (await fetch(`${origin}/health`)).json()).toEqual({ status: 'ok', region: 'MO', datasets: 3 });
-    const feed = await (await fetch(`${origin}/changes`)).json();
+    expect(await (await fetch(`${origin}/health`)).json()).toEqual({ status: 'ok', region: 'MO' });
+    expect((await fetch(`${origin}/changes`)).status).toBe(401);
+    const feed = await (await fetch(`${origin}/changes`, { headers: { authorization: `Bearer ${operatorToken}` } })).json();
     expect(feed.changes.map((change: { id: string }) => change.id)).toEqual(['MO:H4PZ56R2', 'MO:H4K64G12', 'MO:H49P2ZKM']);
   }, 60_000);
 

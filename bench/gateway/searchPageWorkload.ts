@@ -130,7 +130,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   const regionListFile = join(workDir, 'regions.yaml');
   // Regions ping for a harvest with this secret (see untilHarvested).
   const webhookSecret = randomBytes(24).toString('hex');
-  const regionList = (JSON.parse(regions.ready[1]!) as object[]).map((region) => ({ ...region, webhookSecretEnv: 'WHARF_BENCH_WEBHOOK_SECRET' }));
+  const regionList = (JSON.parse(regions.ready[1]!) as object[]).map((region) => ({ ...region, webhookSecretEnv: 'WHARF_REGION_SECRET_BENCH' }));
   writeFileSync(regionListFile, stringify(regionList));
 
   const redisPort = await freeLoopbackPort();
@@ -145,7 +145,7 @@ export async function searchPageWorkload(options: SearchPageWorkloadOptions): Pr
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
   const shared = {
-    WHARF_BENCH_WEBHOOK_SECRET: webhookSecret,
+    WHARF_REGION_SECRET_BENCH: webhookSecret,
     // All the load comes from one anonymous address and three subjects: no per-client limit.
     WHARF_CLIENT_RATE_LIMIT_PER_MINUTE: '1000000000',
   };

@@ -1,6 +1,7 @@
 import { catalogueLayout } from './catalogueLayout.ts';
 import { datasetJsonLd, type DatasetForJsonLd, type DistributionForJsonLd } from './datasetJsonLd.ts';
-import { html, scriptJson, type Html } from './html.ts';
+import { isTextOrWebUrl, isWebUrl } from '../../schema/webUrl.ts';
+import { html, linkTo, scriptJson, type Html } from './html.ts';
 import { renderLineageSvg, type LineageEdgeView, type LineageNodeView } from './lineageSvg.ts';
 import type { UiLanguage } from './messages.ts';
 import type { pageMessagesFor } from './pageMessages.ts';
@@ -68,7 +69,24 @@ export interface DatasetPageOptions {
 }
 
 const bytes = (size: number | null) => (size === null ? '' : size < 1024 ? `${size} B` : size < 1048576 ? `${(size / 1024).toFixed(1)} kB` : `${(size / 1048576).toFixed(1)} MB`);
-const link = (url: string | null | undefined) => (url ? html`<a href="${url}" rel="noopener">${url}</a>` : '');
+/** A plain e-mail address, the only thing a `mailto:` link is built from. */
+const emailPattern = /^[^\s@<>()"'?&#\\/:;,]+@[^\s@<>()"'?&#\\/:;,]+\.[^\s@<>()"'?&#\\/:;,]+$/;
+const web = (url: string | null) => (url !== null && isWebUrl(url) ? url : null);
+
+/**
+ * The dataset with every URL that is not http(s) taken out, for the JSON-LD
+ * search engines read: a region's feed is not validated like a file, and a
+ * crawler should not be handed its `javascript:` or `file:` links.
+ */
+function withWebUrlsOnly(dataset: DatasetForJsonLd): DatasetForJsonLd {
+  return {
+    ...dataset,
+    publisher: dataset.publisher ? { ...dataset.publisher, url: web(dataset.publisher.url) } : null,
+    license: dataset.license !== null && isTextOrWebUrl(dataset.license) ? dataset.license : null,
+    landingPage: web(dataset.landingPage),
+    distributions: dataset.distributions?.map((item) => ({ ...item, accessUrl: web(item.accessUrl), downloadUrl: web(item.downloadUrl) })) ?? null,
+  };
+}
 
 /** A dataset's page: metadata, the consumer's access decision, distributions, quality, lineage picture, and schema.org JSON-LD in the head. */
 export function renderDatasetPage(options: DatasetPageOptions): Html {
@@ -78,9 +96,9 @@ export function renderDatasetPage(options: DatasetPageOptions): Html {
   const regionErrors = options.errors.filter((error) => error.extensions?.code && error.extensions.code !== 'FORBIDDEN');
   const rows: [string, unknown][] = [
     [page.identifier, dataset.id],
-    [options.strings.text.publisher, dataset.publisher ? html`${dataset.publisher.name} ${link(dataset.publisher.url)}` : ''],
-    [page.contact, dataset.contactPoint ? html`${dataset.contactPoint.name ?? ''} ${dataset.contactPoint.email ? html`<a href="mailto:${dataset.contactPoint.email}">${dataset.contactPoint.email}</a>` : ''} ${link(dataset.contactPoint.url)}` : ''],
-    [page.license, dataset.license ? (/^https?:/.test(dataset.license) ? link(dataset.license) : dataset.license) : ''],
+    [options.strings.text.publisher, dataset.publisher ? html`${dataset.publisher.name} ${linkTo(dataset.publisher.url)}` : ''],
+    [page.contact, dataset.contactPoint ? html`${dataset.contactPoint.name ?? ''} ${dataset.contactPoint.email ? (emailPattern.test(dataset.contactPoint.email) ? html`<a href="mailto:${dataset.contactPoint.email}">${dataset.contactPoint.email}</a>` : dataset.contactPoint.email) : ''} ${linkTo(dataset.contactPoint.url, { contact: true })}` : ''],
+    [page.license, dataset.license ? (isWebUrl(dataset.license) ? linkTo(dataset.license) : dataset.license) : ''],
     [page.keywords, dataset.keywords.join(', ')],
     [page.themes, dataset.themes.join(', ')],
     [page.spatial, dataset.spatial.join(', ')],
@@ -88,7 +106,7 @@ export function renderDatasetPage(options: DatasetPageOptions): Html {
     [page.periodicity, dataset.accrualPeriodicity],
     [page.issued, dataset.issued],
     [options.strings.text.modified, dataset.modified],
-    [page.landingPage, link(dataset.landingPage)],
+    [page.landingPage, linkTo(dataset.landingPage)],
     [page.classification, `${dataset.classification.tier} · ${dataset.classification.personalData} · ${dataset.classification.securityLevel} · ${dataset.classification.residency}`],
   ];
 
@@ -107,7 +125,7 @@ ${access.missing.length ? html`<dt>${page.missing}</dt><dd><ul class="missing">$
   const distributions = dataset.distributions ?? [];
   const distributionSection = html`<section id="distributions" aria-labelledby="dist-h"><h2 id="dist-h">${page.distributions}</h2>
 <table><thead><tr><th>${options.strings.text.format}</th><th>${page.distributionTitle}</th><th>${page.distributionLink}</th></tr></thead><tbody>
-${distributions.map((item) => html`<tr><td>${item.format ?? ''}${item.mediaType ? html`<br><span class="muted">${item.mediaType}</span>` : ''}</td><td>${item.title ?? ''}${item.description ? html`<br><span class="muted">${item.description}</span>` : ''}</td><td>${item.accessUrl || item.downloadUrl ? html`${link(item.downloadUrl ?? item.accessUrl)} ${bytes(item.byteSize)}` : html`<span class="muted">${page.notReadable}</span>`}</td></tr>`)}
+${distributions.map((item) => html`<tr><td>${item.format ?? ''}${item.mediaType ? html`<br><span class="muted">${item.mediaType}</span>` : ''}</td><td>${item.title ?? ''}${item.description ? html`<br><span class="muted">${item.description}</span>` : ''}</td><td>${item.accessUrl || item.downloadUrl ? html`${linkTo([item.downloadUrl, item.accessUrl].find((url) => url && isWebUrl(url)) ?? item.downloadUrl ?? item.accessUrl)} ${bytes(item.byteSize)}` : html`<span class="muted">${page.notReadable}</span>`}</td></tr>`)}
 </tbody></table></section>`;
 
   const quality = dataset.quality;
@@ -128,7 +146,7 @@ ${lineage.isPartial ? html`<p class="notice">${page.lineagePartial}: ${lineage.p
     languageHref: options.languageHref,
     head: html`<meta name="description" content="${dataset.description.slice(0, 300)}">
 <link rel="canonical" href="${options.pageUrl}">
-<script type="application/ld+json">${scriptJson(datasetJsonLd(dataset, options.pageUrl, options.catalogueUrl))}</script>`,
+<script type="application/ld+json">${scriptJson(datasetJsonLd(withWebUrlsOnly(dataset), options.pageUrl, options.catalogueUrl))}</script>`,
     body: html`<p><a href="/?lang=${lang}">← ${page.back}</a></p>
 <h1>${dataset.title}</h1>
 <p class="muted">${dataset.region} · ${dataset.publisher?.name ?? ''}</p>

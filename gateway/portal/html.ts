@@ -1,3 +1,5 @@
+import { isContactUrl, isWebUrl } from '../../schema/webUrl.ts';
+
 /** Markup that is already safe to insert: made by `html`, never from raw input. */
 export class Html {
   constructor(readonly value: string) {}
@@ -32,4 +34,18 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 /** JSON for a `<script type="application/ld+json">` block: `<` escaped so the text cannot close the element. */
 export function scriptJson(value: unknown): Html {
   return new Html(JSON.stringify(value, null, 2).replace(/</g, '\\u003c'));
+}
+
+/**
+ * A link to `url` when it is one a browser may follow from a catalogue page
+ * (http(s); `mailto:` too for a `contact`), else `url` as plain text. Every
+ * link built from catalogue data goes through here: the data may come from a
+ * region's feed that never passed file validation, so a `javascript:`,
+ * `data:` or `file:` URL must never become an `href`.
+ */
+export function linkTo(url: string | null | undefined, options: { contact?: boolean } = {}): Html | string {
+  if (!url) return '';
+  const safe = options.contact ? isContactUrl(url) : isWebUrl(url);
+  // Not a link: the text is escaped wherever it is interpolated, like any other value.
+  return safe ? html`<a href="${url}" rel="noopener">${url}</a>` : url;
 }

@@ -9,7 +9,7 @@
 import { countText, messagesFor, type Messages, type UiLanguage } from './messages.ts';
 import { createPersistedClient, type PersistedClient } from './persistedQuery.ts';
 import { searchOperations, type PersistedOperation, type SearchOperationName } from './searchOperations.ts';
-import { decode, h, snippetNodes } from './snippetNodes.ts';
+import { decode, h, safeHref, snippetNodes } from './snippetNodes.ts';
 import { wharfSearchStyle as style } from './wharfSearchStyle.ts';
 
 /** Set by the bundler: the SHA-256 of each operation in `searchOperations`. */
@@ -139,9 +139,11 @@ export class WharfSearch extends HTMLElement {
     return createPersistedClient({ endpoint: this.#endpoint, ...(apiKey ? { headers: { 'x-api-key': apiKey } } : {}) });
   }
 
+  /** The page a result opens: the `dataset-url` template when it makes an http(s) URL, else the gateway's own page. */
   #datasetUrl(id: string): string {
-    const template = this.getAttribute('dataset-url') ?? `${new URL(this.#endpoint).origin}/datasets/{id}`;
-    return new URL(template.replace('{id}', encodeURIComponent(id)), document.baseURI).href;
+    const fallback = `${new URL(this.#endpoint).origin}/datasets/${encodeURIComponent(id)}`;
+    const template = this.getAttribute('dataset-url');
+    return (template && safeHref(template.replace('{id}', encodeURIComponent(id)), document.baseURI)) || fallback;
   }
 
   #schedule(): void {

@@ -110,9 +110,9 @@ describe('region registration', () => {
     wharf = await startFixtureWharf({ registered: [], adminToken, registryFile: { path: file, entries: [] } });
     const url = wharf.regions.get('MO')!.server.url;
     const publicKey = (await import('node:crypto')).generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const posted = await admin('/admin/regions', { method: 'POST', body: JSON.stringify({ code: 'MO', name: 'Macao', url, webhookSecretEnv: 'MO_PING_SECRET', webhookPublicKey: publicKey }) });
+    const posted = await admin('/admin/regions', { method: 'POST', body: JSON.stringify({ code: 'MO', name: 'Macao', url, webhookSecretEnv: 'WHARF_REGION_SECRET_MO', webhookPublicKey: publicKey }) });
     expect(posted.status).toBe(201);
-    expect(await readRegionFile(file)).toEqual([{ code: 'MO', name: 'Macao', url, webhookSecretEnv: 'MO_PING_SECRET', webhookPublicKey: publicKey }]);
+    expect(await readRegionFile(file)).toEqual([{ code: 'MO', name: 'Macao', url, webhookSecretEnv: 'WHARF_REGION_SECRET_MO', webhookPublicKey: publicKey }]);
 
     const bad = await admin('/admin/regions', { method: 'POST', body: JSON.stringify({ code: 'mo', name: '', url: 'ftp://x', extra: 1 }) });
     expect([bad.status, await bad.json()]).toEqual([

@@ -1,6 +1,6 @@
 import {
-  absoluteUrl,
   asArray,
+  contactUrl,
   compactFile,
   distinct,
   emailAddress,
@@ -11,6 +11,8 @@ import {
   mapDistribution,
   splitThemes,
   text,
+  textOrWebUrl,
+  webUrl,
   type Importer,
   type MappedDataset,
   type SkippedDataset,
@@ -73,7 +75,7 @@ function mapPackage(pkg: Package, source: string, defaultLanguage: string): Mapp
   const publisherEntry = asArray(pkg.publisher).find(isRecord);
   const organization = isRecord(pkg.organization) ? pkg.organization : undefined;
   const publisherName = text(publisherEntry?.name) ?? text(extras.get('publisher_name')) ?? text(organization?.title) ?? text(organization?.name);
-  const publisherUrl = absoluteUrl(publisherEntry?.url) ?? absoluteUrl(extras.get('publisher_url'));
+  const publisherUrl = webUrl(text(publisherEntry?.url) ?? extras.get('publisher_url'), 'publisher URL', notes);
 
   const contactEntry = asArray(pkg.contact).find(isRecord);
   const contactName =
@@ -81,7 +83,7 @@ function mapPackage(pkg: Package, source: string, defaultLanguage: string): Mapp
   const givenEmail = text(contactEntry?.email) ?? text(extras.get('contact_email')) ?? text(extras.get('contact-email')) ?? text(pkg.maintainer_email) ?? text(pkg.author_email);
   const contactEmail = emailAddress(givenEmail);
   if (givenEmail && !contactEmail) notes.push(`contact e-mail "${givenEmail}" left out: not an e-mail address`);
-  const contactPoint = compactFile({ name: contactName, email: contactEmail, url: absoluteUrl(contactEntry?.url) });
+  const contactPoint = compactFile({ name: contactName, email: contactEmail, url: contactUrl(contactEntry?.url, 'contact URL', notes) });
 
   const coverage = asArray(pkg.temporal_coverage).find(isRecord);
   const temporal =
@@ -97,7 +99,7 @@ function mapPackage(pkg: Package, source: string, defaultLanguage: string): Mapp
     text(pkg.spatial_text) ?? text(extras.get('spatial_text')),
   ]);
 
-  const licenseUrl = absoluteUrl(pkg.license_url);
+  const licenseUrl = webUrl(pkg.license_url, 'licence URL', notes);
   const distributions = asArray(pkg.resources).flatMap((resource, index) => {
     if (!isRecord(resource)) return [];
     const label = `${index + 1}${text(resource.name) ? ` ("${text(resource.name)}")` : ''}`;
@@ -127,11 +129,11 @@ function mapPackage(pkg: Package, source: string, defaultLanguage: string): Mapp
     themes,
     publisher: publisherName ? compactFile({ name: publisherName, url: publisherUrl }) : undefined,
     contactPoint: Object.keys(contactPoint).length > 0 ? contactPoint : undefined,
-    license: licenseUrl ?? text(pkg.license_id) ?? text(pkg.license_title),
+    license: licenseUrl ?? textOrWebUrl(text(pkg.license_id) ?? pkg.license_title, 'licence', notes),
     spatial,
     temporal: Object.keys(temporal).length > 0 ? temporal : undefined,
     accrualPeriodicity: text(pkg.frequency) ?? text(extras.get('frequency')),
-    landingPage: absoluteUrl(pkg.url),
+    landingPage: webUrl(pkg.url, 'landing page', notes),
     issued: isoDate(pkg.issued ?? extras.get('dcat_issued') ?? pkg.metadata_created),
     modified: isoDate(pkg.modified ?? extras.get('dcat_modified') ?? pkg.metadata_modified),
     distributions,

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import jsonld from 'jsonld';
 import {
-  absoluteUrl,
   compactFile,
+  contactUrl,
   distinct,
   emailAddress,
   identifierOf,
@@ -14,6 +14,8 @@ import {
   mapDistribution,
   splitThemes,
   text,
+  textOrWebUrl,
+  webUrl,
   type Importer,
   type MappedDataset,
 } from './importMapping.ts';
@@ -136,15 +138,15 @@ export const importDcatAp: Importer = async (document, { file, language: default
       description: localized(textsByLanguage(node, `${dct}description`, defaultLanguage), language),
       keywords: distinct([...values(node, `${dcat}keyword`).map((value) => text(value['@value'])), ...themeKeywords]),
       themes,
-      publisher: publisherName ? compactFile({ name: publisherName, url: absoluteUrl(iris(publisher, `${foaf}homepage`)[0]) }) : undefined,
+      publisher: publisherName ? compactFile({ name: publisherName, url: webUrl(iris(publisher, `${foaf}homepage`)[0], 'publisher homepage', notes) }) : undefined,
       contactPoint: contact
-        ? compactFile({ name: oneText(contact, `${vcard}fn`, language) ?? oneText(contact, `${vcard}organization-name`, language), email, url: absoluteUrl(iris(contact, `${vcard}hasURL`)[0]) })
+        ? compactFile({ name: oneText(contact, `${vcard}fn`, language) ?? oneText(contact, `${vcard}organization-name`, language), email, url: contactUrl(iris(contact, `${vcard}hasURL`)[0], 'contact URL', notes) })
         : undefined,
-      license,
+      license: textOrWebUrl(license, 'licence', notes),
       spatial: iris(node, `${dct}spatial`).filter((iri) => !iri.startsWith('_:')),
       temporal: start || end ? compactFile({ start, end }) : undefined,
       accrualPeriodicity: iris(node, `${dct}accrualPeriodicity`).map(lastSegment)[0],
-      landingPage: absoluteUrl(iris(node, `${dcat}landingPage`)[0]),
+      landingPage: webUrl(iris(node, `${dcat}landingPage`)[0], 'landing page', notes),
       issued: isoDate(iris(node, `${dct}issued`)[0]),
       modified: isoDate(iris(node, `${dct}modified`)[0]),
       distributions,

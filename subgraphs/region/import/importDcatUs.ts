@@ -1,5 +1,4 @@
 import {
-  absoluteUrl,
   asArray,
   compactFile,
   distinct,
@@ -11,6 +10,8 @@ import {
   mapDistribution,
   splitThemes,
   text,
+  textOrWebUrl,
+  webUrl,
   type Importer,
   type MappedDataset,
 } from './importMapping.ts';
@@ -69,11 +70,11 @@ function mapDataset(dataset: Record<string, unknown>, source: string, language: 
     themes,
     publisher: text(publisher?.name) ? { name: text(publisher?.name) } : undefined,
     contactPoint: contact ? compactFile({ name: text(contact.fn), email }) : undefined,
-    license: absoluteUrl(dataset.license) ?? text(dataset.license),
+    license: textOrWebUrl(dataset.license, 'licence', notes),
     spatial: distinct([text(dataset.spatial)]),
     temporal,
     accrualPeriodicity: text(dataset.accrualPeriodicity),
-    landingPage: absoluteUrl(dataset.landingPage),
+    landingPage: webUrl(dataset.landingPage, 'landing page', notes),
     issued: isoDate(dataset.issued),
     modified: isoDate(modified),
     distributions,

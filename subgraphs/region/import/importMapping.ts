@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identifierPattern } from '../../../schema/datasetFile.ts';
+import { isContactUrl, isTextOrWebUrl, isWebUrl, shownValue, urlSchemeOf } from '../../../schema/webUrl.ts';
 
 /**
  * What every importer produces and the helpers they share to map a source's
@@ -45,7 +46,6 @@ export type Importer = (document: unknown, context: ImporterContext) => Promise<
 /** The EU data-theme vocabulary's codes (`http://publications.europa.eu/resource/authority/data-theme/<CODE>`). */
 export const euDataThemes = new Set(['AGRI', 'ECON', 'EDUC', 'ENER', 'ENVI', 'GOVE', 'HEAL', 'INTR', 'JUST', 'OP_DATPRO', 'REGI', 'SOCI', 'TECH', 'TRAN']);
 
-const urlSchema = z.string().url();
 const emailSchema = z.string().email();
 const isoDatePattern = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
 const mediaTypePattern = /^[\w.+-]+\/[\w.+-]+$/;
@@ -60,11 +60,33 @@ export function text(value: unknown): string | undefined {
   return trimmed.length > 0 ? trimmed : undefined;
 }
 
-/** `value` when it is an absolute URL. */
-export const absoluteUrl = (value: unknown): string | undefined => {
+/**
+ * `value` when it is an http(s) URL, the only links the file format takes
+ * (see `schema/webUrl.ts`). A value given in another form (`file:///etc/passwd`,
+ * `javascript:…`, a relative path) is left out with a note naming `field`.
+ */
+export function webUrl(value: unknown, field: string, notes: string[]): string | undefined {
   const candidate = text(value);
-  return candidate && urlSchema.safeParse(candidate).success && /^[a-z][a-z0-9+.-]*:\/\//i.test(candidate) ? candidate : undefined;
-};
+  if (candidate === undefined || isWebUrl(candidate)) return candidate;
+  notes.push(`${field} ${shownValue(candidate)} left out: not an http(s) URL`);
+  return undefined;
+}
+
+/** `value` when it is an http(s) or `mailto:` URL, where a contact is reached; otherwise as `webUrl`. */
+export function contactUrl(value: unknown, field: string, notes: string[]): string | undefined {
+  const candidate = text(value);
+  if (candidate === undefined || isContactUrl(candidate)) return candidate;
+  notes.push(`${field} ${shownValue(candidate)} left out: not an http(s) or mailto: URL`);
+  return undefined;
+}
+
+/** A licence or rights value: prose or an identifier as it is, a URL only when http(s) (else left out with a note). */
+export function textOrWebUrl(value: unknown, field: string, notes: string[]): string | undefined {
+  const candidate = text(value);
+  if (candidate === undefined || isTextOrWebUrl(candidate)) return candidate;
+  notes.push(`${field} ${shownValue(candidate)} left out: it reads as a ${urlSchemeOf(candidate)} URL, not as text or an http(s) URL`);
+  return undefined;
+}
 
 /** `value` as an e-mail address (a `mailto:` prefix removed) when it is one. */
 export const emailAddress = (value: unknown): string | undefined => {
@@ -179,16 +201,27 @@ export interface DistributionInput {
 
 /**
  * A distribution of the file format, or undefined (with a note) when it has
- * no absolute URL. DCAT-AP makes accessURL mandatory and says to repeat the
+ * no http(s) URL. DCAT-AP makes accessURL mandatory and says to repeat the
  * downloadURL there when only that is known.
  */
 export function mapDistribution(input: DistributionInput, label: string, notes: string[]): Record<string, unknown> | undefined {
-  const downloadUrl = absoluteUrl(input.downloadUrl);
-  const accessUrl = absoluteUrl(input.accessUrl) ?? downloadUrl;
+  const givenAccessUrl = text(input.accessUrl);
+  const givenDownloadUrl = text(input.downloadUrl);
+  const downloadUrl = isWebUrl(givenDownloadUrl) ? givenDownloadUrl : undefined;
+  const accessUrl = isWebUrl(givenAccessUrl) ? givenAccessUrl : downloadUrl;
+  const refused = [
+    ...(givenAccessUrl && accessUrl !== givenAccessUrl ? [`access URL ${shownValue(givenAccessUrl)}`] : []),
+    ...(givenDownloadUrl && !downloadUrl ? [`download URL ${shownValue(givenDownloadUrl)}`] : []),
+  ];
   if (!accessUrl) {
-    notes.push(`distribution ${label} left out: it has no absolute access or download URL`);
+    notes.push(
+      refused.length > 0
+        ? `distribution ${label} left out: its ${refused.join(' and its ')} ${refused.length === 1 ? 'is not an http(s) URL' : 'are not http(s) URLs'}`
+        : `distribution ${label} left out: it has no absolute access or download URL`,
+    );
     return undefined;
   }
+  for (const field of refused) notes.push(`distribution ${label}: ${field} left out: not an http(s) URL`);
   const givenMediaType = text(input.mediaType);
   const media = mediaType(givenMediaType);
   if (givenMediaType && !media) notes.push(`distribution ${label}: media type "${givenMediaType}" left out: not an IANA media type`);

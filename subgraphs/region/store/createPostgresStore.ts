@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Change, ChangeFeedPage } from '../../../schema/changeFeed.ts';
-import type { DatasetRecord, LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
+import { UnsafeUrlError, unsafeUrlsOf, type DatasetRecord, type LineageEdgeRecord } from '../../../schema/datasetRecord.ts';
 import { regionCodePattern } from '../../../schema/datasetId.ts';
 import type { IngestedLineageBounds } from '../lineage/createLineageIngest.ts';
 import { unreadableJournalLine, type LineageJournal } from '../lineage/lineageJournal.ts';
@@ -243,6 +243,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
     async upsertMany(records): Promise<WriteOutcome> {
       if (records.length === 0) return { changed: 0, unchanged: 0 };
+      // Records reach the database from imports and code, not only from validated files: a link that is not http(s) stops here.
+      const unsafe = records.flatMap((record) => unsafeUrlsOf(record).map((problem) => ({ id: record.id, ...problem })));
+      if (unsafe.length > 0) throw new UnsafeUrlError(region, unsafe);
       // The last copy of an id in one batch wins, as if written one after another.
       const byId = new Map(records.map((record) => [record.id, record]));
       try {

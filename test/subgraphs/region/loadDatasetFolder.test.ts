@@ -35,7 +35,7 @@ describe('loadDatasetFolder', () => {
     expect(load.files).toBe(7);
     expect(load.problems).toEqual([
       { file: join(folder, 'bad-upstream.yaml'), field: 'lineage.0.upstream', reason: 'must be a catalogue id such as "CN-GX:customs-imports-2024"' },
-      { file: join(folder, 'bad-url.yaml'), field: 'distributions.0.accessUrl', reason: 'must be an absolute URL such as "https://example.org/data.csv"' },
+      { file: join(folder, 'bad-url.yaml'), field: 'distributions.0.accessUrl', reason: 'must be an absolute http:// or https:// URL such as "https://example.org/data.csv"' },
       { file: join(folder, 'broken.json'), field: '(file)', reason: expect.stringContaining('cannot be parsed') },
       { file: join(folder, 'no-title.yaml'), field: 'title', reason: expect.any(String) },
       { file: join(folder, 'self.yaml'), field: 'lineage.0.upstream', reason: 'a dataset cannot be derived from itself ("MO:self")' },

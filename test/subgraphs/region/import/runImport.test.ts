@@ -36,7 +36,7 @@ describe('planImport', () => {
     expect(plan.files).toEqual([join(dir, 'extra.json'), join(dir, 'unesco.json')]);
     expect(plan.taken.map((dataset) => [dataset.record.id, dataset.notes])).toEqual([
       ['MO:unesco-data-for-zimbabwe', []],
-      ['MO:bad-date', ['distribution 1 left out: it has no absolute access or download URL']],
+      ['MO:bad-date', ['distribution 1 left out: its access URL "ftp:/broken" is not an http(s) URL']],
     ]);
     expect(plan.skipped).toEqual([
       { source: 'extra.json#1 (no-description)', reason: 'description: missing' },
@@ -52,7 +52,7 @@ describe('planImport', () => {
         '  unesco.json#0 (unesco-data-for-zimbabwe): its identifier "unesco-data-for-zimbabwe" is already taken by extra.json#0 (unesco-data-for-zimbabwe)',
         '',
         'Taken, with values left out:',
-        '  extra.json#2 (bad-date): distribution 1 left out: it has no absolute access or download URL',
+        '  extra.json#2 (bad-date): distribution 1 left out: its access URL "ftp:/broken" is not an http(s) URL',
       ].join('\n'),
     );
   });
