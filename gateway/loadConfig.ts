@@ -77,6 +77,8 @@ export const configSchema = z.object({
   /** Request limits (see gateway/requestLimitsPlugin.ts): body size in bytes, operations per batch. */
   WHARF_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(1_048_576),
   WHARF_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Longest operation text in bytes (also bounds every string literal in it). */
+  WHARF_MAX_QUERY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(32_768),
   /** The admin API's bearer credential, or a file holding it (one of the two); unset turns /admin/* off. */
   WHARF_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   WHARF_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
@@ -139,10 +141,11 @@ export function operationLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_D
 }
 
 /** The request limits the configuration sets. */
-export function requestLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH'>>) {
+export function requestLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH' | 'WHARF_MAX_QUERY_BYTES'>>) {
   return {
     maxBodyBytes: config.WHARF_MAX_BODY_BYTES ?? defaultRequestLimits.maxBodyBytes,
     maxBatch: config.WHARF_MAX_BATCH ?? defaultRequestLimits.maxBatch,
+    maxQueryBytes: config.WHARF_MAX_QUERY_BYTES ?? defaultRequestLimits.maxQueryBytes,
   };
 }
 

@@ -3,8 +3,8 @@ import { adminTokenOf, ConfigError, loadConfig, requestLimitsOf } from '../../ga
 
 describe('loadConfig', () => {
   it('reads request limits and the admin token, with their defaults', () => {
-    expect(requestLimitsOf(loadConfig({}))).toEqual({ maxBodyBytes: 1_048_576, maxBatch: 10 });
-    expect(requestLimitsOf(loadConfig({ WHARF_MAX_BODY_BYTES: '65536', WHARF_MAX_BATCH: '1' }))).toEqual({ maxBodyBytes: 65536, maxBatch: 1 });
+    expect(requestLimitsOf(loadConfig({}))).toEqual({ maxBodyBytes: 1_048_576, maxBatch: 10, maxQueryBytes: 32_768 });
+    expect(requestLimitsOf(loadConfig({ WHARF_MAX_BODY_BYTES: '65536', WHARF_MAX_BATCH: '1', WHARF_MAX_QUERY_BYTES: '8192' }))).toEqual({ maxBodyBytes: 65536, maxBatch: 1, maxQueryBytes: 8192 });
     expect(adminTokenOf(loadConfig({}))).toBeUndefined();
     expect(adminTokenOf(loadConfig({ WHARF_ADMIN_TOKEN: 'a'.repeat(32) }))).toBe('a'.repeat(32));
   });
