@@ -20,6 +20,7 @@ import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './li
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalPlugin } from './portal/portalPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
+import { parseCachePlugin } from './parseCachePlugin.ts';
 import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
@@ -134,6 +135,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const plugins: GatewayPlugin[] = [
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
+    // In place of the runtime's count-bounded parse and validation caches.
+    parseCachePlugin({ registry: caches.registry }),
     // Answers /metrics itself; the cache counters share its registry.
     useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
     // Answers its own paths, behind the admin credential.
