@@ -1,6 +1,6 @@
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import { useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
+import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@graphql-hive/logger';
@@ -21,6 +21,7 @@ import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalPlugin } from './portal/portalPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
 import { parseCachePlugin } from './parseCachePlugin.ts';
+import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
 import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
@@ -153,8 +154,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, verifierOf: (code) => registry.verifierOf(code) }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
     portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator }),
-    // Before parsing: a hash-only request gets its text from the store.
-    useAPQ({ store: apqStore }) as GatewayPlugin,
+    // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
+    persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
     persistedGetCachePlugin(options.persistedGetMaxAgeSeconds !== undefined ? { maxAgeSeconds: options.persistedGetMaxAgeSeconds } : {}),
     // After identity (the consumer is in the context) and the limits: a cached answer is still counted and limited.
