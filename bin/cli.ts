@@ -75,7 +75,7 @@ const commands: Record<string, Command> = {
       `  Region subgraphs:`,
       ...demo.regions.map((region) => `    ${region.code.padEnd(6)} ${region.url.padEnd(32)} ${String(region.datasets).padStart(5)} datasets  ${region.name}`),
       ``,
-      `  Metrics            ${demo.wharf.origin}/metrics`,
+      `  Metrics            ${demo.wharf.origin}/metrics   ${config.WHARF_METRICS_TOKEN ? '(Authorization: Bearer $WHARF_METRICS_TOKEN)' : '(off: set WHARF_METRICS_TOKEN)'}`,
       config.WHARF_CACHE === 'off'
         ? `  Caches             off (WHARF_CACHE=off)`
         : config.REDIS_CLUSTER_NODES
@@ -157,6 +157,7 @@ const commands: Record<string, Command> = {
         regions: fileEntries.map((entry) => resolveRegionEntry(entry, process.env)),
         registryFile: { path: values.regions, entries: fileEntries },
         ...(adminToken ? { adminToken } : {}),
+        ...(config.WHARF_METRICS_TOKEN ? { metricsToken: config.WHARF_METRICS_TOKEN } : {}),
         requestLimits: requestLimitsOf(config),
         shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
         host: values.host!,

@@ -4,7 +4,6 @@ import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@graphql-hive/logger';
-import useMeshPrometheus from '@graphql-mesh/plugin-prometheus';
 import { anonymousConsumer, consumerHeader, signConsumer, type Consumer } from '../schema/consumer.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
@@ -18,7 +17,8 @@ import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
-import { portalPlugin } from './portal/portalPlugin.ts';
+import { portalOperationNames, portalPlugin } from './portal/portalPlugin.ts';
+import { metricsPlugin } from './metricsPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
 import { parseCachePlugin } from './parseCachePlugin.ts';
 import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
@@ -33,6 +33,8 @@ export interface GatewayOptions {
   registry: RegionRegistry;
   /** The admin credential; undefined turns `/admin/*` off. */
   adminToken?: string;
+  /** The bearer credential `/metrics` asks for (`WHARF_METRICS_TOKEN`); undefined, it answers 401. */
+  metricsToken?: string;
   /** See `RequestLimits`. @default defaultRequestLimits */
   requestLimits?: RequestLimits;
   /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
@@ -138,8 +140,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     requestLimitsPlugin(requestLimits),
     // In place of the runtime's count-bounded parse and validation caches.
     parseCachePlugin({ registry: caches.registry }),
-    // Answers /metrics itself; the cache counters share its registry.
-    useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
+    // Answers /metrics itself, behind its token; the cache counters share its registry.
+    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken }),
     // Then: no GraphQL work starts for a request whose credentials fail.

@@ -82,6 +82,8 @@ export const configSchema = z.object({
   /** The admin API's bearer credential, or a file holding it (one of the two); unset turns /admin/* off. */
   WHARF_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   WHARF_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  /** The bearer credential a Prometheus scraper sends to /metrics; unset, /metrics answers 401. */
+  WHARF_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   /** Longest wait for in-flight requests at shutdown. */
   WHARF_SHUTDOWN_TIMEOUT_MS: ms(10_000),
   /** Gateway runtime log level. */

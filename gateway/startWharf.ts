@@ -54,6 +54,8 @@ export interface WharfOptions {
   requestLimits?: RequestLimits;
   /** The admin credential (`WHARF_ADMIN_TOKEN`); without it `/admin/*` is off. */
   adminToken?: string;
+  /** See `GatewayOptions.metricsToken` (`WHARF_METRICS_TOKEN`). */
+  metricsToken?: string;
   /** Longest wait for in-flight requests at shutdown, in milliseconds; then their connections are closed. @default 10000 */
   shutdownTimeoutMs?: number;
   /**
@@ -138,6 +140,7 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.requestLimits ? { requestLimits: options.requestLimits } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
   });
   const httpServer = createServer(gateway);
   // While draining, each finished response frees its keep-alive connection, so no client can hold the server open.

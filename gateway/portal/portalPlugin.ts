@@ -16,6 +16,9 @@ export const embedPath = '/embed/wharf-search.js';
 /** Dataset pages live at `/datasets/<id>` (the id URL-encoded or as is). */
 export const datasetPathPrefix = '/datasets/';
 
+/** The names of the operations the pages and the component send (metrics report them by name). */
+export const portalOperationNames: readonly string[] = [homePageQuery, datasetPageQuery(true), ...Object.values(searchOperations)].map((text) => /^query (\w+)/.exec(text)![1]!);
+
 export interface PortalOptions {
   /**
    * Runs a GraphQL request through the gateway itself (the runtime's own
