@@ -19,6 +19,8 @@ import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './li
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalOperationNames, portalPlugin } from './portal/portalPlugin.ts';
 import { metricsPlugin } from './metricsPlugin.ts';
+import { createGraphiqlPage } from './portal/graphiqlPage.ts';
+import { securityHeadersPlugin } from './portal/securityHeadersPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
 import { parseCachePlugin } from './parseCachePlugin.ts';
 import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
@@ -135,9 +137,12 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   };
   /** The consumer of each request, set by the identity plugin. */
   const consumers = new WeakMap<Request, Consumer>();
+  const graphiql = createGraphiqlPage();
   const plugins: GatewayPlugin[] = [
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
+    // Response headers only: every HTML response gets a policy, nosniff, no framing and no referrer.
+    securityHeadersPlugin({ graphiqlPolicy: () => graphiql.contentSecurityPolicy }),
     // In place of the runtime's count-bounded parse and validation caches.
     parseCachePlugin({ registry: caches.registry }),
     // Answers /metrics itself, behind its token; the cache counters share its registry.
@@ -181,6 +186,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     logging: options.logging ?? 'warn',
     plugins: () => plugins,
     maskedErrors: { maskError },
+    renderGraphiQL: (graphiqlOptions) => graphiql.render(graphiqlOptions),
+    // An unknown path is a 404, not the runtime's welcome page.
+    landingPage: false,
     batching: { limit: Math.max(1, requestLimits.maxBatch) },
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/ready',

@@ -57,6 +57,9 @@ const pageHeaders = {
   vary: 'authorization, x-api-key, accept-language',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
+  'x-frame-options': 'SAMEORIGIN',
+  // Page URLs carry dataset ids and purposes: links out do not pass them on.
+  'referrer-policy': 'no-referrer',
 };
 
 /**
