@@ -158,6 +158,7 @@ const commands: Record<string, Command> = {
         registryFile: { path: values.regions, entries: fileEntries },
         ...(adminToken ? { adminToken } : {}),
         ...(config.WHARF_METRICS_TOKEN ? { metricsToken: config.WHARF_METRICS_TOKEN } : {}),
+        ...(config.WHARF_PUBLIC_ORIGIN ? { publicOrigin: config.WHARF_PUBLIC_ORIGIN } : {}),
         requestLimits: requestLimitsOf(config),
         shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
         host: values.host!,

@@ -37,6 +37,8 @@ export interface GatewayOptions {
   adminToken?: string;
   /** The bearer credential `/metrics` asks for (`WHARF_METRICS_TOKEN`); undefined, it answers 401. */
   metricsToken?: string;
+  /** See `PortalOptions.publicOrigin` (`WHARF_PUBLIC_ORIGIN`, else the origin the gateway listens on). */
+  publicOrigin: string | (() => string);
   /** See `RequestLimits`. @default defaultRequestLimits */
   requestLimits?: RequestLimits;
   /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
@@ -160,7 +162,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, verifierOf: (code) => registry.verifierOf(code) }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
-    portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator }),
+    portalPlugin({ graphql: async (request) => runtime!.fetch(request), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin }),
     // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
     persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.

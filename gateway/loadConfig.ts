@@ -74,6 +74,11 @@ export const configSchema = z.object({
   WHARF_MAX_COST: z.coerce.number().int().min(1).default(5000),
   /** Origins of portals allowed to call the gateway from the browser (CORS); none by default. */
   WHARF_CORS_ORIGINS: origins,
+  /** The origin the catalogue's pages name themselves by (canonical links, JSON-LD); unset, the origin the gateway listens on. */
+  WHARF_PUBLIC_ORIGIN: z
+    .string()
+    .refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, 'must be an origin: scheme, host and optional port, no path or trailing slash (https://data.example.org)')
+    .optional(),
   /** Request limits (see gateway/requestLimitsPlugin.ts): body size in bytes, operations per batch. */
   WHARF_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(1_048_576),
   WHARF_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),

@@ -32,6 +32,13 @@ export interface PortalOptions {
   apqStore: APQStore;
   /** Names the consumer a page's decision is for (the gateway's own authenticator). */
   authenticator: Authenticator;
+  /**
+   * The origin pages name themselves by (`https://data.example.org`): the
+   * canonical link and the JSON-LD ids. Never taken from the request, whose
+   * `Host` header the client chooses. A function when it is known only once
+   * the server listens.
+   */
+  publicOrigin: string | (() => string);
   /** How long browsers and caches may keep the script before revalidating (by ETag), in seconds. @default 600 */
   embedMaxAgeSeconds?: number;
 }
@@ -182,14 +189,15 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     const data = result.data as DatasetPageData | null;
     if (!data) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable);
     if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id})`);
-    const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, url).href;
+    const origin = typeof options.publicOrigin === 'string' ? options.publicOrigin : options.publicOrigin();
+    const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, origin).href;
     const body = renderDatasetPage({
       data: data as DatasetPageOptions['data'],
       errors: result.errors,
       strings,
       consumer: await consumerOf(request),
       pageUrl,
-      catalogueUrl: new URL('/', url).href,
+      catalogueUrl: new URL('/', origin).href,
       languageHref: hrefWithLang(url),
       datasetHref: (other) => `${datasetPathPrefix}${encodeURIComponent(other)}?lang=${strings.lang}`,
     });

@@ -31,4 +31,14 @@ describe('loadConfig', () => {
       'WHARF_ADMIN_TOKEN=(hidden): must be at least 24 characters (for example `openssl rand -hex 32`)',
     ]);
   });
+
+  it('reads the public origin and the metrics token, refusing a URL that is not an origin', () => {
+    expect(loadConfig({ WHARF_PUBLIC_ORIGIN: 'https://data.example.org', WHARF_METRICS_TOKEN: 'm'.repeat(32) })).toMatchObject({ WHARF_PUBLIC_ORIGIN: 'https://data.example.org', WHARF_METRICS_TOKEN: 'm'.repeat(32) });
+    expect(() => loadConfig({ WHARF_PUBLIC_ORIGIN: 'https://data.example.org/catalogue', WHARF_METRICS_TOKEN: 'short' })).toThrow(
+      new ConfigError([
+        'WHARF_PUBLIC_ORIGIN="https://data.example.org/catalogue": must be an origin: scheme, host and optional port, no path or trailing slash (https://data.example.org)',
+        'WHARF_METRICS_TOKEN=(hidden): must be at least 24 characters (for example `openssl rand -hex 32`)',
+      ]),
+    );
+  });
 });
