@@ -27,6 +27,7 @@ import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
 import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
+import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
 export interface GatewayOptions {
@@ -159,6 +160,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     }) as GatewayPlugin,
     // Validation-time limits: a refused operation never reaches the planner.
     limitsPlugin(options.limits ?? defaultOperationLimits),
+    // After the limits, which report validation errors too: each answers 400 with a bounded message.
+    validationErrorsPlugin(),
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({ harvester: options.catalogue.harvester, verifierOf: (code) => registry.verifierOf(code) }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
