@@ -188,7 +188,8 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     const result = await execute(request, url, datasetPageQuery(withQuality), { id, lang: strings.lang, purpose: purpose || null, depth: lineageDepth });
     const data = result.data as DatasetPageData | null;
     if (!data) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable);
-    if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id})`);
+    // The id comes from the URL: quoted back at most in part.
+    if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id.length > 100 ? `${id.slice(0, 100)}…` : id})`);
     const origin = typeof options.publicOrigin === 'string' ? options.publicOrigin : options.publicOrigin();
     const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, origin).href;
     const body = renderDatasetPage({
