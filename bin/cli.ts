@@ -76,7 +76,7 @@ const commands: Record<string, Command> = {
       `  Region subgraphs:`,
       ...demo.regions.map((region) => `    ${region.code.padEnd(6)} ${region.url.padEnd(32)} ${String(region.datasets).padStart(5)} datasets  ${region.name}`),
       ``,
-      `  Metrics            ${demo.wharf.origin}/metrics`,
+      `  Metrics            ${demo.wharf.origin}/metrics   ${config.WHARF_METRICS_TOKEN ? '(Authorization: Bearer $WHARF_METRICS_TOKEN)' : '(off: set WHARF_METRICS_TOKEN)'}`,
       config.WHARF_CACHE === 'off'
         ? `  Caches             off (WHARF_CACHE=off)`
         : config.REDIS_CLUSTER_NODES
@@ -159,6 +159,8 @@ const commands: Record<string, Command> = {
         registryFile: { path: values.regions, entries: fileEntries },
         ...(adminToken ? { adminToken } : {}),
         ...(config.WHARF_REGION_HOSTS ? { regionHosts: config.WHARF_REGION_HOSTS } : {}),
+        ...(config.WHARF_METRICS_TOKEN ? { metricsToken: config.WHARF_METRICS_TOKEN } : {}),
+        ...(config.WHARF_PUBLIC_ORIGIN ? { publicOrigin: config.WHARF_PUBLIC_ORIGIN } : {}),
         requestLimits: requestLimitsOf(config),
         shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
         host: values.host!,

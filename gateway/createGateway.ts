@@ -1,10 +1,9 @@
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import { useAPQ, type APQStore } from '@graphql-yoga/plugin-apq';
+import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@graphql-hive/logger';
-import useMeshPrometheus from '@graphql-mesh/plugin-prometheus';
 import type { Consumer } from '../schema/consumer.ts';
 import { signedRequestHeader, signRegionRequest, type RegionRequest } from '../schema/signedRequest.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
@@ -19,11 +18,17 @@ import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
-import { portalPlugin } from './portal/portalPlugin.ts';
+import { portalOperationNames, portalPlugin } from './portal/portalPlugin.ts';
+import { metricsPlugin } from './metricsPlugin.ts';
+import { createGraphiqlPage } from './portal/graphiqlPage.ts';
+import { securityHeadersPlugin } from './portal/securityHeadersPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
+import { parseCachePlugin } from './parseCachePlugin.ts';
+import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
 import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
+import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
 export interface GatewayOptions {
@@ -32,6 +37,10 @@ export interface GatewayOptions {
   registry: RegionRegistry;
   /** The admin credential; undefined turns `/admin/*` off. */
   adminToken?: string;
+  /** The bearer credential `/metrics` asks for (`WHARF_METRICS_TOKEN`); undefined, it answers 401. */
+  metricsToken?: string;
+  /** See `PortalOptions.publicOrigin` (`WHARF_PUBLIC_ORIGIN`, else the origin the gateway listens on). */
+  publicOrigin: string | (() => string);
   /** See `RequestLimits`. @default defaultRequestLimits */
   requestLimits?: RequestLimits;
   /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
@@ -128,11 +137,16 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   };
   /** The consumer of each request, set by the identity plugin. */
   const consumers = new WeakMap<Request, Consumer>();
+  const graphiql = createGraphiqlPage();
   const plugins: GatewayPlugin[] = [
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
-    // Answers /metrics itself; the cache counters share its registry.
-    useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
+    // Response headers only: every HTML response gets a policy, nosniff, no framing and no referrer.
+    securityHeadersPlugin({ graphiqlPolicy: () => graphiql.contentSecurityPolicy }),
+    // In place of the runtime's count-bounded parse and validation caches.
+    parseCachePlugin({ registry: caches.registry }),
+    // Answers /metrics itself, behind its token; the cache counters share its registry.
+    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
@@ -145,6 +159,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     }) as GatewayPlugin,
     // Validation-time limits: a refused operation never reaches the planner.
     limitsPlugin(options.limits ?? defaultOperationLimits),
+    // After the limits, which report validation errors too: each answers 400 with a bounded message.
+    validationErrorsPlugin(),
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({
       harvester: options.catalogue.harvester,
@@ -152,9 +168,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       ...(caches.redis ? { redis: caches.redis, onRedisError: () => caches.metrics.error('webhook', 'set') } : {}),
     }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
-    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator }),
-    // Before parsing: a hash-only request gets its text from the store.
-    useAPQ({ store: apqStore }) as GatewayPlugin,
+    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin }),
+    // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
+    persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
     persistedGetCachePlugin(options.persistedGetMaxAgeSeconds !== undefined ? { maxAgeSeconds: options.persistedGetMaxAgeSeconds } : {}),
     // After identity (the consumer is in the context) and the limits: a cached answer is still counted and limited.
@@ -179,6 +195,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     logging: options.logging ?? 'warn',
     plugins: () => plugins,
     maskedErrors: { maskError },
+    renderGraphiQL: (graphiqlOptions) => graphiql.render(graphiqlOptions),
+    // An unknown path is a 404, not the runtime's welcome page.
+    landingPage: false,
     batching: { limit: Math.max(1, requestLimits.maxBatch) },
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/ready',

@@ -100,14 +100,23 @@ export const configSchema = z.object({
   WHARF_MAX_COST: z.coerce.number().int().min(1).default(5000),
   /** Origins of portals allowed to call the gateway from the browser (CORS); none by default. */
   WHARF_CORS_ORIGINS: origins,
+  /** The origin the catalogue's pages name themselves by (canonical links, JSON-LD); unset, the origin the gateway listens on. */
+  WHARF_PUBLIC_ORIGIN: z
+    .string()
+    .refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, 'must be an origin: scheme, host and optional port, no path or trailing slash (https://data.example.org)')
+    .optional(),
   /** Request limits (see gateway/requestLimitsPlugin.ts): body size in bytes, operations per batch. */
   WHARF_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(1_048_576),
   WHARF_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Longest operation text in bytes (also bounds every string literal in it). */
+  WHARF_MAX_QUERY_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(32_768),
   /** The admin API's bearer credential, or a file holding it (one of the two); unset turns /admin/* off. */
   WHARF_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   WHARF_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   /** Hosts the admin API may register regions at (host names, IP addresses, `*.domain`); unset allows any. */
   WHARF_REGION_HOSTS: regionHosts,
+  /** The bearer credential a Prometheus scraper sends to /metrics; unset, /metrics answers 401. */
+  WHARF_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   /** Longest wait for in-flight requests at shutdown. */
   WHARF_SHUTDOWN_TIMEOUT_MS: ms(10_000),
   /** Gateway runtime log level. */
@@ -167,10 +176,11 @@ export function operationLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_D
 }
 
 /** The request limits the configuration sets. */
-export function requestLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH'>>) {
+export function requestLimitsOf(config: Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH' | 'WHARF_MAX_QUERY_BYTES'>>) {
   return {
     maxBodyBytes: config.WHARF_MAX_BODY_BYTES ?? defaultRequestLimits.maxBodyBytes,
     maxBatch: config.WHARF_MAX_BATCH ?? defaultRequestLimits.maxBatch,
+    maxQueryBytes: config.WHARF_MAX_QUERY_BYTES ?? defaultRequestLimits.maxQueryBytes,
   };
 }
 

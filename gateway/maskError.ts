@@ -63,15 +63,36 @@ function clientErrorCode(error: Error & { path?: unknown }): string | undefined 
   return undefined;
 }
 
+/** Longest message a client is sent, in characters; see `boundedMessage`. */
+export const maxMessageLength = 500;
+
+/**
+ * `message` cut to at most about `maxMessageLength` characters: its start
+ * and its end (where messages name the limit or what to change), the middle
+ * left out. Messages quote values the client sent (a variable, an id, an
+ * operation name) or a region answered; none is reflected at length.
+ */
+export function boundedMessage(message: string): string {
+  if (message.length <= maxMessageLength) return message;
+  const head = message.slice(0, 300);
+  const tail = message.slice(-150);
+  return `${head} … (${message.length - head.length - tail.length} characters left out) … ${tail}`;
+}
+
 /**
  * A fresh error of this module's GraphQLError with `code`: the server counts
  * an error whose cause is not a GraphQLError of its own as unexpected (HTTP
  * 500 when there is no data), so causes are left behind.
  */
 function coded(error: GraphQLError, code: string): GraphQLError {
-  // An error of the whole request answers its registered status; a field's error leaves the answer 200 with partial data.
-  const { http = { status: error.path ? 200 : (errorCodes[code as ErrorCode]?.httpStatus ?? 400) }, ...extensions } = error.extensions ?? {};
-  return new GraphQLError(error.message, {
+  const { http: given, ...extensions } = error.extensions ?? {};
+  // A field's error leaves the answer 200 with partial data. An error of the whole request answers the status it was
+  // given, else its registered one, whatever the client accepts: the server would answer 200 to an `application/json`
+  // client for the errors it marks as the GraphQL-over-HTTP spec's (validation), where the README promises 400.
+  const http = error.path
+    ? (given ?? { status: 200 })
+    : { ...(given as object | undefined), status: (given as { status?: number } | undefined)?.status ?? errorCodes[code as ErrorCode]?.httpStatus ?? 400, spec: false };
+  return new GraphQLError(boundedMessage(error.message), {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     ...(error.source ? { source: error.source } : {}),
     ...(error.positions ? { positions: error.positions } : {}),
@@ -102,13 +123,13 @@ export function maskError(error: unknown, message: string): Error {
     if (!code && isRequestError(error)) return coded(error, 'GRAPHQL_VALIDATION_FAILED');
   } else if (error instanceof Error) {
     const client = clientErrorCode(error);
-    if (client) return new GraphQLError(error.message, { extensions: withStatus({ code: client }, { status: errorCodes[client as ErrorCode]?.httpStatus ?? 400 }) });
+    if (client) return new GraphQLError(boundedMessage(error.message), { extensions: withStatus({ code: client }, { status: errorCodes[client as ErrorCode]?.httpStatus ?? 400 }) });
   } else if (typeof error === 'object' && error !== null) {
     // A formatted error (a plain object) that reached the engine as is.
     const { message: text, path, extensions } = error as { message?: unknown; path?: (string | number)[]; extensions?: Record<string, unknown> };
     const code = codeOf(error);
     if (typeof text === 'string' && code && publicCodes.has(code)) {
-      return new GraphQLError(text, { ...(path ? { path } : {}), extensions: { ...extensions, code } });
+      return new GraphQLError(boundedMessage(text), { ...(path ? { path } : {}), extensions: { ...extensions, code } });
     }
   }
   const requestId = randomUUID();

@@ -33,7 +33,8 @@ export async function startDemo(
   config: Pick<WharfConfig, 'WHARF_HOST' | 'WHARF_PORT' | 'WHARF_REGION_PORT_BASE' | 'WHARF_HARVEST_INTERVAL_MS' | 'WHARF_REGION_TIMEOUT_MS' | 'WHARF_LOG_LEVEL'> &
     Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_CORS_ORIGINS' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
     Partial<Pick<WharfConfig, 'WHARF_CLIENT_RATE_LIMIT_PER_MINUTE' | 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>> &
-    Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH' | 'WHARF_SHUTDOWN_TIMEOUT_MS'>> & { adminToken?: string },
+    Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH' | 'WHARF_SHUTDOWN_TIMEOUT_MS'>> & { adminToken?: string } &
+    Partial<Pick<WharfConfig, 'WHARF_MAX_QUERY_BYTES' | 'WHARF_METRICS_TOKEN' | 'WHARF_PUBLIC_ORIGIN'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
@@ -100,6 +101,8 @@ export async function startDemo(
       caches: cachesOptionsOf(config),
       ...(config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE !== undefined ? { clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE } : {}),
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+      ...(config.WHARF_METRICS_TOKEN ? { metricsToken: config.WHARF_METRICS_TOKEN } : {}),
+      ...(config.WHARF_PUBLIC_ORIGIN ? { publicOrigin: config.WHARF_PUBLIC_ORIGIN } : {}),
       ...(config.WHARF_SHUTDOWN_TIMEOUT_MS !== undefined ? { shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS } : {}),
     });
     gatewayOrigin = wharf.origin;

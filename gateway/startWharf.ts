@@ -60,6 +60,13 @@ export interface WharfOptions {
   adminToken?: string;
   /** Hosts the admin API may register regions at (`WHARF_REGION_HOSTS`, normalised); undefined allows any. */
   regionHosts?: readonly string[];
+  /** See `GatewayOptions.metricsToken` (`WHARF_METRICS_TOKEN`). */
+  metricsToken?: string;
+  /**
+   * The origin the catalogue's pages name themselves by in canonical links
+   * and JSON-LD (`WHARF_PUBLIC_ORIGIN`). @default the origin the gateway listens on
+   */
+  publicOrigin?: string;
   /** Longest wait for in-flight requests at shutdown, in milliseconds; then their connections are closed. @default 10000 */
   shutdownTimeoutMs?: number;
   /**
@@ -147,6 +154,9 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.requestLimits ? { requestLimits: options.requestLimits } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
+    // Pages are served only once the server listens, so `origin` is set by then.
+    publicOrigin: options.publicOrigin ?? (() => origin),
   });
   const httpServer = createServer(gateway);
   // While draining, each finished response frees its keep-alive connection, so no client can hold the server open.

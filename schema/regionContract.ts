@@ -7,6 +7,7 @@ import {
   type DocumentNode,
   type FieldDefinitionNode,
   type InputValueDefinitionNode,
+  type TypeNode,
 } from 'graphql';
 import { readRegionContract } from './composeSupergraph.ts';
 
@@ -16,7 +17,10 @@ import { readRegionContract } from './composeSupergraph.ts';
  * the same major version and its SDL has every type, field, argument, enum
  * value, union member and `@key` the pinned SDL has, with the same types:
  * additions (new types, new fields, new optional arguments, a higher minor)
- * are allowed; removals and changes are not.
+ * are allowed; removals and changes are not, except that an output field may
+ * be non-null where the contract lets it be null (a region that never
+ * answers null meets a nullable field), so making an output field nullable
+ * is a minor change.
  */
 export const contractVersionPattern = /^#\s*wharf-contract:\s*(\d+)\.(\d+)\.(\d+)\s*$/m;
 
@@ -82,6 +86,17 @@ const keysOf = (definitions: Named[]) =>
       .map((directive) => print(directive)),
   );
 
+/**
+ * Whether a region's output field type `served` meets the contract's
+ * `pinned`: the same type, or the same with non-null where `pinned` allows
+ * null, at any list level.
+ */
+function meetsOutputType(served: TypeNode, pinned: TypeNode): boolean {
+  if (served.kind === Kind.NON_NULL_TYPE && pinned.kind !== Kind.NON_NULL_TYPE) return meetsOutputType(served.type, pinned);
+  if (served.kind === Kind.NAMED_TYPE) return pinned.kind === Kind.NAMED_TYPE && served.name.value === pinned.name.value;
+  return served.kind === pinned.kind && meetsOutputType(served.type, pinned.type);
+}
+
 function compareArguments(where: string, pinned: readonly InputValueDefinitionNode[], served: readonly InputValueDefinitionNode[], problems: string[]): void {
   const servedArgs = new Map(served.map((arg) => [arg.name.value, arg]));
   for (const arg of pinned) {
@@ -135,7 +150,9 @@ export function contractProblems(pinnedSdl: string, servedSdl: string): string[]
         const mine = servedFields.get(field.name.value);
         const where = `${name}.${field.name.value}`;
         if (!mine) problems.push(`${where} is missing`);
-        else if (print(mine.type) !== print(field.type)) problems.push(`${where} is ${print(mine.type)}, not ${print(field.type)}`);
+        else if (kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ? print(mine.type) !== print(field.type) : !meetsOutputType(mine.type, field.type)) {
+          problems.push(`${where} is ${print(mine.type)}, not ${print(field.type)}`);
+        }
         else if ('arguments' in field) compareArguments(where, field.arguments ?? [], (mine as FieldDefinitionNode).arguments ?? [], problems);
       }
       if (kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {

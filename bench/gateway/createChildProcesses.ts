@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoIdentityEnv } from '../../gateway/demo/demoIdentity.ts';
+import { benchMetricsToken } from './readCacheCounters.ts';
 
 const exitWithParent = fileURLToPath(new URL('./exitWithParent.mjs', import.meta.url));
 /** The repository root: children run from there. */
@@ -87,7 +88,7 @@ export function regionsGatewaySpawn(options: {
     name: options.name,
     command: process.execPath,
     args: ['bin/wharf.mjs', 'gateway', '--regions', options.regionListFile, '--signing-key', options.signingKeyFile, '--port', '0'],
-    env: { ...demoIdentityEnv, WHARF_LOG_LEVEL: 'error', ...options.env },
+    env: { ...demoIdentityEnv, WHARF_LOG_LEVEL: 'error', WHARF_METRICS_TOKEN: benchMetricsToken, ...options.env },
     ready: /^Wharf gateway at (\S+)/,
     readyTimeoutMs: 120_000,
     ...(options.cpus ? { cpus: options.cpus } : {}),

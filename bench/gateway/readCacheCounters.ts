@@ -34,10 +34,13 @@ export function parseCacheCounters(exposition: string): CacheCounters | undefine
   return found ? counters : undefined;
 }
 
+/** The `WHARF_METRICS_TOKEN` the benchmark's gateways are started with, so their `/metrics` can be read. */
+export const benchMetricsToken = 'wharf-bench-metrics-token-0123456789';
+
 /** The gateway's cache counters now; undefined when it has no `/metrics` or no cache counter there. */
 export async function readCacheCounters(origin: string): Promise<CacheCounters | undefined> {
   try {
-    const response = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${benchMetricsToken}` }, signal: AbortSignal.timeout(5000) });
     if (!response.ok) return undefined;
     return parseCacheCounters(await response.text());
   } catch {

@@ -16,6 +16,9 @@ export const embedPath = '/embed/wharf-search.js';
 /** Dataset pages live at `/datasets/<id>` (the id URL-encoded or as is). */
 export const datasetPathPrefix = '/datasets/';
 
+/** The names of the operations the pages and the component send (metrics report them by name). */
+export const portalOperationNames: readonly string[] = [homePageQuery, datasetPageQuery(true), ...Object.values(searchOperations)].map((text) => /^query (\w+)/.exec(text)![1]!);
+
 export interface PortalOptions {
   /**
    * Runs a GraphQL request through the gateway itself (the runtime's own
@@ -30,6 +33,13 @@ export interface PortalOptions {
   apqStore: APQStore;
   /** Names the consumer a page's decision is for (the gateway's own authenticator). */
   authenticator: Authenticator;
+  /**
+   * The origin pages name themselves by (`https://data.example.org`): the
+   * canonical link and the JSON-LD ids. Never taken from the request, whose
+   * `Host` header the client chooses. A function when it is known only once
+   * the server listens.
+   */
+  publicOrigin: string | (() => string);
   /** How long browsers and caches may keep the script before revalidating (by ETag), in seconds. @default 600 */
   embedMaxAgeSeconds?: number;
 }
@@ -55,6 +65,9 @@ const pageHeaders = {
   vary: 'authorization, x-api-key, accept-language',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
+  'x-frame-options': 'SAMEORIGIN',
+  // Page URLs carry dataset ids and purposes: links out do not pass them on.
+  'referrer-policy': 'no-referrer',
 };
 
 /**
@@ -179,15 +192,17 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     const result = await execute(request, serverContext, url, datasetPageQuery(withQuality), { id, lang: strings.lang, purpose: purpose || null, depth: lineageDepth });
     const data = result.data as DatasetPageData | null;
     if (!data) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
-    if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id})`);
-    const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, url).href;
+    // The id comes from the URL: quoted back at most in part.
+    if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id.length > 100 ? `${id.slice(0, 100)}…` : id})`);
+    const origin = typeof options.publicOrigin === 'string' ? options.publicOrigin : options.publicOrigin();
+    const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, origin).href;
     const body = renderDatasetPage({
       data: data as DatasetPageOptions['data'],
       errors: result.errors,
       strings,
       consumer: await consumerOf(request),
       pageUrl,
-      catalogueUrl: new URL('/', url).href,
+      catalogueUrl: new URL('/', origin).href,
       languageHref: hrefWithLang(url),
       datasetHref: (other) => `${datasetPathPrefix}${encodeURIComponent(other)}?lang=${strings.lang}`,
     });

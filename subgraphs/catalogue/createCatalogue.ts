@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { readCatalogueSdl } from '../../schema/composeSupergraph.ts';
 import { parseExternalDatasetId, type DatasetRecord } from '../../schema/datasetRecord.ts';
+import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { RegionRequest } from '../../schema/signedRequest.ts';
 import type { RegionEntry } from '../../schema/regionEntry.ts';
@@ -104,6 +105,18 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     const record = index.get(id);
     return record && discovery.canDiscover(context.consumer, record) ? record : null;
   };
+  /**
+   * The error for an id whose region prefix names a region the catalogue does
+   * not harvest (nor the gateway route): `UNKNOWN_REGION`, not an absent
+   * dataset. An id without a well-formed prefix is simply not there.
+   */
+  const unroutedRegion = (id: string): WharfError | undefined => {
+    const region = regionOfDatasetId(id);
+    const routed = harvester.states().map((state) => state.region.code);
+    if (!region || routed.includes(region)) return undefined;
+    const shown = id.length > 100 ? `${id.slice(0, 100)}…` : id;
+    return new WharfError('UNKNOWN_REGION', `Dataset ${JSON.stringify(shown)} names region ${region}, which this gateway does not route to (it routes ${routed.join(', ')}).`, { region });
+  };
   /** A lineage neighbour: in full, as a restricted stub, or left out when no region publishes it any more. */
   const neighbour = (id: string, context: CatalogueContext) => {
     const external = parseExternalDatasetId(id);
@@ -115,8 +128,13 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
 
   const resolvers = {
     Query: {
-      dataset: (_: unknown, args: { id: string }, context: CatalogueContext) => visible(args.id, context),
-      datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => visible(id, context)),
+      dataset: (_: unknown, args: { id: string }, context: CatalogueContext) => {
+        const unrouted = unroutedRegion(args.id);
+        if (unrouted) throw unrouted;
+        return visible(args.id, context);
+      },
+      // An error in the list nulls that item alone, with the error at its index.
+      datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => unroutedRegion(id) ?? visible(id, context)),
       regions: () => harvester.states().map((state) => regionView(state, index)),
       ...createSearchResolvers(index, discovery, options.searchCache),
       lineage(_: unknown, args: { id: string; direction?: LineageDirection | null; depth?: number | null; since?: string | null }, context: CatalogueContext) {

@@ -133,8 +133,16 @@ describe('gateway across regions', () => {
   });
 
   it('nulls ids of unknown regions with UNKNOWN_REGION', async () => {
-    // The catalogue knows no XX dataset, so ask the regions directly through an entity the catalogue returns.
     const result = await wharf.query(`{ datasets(ids: ["XX:nothing", "MO:trade-balance"]) { id } }`);
-    expect(result).toEqual({ data: { datasets: [null, { id: 'MO:trade-balance' }] } });
+    expect(result).toEqual({
+      data: { datasets: [null, { id: 'MO:trade-balance' }] },
+      errors: [
+        {
+          message: 'Dataset "XX:nothing" names region XX, which this gateway does not route to (it routes CN-GX, MO, VN).',
+          path: ['datasets', 0],
+          extensions: { code: 'UNKNOWN_REGION', region: 'XX', serviceName: 'catalogue' },
+        },
+      ],
+    });
   });
 });

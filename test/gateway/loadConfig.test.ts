@@ -3,8 +3,8 @@ import { adminTokenOf, ConfigError, loadConfig, requestLimitsOf } from '../../ga
 
 describe('loadConfig', () => {
   it('reads request limits and the admin token, with their defaults', () => {
-    expect(requestLimitsOf(loadConfig({}))).toEqual({ maxBodyBytes: 1_048_576, maxBatch: 10 });
-    expect(requestLimitsOf(loadConfig({ WHARF_MAX_BODY_BYTES: '65536', WHARF_MAX_BATCH: '1' }))).toEqual({ maxBodyBytes: 65536, maxBatch: 1 });
+    expect(requestLimitsOf(loadConfig({}))).toEqual({ maxBodyBytes: 1_048_576, maxBatch: 10, maxQueryBytes: 32_768 });
+    expect(requestLimitsOf(loadConfig({ WHARF_MAX_BODY_BYTES: '65536', WHARF_MAX_BATCH: '1', WHARF_MAX_QUERY_BYTES: '8192' }))).toEqual({ maxBodyBytes: 65536, maxBatch: 1, maxQueryBytes: 8192 });
     expect(adminTokenOf(loadConfig({}))).toBeUndefined();
     expect(adminTokenOf(loadConfig({ WHARF_ADMIN_TOKEN: 'a'.repeat(32) }))).toBe('a'.repeat(32));
   });
@@ -30,5 +30,15 @@ describe('loadConfig', () => {
       'WHARF_MAX_BATCH="0": Too small: expected number to be >=1',
       'WHARF_ADMIN_TOKEN=(hidden): must be at least 24 characters (for example `openssl rand -hex 32`)',
     ]);
+  });
+
+  it('reads the public origin and the metrics token, refusing a URL that is not an origin', () => {
+    expect(loadConfig({ WHARF_PUBLIC_ORIGIN: 'https://data.example.org', WHARF_METRICS_TOKEN: 'm'.repeat(32) })).toMatchObject({ WHARF_PUBLIC_ORIGIN: 'https://data.example.org', WHARF_METRICS_TOKEN: 'm'.repeat(32) });
+    expect(() => loadConfig({ WHARF_PUBLIC_ORIGIN: 'https://data.example.org/catalogue', WHARF_METRICS_TOKEN: 'short' })).toThrow(
+      new ConfigError([
+        'WHARF_PUBLIC_ORIGIN="https://data.example.org/catalogue": must be an origin: scheme, host and optional port, no path or trailing slash (https://data.example.org)',
+        'WHARF_METRICS_TOKEN=(hidden): must be at least 24 characters (for example `openssl rand -hex 32`)',
+      ]),
+    );
   });
 });

@@ -8,6 +8,17 @@ import { startContractServer, startFixtureWharf, type FixtureWharf } from '../su
 
 const adminToken = 'admin-token-for-tests-0123456789abcdef';
 const moQuery = '{ dataset(id: "MO:trade-balance") { id distributions { format } } }';
+/** The answer to `moQuery` while MO is not registered: its prefix names a region the gateway does not route. */
+const unrouted = (routes: string) => ({
+  data: { dataset: null },
+  errors: [
+    {
+      message: `Dataset "MO:trade-balance" names region MO, which this gateway does not route to (it routes ${routes}).`,
+      path: ['dataset'],
+      extensions: { code: 'UNKNOWN_REGION', region: 'MO', serviceName: 'catalogue' },
+    },
+  ],
+});
 
 describe('region registration', () => {
   let wharf: FixtureWharf | undefined;
@@ -27,11 +38,11 @@ describe('region registration', () => {
 
   it('routes to and harvests a region registered by an admin call, and forgets it when removed', async () => {
     wharf = await startFixtureWharf({ registered: ['CN-GX', 'VN'], adminToken });
-    expect(await wharf.query(moQuery)).toEqual({ data: { dataset: null } });
+    expect(await wharf.query(moQuery)).toEqual(unrouted('CN-GX, VN'));
 
     const registered = await admin('/admin/regions', { method: 'POST', body: JSON.stringify({ code: 'MO', name: 'Macao', url: wharf.regions.get('MO')!.server.url }) });
     expect(registered.status).toBe(201);
-    expect(await registered.json()).toEqual({ region: { code: 'MO', name: 'Macao', url: wharf.regions.get('MO')!.server.url }, contractVersion: '1.0.0', replaced: false });
+    expect(await registered.json()).toEqual({ region: { code: 'MO', name: 'Macao', url: wharf.regions.get('MO')!.server.url }, contractVersion: '1.1.0', replaced: false });
     await expect.poll(() => wharf!.query(moQuery), { timeout: 5000 }).toEqual({ data: { dataset: { id: 'MO:trade-balance', distributions: [{ format: 'CSV' }] } } });
 
     const listed = await (await admin('/admin/regions')).json();
@@ -43,7 +54,7 @@ describe('region registration', () => {
 
     const removed = await admin('/admin/regions/MO', { method: 'DELETE' });
     expect([removed.status, await removed.json()]).toEqual([200, { removed: 'MO' }]);
-    expect(await wharf.query(moQuery)).toEqual({ data: { dataset: null } });
+    expect(await wharf.query(moQuery)).toEqual(unrouted('CN-GX, VN'));
     expect((await wharf.query('{ regions { code } }')).data.regions).toEqual([{ code: 'CN-GX' }, { code: 'VN' }]);
     const again = await admin('/admin/regions/MO', { method: 'DELETE' });
     expect([again.status, await again.json()]).toEqual([404, { code: 'REGION_NOT_REGISTERED', error: 'No region MO is registered.' }]);
@@ -86,12 +97,12 @@ describe('region registration', () => {
       422,
       {
         code: 'CONTRACT_INCOMPATIBLE',
-        error: 'Region MO does not serve contract 1.0.0: it serves contract 2.0.0; this gateway needs 1.x (1.0.0 or a later minor).',
-        problems: ['it serves contract 2.0.0; this gateway needs 1.x (1.0.0 or a later minor)'],
+        error: 'Region MO does not serve contract 1.1.0: it serves contract 2.0.0; this gateway needs 1.x (1.1.0 or a later minor).',
+        problems: ['it serves contract 2.0.0; this gateway needs 1.x (1.1.0 or a later minor)'],
       },
     ]);
 
-    await using missing = await startContractServer('MO', sdl.replace(/^# wharf-contract: .*$/m, '# wharf-contract: 1.3.0').replace(/\n\s*"How the data can be obtained[^\n]*\n\s*distributions: \[Distribution!\]!/, '\n'));
+    await using missing = await startContractServer('MO', sdl.replace(/^# wharf-contract: .*$/m, '# wharf-contract: 1.3.0').replace(/\n\s*"""\s*How the data can be obtained[\s\S]*?"""\s*distributions: [^\n]*/, '\n'));
     const lacking = await admin('/admin/regions', { method: 'POST', body: JSON.stringify({ code: 'MO', name: 'Macao', url: missing.url }) });
     expect([lacking.status, await lacking.json()]).toMatchObject([422, { code: 'CONTRACT_INCOMPATIBLE', problems: ['Dataset.distributions is missing'] }]);
 

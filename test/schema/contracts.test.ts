@@ -31,7 +31,7 @@ describe('supergraph', () => {
   it('routes Dataset.distributions to the regions and lineage to the catalogue', () => {
     const supergraph = readFileSync(supergraphPath, 'utf8');
     expect(() => buildASTSchema(parse(supergraph))).not.toThrow();
-    expect(supergraph).toMatch(/distributions: \[Distribution!\]! @join__field\(graph: REGIONS\)/);
+    expect(supergraph).toMatch(/distributions: \[Distribution!\] @join__field\(graph: REGIONS\)/);
     expect(supergraph).toMatch(/upstream: \[LineageNode\]! @join__field\(graph: CATALOGUE\)/);
   });
 });

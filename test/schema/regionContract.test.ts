@@ -6,7 +6,7 @@ const withVersion = (sdl: string, version: string) => sdl.replace(/^# wharf-cont
 
 describe('regionContract', () => {
   it('reads the version line of the committed contract', () => {
-    expect(contractVersionOf(pinned)).toEqual({ major: 1, minor: 0, patch: 0 });
+    expect(contractVersionOf(pinned)).toEqual({ major: 1, minor: 1, patch: 0 });
   });
 
   it('accepts the pinned contract itself', () => {
@@ -14,12 +14,12 @@ describe('regionContract', () => {
   });
 
   it('accepts additions when the major version is the same', () => {
-    const added = `${withVersion(pinned, '1.1.0')}\nextend type Dataset { qualityScore: Float }\ntype QualityReport { score: Float! }\n`;
+    const added = `${withVersion(pinned, '1.2.0')}\nextend type Dataset { qualityScore: Float }\ntype QualityReport { score: Float! }\n`;
     expect(contractProblems(pinned, added)).toEqual([]);
   });
 
   it('refuses another major version, naming both', () => {
-    expect(contractProblems(pinned, withVersion(pinned, '2.0.0'))).toEqual(['it serves contract 2.0.0; this gateway needs 1.x (1.0.0 or a later minor)']);
+    expect(contractProblems(pinned, withVersion(pinned, '2.0.0'))).toEqual(['it serves contract 2.0.0; this gateway needs 1.x (1.1.0 or a later minor)']);
   });
 
   it('refuses an SDL without a version line', () => {
@@ -30,7 +30,7 @@ describe('regionContract', () => {
 
   it('refuses a removed field, a changed field type and a removed type when the version claims compatibility', () => {
     const changed = withVersion(pinned, '1.2.0')
-      .replace(/\n\s*"How the data can be obtained[^\n]*\n\s*distributions: \[Distribution!\]!/, '\n')
+      .replace(/\n\s*"""\s*How the data can be obtained[\s\S]*?"""\s*distributions: [^\n]*/, '\n')
       .replace(/\bmodified: String\b/, 'modified: Int');
     const problems = contractProblems(pinned, changed);
     expect(problems).toContain('Dataset.distributions is missing');

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRegionRegistry, RegionHostNotAllowedError } from '../../gateway/createRegionRegistry.ts';
 import { ConfigError, loadConfig } from '../../gateway/loadConfig.ts';
 import { readRegionFile } from '../../gateway/readRegionEntries.ts';
-import { pinnedContract } from '../../schema/regionContract.ts';
+import { formatVersion, pinnedContract } from '../../schema/regionContract.ts';
 import { startContractServer, startFixtureWharf, startHungServer, unusedLoopbackUrl, type FixtureWharf } from '../support/fixtureRegions.ts';
 
 const adminToken = 'admin-token-for-tests-0123456789abcdef';
@@ -68,7 +68,7 @@ describe('region registration as a network probe', () => {
       [targets.notJson, 'an answer that is not JSON'],
     ]);
     expect(registry.list()).toEqual([]);
-    expect(await registry.register({ code: 'MO', name: 'Macao', url: real.url })).toMatchObject({ contractVersion: '1.0.0', replaced: false });
+    expect(await registry.register({ code: 'MO', name: 'Macao', url: real.url })).toMatchObject({ contractVersion: formatVersion(pinnedContract().version), replaced: false });
   });
 
   it('registers only at hosts WHARF_REGION_HOSTS allows, fetching nothing elsewhere', async () => {
@@ -88,7 +88,7 @@ describe('region registration as a network probe', () => {
     expect(fetched).toEqual([]);
 
     const loopback = createRegionRegistry({ regions: [], allowedHosts: loadConfig({ WHARF_REGION_HOSTS: '0x7f.1' }).WHARF_REGION_HOSTS, fetch: spy });
-    expect(await loopback.register({ code: 'MO', name: 'Macao', url: real.url })).toMatchObject({ contractVersion: '1.0.0' });
+    expect(await loopback.register({ code: 'MO', name: 'Macao', url: real.url })).toMatchObject({ contractVersion: formatVersion(pinnedContract().version) });
   });
 
   it('refuses WHARF_REGION_HOSTS entries that are not bare hosts, naming them', () => {
