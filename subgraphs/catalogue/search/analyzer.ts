@@ -51,11 +51,20 @@ function classify(char: string): CharClass {
 
 // Indexing folds millions of characters: ASCII from a table, the rest memoised per code point.
 const asciiClasses: CharClass[] = Array.from({ length: 128 }, (_, code) => classify(String.fromCharCode(code)));
+/**
+ * Code points memoised, at most: queries and harvested text can name any of
+ * the 1.1 million, so the memo stops growing here (about 10 MB) and later
+ * newcomers are classified each time. Catalogue text uses far fewer.
+ */
+const memoisedClasses = 100_000;
 const otherClasses = new Map<number, CharClass>();
 function classOf(char: string, code: number): CharClass {
   if (code < 128) return asciiClasses[code]!;
   let found = otherClasses.get(code);
-  if (!found) otherClasses.set(code, (found = classify(char)));
+  if (!found) {
+    found = classify(char);
+    if (otherClasses.size < memoisedClasses) otherClasses.set(code, found);
+  }
   return found;
 }
 
