@@ -1,7 +1,8 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
-import { FacetIndex } from './facetIndex.ts';
+import { FacetIndex, facetValuesOf, type FacetField } from './facetIndex.ts';
+import { assertIndexable, UnindexableRecordError } from './assertIndexable.ts';
 import { admittedDocuments, filterScratch } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 import { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight, termFrequencies } from './fieldStatistics.ts';
@@ -22,8 +23,26 @@ const maxQueryWords = 32;
 const compactAfterDeadPostings = 200_000;
 
 export type { SearchFilter } from './searchFilter.ts';
+export { UnindexableRecordError } from './assertIndexable.ts';
 
 export type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
+
+/** A record checked and with everything an insert writes derived from it (see `SearchIndex.prepare`). */
+export interface PreparedRecord {
+  readonly record: DatasetRecord;
+  readonly json: Buffer;
+  readonly tf: Map<string, number>;
+  /** Per field, its length in terms (at most 65,535). */
+  readonly lengths: readonly number[];
+  readonly modifiedMs: number;
+  readonly qualityMask: number;
+  readonly qualityFactor: number;
+  readonly titleKey: string;
+  readonly exactTitleKeys: Set<number>;
+  readonly facetValues: Record<FacetField, string[]>;
+  readonly groupName: string;
+  readonly groupKey: AccessGroupKey;
+}
 
 /** Documents sharing a region and access attributes, under their JSON as `name`. */
 interface AccessGroup {
@@ -163,13 +182,50 @@ export class SearchIndex {
     this.hitScores = grow(this.hitScores, capacity);
   }
 
+  /** Adds `record`, or replaces the one with its id; a record it refuses (see `prepare`) changes nothing. */
   upsert(record: DatasetRecord): void {
+    this.commit(this.prepare(record));
+  }
+
+  /**
+   * Checks `record` (`assertIndexable`) and derives everything an insert
+   * writes, changing nothing: it throws `UnindexableRecordError` for a record
+   * the index cannot hold, so a refused record is never half inserted.
+   */
+  prepare(record: unknown): PreparedRecord {
+    assertIndexable(record);
+    let json: Buffer;
+    try {
+      json = Buffer.from(JSON.stringify(record));
+    } catch (error) {
+      throw new UnindexableRecordError(record.id, 'the record', `cannot be stored as JSON (${(error as Error).message})`);
+    }
+    const { tf, lengths } = termFrequencies(record);
+    const mask = qualityMask(record);
+    return {
+      record,
+      json,
+      tf,
+      lengths: lengths.map((length) => Math.min(length, 65535)),
+      modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
+      qualityMask: mask,
+      qualityFactor: qualityFactorOf(scoreOfMask(mask)),
+      titleKey: foldText(record.title[0]!.value).slice(0, titleSortChars),
+      exactTitleKeys: this.exactTitleKeys(record),
+      facetValues: facetValuesOf(record),
+      groupName: JSON.stringify([record.region, record.access]),
+      groupKey: { ...record.access, region: record.region },
+    };
+  }
+
+  /** Inserts a prepared record, replacing any with its id. Nothing here depends on the record's shape any more, so nothing throws half-way. */
+  commit(prepared: PreparedRecord): void {
+    const { record, tf, lengths } = prepared;
     if (this.docOf.has(record.id)) this.remove(record.id);
     const doc = this.freeDocs.pop() ?? this.ids.length;
     this.ensureCapacity(doc);
-    const { tf, lengths } = termFrequencies(record);
     for (let f = 0; f < 4; f += 1) {
-      this.fieldLengths[doc * 4 + f] = Math.min(lengths[f]!, 65535);
+      this.fieldLengths[doc * 4 + f] = lengths[f]!;
       this.lengthSums[f]! += lengths[f]!;
     }
     for (const [term, packed] of tf) {
@@ -178,20 +234,18 @@ export class SearchIndex {
       this.dictionary.df[id]! += 1;
     }
     this.totalPostings += tf.size;
-    this.records.put(doc, record);
+    this.records.putJson(doc, prepared.json);
     this.ids[doc] = record.id;
     this.revisions[doc] = record.revision;
     this.docOf.set(record.id, doc);
-    this.modified[doc] = record.modified ? Date.parse(record.modified) || 0 : 0;
-    const mask = qualityMask(record);
-    this.qualityMasks[doc] = mask;
-    this.qualityFactors[doc] = qualityFactorOf(scoreOfMask(mask));
-    this.titleKey[doc] = foldText(record.title[0]?.value ?? '').slice(0, titleSortChars);
-    for (const key of this.exactTitleKeys(record)) this.exactTitles.add(key, doc);
-    this.facets.add(doc, record);
-    const groupKey = JSON.stringify([record.region, record.access]);
-    let group = this.accessGroups.get(groupKey);
-    if (!group) this.accessGroups.set(groupKey, (group = { name: groupKey, key: { ...record.access, region: record.region }, docs: new Bitset(), size: 0 }));
+    this.modified[doc] = prepared.modifiedMs;
+    this.qualityMasks[doc] = prepared.qualityMask;
+    this.qualityFactors[doc] = prepared.qualityFactor;
+    this.titleKey[doc] = prepared.titleKey;
+    for (const key of prepared.exactTitleKeys) this.exactTitles.add(key, doc);
+    this.facets.addValues(doc, prepared.facetValues);
+    let group = this.accessGroups.get(prepared.groupName);
+    if (!group) this.accessGroups.set(prepared.groupName, (group = { name: prepared.groupName, key: prepared.groupKey, docs: new Bitset(), size: 0 }));
     group.docs.add(doc);
     group.size += 1;
     this.groupOf[doc] = group;

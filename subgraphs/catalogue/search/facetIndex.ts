@@ -174,7 +174,11 @@ export class FacetIndex {
   }
 
   add(doc: number, record: DatasetRecord): void {
-    const values = facetValuesOf(record);
+    this.addValues(doc, facetValuesOf(record));
+  }
+
+  /** Adds a document by its values (`facetValuesOf` its record). */
+  addValues(doc: number, values: Record<FacetField, string[]>): void {
     const size = facetFields.reduce((sum, field) => sum + values[field].length, 0);
     this.reserve(doc, size);
     const start = this.poolLength;
