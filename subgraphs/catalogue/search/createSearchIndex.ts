@@ -337,7 +337,7 @@ export class SearchIndex {
     this.deadPostings = 0;
   }
 
-  /** Documents in `scope` (or live) with a title whose words are exactly `key`; hash hits are confirmed against the record. */
+  /** Documents of `scope` with a title whose words are exactly `key`; hash hits are confirmed against the record. */
   private exactTitleDocs(key: string, scope: Bitset): Set<number> | undefined {
     const docs = this.exactTitles.get(hash32(key));
     const confirmed = docs.filter((doc) => scope.has(doc) && this.records.get(doc)!.title.some((text) => titleKeyOf(text.value) === key));
@@ -446,7 +446,7 @@ export class SearchIndex {
     return hit;
   }
 
-  /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first. */
+  /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first; `within` as in `SearchRequest`. */
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
