@@ -9,8 +9,7 @@ import type { CatalogueContext } from './createCatalogue.ts';
 import type { Discovery } from './createDiscovery.ts';
 import type { SearchFilter } from './search/createSearchIndex.ts';
 import { facetFields, type FacetField } from './search/facetIndex.ts';
-import { tokenize } from './search/analyzer.ts';
-import { maxQueryChars, maxWordChars } from './search/expandQuery.ts';
+import { maxQueryChars, maxWordChars, tokenize } from './search/analyzer.ts';
 import { decodeCursor, encodeCursor, searchFingerprint, type SearchSort } from './search/searchPaging.ts';
 
 /** Largest `first`, `facetLimit` and number of values in one filter field. */

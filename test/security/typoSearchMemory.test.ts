@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../bench/generateDatasets.ts';
 import type { DatasetRecord } from '../../schema/datasetRecord.ts';
 import { createCatalogue, type Catalogue } from '../../subgraphs/catalogue/createCatalogue.ts';
-import { maxQueryChars, maxWordChars } from '../../subgraphs/catalogue/search/expandQuery.ts';
+import { maxQueryChars, maxWordChars } from '../../subgraphs/catalogue/search/analyzer.ts';
 import { SearchIndex } from '../../subgraphs/catalogue/search/createSearchIndex.ts';
 import { maxCursorChars } from '../../subgraphs/catalogue/search/searchPaging.ts';
 import { compileRegionPolicies } from '../../subgraphs/shared/access/loadRegionPolicies.ts';
@@ -89,18 +89,31 @@ describe('typo search with over-long words (anonymous)', () => {
   });
 });
 
-describe('SearchIndex typo expansion of long words', () => {
-  it('matches a word longer than a word may be only as typed, never by typo tolerance', () => {
+describe('SearchIndex with words longer than a word may be', () => {
+  const access: DatasetRecord['access'] = { tier: 'public', personalData: 'none', securityLevel: 'general', residency: 'SG', allowedPurposes: [], allowedDestinations: [], readerRoles: [], obligations: [] };
+  const base = { region: 'SG', language: 'en', description: [], keywords: [], themes: [], spatial: [], distributions: [], lineage: [], identifiers: [], access };
+  const record = (identifier: string, title: string): DatasetRecord => ({ ...base, id: `SG:${identifier}`, identifier, revision: `r-${identifier}`, title: [{ lang: 'en', value: title }] });
+
+  it('never expands a query word longer than a word may be by typo tolerance, however near an indexed term', () => {
     const index = new SearchIndex();
-    const indexed = longWord(maxWordChars + 8);
-    const access: DatasetRecord['access'] = { tier: 'public', personalData: 'none', securityLevel: 'general', residency: 'SG', allowedPurposes: [], allowedDestinations: [], readerRoles: [], obligations: [] };
-    const base = { region: 'SG', language: 'en', description: [], keywords: [], themes: [], spatial: [], distributions: [], lineage: [], identifiers: [], access: { ...access } };
-    index.upsert({ ...base, id: 'SG:long', identifier: 'long', revision: 'r1', title: [{ lang: 'en', value: indexed }] });
-    index.upsert({ ...base, id: 'SG:short', identifier: 'short', revision: 'r2', title: [{ lang: 'en', value: 'container' }] });
+    const indexed = longWord(maxWordChars);
+    index.upsert(record('longest', indexed));
+    index.upsert(record('short', 'container'));
     const search = (text: string) => index.search({ text, sort: 'RELEVANCE', first: 10 }).hits.map((hit) => hit.id);
-    expect(search(indexed)).toEqual(['SG:long']);
-    // One letter dropped: within two edits, but too long to be expanded.
-    expect(search(`${indexed.slice(0, 10)}${indexed.slice(11)} `)).toEqual([]);
+    expect(search(`${indexed} `)).toEqual(['SG:longest']);
+    // Two letters added: within two edits of the indexed term, but too long to be expanded.
+    expect(search(`${indexed}ab `)).toEqual([]);
+    expect(search(`${indexed.slice(0, 10)}${indexed.slice(11)} `)).toEqual(['SG:longest']);
     expect(search('contaner ')).toEqual(['SG:short']);
+  });
+
+  it('leaves a longer token out of the index, counting it only in its field\'s length', () => {
+    const index = new SearchIndex();
+    const token = longWord(maxWordChars + 1);
+    index.upsert(record('blob', `port ${token}`));
+    expect(index.search({ text: `${token} `, sort: 'RELEVANCE', first: 10 }).total).toBe(0);
+    const hit = index.search({ text: 'port ', sort: 'RELEVANCE', first: 10, explain: true }).hits[0]!;
+    expect(hit.id).toBe('SG:blob');
+    expect(hit.explanation!.matches).toEqual([{ term: 'port', fields: ['title'] }]);
   });
 });

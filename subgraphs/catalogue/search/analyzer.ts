@@ -9,6 +9,16 @@
  *   Chinese title without a dictionary;
  * - everything else splits on anything that is not a letter or a digit.
  */
+/**
+ * Longest term, in UTF-16 code units once folded, the catalogue indexes or
+ * searches for: longer tokens (a hash, a run of letters without a space)
+ * are left out of the index, and a query holding one is refused, as is a
+ * query longer than `maxQueryChars`. Typo expansion costs the square of a
+ * word's length; real words, identifiers and hex digests are no longer.
+ */
+export const maxWordChars = 64;
+export const maxQueryChars = 1000;
+
 const combiningMark = /\p{M}/u;
 const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const wordChar = /[\p{L}\p{N}]/u;

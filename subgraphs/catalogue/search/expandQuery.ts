@@ -1,3 +1,4 @@
+import { maxWordChars } from './analyzer.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 import { keepLargest } from './searchPaging.ts';
 import type { TermDictionary } from './termDictionary.ts';
@@ -8,16 +9,6 @@ const twoEditsFrom = 9;
 /** Search as you type: the last word also matches as a prefix, from this length, by its most frequent completions. */
 const prefixFrom = 2;
 const prefixCompletions = 64;
-/**
- * What a query may hold. Typo expansion costs time and memory in the square
- * of a word's length (an edit-distance table per word), so words longer than
- * `maxWordChars` (as the analyzer folds them) are matched only as typed, and
- * the API refuses them, and any query longer than `maxQueryChars` UTF-16
- * code units, before they reach the index. Real words, identifiers and
- * hashes are shorter.
- */
-export const maxWordChars = 64;
-export const maxQueryChars = 1000;
 /** Weights of expanded terms relative to the word as typed. */
 const prefixWeight = 0.6;
 const fuzzyWeight = [1, 0.45, 0.3] as const;
@@ -48,7 +39,8 @@ export function expandQuery(dictionary: TermDictionary, words: readonly string[]
     if (prefixLast && i === words.length - 1 && word.length >= prefixFrom) {
       for (const termId of mostFrequent(dictionary.completions(word), prefixCompletions, terms, frequencies)) expansions.push({ termId, weight: prefixWeight, word: i });
     }
-    // Typo tolerance only for words the catalogue barely knows: a real word is not second-guessed.
+    // Typo tolerance only for words the catalogue barely knows: a real word is not second-guessed. Its cost is the
+    // square of the word's length, so a longer word than any indexed term (one the API refuses) is not expanded.
     if (word.length >= fuzzyFrom && word.length <= maxWordChars && exactDf < 2) {
       const near = dictionary
         .neighbours(word, word.length >= twoEditsFrom ? 2 : 1)
