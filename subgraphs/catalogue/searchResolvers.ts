@@ -68,7 +68,7 @@ function boundedInt(name: string, value: number | null | undefined, fallback: nu
  * or holding a word longer than `maxWordChars` (typo expansion costs the
  * square of a word's length). The message gives lengths, never the text.
  */
-export function checkSearchText(argumentName: string, text: string): void {
+function checkSearchText(argumentName: string, text: string): void {
   if (text.length > maxQueryChars) {
     throw badInput(argumentName, `"${argumentName}" must be at most ${maxQueryChars} characters long; got ${text.length.toLocaleString('en')}.`);
   }
