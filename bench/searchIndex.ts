@@ -3,7 +3,12 @@
  * latency per query kind (facets included, as every search counts them),
  * incremental upsert and delete cost.
  *
- *   npm run bench -- search --count 100000 [--queries 300]
+ *   npm run bench -- search --count 100000 [--queries 300] [--scope anonymous|none]
+ *
+ * Every search is scoped to what a consumer may discover, as the catalogue
+ * scopes it: by default an anonymous consumer under the demo regions'
+ * policies (every dataset below the confidential tier); `--scope none`
+ * searches every dataset.
  *
  * Run with `node --expose-gc` (as `npm run bench` does) for steady RSS figures.
  */
@@ -16,7 +21,12 @@ import { mulberry32, percentile, rssMb, settle } from './measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { count: { type: 'string', default: '100000' }, queries: { type: 'string', default: '300' }, seed: { type: 'string', default: '42' } },
+  options: {
+    count: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '42' },
+    scope: { type: 'string', default: 'anonymous' },
+  },
 });
 const count = Number(values.count);
 const queryCount = Number(values.queries);
@@ -78,15 +88,18 @@ const kinds: Record<string, () => { text: string; filter?: SearchFilter }> = {
   },
 };
 
+// The discoverable set is made once, as the catalogue caches it per consumer until the index changes.
+const within = values.scope === 'none' ? undefined : index.documentsWhere((key) => key.tier !== 'confidential');
+const scoped = within ? { within } : {};
 const rows: string[] = [];
 for (const [kind, make] of Object.entries(kinds)) {
   const queries = Array.from({ length: queryCount }, make);
-  for (const query of queries.slice(0, 20)) index.search({ ...query, sort: 'RELEVANCE', first: 20 });
+  for (const query of queries.slice(0, 20)) index.search({ ...query, ...scoped, sort: 'RELEVANCE', first: 20 });
   const timings: number[] = [];
   let hits = 0;
   for (const query of queries) {
     const start = performance.now();
-    const outcome = index.search({ ...query, sort: 'RELEVANCE', first: 20 });
+    const outcome = index.search({ ...query, ...scoped, sort: 'RELEVANCE', first: 20 });
     timings.push(performance.now() - start);
     hits += outcome.total;
   }
@@ -104,7 +117,7 @@ const deleteMs = (performance.now() - started) / sample.length;
 
 console.log(`## Catalogue search, ${count.toLocaleString('en')} datasets
 
-Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, one core; ${queryCount} queries per kind, first page of 20 plus every facet.
+Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, one core; ${queryCount} queries per kind, first page of 20 plus every facet; ${within ? `scoped to an anonymous consumer's ${within.count().toLocaleString('en')} datasets` : 'every dataset'}.
 
 - index build: ${(buildMs / 1000).toFixed(1)} s (${Math.round(count / (buildMs / 1000)).toLocaleString('en')} datasets/s)
 - RSS: ${rssAfter} MB after build (${rssAfter - rssBefore} MB for the index and its records)

@@ -17,6 +17,10 @@ export interface CatalogueIndex {
   revisionOf(id: string): string | undefined;
   /** The document number of `id` in document sets such as `documentsWhere`'s. */
   documentOf(id: string): number | undefined;
+  /**
+   * Adds or replaces a dataset. A record of the wrong shape (see
+   * `assertIndexable`) throws `UnindexableRecordError` and changes nothing.
+   */
   upsert(record: DatasetRecord): void;
   remove(id: string): void;
   /** Ids of the region's datasets currently held. */
@@ -90,13 +94,16 @@ export function createCatalogueIndex(): CatalogueIndex {
     size: () => search.size,
     upsert(record) {
       // Unchanged content costs nothing: same revision, no work.
-      if (search.revisionOf(record.id) === record.revision) return;
+      const held = typeof record?.id === 'string' ? search.revisionOf(record.id) : undefined;
+      if (held !== undefined && held === record.revision) return;
+      // Checked and derived before anything changes: a record the index refuses leaves every structure here as it was.
+      const prepared = search.prepare(record);
       const current = search.get(record.id);
       if (current) {
         unlink(current);
         toggleContent(current.id, current.revision);
       }
-      search.upsert(record);
+      search.commit(prepared);
       toggleContent(record.id, record.revision);
       let regionSet = byRegion.get(record.region);
       if (!regionSet) byRegion.set(record.region, (regionSet = new Set()));

@@ -9,11 +9,19 @@ import type { CatalogueContext } from './createCatalogue.ts';
 import type { Discovery } from './createDiscovery.ts';
 import type { SearchFilter } from './search/createSearchIndex.ts';
 import { facetFields, type FacetField } from './search/facetIndex.ts';
+import { maxQueryChars, maxWordChars, tokenize } from './search/analyzer.ts';
 import { decodeCursor, encodeCursor, searchFingerprint, type SearchSort } from './search/searchPaging.ts';
 
 /** Largest `first`, `facetLimit` and number of values in one filter field. */
 export const maxSearchPageSize = 100;
 const maxFilterValues = 100;
+/** Most `anyOf` conditions in one filter, all groups together: each costs a pass over a document set. */
+const maxFilterConditions = 100;
+/** Longest filter value, in characters (publisher names and licence URLs are far shorter). */
+const maxFilterValueChars = 500;
+/** Characters of a refused value quoted back in an error. */
+const quotedChars = 32;
+const quote = (value: string) => (value.length > quotedChars ? `${value.slice(0, quotedChars)}…` : value);
 
 interface SearchFilterInput {
   regions?: string[] | null;
@@ -55,11 +63,33 @@ function boundedInt(name: string, value: number | null | undefined, fallback: nu
   return number;
 }
 
+/**
+ * Refuses free text the analyzer should not see: longer than `maxQueryChars`,
+ * or holding a word longer than `maxWordChars` (typo expansion costs the
+ * square of a word's length). The message gives lengths, never the text.
+ */
+function checkSearchText(argumentName: string, text: string): void {
+  if (text.length > maxQueryChars) {
+    throw badInput(argumentName, `"${argumentName}" must be at most ${maxQueryChars} characters long; got ${text.length.toLocaleString('en')}.`);
+  }
+  const longest = tokenize(text).reduce((max, word) => Math.max(max, word.length), 0);
+  if (longest > maxWordChars) {
+    throw badInput(argumentName, `"${argumentName}" holds a word of ${longest} characters; a word may have at most ${maxWordChars}.`);
+  }
+}
+
+/** Refuses a filter value longer than `maxFilterValueChars`. */
+function checkFilterValue(name: string, value: string): void {
+  if (value.length > maxFilterValueChars) {
+    throw badInput('filter', `filter.${name} values must be at most ${maxFilterValueChars} characters long; got one of ${value.length.toLocaleString('en')}.`);
+  }
+}
+
 /** Epoch ms of an ISO date; a date-only upper bound means the end of that day. */
 function parseDate(name: string, value: string, endOfDay: boolean): number {
   const time = Date.parse(value);
   if (!/^\d{4}-\d{2}(-\d{2})?/.test(value) || Number.isNaN(time)) {
-    throw badInput('filter', `filter.${name} must be an ISO 8601 date such as "2024-05-01"; got "${value}".`);
+    throw badInput('filter', `filter.${name} must be an ISO 8601 date such as "2024-05-01"; got "${quote(value)}".`);
   }
   return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value) ? time + 86_399_999 : time;
 }
@@ -72,11 +102,15 @@ export function toSearchFilter(input: SearchFilterInput | null | undefined): Sea
     const values = input[inputFieldOf[field]] as string[] | null | undefined;
     if (!values) continue;
     if (values.length > maxFilterValues) throw badInput('filter', `filter.${inputFieldOf[field]} lists ${values.length} values; at most ${maxFilterValues}.`);
+    for (const value of values) checkFilterValue(inputFieldOf[field], value);
     filter.fields![field] = values;
   }
   if (input.modifiedFrom) filter.modifiedFrom = parseDate('modifiedFrom', input.modifiedFrom, false);
   if (input.modifiedTo) filter.modifiedTo = parseDate('modifiedTo', input.modifiedTo, true);
   if (input.anyOf) {
+    const conditions = input.anyOf.reduce((sum, group) => sum + group.length, 0);
+    if (conditions > maxFilterConditions) throw badInput('filter', `filter.anyOf holds ${conditions} conditions; at most ${maxFilterConditions}.`);
+    for (const group of input.anyOf) for (const condition of group) checkFilterValue('anyOf', condition.value);
     filter.anyOf = input.anyOf.map((group) =>
       group.map((condition) => ({ field: condition.field.toLowerCase() as FacetField, value: condition.value })),
     );
@@ -135,6 +169,7 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
       const facetLimit = boundedInt('facetLimit', args.facetLimit, 20, maxSearchPageSize);
       const sort = args.sort ?? 'RELEVANCE';
       const text = args.query ?? '';
+      checkSearchText('query', text);
       const filter = toSearchFilter(args.filter);
       const fingerprint = searchFingerprint([text, filter, sort]);
       const after = args.after ? decodeCursor(args.after, fingerprint) : undefined;
@@ -183,6 +218,7 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
     },
     suggest(_: unknown, args: { prefix: string; first?: number | null; lang?: string | null }, context: CatalogueContext) {
       const first = boundedInt('first', args.first, 8, 50);
+      checkSearchText('prefix', args.prefix);
       const within = discovery.discoverable(context.consumer);
       return index.suggest(args.prefix, first, within, (record) => discovery.canDiscover(context.consumer, record)).map((record: DatasetRecord) => ({
         text: pickTranslation(record.title, args.lang),

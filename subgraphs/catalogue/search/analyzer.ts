@@ -9,6 +9,16 @@
  *   Chinese title without a dictionary;
  * - everything else splits on anything that is not a letter or a digit.
  */
+/**
+ * Longest term, in UTF-16 code units once folded, the catalogue indexes or
+ * searches for: longer tokens (a hash, a run of letters without a space)
+ * are left out of the index, and a query holding one is refused, as is a
+ * query longer than `maxQueryChars`. Typo expansion costs the square of a
+ * word's length; real words, identifiers and hex digests are no longer.
+ */
+export const maxWordChars = 64;
+export const maxQueryChars = 1000;
+
 const combiningMark = /\p{M}/u;
 const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const wordChar = /[\p{L}\p{N}]/u;
@@ -51,11 +61,20 @@ function classify(char: string): CharClass {
 
 // Indexing folds millions of characters: ASCII from a table, the rest memoised per code point.
 const asciiClasses: CharClass[] = Array.from({ length: 128 }, (_, code) => classify(String.fromCharCode(code)));
+/**
+ * Code points memoised, at most: queries and harvested text can name any of
+ * the 1.1 million, so the memo stops growing here (about 10 MB) and later
+ * newcomers are classified each time. Catalogue text uses far fewer.
+ */
+const memoisedClasses = 100_000;
 const otherClasses = new Map<number, CharClass>();
 function classOf(char: string, code: number): CharClass {
   if (code < 128) return asciiClasses[code]!;
   let found = otherClasses.get(code);
-  if (!found) otherClasses.set(code, (found = classify(char)));
+  if (!found) {
+    found = classify(char);
+    if (otherClasses.size < memoisedClasses) otherClasses.set(code, found);
+  }
   return found;
 }
 

@@ -118,3 +118,19 @@ export function popcount(word: number): number {
   value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
   return Math.imul((value + (value >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
+
+/**
+ * |a ∩ b| for two bitsets' words. Branch-free: with a sparse value, whether
+ * a word is zero cannot be predicted, and a test costs more than the count.
+ */
+export function andCount(a: Uint32Array, b: Uint32Array): number {
+  const shared = Math.min(a.length, b.length);
+  let total = 0;
+  for (let i = 0; i < shared; i += 1) {
+    let value = a[i]! & b[i]!;
+    value -= (value >>> 1) & 0x55555555;
+    value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
+    total += Math.imul((value + (value >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  return total;
+}

@@ -3,6 +3,7 @@ import { accumulateTerm, addToScored, finalScore, pageFloor, scoreBound } from '
 import { exactTitleBoost, idf, qualityFactorOf } from './fieldStatistics.ts';
 import type { Expansion } from './expandQuery.ts';
 import type { Postings } from './postings.ts';
+import type { ScopedFrequencies } from './scopeStatistics.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
 
 /** A first page by relevance scores this share of the documents in full to learn how high its scores are. */
@@ -11,11 +12,13 @@ const sampleShare = 16;
 /** What collecting reads from the index, and the scratch it writes into (reused: searches run one at a time). */
 export interface HitCollection {
   postings: readonly (Postings | undefined)[];
-  /** Live documents containing each term. */
-  df: Int32Array;
-  liveCount: number;
+  /** Document frequencies in the search's scope. */
+  frequencies: ScopedFrequencies;
+  /** Documents in the search's scope. */
+  documents: number;
   live: Bitset;
   fieldLengths: Uint16Array;
+  /** Mean field lengths in the search's scope. */
   averages: readonly number[];
   /** Per document, zero between searches. */
   scores: Float64Array;
@@ -66,18 +69,20 @@ export function collectHits(
   factors?: Float64Array,
   page?: { size: number; exact: Set<number> | undefined },
 ): Collected {
-  const { scores, masks, fieldLengths, live, df, averages, marked } = into;
+  const { scores, masks, fieldLengths, live, frequencies, averages, marked } = into;
   const touched = into.hits.clear().reserve(live.words.length * 32);
   const accumulators = { scores, masks, touched, marked };
-  // Every path adds a document's terms in the same order, strongest bound first, so its score is the same to the last bit.
+  // Every path adds a document's terms in the same order, so its score is the same to the last bit. The order is by
+  // term weight (from the scope's statistics), ties in expansion order, never by the lists' score bounds: those count
+  // documents outside the scope, and a sum's last bit must not depend on them.
   const lists = expansions
     .flatMap(({ termId, weight, word }) => {
       const list = into.postings[termId];
       if (!list) return [];
-      const termWeight = weight * idf(into.liveCount, df[termId]!);
+      const termWeight = weight * idf(into.documents, frequencies.of(termId));
       return [{ list, termWeight, bit: 1 << word, bound: scoreBound(list, termWeight, averages) }];
     })
-    .sort((a, b) => b.bound - a.bound);
+    .sort((a, b) => b.termWeight - a.termWeight);
   const accumulate = (entry: (typeof lists)[number], start: number, end: number, fromDoc: number, toDoc: number) =>
     accumulateTerm(entry.list, entry.termWeight, entry.bit, fieldLengths, averages, onlyField, eligible, accumulators, start, end, fromDoc, toDoc);
   let scoredOnly = false;

@@ -1,7 +1,8 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
-import { FacetIndex } from './facetIndex.ts';
+import { FacetIndex, facetValuesOf, type FacetField } from './facetIndex.ts';
+import { assertIndexable, UnindexableRecordError } from './assertIndexable.ts';
 import { admittedDocuments, filterScratch } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 import { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight, termFrequencies } from './fieldStatistics.ts';
@@ -11,6 +12,7 @@ import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
+import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
 import { expandQuery, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
@@ -22,15 +24,34 @@ const maxQueryWords = 32;
 const compactAfterDeadPostings = 200_000;
 
 export type { SearchFilter } from './searchFilter.ts';
+export { UnindexableRecordError } from './assertIndexable.ts';
 
 export type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 
-/** Documents sharing a region and access attributes, under their JSON as `name`. */
+/** A record checked and with everything an insert writes derived from it (see `SearchIndex.prepare`). */
+export interface PreparedRecord {
+  readonly record: DatasetRecord;
+  readonly json: Buffer;
+  readonly tf: Map<string, number>;
+  /** Per field, its length in terms (at most 65,535). */
+  readonly lengths: readonly number[];
+  readonly modifiedMs: number;
+  readonly qualityMask: number;
+  readonly qualityFactor: number;
+  readonly titleKey: string;
+  readonly exactTitleKeys: Set<number>;
+  readonly facetValues: Record<FacetField, string[]>;
+  readonly groupName: string;
+  readonly groupKey: AccessGroupKey;
+}
+
+/** Documents sharing a region and access attributes, under their JSON as `name`, with their summed field lengths. */
 interface AccessGroup {
   name: string;
   key: AccessGroupKey;
   docs: Bitset;
   size: number;
+  lengthSums: number[];
 }
 
 /** Where `doc` is among the first `count` of `docs`, which are ascending; -1 when absent. */
@@ -83,6 +104,10 @@ export class SearchIndex {
   private qualityMasks = new Uint32Array(1024);
   private qualityFactors = new Float64Array(1024);
   private liveCount = 0;
+  /** Goes up with every insert and removal: statistics of a document set are valid for one value of it. */
+  private changes = 0;
+  /** Statistics of the document sets searches are scoped to (see `statisticsOf`), kept while a set is in use. */
+  private readonly scopes = new WeakMap<Bitset, { changes: number; statistics: ScopeStatistics }>();
   private freeDocs: number[] = [];
   private deadDocs: number[] = [];
   private deadPostings = 0;
@@ -136,9 +161,27 @@ export class SearchIndex {
     return doc === undefined ? undefined : this.revisions[doc];
   }
 
-  /** Mean length of each field over the live documents (BM25F's normalisation). */
-  private averageLengths(): number[] {
-    return this.lengthSums.map((sum) => sum / Math.max(1, this.liveCount));
+  /**
+   * The statistics a search within `within` is scored against (see
+   * `ScopeStatistics`): those of the live documents in it, or of every live
+   * document without it. A set `documentsWhere` made has them summed from
+   * its access groups; any other set (or one made before a change) is
+   * counted once, and kept while the set is alive and the index unchanged.
+   */
+  private statisticsOf(within: Bitset | undefined): ScopeStatistics {
+    if (!within) return { docs: undefined, documents: this.liveCount, averages: averagesOf(this.lengthSums, this.liveCount) };
+    const known = this.scopes.get(within);
+    if (known?.changes === this.changes) return known.statistics;
+    const docs = within.clone().and(this.live);
+    const sums = [0, 0, 0, 0];
+    let documents = 0;
+    for (const doc of docs) {
+      documents += 1;
+      for (let f = 0; f < 4; f += 1) sums[f]! += this.fieldLengths[doc * 4 + f]!;
+    }
+    const statistics = { docs, documents, averages: averagesOf(sums, documents) };
+    this.scopes.set(within, { changes: this.changes, statistics });
+    return statistics;
   }
 
   private exactTitleKeys(record: DatasetRecord): Set<number> {
@@ -163,13 +206,51 @@ export class SearchIndex {
     this.hitScores = grow(this.hitScores, capacity);
   }
 
+  /** Adds `record`, or replaces the one with its id; a record it refuses (see `prepare`) changes nothing. */
   upsert(record: DatasetRecord): void {
+    this.commit(this.prepare(record));
+  }
+
+  /**
+   * Checks `record` (`assertIndexable`) and derives everything an insert
+   * writes, changing nothing: it throws `UnindexableRecordError` for a record
+   * the index cannot hold, so a refused record is never half inserted.
+   */
+  prepare(record: unknown): PreparedRecord {
+    assertIndexable(record);
+    let json: Buffer;
+    try {
+      json = Buffer.from(JSON.stringify(record));
+    } catch (error) {
+      throw new UnindexableRecordError(record.id, 'the record', `cannot be stored as JSON (${(error as Error).message})`);
+    }
+    const { tf, lengths } = termFrequencies(record);
+    const mask = qualityMask(record);
+    return {
+      record,
+      json,
+      tf,
+      lengths: lengths.map((length) => Math.min(length, 65535)),
+      modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
+      qualityMask: mask,
+      qualityFactor: qualityFactorOf(scoreOfMask(mask)),
+      titleKey: foldText(record.title[0]!.value).slice(0, titleSortChars),
+      exactTitleKeys: this.exactTitleKeys(record),
+      facetValues: facetValuesOf(record),
+      groupName: JSON.stringify([record.region, record.access]),
+      groupKey: { ...record.access, region: record.region },
+    };
+  }
+
+  /** Inserts a prepared record, replacing any with its id. Nothing here depends on the record's shape any more, so nothing throws half-way. */
+  commit(prepared: PreparedRecord): void {
+    const { record, tf, lengths } = prepared;
     if (this.docOf.has(record.id)) this.remove(record.id);
     const doc = this.freeDocs.pop() ?? this.ids.length;
     this.ensureCapacity(doc);
-    const { tf, lengths } = termFrequencies(record);
+    this.changes += 1;
     for (let f = 0; f < 4; f += 1) {
-      this.fieldLengths[doc * 4 + f] = Math.min(lengths[f]!, 65535);
+      this.fieldLengths[doc * 4 + f] = lengths[f]!;
       this.lengthSums[f]! += lengths[f]!;
     }
     for (const [term, packed] of tf) {
@@ -178,31 +259,42 @@ export class SearchIndex {
       this.dictionary.df[id]! += 1;
     }
     this.totalPostings += tf.size;
-    this.records.put(doc, record);
+    this.records.putJson(doc, prepared.json);
     this.ids[doc] = record.id;
     this.revisions[doc] = record.revision;
     this.docOf.set(record.id, doc);
-    this.modified[doc] = record.modified ? Date.parse(record.modified) || 0 : 0;
-    const mask = qualityMask(record);
-    this.qualityMasks[doc] = mask;
-    this.qualityFactors[doc] = qualityFactorOf(scoreOfMask(mask));
-    this.titleKey[doc] = foldText(record.title[0]?.value ?? '').slice(0, titleSortChars);
-    for (const key of this.exactTitleKeys(record)) this.exactTitles.add(key, doc);
-    this.facets.add(doc, record);
-    const groupKey = JSON.stringify([record.region, record.access]);
-    let group = this.accessGroups.get(groupKey);
-    if (!group) this.accessGroups.set(groupKey, (group = { name: groupKey, key: { ...record.access, region: record.region }, docs: new Bitset(), size: 0 }));
+    this.modified[doc] = prepared.modifiedMs;
+    this.qualityMasks[doc] = prepared.qualityMask;
+    this.qualityFactors[doc] = prepared.qualityFactor;
+    this.titleKey[doc] = prepared.titleKey;
+    for (const key of prepared.exactTitleKeys) this.exactTitles.add(key, doc);
+    this.facets.addValues(doc, prepared.facetValues);
+    let group = this.accessGroups.get(prepared.groupName);
+    if (!group) this.accessGroups.set(prepared.groupName, (group = { name: prepared.groupName, key: prepared.groupKey, docs: new Bitset(), size: 0, lengthSums: [0, 0, 0, 0] }));
     group.docs.add(doc);
     group.size += 1;
+    for (let f = 0; f < 4; f += 1) group.lengthSums[f]! += lengths[f]!;
     this.groupOf[doc] = group;
     this.live.add(doc);
     this.liveCount += 1;
   }
 
-  /** The union of the access groups `allows` admits: decided once per group, not per document. */
+  /**
+   * The union of the access groups `allows` admits: decided once per group,
+   * not per document. Its statistics, summed from the same groups, are kept
+   * for searches within it until the index changes.
+   */
   documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset {
     const result = new Bitset(this.ids.length);
-    for (const group of this.accessGroups.values()) if (allows(group.key)) result.or(group.docs);
+    const sums = [0, 0, 0, 0];
+    let documents = 0;
+    for (const group of this.accessGroups.values()) {
+      if (!allows(group.key)) continue;
+      result.or(group.docs);
+      documents += group.size;
+      for (let f = 0; f < 4; f += 1) sums[f]! += group.lengthSums[f]!;
+    }
+    this.scopes.set(result, { changes: this.changes, statistics: { docs: result, documents, averages: averagesOf(sums, documents) } });
     return result;
   }
 
@@ -213,10 +305,14 @@ export class SearchIndex {
     // The record's terms are recomputed rather than stored: removal is rare, memory is not.
     const { tf } = termFrequencies(record);
     for (const term of tf.keys()) this.dictionary.df[this.dictionary.idOf(term)!]! -= 1;
-    for (let f = 0; f < 4; f += 1) this.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
+    this.changes += 1;
+    const group = this.groupOf[doc]!;
+    for (let f = 0; f < 4; f += 1) {
+      this.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
+      group.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
+    }
     for (const key of this.exactTitleKeys(record)) this.exactTitles.delete(key, doc);
     this.facets.remove(doc);
-    const group = this.groupOf[doc]!;
     group.docs.delete(doc);
     group.size -= 1;
     if (group.size === 0) this.accessGroups.delete(group.name);
@@ -241,22 +337,22 @@ export class SearchIndex {
     this.deadPostings = 0;
   }
 
-  /** Documents with a title whose words are exactly `key`; hash hits are confirmed against the record. */
-  private exactTitleDocs(key: string): Set<number> | undefined {
+  /** Documents of `scope` with a title whose words are exactly `key`; hash hits are confirmed against the record. */
+  private exactTitleDocs(key: string, scope: Bitset): Set<number> | undefined {
     const docs = this.exactTitles.get(hash32(key));
-    const confirmed = docs.filter((doc) => this.records.get(doc)!.title.some((text) => titleKeyOf(text.value) === key));
+    const confirmed = docs.filter((doc) => scope.has(doc) && this.records.get(doc)!.title.some((text) => titleKeyOf(text.value) === key));
     return confirmed.length > 0 ? new Set(confirmed) : undefined;
   }
 
-  /** The index's postings and statistics, and this index's scratch, as collecting hits reads and writes them. */
-  private hitCollection(): HitCollection {
+  /** The index's postings, the scope's statistics, and this index's scratch, as collecting hits reads and writes them. */
+  private hitCollection(statistics: ScopeStatistics, frequencies: ScopedFrequencies): HitCollection {
     return {
       postings: this.postings,
-      df: this.dictionary.df,
-      liveCount: this.liveCount,
+      frequencies,
+      documents: statistics.documents,
       live: this.live,
       fieldLengths: this.fieldLengths,
-      averages: this.averageLengths(),
+      averages: statistics.averages,
       scores: this.scores,
       masks: this.masks,
       hits: this.hitBits,
@@ -269,13 +365,15 @@ export class SearchIndex {
   search(request: SearchRequest): SearchOutcome {
     const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified, this.filterScratch);
     const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
+    const statistics = this.statisticsOf(request.within);
+    const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
     let docs: Int32Array;
     let scores: Float64Array;
     let count = 0;
     let expansions: Expansion[] = [];
-    const exact = words.length > 0 ? this.exactTitleDocs(words.join(' ')) : undefined;
+    const exact = words.length > 0 ? this.exactTitleDocs(words.join(' '), statistics.docs ?? this.live) : undefined;
     let hitSet = this.hitBits;
     let total = 0;
     // Whether docs[0..count) is every hit, or only those a first page could hold (see `collect`).
@@ -285,12 +383,14 @@ export class SearchIndex {
       scores = this.hitScores;
       hitSet = admitted ?? this.live;
       count = hitSet.listInto(docs);
+      // Scores of a blank query are 0: the scratch still holds the last search's, which may be another consumer's.
+      scores.fill(0, 0, count);
       total = count;
     } else {
       const prefixLast = !/\s$/.test(request.text);
-      expansions = expandQuery(this.dictionary, words, prefixLast);
+      expansions = expandQuery(this.dictionary, words, prefixLast, frequencies);
       const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
-      const collected = collectHits(this.hitCollection(), words.length, expansions, admitted ?? this.live, false, -1, this.qualityFactors, firstPage);
+      const collected = collectHits(this.hitCollection(statistics, frequencies), words.length, expansions, admitted ?? this.live, false, -1, this.qualityFactors, firstPage);
       docs = collected.docs;
       scores = collected.scores;
       count = collected.count;
@@ -311,7 +411,8 @@ export class SearchIndex {
     // Hits left out of docs cannot be on a first page, but they follow it.
     const hasMore = selected.hasMore || (!everyHit && total > page.length);
     const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
-    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact, request.explain ?? false));
+    const explain = request.explain ? { statistics, frequencies } : undefined;
+    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact, explain));
     return { total, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
   }
 
@@ -323,27 +424,40 @@ export class SearchIndex {
     return keys;
   }
 
-  /** A page's hit, with its highlights, and its score explained if `explain`. */
-  private toHit(doc: number, score: number, key: number | string, words: string[], expansions: Expansion[], matched: Set<string>, exact: Set<number> | undefined, explain: boolean): SearchHit {
+  /** A page's hit, with its highlights, and its score explained with the search's statistics when given `explain`. */
+  private toHit(
+    doc: number,
+    score: number,
+    key: number | string,
+    words: string[],
+    expansions: Expansion[],
+    matched: Set<string>,
+    exact: Set<number> | undefined,
+    explain: { statistics: ScopeStatistics; frequencies: ScopedFrequencies } | undefined,
+  ): SearchHit {
     const record = this.records.get(doc)!;
     const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
     if (words.length === 0) return hit;
     hit.highlights = highlightsOf(record, matched);
     if (!explain) return hit;
-    const averages = this.averageLengths();
-    const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: this.dictionary.df[termId]! }));
-    hit.explanation = explainScore(record, words.length, terms, this.liveCount, averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!);
+    const { statistics, frequencies } = explain;
+    const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: frequencies.of(termId) }));
+    hit.explanation = explainScore(record, words.length, terms, statistics.documents, statistics.averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!);
     return hit;
   }
 
-  /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first. */
+  /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first; `within` as in `SearchRequest`. */
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
     const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
     if (words.length === 0) return [];
-    const expansions = expandQuery(this.dictionary, words, true);
+    const statistics = this.statisticsOf(within);
+    const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
+    const expansions = expandQuery(this.dictionary, words, true, frequencies);
     const eligible = within ? this.filterScratch.admitted.copyFrom(within).and(this.live) : this.live;
-    const collected = collectHits(this.hitCollection(), words.length, expansions, eligible, true, 0);
-    const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]!);
+    const collected = collectHits(this.hitCollection(statistics, frequencies), words.length, expansions, eligible, true, 0);
+    // Equal scores by id: document numbers depend on what else was ever indexed.
+    const idAt = (i: number) => this.ids[collected.docs[i]!]!;
+    const order = Array.from({ length: collected.count }, (_, i) => i).sort((a, b) => collected.scores[b]! - collected.scores[a]! || (idAt(a) < idAt(b) ? -1 : 1));
     const out: DatasetRecord[] = [];
     for (const i of order) {
       const record = this.records.get(collected.docs[i]!)!;

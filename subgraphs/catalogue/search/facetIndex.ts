@@ -1,5 +1,5 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
-import { Bitset } from './bitset.ts';
+import { andCount, Bitset } from './bitset.ts';
 import { keepLargest } from './searchPaging.ts';
 
 /** Fields a search can be filtered and faceted on. */
@@ -174,7 +174,11 @@ export class FacetIndex {
   }
 
   add(doc: number, record: DatasetRecord): void {
-    const values = facetValuesOf(record);
+    this.addValues(doc, facetValuesOf(record));
+  }
+
+  /** Adds a document by its values (`facetValuesOf` its record). */
+  addValues(doc: number, values: Record<FacetField, string[]>): void {
     const size = facetFields.reduce((sum, field) => sum + values[field].length, 0);
     this.reserve(doc, size);
     const start = this.poolLength;
@@ -327,20 +331,4 @@ export class FacetIndex {
       if (posting && !posting.bits && posting.size >= floor()) consider(id);
     }
   }
-}
-
-/**
- * |a ∩ b| for two bitsets' words. Branch-free: with a sparse value, whether
- * a word is zero cannot be predicted, and a test costs more than the count.
- */
-function andCount(a: Uint32Array, b: Uint32Array): number {
-  const shared = Math.min(a.length, b.length);
-  let total = 0;
-  for (let i = 0; i < shared; i += 1) {
-    let value = a[i]! & b[i]!;
-    value -= (value >>> 1) & 0x55555555;
-    value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
-    total += Math.imul((value + (value >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-  }
-  return total;
 }

@@ -1,6 +1,6 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
-import { tokenize } from './analyzer.ts';
+import { maxWordChars, tokenize } from './analyzer.ts';
 
 /**
  * Field boosts: a match in the title counts most, then keywords, publisher,
@@ -39,7 +39,7 @@ export function fieldTexts(record: DatasetRecord): Record<TextField, string[]> {
 /**
  * Per term, its frequency in each field packed in one number (8 bits
  * a field in `textFields` order, saturating at 255); and each field's length
- * in terms.
+ * in terms. Terms longer than `maxWordChars` count in the lengths only.
  */
 export function termFrequencies(record: DatasetRecord): { tf: Map<string, number>; lengths: number[] } {
   const texts = fieldTexts(record);
@@ -51,6 +51,8 @@ export function termFrequencies(record: DatasetRecord): { tf: Map<string, number
       const terms = tokenize(text);
       lengths[f]! += terms.length;
       for (const term of terms) {
+        // No query can name a longer term: indexing it would only grow the dictionary.
+        if (term.length > maxWordChars) continue;
         const packed = tf.get(term) ?? 0;
         if (((packed >>> shift) & 0xff) < 255) tf.set(term, packed + 2 ** shift);
       }

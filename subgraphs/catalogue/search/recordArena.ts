@@ -73,10 +73,15 @@ export class RecordArena {
   }
 
   put(doc: number, record: DatasetRecord): void {
+    this.putJson(doc, Buffer.from(JSON.stringify(record)));
+  }
+
+  /** Stores a record already serialised (`JSON.stringify` of it, UTF-8). */
+  putJson(doc: number, json: Buffer): void {
     this.ensure(doc);
     this.remove(doc);
     this.parsed.delete(doc);
-    this.stage(doc, Buffer.from(JSON.stringify(record)));
+    this.stage(doc, json);
   }
 
   private stage(doc: number, json: Buffer): void {

@@ -30,7 +30,23 @@ export function encodeCursor(fingerprint: string, hit: Sortable): string {
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
+/**
+ * Longest cursor accepted, in characters. The longest one `encodeCursor`
+ * makes (a 134-character id and a 48-character title key, every character
+ * escaped) is about 600.
+ */
+export const maxCursorChars = 1024;
+/** Characters of a refused cursor quoted back in the error. */
+const quotedCursorChars = 32;
+
 export function decodeCursor(cursor: string, fingerprint: string): Sortable {
+  if (cursor.length > maxCursorChars) {
+    throw new WharfError(
+      'BAD_USER_INPUT',
+      `"after" must be a cursor from a previous page's edges, at most ${maxCursorChars} characters long; got ${cursor.length.toLocaleString('en')}.`,
+      { argumentName: 'after' },
+    );
+  }
   let payload: CursorPayload | undefined;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
@@ -38,7 +54,8 @@ export function decodeCursor(cursor: string, fingerprint: string): Sortable {
     payload = undefined;
   }
   if (!payload || typeof payload.i !== 'string' || !['number', 'string'].includes(typeof payload.k) || typeof payload.f !== 'string') {
-    throw new WharfError('BAD_USER_INPUT', `"after" must be a cursor from a previous page's edges; got "${cursor}".`, { argumentName: 'after' });
+    const quoted = cursor.length > quotedCursorChars ? `${cursor.slice(0, quotedCursorChars)}…` : cursor;
+    throw new WharfError('BAD_USER_INPUT', `"after" must be a cursor from a previous page's edges; got "${quoted}".`, { argumentName: 'after' });
   }
   if (payload.f !== fingerprint) {
     throw new WharfError('BAD_USER_INPUT', '"after" is a cursor of a different search; page with the same query, filter and sort.', {

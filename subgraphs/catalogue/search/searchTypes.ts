@@ -11,7 +11,12 @@ export type AccessGroupKey = AccessAttributes & { region: string };
 export interface SearchRequest {
   text: string;
   filter?: SearchFilter;
-  /** Only these documents can be hits (the consumer's discoverable set), applied before scoring and counting. */
+  /**
+   * Only these documents can be hits (the consumer's discoverable set),
+   * applied before scoring and counting; scores, expansions and explanations
+   * use statistics of these documents alone (see `ScopeStatistics`). Best a
+   * set `SearchIndex.documentsWhere` made, whose statistics are at hand.
+   */
   within?: Bitset;
   sort: SearchSort;
   first: number;

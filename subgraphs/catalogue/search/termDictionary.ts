@@ -37,21 +37,16 @@ export class TermDictionary {
     return id;
   }
 
-  /**
-   * Up to `limit` terms starting with `prefix` (the prefix itself excluded),
-   * the most frequent first: a short prefix of a common stem may have
-   * thousands of completions, and the rare ones add cost, not results.
-   */
-  completions(prefix: string, limit: number): number[] {
+  /** Every term starting with `prefix` (the prefix itself excluded) that some live document holds, in no particular order. */
+  completions(prefix: string): number[] {
     const found: number[] = [];
     for (const [term, id] of this.tree.atPrefix(prefix)) {
       if (term !== prefix && this.df[id]! > 0) found.push(id);
     }
-    if (found.length > limit) found.sort((a, b) => this.df[b]! - this.df[a]!).length = limit;
     return found;
   }
 
-  /** Terms within `distance` edits of `term` (the term itself excluded), with their distance. */
+  /** Terms within `distance` edits of `term` (the term itself excluded) that some live document holds, with their distance, in no particular order. */
   neighbours(term: string, distance: number): { id: number; distance: number }[] {
     const out: { id: number; distance: number }[] = [];
     for (const [key, [id, edits]] of this.tree.fuzzyGet(term, distance)) {
