@@ -137,7 +137,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers /metrics itself; the cache counters share its registry.
     useMeshPrometheus({ log: new Logger({ level: options.logging ?? 'warn' }), metrics: true, endpoint: '/metrics', registry: caches.registry }),
     // Answers its own paths, behind the admin credential.
-    adminPlugin({ registry, token: options.adminToken }),
+    adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvester.status(code) }),
     // Then: no GraphQL work starts for a request whose credentials fail.
     identityPlugin(options.authenticator, {
       consumers,

@@ -86,7 +86,8 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
     const url = new URL(contractPath.slice(1), region.url);
     let body: Partial<RegionContract> | undefined;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      // A redirect is not followed: it is a region pointing the gateway at another host (answered as a non-2xx below).
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
       body = response.ok ? ((await response.json().catch(() => undefined)) as Partial<RegionContract> | undefined) : undefined;
       if (!body) throw new ContractRefusedError('CONTRACT_UNAVAILABLE', `Region ${region.code} answered HTTP ${response.status} at ${contractPath} without a contract.`);
     } catch (error) {

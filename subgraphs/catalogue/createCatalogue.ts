@@ -31,6 +31,10 @@ export interface CatalogueOptions {
   searchCache?: TieredCache;
   /** See `HarvesterOptions.admit`: the gateway's contract check. */
   admit?: HarvesterOptions['admit'];
+  /** See `HarvestLimits`: each one given replaces its default. */
+  harvestLimits?: HarvesterOptions['limits'];
+  /** See `HarvesterOptions.onProblem`: the operator's log. */
+  onHarvestProblem?: HarvesterOptions['onProblem'];
 }
 
 /** What catalogue resolvers know of a request. */
@@ -64,6 +68,17 @@ function parseSince(since: string): number {
   return time;
 }
 
+/**
+ * What consumers are told of a region's last harvest. The detail (status
+ * codes, timings, what the region answered) is the operator's, in the log
+ * and `GET /admin/regions`: in public it would describe the region's network
+ * and let a hostile region probe the gateway's.
+ */
+export const publicHarvestErrors = {
+  failed: 'The last harvest failed; the catalogue serves the last good copy.',
+  skipped: 'The last harvest skipped records that are not valid datasets.',
+} as const;
+
 function regionView(state: RegionHarvestState, index: CatalogueIndex) {
   return {
     code: state.region.code,
@@ -73,7 +88,7 @@ function regionView(state: RegionHarvestState, index: CatalogueIndex) {
     lastHarvestAt: state.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
     harvestLagMs: state.lastSuccessAt ? Date.now() - state.lastSuccessAt.getTime() : null,
-    lastError: state.lastError ?? null,
+    lastError: state.stale ? publicHarvestErrors.failed : state.skippedRecords > 0 ? publicHarvestErrors.skipped : null,
     stale: state.stale,
   };
 }
@@ -94,6 +109,8 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.admit ? { admit: options.admit } : {}),
+    ...(options.harvestLimits ? { limits: options.harvestLimits } : {}),
+    ...(options.onHarvestProblem ? { onProblem: options.onHarvestProblem } : {}),
   });
   /** The record, when it exists and the consumer may discover it. */
   const visible = (id: string, context: CatalogueContext): DatasetRecord | null => {
