@@ -83,7 +83,6 @@ function regionView(state: RegionHarvestState, index: CatalogueIndex) {
   return {
     code: state.region.code,
     name: state.region.name,
-    url: state.region.url,
     datasetCount: index.regionIds(state.region.code).size,
     lastHarvestAt: state.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
