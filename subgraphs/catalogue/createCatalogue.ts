@@ -116,6 +116,14 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     const record = index.get(id);
     return record && discovery.canDiscover(context.consumer, record) ? record : null;
   };
+  /** Whether the consumer may discover each dataset, by id: one discoverable set, read per id (false for an id not held). */
+  const discoverableIds = (context: CatalogueContext) => {
+    const set = discovery.discoverable(context.consumer);
+    return (id: string) => {
+      const doc = index.documentOf(id);
+      return doc !== undefined && set.has(doc);
+    };
+  };
   /** A lineage neighbour: in full, as a restricted stub, or left out when no region publishes it any more. */
   const neighbour = (id: string, context: CatalogueContext) => {
     const external = parseExternalDatasetId(id);
@@ -136,11 +144,16 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         const root = visible(args.id, context);
         if (!root) return null;
         const stale = (region: string) => harvester.states().find((state) => state.region.code === region)?.stale;
-        const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale, sinceMs)!;
+        const canSee = discoverableIds(context);
+        // What the consumer may not discover is shown by its id, never walked through (see `traverseLineage`).
+        const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale, sinceMs, (id) => !canSee(id))!;
         // Nodes and edges are built only for the fields the query selects (the default resolver calls a function).
         return {
           root,
-          nodes: () => traversal.nodeIds().flatMap((id) => neighbour(id, context)),
+          nodes: () => {
+            const hidden = traversal.hiddenIds();
+            return traversal.nodeIds().flatMap((id) => (hidden.has(id) ? [{ __typename: 'RestrictedDataset', id }] : neighbour(id, context)));
+          },
           edges: () => traversal.edges(),
           isPartial: traversal.partialRegions.length > 0,
           partialRegions: traversal.partialRegions,
@@ -155,13 +168,17 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         const flows = [];
         const graph = index.lineageGraph;
         const table = graph.edgeTable();
+        const canSee = discoverableIds(context);
         // Ordered by downstream id, then as the downstream declares its edges: a stable answer for audits.
         for (const downstreamId of index.idsWithLineage()) {
+          // A hidden dataset's edges are not shown; a visible one's edge to a hidden upstream is masked, so never cross-border.
+          if (!canSee(downstreamId)) continue;
           const down = graph.find(downstreamId)!;
           const slots = graph.edgeSlotsOf(down);
           for (let slot = slots.from; slot < slots.to; slot += 1) {
             if (since !== undefined && table.observedMs[slot]! < since) continue;
-            const view = edgeView(graph, table.upstream[slot]!, down, table.records[slot]!, 1);
+            const up = table.upstream[slot]!;
+            const view = edgeView(graph, up, down, table.records[slot]!, 1, graph.isPresent(up) && !canSee(graph.ids[up]!));
             if (!view.crossBorder || !inJurisdiction(view.fromJurisdiction, args.from) || !inJurisdiction(view.toJurisdiction, args.to)) continue;
             const [upstreamNode] = neighbour(view.upstream, context);
             const [downstreamNode] = neighbour(downstreamId, context);
@@ -181,7 +198,11 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     Dataset: {
       __resolveReference: (reference: { id: string }, context: CatalogueContext) => visible(reference.id, context),
       upstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => dataset.lineage.flatMap((edge) => neighbour(edge.upstream, context)),
-      downstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => index.downstreamIds(dataset.id).flatMap((id) => neighbour(id, context)),
+      // Derived datasets the consumer may not discover are left out: that one derives from this is the hidden dataset's own declaration.
+      downstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => {
+        const canSee = discoverableIds(context);
+        return index.downstreamIds(dataset.id).flatMap((id) => (canSee(id) ? neighbour(id, context) : []));
+      },
       ...datasetFieldResolvers,
     },
   };
