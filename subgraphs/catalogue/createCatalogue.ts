@@ -79,11 +79,21 @@ export const publicHarvestErrors = {
   skipped: 'The last harvest skipped records that are not valid datasets.',
 } as const;
 
-function regionView(state: RegionHarvestState, index: CatalogueIndex) {
+/**
+ * A region as `Query.regions` shows it to a consumer. Its counts and quality
+ * are over the datasets the consumer may discover (`canSee`): a total that
+ * counted hidden datasets would reveal them, and a mean score that included
+ * one would give its score away.
+ */
+function regionView(state: RegionHarvestState, index: CatalogueIndex, canSee: (id: string) => boolean) {
+  let datasetCount = 0;
+  for (const id of index.regionIds(state.region.code)) if (canSee(id)) datasetCount += 1;
   return {
     code: state.region.code,
     name: state.region.name,
-    datasetCount: index.regionIds(state.region.code).size,
+    datasetCount,
+    /** Read by `Region.quality`, for the same consumer. */
+    canSee,
     lastHarvestAt: state.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
     harvestLagMs: state.lastSuccessAt ? Date.now() - state.lastSuccessAt.getTime() : null,
@@ -137,7 +147,10 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     Query: {
       dataset: (_: unknown, args: { id: string }, context: CatalogueContext) => visible(args.id, context),
       datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => visible(id, context)),
-      regions: () => harvester.states().map((state) => regionView(state, index)),
+      regions: (_: unknown, __: unknown, context: CatalogueContext) => {
+        const canSee = discoverableIds(context);
+        return harvester.states().map((state) => regionView(state, index, canSee));
+      },
       ...createSearchResolvers(index, discovery, options.searchCache),
       lineage(_: unknown, args: { id: string; direction?: LineageDirection | null; depth?: number | null; since?: string | null }, context: CatalogueContext) {
         const sinceMs = args.since ? parseSince(args.since) : undefined;
@@ -190,7 +203,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
       },
     },
     Region: {
-      quality: (region: { code: string }) => summariseQuality(index.regionQualityMasks(region.code)),
+      quality: (region: { code: string; canSee: (id: string) => boolean }) => summariseQuality(index.regionQualityMasks(region.code, region.canSee)),
     },
     LineageNode: {
       __resolveType: (node: { __typename?: string }) => node.__typename ?? 'Dataset',
