@@ -60,6 +60,9 @@ export interface Catalogue extends AsyncDisposable {
   start(): Promise<void>;
 }
 
+/** Most ids `Query.datasets` takes at once; more is refused with `BAD_USER_INPUT`. The gateway's cost estimate counts each id. */
+export const maxDatasetIds = 100;
+
 function parseSince(since: string): number {
   const time = Date.parse(since);
   if (!/^\d{4}-\d{2}/.test(since) || Number.isNaN(time)) {
@@ -146,7 +149,12 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
   const resolvers = {
     Query: {
       dataset: (_: unknown, args: { id: string }, context: CatalogueContext) => visible(args.id, context),
-      datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => visible(id, context)),
+      datasets(_: unknown, args: { ids: string[] }, context: CatalogueContext) {
+        if (args.ids.length > maxDatasetIds) {
+          throw new WharfError('BAD_USER_INPUT', `"ids" lists ${args.ids.length} ids; at most ${maxDatasetIds}.`, { argumentName: 'ids', max: maxDatasetIds });
+        }
+        return args.ids.map((id) => visible(id, context));
+      },
       regions: (_: unknown, __: unknown, context: CatalogueContext) => {
         const canSee = discoverableIds(context);
         return harvester.states().map((state) => regionView(state, index, canSee));
