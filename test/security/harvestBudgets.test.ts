@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HarvestLimits } from '../../subgraphs/catalogue/createHarvester.ts';
 import { startFixtureWharf } from '../support/fixtureRegions.ts';
-import { changeFeed, hostileRecord, moreForever, slow, startHostileRegion, upsert, type HostileHandler } from './hostileRegion.ts';
+import { changeFeed, hang, hostileRecord, moreForever, slow, startHostileRegion, upsert, type HostileHandler } from './hostileRegion.ts';
 
 const firstCopy = [[upsert(hostileRecord('HX', 'a')), upsert(hostileRecord('HX', 'b'))]];
 
@@ -11,6 +11,7 @@ describe('harvesting a change feed that never ends', () => {
     ['changes', { maxChangesPerHarvest: 120 }, moreForever('HX', { perPage: 50 }), 'harvest stopped after 120 changes, the most one harvest may read (maxChangesPerHarvest)'],
     ['bytes', { maxBytesPerHarvest: 200_000 }, moreForever('HX', { perPage: 50 }), 'harvest stopped after reading 200000 bytes, the most one harvest may read (maxBytesPerHarvest)'],
     ['time', { harvestBudgetMs: 2000 }, slow(300, moreForever('HX', { perPage: 5 })), 'harvest stopped after 2000 ms, the longest one harvest may take (harvestBudgetMs)'],
+    ['time (a hung page)', { harvestBudgetMs: 2000 }, hang(), 'harvest stopped after 2000 ms, the longest one harvest may take (harvestBudgetMs)'],
     [
       'quota',
       { maxDatasetsPerRegion: 30 },
