@@ -2,6 +2,11 @@ import type { RegionEntry } from '../schema/regionEntry.ts';
 import { contractPath, contractProblems, contractVersionOf, formatVersion, pinnedContract, type RegionContract } from '../schema/regionContract.ts';
 import type { WebhookVerifier } from '../schema/harvestWebhook.ts';
 import { resolveRegionEntry, writeRegionFile, type RegionFileEntry } from './readRegionEntries.ts';
+import { parseBoundedJson } from '../subgraphs/shared/parseBoundedJson.ts';
+import { readCappedText } from '../subgraphs/shared/readCappedText.ts';
+
+/** Largest `/contract` answer read, in bytes: the contract's SDL is about 10 kB. */
+const maxContractBytes = 1_048_576;
 
 /** Why a region was refused: its contract could not be read, or it is not the pinned one. */
 export class ContractRefusedError extends Error {
@@ -88,7 +93,10 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
     try {
       // A redirect is not followed: it is a region pointing the gateway at another host (answered as a non-2xx below).
       const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-      body = response.ok ? ((await response.json().catch(() => undefined)) as Partial<RegionContract> | undefined) : undefined;
+      // Read with a byte cap: a region's answer is input, and an endless one must not hold the gateway's memory.
+      body = response.ok
+        ? ((await readCappedText(response, maxContractBytes).then(({ text }) => parseBoundedJson(text)).catch(() => undefined)) as Partial<RegionContract> | undefined)
+        : (await response.body?.cancel().catch(() => undefined), undefined);
       if (!body) throw new ContractRefusedError('CONTRACT_UNAVAILABLE', `Region ${region.code} answered HTTP ${response.status} at ${contractPath} without a contract.`);
     } catch (error) {
       if (error instanceof ContractRefusedError) throw error;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startFixtureWharf } from '../support/fixtureRegions.ts';
+import { formatVersion, pinnedContract } from '../../schema/regionContract.ts';
 import { changeFeed, hostileRecord, oversizedPage, startHostileRegion, upsert } from './hostileRegion.ts';
 
 const searchIds = async (fixture: Awaited<ReturnType<typeof startFixtureWharf>>, text: string) =>
@@ -49,6 +50,21 @@ describe('harvesting oversized records', () => {
     const asked = region.requestsTo('/changes').slice(before).map((request) => request.url.searchParams.get('limit'));
     expect(asked).toEqual(['500', '250', '125', '62', '31', '15', '7', '3', '1']);
     expect(fixture.wharf.catalogue.harvester.status('HX')).toMatchObject({ stale: true, lastError: 'change feed page is larger than 1000000 bytes' });
+    expect([...fixture.wharf.catalogue.index.regionIds('HX')]).toEqual(['HX:kept']);
+  });
+
+  it('reads at most 1 MB of a region\'s contract, refusing a larger one', async () => {
+    await using region = await startHostileRegion({ handlers: { '/changes': changeFeed('HX', [[upsert(hostileRecord('HX', 'kept'))]]) } });
+    await using fixture = await startFixtureWharf({ extraRegions: [region.entry], reconcileIntervalMs: 0 });
+    // 3 MB of whitespace, then a valid contract: a parser that read it all would accept it.
+    const { sdl, version } = pinnedContract();
+    region.handle('/contract', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < 48; i += 1) response.write(' '.repeat(65_536));
+      response.end(JSON.stringify({ region: 'HX', version: formatVersion(version), sdl }));
+    });
+    await fixture.wharf.catalogue.harvester.harvest('HX');
+    expect(fixture.wharf.catalogue.harvester.status('HX')).toMatchObject({ stale: true, lastError: 'Region HX answered HTTP 200 at /contract without a contract.' });
     expect([...fixture.wharf.catalogue.index.regionIds('HX')]).toEqual(['HX:kept']);
   });
 });
