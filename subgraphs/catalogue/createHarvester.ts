@@ -389,8 +389,13 @@ export function createHarvester(options: HarvesterOptions): Harvester {
         const valid: ValidChange[] = [];
         for (const change of page.changes) {
           const checked = checkChange(change, code);
-          if ('op' in checked) valid.push(checked);
-          else if (skippedCount++ < maxSkippedReported) skipped.push(checked);
+          if ('op' in checked) {
+            valid.push(checked);
+            continue;
+          }
+          if (skippedCount++ < maxSkippedReported) skipped.push(checked);
+          // A skipped change is not applied, in a snapshot as in an incremental page: the copy the catalogue has of that dataset stays.
+          if (snapshot && checked.id !== null && regionOfDatasetId(checked.id) === code) snapshot.seen.add(checked.id);
         }
         if (snapshot) {
           for (const change of valid) {
@@ -424,7 +429,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       failuresInRow.delete(code);
       state.stale = false;
       state.lastError =
-        skippedCount > 0 ? `skipped ${plural(skippedCount, 'record')} that ${skippedCount === 1 ? 'is' : 'are'} malformed or too large; first: ${describe(skipped[0]!)}` : undefined;
+        skippedCount > 0 ? `skipped ${plural(skippedCount, 'record')} that ${skippedCount === 1 ? 'is' : 'are'} malformed or too large; first: ${describeSkipped(skipped[0]!)}` : undefined;
     } catch (error) {
       state.stale = true;
       state.lastError = error instanceof HarvestError ? error.message : `harvest failed: ${(error as Error).message}`;
@@ -501,4 +506,4 @@ export function createHarvester(options: HarvesterOptions): Harvester {
   };
 }
 
-const describe = (skipped: SkippedRecord) => `${skipped.id ?? '(no id)'}: ${skipped.reason}`;
+const describeSkipped = (skipped: SkippedRecord) => `${skipped.id ?? '(no id)'}: ${skipped.reason}`;

@@ -55,4 +55,17 @@ describe('harvesting malformed records', () => {
       lastError: 'The last harvest skipped records that are not valid datasets.',
     });
   });
+
+  it('keeps the copy it has of a dataset whose new record is invalid, in a reconcile as in an incremental page', async () => {
+    const good = hostileRecord('HX', 'good');
+    await using region = await startHostileRegion({ handlers: { '/changes': changeFeed('HX', [[upsert(good), upsert(hostileRecord('HX', 'other'))]]) } });
+    await using fixture = await startFixtureWharf({ extraRegions: [region.entry], reconcileIntervalMs: 0 });
+    const { index, harvester } = fixture.wharf.catalogue;
+    region.handle('/changes', changeFeed('HX', [[upsert({ ...good, revision: 'changed', keywords: [42] })]]));
+    await harvester.harvest('HX');
+    // HX:other is gone from the region's snapshot; HX:good is there, but invalid: the catalogue keeps its last good record.
+    expect([...index.regionIds('HX')]).toEqual(['HX:good']);
+    expect(index.get('HX:good')).toEqual(good);
+    expect(harvester.status('HX')).toMatchObject({ stale: false, skippedRecords: 1, skipped: [{ id: 'HX:good', reason: 'keywords.0: Invalid input: expected string, received number' }] });
+  });
 });
