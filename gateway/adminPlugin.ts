@@ -11,6 +11,8 @@ export interface AdminOptions {
   token: string | undefined;
   /** Largest admin request body read, in bytes. @default 65536 */
   maxBodyBytes?: number;
+  /** A region's harvest status in detail (why its last harvest failed, what it skipped), listed with it. */
+  harvestStatus?: (code: string) => unknown;
 }
 
 export const adminRegionsPath = '/admin/regions';
@@ -20,7 +22,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /**
  * The operator's API, behind `Authorization: Bearer <WHARF_ADMIN_TOKEN>`:
  *
- * - `GET /admin/regions` lists the registered regions;
+ * - `GET /admin/regions` lists the registered regions, each with its harvest
+ *   status in detail (`harvest`: why the last harvest failed, what it skipped);
  * - `POST /admin/regions` with `{ code, name, url, webhookSecretEnv?, webhookPublicKey? }`
  *   registers a region (or replaces its entry) once its `/contract` passes:
  *   an http(s) URL without credentials, on a host `WHARF_REGION_HOSTS`
@@ -52,7 +55,9 @@ export function adminPlugin(options: AdminOptions): GatewayPlugin {
     const rest = url.pathname.slice(adminRegionsPath.length);
     if (rest === '' || rest === '/') {
       if (request.method === 'GET') {
-        return json(200, { regions: registry.fileEntries().map((entry) => ({ ...entry, contractVerified: registry.isVerified(entry.code) })) });
+        return json(200, {
+          regions: registry.fileEntries().map((entry) => ({ ...entry, contractVerified: registry.isVerified(entry.code), harvest: options.harvestStatus?.(entry.code) ?? null })),
+        });
       }
       if (request.method !== 'POST') return refuse(405, 'BAD_USER_INPUT', `Use GET or POST ${adminRegionsPath}, or DELETE ${adminRegionsPath}/<code>.`);
       if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {

@@ -148,7 +148,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers /metrics itself, behind its token; the cache counters share its registry.
     metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
     // Answers its own paths, behind the admin credential.
-    adminPlugin({ registry, token: options.adminToken }),
+    adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvester.status(code) }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
     identityPlugin(options.authenticator, {
       ...options.identity,

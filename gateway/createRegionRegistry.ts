@@ -2,6 +2,8 @@ import type { RegionEntry } from '../schema/regionEntry.ts';
 import { contractPath, contractProblems, contractVersionOf, formatVersion, pinnedContract, type RegionContract } from '../schema/regionContract.ts';
 import type { WebhookVerifier } from '../schema/harvestWebhook.ts';
 import { isAllowedRegionHost, resolveRegionEntry, writeRegionFile, type RegionFileEntry } from './readRegionEntries.ts';
+import { parseBoundedJson } from '../subgraphs/shared/parseBoundedJson.ts';
+import { readCappedText, ResponseTooLargeError } from '../subgraphs/shared/readCappedText.ts';
 
 /** Why a region was refused: its contract could not be read, or it is not the pinned one. */
 export class ContractRefusedError extends Error {
@@ -112,10 +114,16 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
         await response.body?.cancel().catch(() => undefined);
         return { reason: `HTTP ${response.status}${response.headers.get('location') ? ' (a redirect, not followed)' : ''}` };
       }
-      const text = await readCapped(response, maxContractBytes);
+      const text = await readCappedText(response, maxContractBytes).then(
+        ({ text }) => text,
+        (error: unknown) => {
+          if (error instanceof ResponseTooLargeError) return undefined;
+          throw error;
+        },
+      );
       if (text === undefined) return { reason: `an answer over ${maxContractBytes} bytes` };
       try {
-        return { body: JSON.parse(text) as Partial<RegionContract> };
+        return { body: parseBoundedJson(text) as Partial<RegionContract> };
       } catch {
         return { reason: 'an answer that is not JSON' };
       }
@@ -241,22 +249,3 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** The body as text, or undefined once it passes `maxBytes` (the rest is not read). */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
+import { countListArguments } from './listArgumentCost.ts';
 
 /** Operation limits, each enforced at validation, before any planning or fetching. */
 export interface OperationLimits {
@@ -38,13 +39,24 @@ export function limitsPlugin(limits: OperationLimits = defaultOperationLimits): 
       },
     ],
   });
-  return EnvelopArmorPlugin({
+  const off = { enabled: false };
+  const { plugins } = new EnvelopArmor({
     maxDepth: { n: limits.maxDepth, exposeLimits: true, ...rejectAs('maxDepth') },
     maxAliases: { n: limits.maxAliases, exposeLimits: true, ...rejectAs('maxAliases') },
     maxTokens: { n: limits.maxTokens, exposeLimits: true, ...rejectAs('maxTokens') },
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true, ...rejectAs('maxDirectives') },
-    costLimit: { maxCost: limits.maxCost, exposeLimits: true, ...rejectAs('maxCost') },
+    costLimit: off,
     // Suggestions ("Did you mean …?") would describe the schema to anyone probing it.
     blockFieldSuggestion: { enabled: true },
-  }) as unknown as GatewayPlugin;
+  }).protect();
+  // Armor's estimate multiplies by `first` only: list arguments such as `datasets(ids:)` are counted for it (see listArgumentCost.ts).
+  const cost = new EnvelopArmor({
+    costLimit: { maxCost: limits.maxCost, exposeLimits: true, ...rejectAs('maxCost') },
+    maxDepth: off, maxAliases: off, maxTokens: off, maxDirectives: off, blockFieldSuggestion: off,
+  }).protect().plugins.map((plugin) => countListArguments(plugin as GatewayPlugin));
+  return {
+    onPluginInit({ addPlugin }: { addPlugin: (plugin: GatewayPlugin) => void }) {
+      for (const plugin of [...(plugins as GatewayPlugin[]), ...cost]) addPlugin(plugin);
+    },
+  } as unknown as GatewayPlugin;
 }

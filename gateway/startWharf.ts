@@ -7,6 +7,7 @@ import type { IdentityPluginOptions } from './identity/identityPlugin.ts';
 import type { OperationLimits } from './limitsPlugin.ts';
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
+import type { HarvestLimits } from '../subgraphs/catalogue/createHarvester.ts';
 import { createCaches, type CachesOptions, type GatewayCaches } from './createCaches.ts';
 import { createGateway } from './createGateway.ts';
 import { createRegionRegistry, type RegionRegistry } from './createRegionRegistry.ts';
@@ -32,6 +33,8 @@ export interface WharfOptions {
   harvestIntervalMs?: number;
   /** See `HarvesterOptions.reconcileIntervalMs`. @default 3600000 */
   reconcileIntervalMs?: number;
+  /** See `HarvestLimits`: each one given replaces its default. */
+  harvestLimits?: Partial<HarvestLimits>;
   /** See `PartitionRouterOptions.timeoutMs`. @default 5000 */
   regionTimeoutMs?: number;
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
@@ -127,6 +130,11 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.cacheDecisions !== undefined ? { cacheDecisions: options.cacheDecisions } : {}),
     signRequest: (request) => ({ [signedRequestHeader]: signRegionRequest(options.signingKey, request) }),
+    ...(options.harvestLimits ? { harvestLimits: options.harvestLimits } : {}),
+    // A harvest's details are for the operator's log; consumers see only that a region is behind.
+    ...(options.logging === false || options.logging === 'error'
+      ? {}
+      : { onHarvestProblem: (region: string, detail: string) => console.warn(JSON.stringify({ level: 'warn', msg: 'region harvest problem', region, detail })) }),
     // A region is harvested only once it serves the pinned contract; checked again at each full reconcile.
     admit: async (region, recheck) => void (await registry.verify(region, { recheck })),
   });

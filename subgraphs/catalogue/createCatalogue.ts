@@ -35,6 +35,10 @@ export interface CatalogueOptions {
   searchCache?: TieredCache;
   /** See `HarvesterOptions.admit`: the gateway's contract check. */
   admit?: HarvesterOptions['admit'];
+  /** See `HarvestLimits`: each one given replaces its default. */
+  harvestLimits?: HarvesterOptions['limits'];
+  /** See `HarvesterOptions.onProblem`: the operator's log. */
+  onHarvestProblem?: HarvesterOptions['onProblem'];
 }
 
 /** What catalogue resolvers know of a request. */
@@ -60,6 +64,9 @@ export interface Catalogue extends AsyncDisposable {
   start(): Promise<void>;
 }
 
+/** Most ids `Query.datasets` takes at once; more is refused with `BAD_USER_INPUT`. The gateway's cost estimate counts each id. */
+export const maxDatasetIds = 100;
+
 function parseSince(since: string): number {
   const time = Date.parse(since);
   if (!/^\d{4}-\d{2}/.test(since) || Number.isNaN(time)) {
@@ -68,16 +75,36 @@ function parseSince(since: string): number {
   return time;
 }
 
-function regionView(state: RegionHarvestState, index: CatalogueIndex) {
+/**
+ * What consumers are told of a region's last harvest. The detail (status
+ * codes, timings, what the region answered) is the operator's, in the log
+ * and `GET /admin/regions`: in public it would describe the region's network
+ * and let a hostile region probe the gateway's.
+ */
+export const publicHarvestErrors = {
+  failed: 'The last harvest failed; the catalogue serves the last good copy.',
+  skipped: 'The last harvest skipped records that are not valid datasets.',
+} as const;
+
+/**
+ * A region as `Query.regions` shows it to a consumer. Its counts and quality
+ * are over the datasets the consumer may discover (`canSee`): a total that
+ * counted hidden datasets would reveal them, and a mean score that included
+ * one would give its score away.
+ */
+function regionView(state: RegionHarvestState, index: CatalogueIndex, canSee: (id: string) => boolean) {
+  let datasetCount = 0;
+  for (const id of index.regionIds(state.region.code)) if (canSee(id)) datasetCount += 1;
   return {
     code: state.region.code,
     name: state.region.name,
-    url: state.region.url,
-    datasetCount: index.regionIds(state.region.code).size,
+    datasetCount,
+    /** Read by `Region.quality`, for the same consumer. */
+    canSee,
     lastHarvestAt: state.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
     harvestLagMs: state.lastSuccessAt ? Date.now() - state.lastSuccessAt.getTime() : null,
-    lastError: state.lastError ?? null,
+    lastError: state.stale ? publicHarvestErrors.failed : state.skippedRecords > 0 ? publicHarvestErrors.skipped : null,
     stale: state.stale,
   };
 }
@@ -99,6 +126,8 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signRequest ? { signRequest: options.signRequest } : {}),
     ...(options.admit ? { admit: options.admit } : {}),
+    ...(options.harvestLimits ? { limits: options.harvestLimits } : {}),
+    ...(options.onHarvestProblem ? { onProblem: options.onHarvestProblem } : {}),
   });
   /** The record, when it exists and the consumer may discover it. */
   const visible = (id: string, context: CatalogueContext): DatasetRecord | null => {
@@ -113,9 +142,19 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
   const unroutedRegion = (id: string): WharfError | undefined => {
     const region = regionOfDatasetId(id);
     const routed = harvester.states().map((state) => state.region.code);
-    if (!region || routed.includes(region)) return undefined;
+    // A region whose datasets the index holds is known, however they came there.
+    if (!region || routed.includes(region) || index.regionIds(region).size > 0) return undefined;
     const shown = id.length > 100 ? `${id.slice(0, 100)}…` : id;
     return new WharfError('UNKNOWN_REGION', `Dataset ${JSON.stringify(shown)} names region ${region}, which this gateway does not route to (it routes ${routed.join(', ')}).`, { region });
+  };
+
+  /** Whether the consumer may discover each dataset, by id: one discoverable set, read per id (false for an id not held). */
+  const discoverableIds = (context: CatalogueContext) => {
+    const set = discovery.discoverable(context.consumer);
+    return (id: string) => {
+      const doc = index.documentOf(id);
+      return doc !== undefined && set.has(doc);
+    };
   };
   /** A lineage neighbour: in full, as a restricted stub, or left out when no region publishes it any more. */
   const neighbour = (id: string, context: CatalogueContext) => {
@@ -133,20 +172,33 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         if (unrouted) throw unrouted;
         return visible(args.id, context);
       },
-      // An error in the list nulls that item alone, with the error at its index.
-      datasets: (_: unknown, args: { ids: string[] }, context: CatalogueContext) => args.ids.map((id) => unroutedRegion(id) ?? visible(id, context)),
-      regions: () => harvester.states().map((state) => regionView(state, index)),
+      datasets(_: unknown, args: { ids: string[] }, context: CatalogueContext) {
+        if (args.ids.length > maxDatasetIds) {
+          throw new WharfError('BAD_USER_INPUT', `"ids" lists ${args.ids.length} ids; at most ${maxDatasetIds}.`, { argumentName: 'ids', max: maxDatasetIds });
+        }
+        // An error in the list nulls that item alone, with the error at its index.
+        return args.ids.map((id) => unroutedRegion(id) ?? visible(id, context));
+      },
+      regions: (_: unknown, __: unknown, context: CatalogueContext) => {
+        const canSee = discoverableIds(context);
+        return harvester.states().map((state) => regionView(state, index, canSee));
+      },
       ...createSearchResolvers(index, discovery, options.searchCache),
       lineage(_: unknown, args: { id: string; direction?: LineageDirection | null; depth?: number | null; since?: string | null }, context: CatalogueContext) {
         const sinceMs = args.since ? parseSince(args.since) : undefined;
         const root = visible(args.id, context);
         if (!root) return null;
         const stale = (region: string) => harvester.states().find((state) => state.region.code === region)?.stale;
-        const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale, sinceMs)!;
+        const canSee = discoverableIds(context);
+        // What the consumer may not discover is shown by its id, never walked through (see `traverseLineage`).
+        const traversal = traverseLineage(index, args.id, args.direction ?? 'UPSTREAM', args.depth ?? 3, stale, sinceMs, (id) => !canSee(id))!;
         // Nodes and edges are built only for the fields the query selects (the default resolver calls a function).
         return {
           root,
-          nodes: () => traversal.nodeIds().flatMap((id) => neighbour(id, context)),
+          nodes: () => {
+            const hidden = traversal.hiddenIds();
+            return traversal.nodeIds().flatMap((id) => (hidden.has(id) ? [{ __typename: 'RestrictedDataset', id }] : neighbour(id, context)));
+          },
           edges: () => traversal.edges(),
           isPartial: traversal.partialRegions.length > 0,
           partialRegions: traversal.partialRegions,
@@ -161,13 +213,17 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
         const flows = [];
         const graph = index.lineageGraph;
         const table = graph.edgeTable();
+        const canSee = discoverableIds(context);
         // Ordered by downstream id, then as the downstream declares its edges: a stable answer for audits.
         for (const downstreamId of index.idsWithLineage()) {
+          // A hidden dataset's edges are not shown; a visible one's edge to a hidden upstream is masked, so never cross-border.
+          if (!canSee(downstreamId)) continue;
           const down = graph.find(downstreamId)!;
           const slots = graph.edgeSlotsOf(down);
           for (let slot = slots.from; slot < slots.to; slot += 1) {
             if (since !== undefined && table.observedMs[slot]! < since) continue;
-            const view = edgeView(graph, table.upstream[slot]!, down, table.records[slot]!, 1);
+            const up = table.upstream[slot]!;
+            const view = edgeView(graph, up, down, table.records[slot]!, 1, graph.isPresent(up) && !canSee(graph.ids[up]!));
             if (!view.crossBorder || !inJurisdiction(view.fromJurisdiction, args.from) || !inJurisdiction(view.toJurisdiction, args.to)) continue;
             const [upstreamNode] = neighbour(view.upstream, context);
             const [downstreamNode] = neighbour(downstreamId, context);
@@ -179,7 +235,7 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
       },
     },
     Region: {
-      quality: (region: { code: string }) => summariseQuality(index.regionQualityMasks(region.code)),
+      quality: (region: { code: string; canSee: (id: string) => boolean }) => summariseQuality(index.regionQualityMasks(region.code, region.canSee)),
     },
     LineageNode: {
       __resolveType: (node: { __typename?: string }) => node.__typename ?? 'Dataset',
@@ -187,7 +243,11 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     Dataset: {
       __resolveReference: (reference: { id: string }, context: CatalogueContext) => visible(reference.id, context),
       upstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => dataset.lineage.flatMap((edge) => neighbour(edge.upstream, context)),
-      downstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => index.downstreamIds(dataset.id).flatMap((id) => neighbour(id, context)),
+      // Derived datasets the consumer may not discover are left out: that one derives from this is the hidden dataset's own declaration.
+      downstream: (dataset: DatasetRecord, _: unknown, context: CatalogueContext) => {
+        const canSee = discoverableIds(context);
+        return index.downstreamIds(dataset.id).flatMap((id) => (canSee(id) ? neighbour(id, context) : []));
+      },
       ...datasetFieldResolvers,
     },
   };

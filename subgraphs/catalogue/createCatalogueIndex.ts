@@ -25,8 +25,8 @@ export interface CatalogueIndex {
   remove(id: string): void;
   /** Ids of the region's datasets currently held. */
   regionIds(region: string): ReadonlySet<string>;
-  /** The quality masks (see `qualityMask`) of the region's datasets, without reading their records. */
-  regionQualityMasks(region: string): number[];
+  /** The quality masks (see `qualityMask`) of the region's datasets (those `include` admits), without reading their records. */
+  regionQualityMasks(region: string, include?: (id: string) => boolean): number[];
   /** Ids of the datasets that declare `id` as an upstream, sorted. */
   downstreamIds(id: string): readonly string[];
   /** The same, unsorted and not copied: for traversals. */
@@ -126,7 +126,7 @@ export function createCatalogueIndex(): CatalogueIndex {
       version += 1;
     },
     regionIds: (region) => byRegion.get(region) ?? new Set(),
-    regionQualityMasks: (region) => [...(byRegion.get(region) ?? [])].map((id) => search.qualityMaskOf(id)!),
+    regionQualityMasks: (region, include) => [...(byRegion.get(region) ?? [])].filter((id) => !include || include(id)).map((id) => search.qualityMaskOf(id)!),
     downstreamIds: (id) => [...(downstream.get(id) ?? [])].sort(),
     downstreamSet: (id) => downstream.get(id) ?? noIds,
     search: (request) => search.search(request),

@@ -2,7 +2,17 @@ import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
 import type { GraphWalk, LineageGraph } from './lineageGraph.ts';
 
-/** One edge as a lineage answer shows it (`LineageEdge` in the schema). */
+/**
+ * One edge as a lineage answer shows it (`LineageEdge` in the schema).
+ *
+ * An edge whose upstream the consumer may not discover is *masked*: it is
+ * shown only because its visible downstream declares it, and only with what
+ * that downstream declares: the two ids, the depth, the job and the run
+ * time. Its column lineage is not shown (its input fields are the hidden
+ * upstream's columns and table names), nor the upstream's residency
+ * (`fromJurisdiction` is null, `crossBorder` false). Edges a hidden dataset
+ * declares are never in an answer (see `LineageGraph.walk`).
+ */
 export interface LineageEdgeView {
   readonly upstream: string;
   readonly downstream: string;
@@ -23,16 +33,16 @@ const noColumns: ColumnLineageRecord[] = Object.freeze([]) as unknown as ColumnL
  * crosses a border when the two residencies' countries differ (Macao and Hong
  * Kong are their own); an end the catalogue does not hold has no residency.
  */
-export function edgeView(graph: LineageGraph, up: number, down: number, record: LineageEdgeRecord, depth: number): LineageEdgeView {
+export function edgeView(graph: LineageGraph, up: number, down: number, record: LineageEdgeRecord, depth: number, masked = false): LineageEdgeView {
   return {
     upstream: graph.ids[up]!,
     downstream: graph.ids[down]!,
     job: record.job ?? null,
     runTime: record.runTime ?? null,
-    columns: record.columns ?? noColumns,
+    columns: masked ? noColumns : (record.columns ?? noColumns),
     depth,
-    crossBorder: graph.crossesBorder(up, down),
-    fromJurisdiction: graph.residency[up] ?? null,
+    crossBorder: !masked && graph.crossesBorder(up, down),
+    fromJurisdiction: masked ? null : (graph.residency[up] ?? null),
     toJurisdiction: graph.residency[down] ?? null,
   };
 }
@@ -46,6 +56,8 @@ export class FoundEdge implements LineageEdgeView {
   private readonly slot: number;
   private readonly up: number;
   private readonly down: number;
+  /** The upstream is hidden from the consumer (see `LineageEdgeView`). */
+  private readonly masked: boolean;
 
   constructor(
     private readonly graph: LineageGraph,
@@ -55,6 +67,7 @@ export class FoundEdge implements LineageEdgeView {
     this.slot = walk.edges[at]!;
     this.up = walk.table.upstream[this.slot]!;
     this.down = walk.table.downstream[this.slot]!;
+    this.masked = walk.masked[at] === 1;
   }
 
   /** The record, when it holds more than the job (see `EdgeTable.detailed`). */
@@ -80,7 +93,7 @@ export class FoundEdge implements LineageEdgeView {
   }
 
   get columns(): ColumnLineageRecord[] {
-    return this.detail?.columns ?? noColumns;
+    return this.masked ? noColumns : (this.detail?.columns ?? noColumns);
   }
 
   get depth(): number {
@@ -88,11 +101,11 @@ export class FoundEdge implements LineageEdgeView {
   }
 
   get crossBorder(): boolean {
-    return this.graph.crossesBorder(this.up, this.down);
+    return !this.masked && this.graph.crossesBorder(this.up, this.down);
   }
 
   get fromJurisdiction(): string | null {
-    return this.graph.residency[this.up] ?? null;
+    return this.masked ? null : (this.graph.residency[this.up] ?? null);
   }
 
   get toJurisdiction(): string | null {

@@ -24,8 +24,12 @@ export interface EdgeTable {
 export interface GraphWalk {
   /** Node numbers in the answer, the root first, hop by hop; datasets the catalogue does not hold are left out. */
   nodes: Int32Array;
+  /** 1 for each node (parallel to `nodes`) the consumer may not discover: shown by its id only, never walked through. */
+  hidden: Uint8Array;
   /** Slots in `table` of the edges found, in the order found: none to a node left out as missing; some to nodes past the limit when `truncated`. */
   edges: Int32Array;
+  /** 1 for each edge (parallel to `edges`) whose upstream is hidden: the answer shows only what its visible downstream declares of it. */
+  masked: Uint8Array;
   /** Hops from the root of each edge (parallel to `edges`). */
   depths: Uint8Array;
   table: EdgeTable;
@@ -75,9 +79,14 @@ export class LineageGraph {
 
   private nodeStamps = new Uint32Array(0);
   private edgeStamps = new Uint32Array(0);
+  /** Per node: `stamp` once the walk has asked whether it is hidden, the answer in `hiddenVerdicts`. */
+  private verdictStamps = new Uint32Array(0);
+  private hiddenVerdicts = new Uint8Array(0);
   private stamp = 0;
   private foundNodes = new Int32Array(0);
+  private foundHidden = new Uint8Array(0);
   private foundEdges: Int32Array;
+  private foundMasked: Uint8Array;
   private foundDepths: Uint8Array;
 
   /** @param capacity nodes, edges and found edges to make room for at first; each grows as needed. @default 1024 */
@@ -91,6 +100,7 @@ export class LineageGraph {
     this.downstream = new AdjacencyPool(size);
     this.table = emptyTable(size);
     this.foundEdges = new Int32Array(size);
+    this.foundMasked = new Uint8Array(size);
     this.foundDepths = new Uint8Array(size);
   }
 
@@ -186,25 +196,55 @@ export class LineageGraph {
    * edges, and its region noted. Past `maxNodes` nodes taken (missing ones
    * included) no new node is taken and `truncated` is set; an edge to a node
    * not taken is still listed.
+   *
+   * `isHidden` (asked once per harvested dataset reached; never of the root)
+   * names the datasets the consumer may not discover. The answer does not
+   * depend on anything a hidden dataset declares: an edge a visible dataset
+   * declares to a hidden upstream is kept (masked) and the hidden dataset
+   * taken as a node (flagged in `hidden`), but never walked through; an edge
+   * a hidden dataset declares is not followed at all, so a hidden dataset is
+   * never reached as a downstream.
    */
-  walk(root: number, up: boolean, down: boolean, depth: number, sinceMs: number | undefined, maxNodes: number): GraphWalk {
+  walk(
+    root: number,
+    up: boolean,
+    down: boolean,
+    depth: number,
+    sinceMs: number | undefined,
+    maxNodes: number,
+    isHidden?: (n: number) => boolean,
+  ): GraphWalk {
     const stamp = this.nextStamp();
-    const { kind, region, firstEdge, edgeCount, nodeStamps, edgeStamps, table } = this;
+    const { kind, region, firstEdge, edgeCount, nodeStamps, edgeStamps, verdictStamps, hiddenVerdicts, table } = this;
     const { upstream: upstreamOf, observedMs } = table;
     const { items: pool, start: poolStart, length: poolLength } = this.downstream;
     const timed = sinceMs !== undefined;
     const since = sinceMs ?? 0;
     const both = up && down;
     const regions = new Uint8Array(this.regionNames.length);
-    if (this.foundNodes.length < maxNodes) this.foundNodes = new Int32Array(maxNodes);
+    if (this.foundNodes.length < maxNodes) {
+      this.foundNodes = new Int32Array(maxNodes);
+      this.foundHidden = new Uint8Array(maxNodes);
+    }
     const nodes = this.foundNodes;
+    const hidden = this.foundHidden;
     let edges = this.foundEdges;
+    let masked = this.foundMasked;
+    /** Whether harvested dataset `n` is hidden from the consumer, asked once per walk. */
+    const hiddenOf = (n: number): boolean => {
+      if (verdictStamps[n] !== stamp) {
+        verdictStamps[n] = stamp;
+        hiddenVerdicts[n] = isHidden!(n) ? 1 : 0;
+      }
+      return hiddenVerdicts[n] === 1;
+    };
     let nodeTotal = 1;
     /** Nodes taken: those of the answer and the missing ones left out of it. */
     let taken = 1;
     let edgeTotal = 0;
     let truncated = false;
     nodes[0] = root;
+    hidden[0] = 0;
     nodeStamps[root] = stamp;
     if (region[root]! >= 0) regions[region[root]!] = reachedDataset;
     let layerStart = 0;
@@ -213,7 +253,7 @@ export class LineageGraph {
       const hopStart = edgeTotal;
       for (let i = layerStart; i < layerEnd; i += 1) {
         const n = nodes[i]!;
-        if (kind[n] !== datasetNode) continue;
+        if (kind[n] !== datasetNode || hidden[i] === 1) continue;
         for (let pass = 0; pass < 2; pass += 1) {
           // Pass 0 follows the node's own edges (consecutive slots) up; pass 1 its (downstream, slot) pairs down.
           let at: number;
@@ -230,11 +270,14 @@ export class LineageGraph {
           for (; at < end; at += pass + 1) {
             const slot = pass === 0 ? at : pool[at + 1]!;
             if (timed && observedMs[slot]! < since) continue;
+            const other = pass === 0 ? upstreamOf[slot]! : pool[at]!;
+            const otherHidden = isHidden !== undefined && kind[other] === datasetNode && hiddenOf(other);
+            // Down, `other` declares the edge: a hidden dataset's own edges are not shown.
+            if (otherHidden && pass === 1) continue;
             if (both) {
               if (edgeStamps[slot] === stamp) continue;
               edgeStamps[slot] = stamp;
             }
-            const other = pass === 0 ? upstreamOf[slot]! : pool[at]!;
             if (nodeStamps[other] !== stamp) {
               if (taken >= maxNodes) {
                 truncated = true;
@@ -247,13 +290,15 @@ export class LineageGraph {
                   if (code >= 0) regions[code]! |= reachedMissing;
                   continue;
                 }
+                hidden[nodeTotal] = otherHidden ? 1 : 0;
                 nodes[nodeTotal++] = other;
                 if (otherKind === datasetNode && code >= 0) regions[code]! |= reachedDataset;
               }
             } else if (kind[other] === missingNode) {
               continue;
             }
-            if (edgeTotal === edges.length) edges = this.growFoundEdges();
+            if (edgeTotal === edges.length) [edges, masked] = this.growFoundEdges();
+            masked[edgeTotal] = otherHidden ? 1 : 0;
             edges[edgeTotal++] = slot;
           }
         }
@@ -264,7 +309,9 @@ export class LineageGraph {
     }
     return {
       nodes: nodes.slice(0, nodeTotal),
+      hidden: hidden.slice(0, nodeTotal),
       edges: edges.slice(0, edgeTotal),
+      masked: masked.slice(0, edgeTotal),
       depths: this.foundDepths.slice(0, edgeTotal),
       table,
       truncated,
@@ -273,21 +320,26 @@ export class LineageGraph {
   }
 
   private nextStamp(): number {
-    if (this.nodeStamps.length < this.kind.length) this.nodeStamps = new Uint32Array(this.kind.length);
+    if (this.nodeStamps.length < this.kind.length) {
+      this.nodeStamps = new Uint32Array(this.kind.length);
+      this.verdictStamps = new Uint32Array(this.kind.length);
+      this.hiddenVerdicts = new Uint8Array(this.kind.length);
+    }
     if (this.edgeStamps.length < this.table.upstream.length) this.edgeStamps = new Uint32Array(this.table.upstream.length);
     this.stamp += 1;
     if (this.stamp === 0xffffffff) {
       this.nodeStamps.fill(0);
       this.edgeStamps.fill(0);
+      this.verdictStamps.fill(0);
       this.stamp = 1;
     }
     return this.stamp;
   }
 
-  private growFoundEdges(): Int32Array {
-    const next = new Int32Array(this.foundEdges.length * 2);
-    next.set(this.foundEdges);
-    return (this.foundEdges = next);
+  private growFoundEdges(): [Int32Array, Uint8Array] {
+    this.foundEdges = copyInto(new Int32Array(this.foundEdges.length * 2), this.foundEdges);
+    this.foundMasked = copyInto(new Uint8Array(this.foundEdges.length), this.foundMasked);
+    return [this.foundEdges, this.foundMasked];
   }
 
   private growNodes(size: number): void {

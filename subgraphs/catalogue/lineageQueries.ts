@@ -19,6 +19,8 @@ export interface LineageTraversal {
   readonly partialRegions: string[];
   /** Ids of every dataset reached, the root first. */
   nodeIds(): string[];
+  /** Ids of the datasets reached that the consumer may not discover: shown by their id only. */
+  hiddenIds(): ReadonlySet<string>;
   /** Every edge found, as the answer shows it, in the order found; each view reads the graph only for the fields asked for. */
   edges(): Iterable<LineageEdgeView>;
 }
@@ -33,6 +35,14 @@ const maxLineageNodes = 5000;
  * visited once (cycle-safe). A dataset no region publishes (any more) is
  * left out with its edges, and makes the answer partial when its region is
  * stale or unknown; datasets of a region whose last harvest failed do too.
+ *
+ * With `isHidden` (the datasets the consumer may not discover; the caller
+ * has checked the root), the answer holds nothing a hidden dataset declares:
+ * it is reached only as the upstream of a visible dataset's edge, shown by
+ * its id, and not walked through; the edges it declares are not followed
+ * (so it is never reached downstream); an edge to it shows only what the
+ * visible side declares (see `LineageEdgeView`). Whatever edges a hidden
+ * dataset has, the answer is the same.
  */
 export function traverseLineage(
   index: CatalogueIndex,
@@ -41,6 +51,7 @@ export function traverseLineage(
   depth: number,
   isStale: (region: string) => boolean | undefined,
   sinceMs?: number,
+  isHidden?: (id: string) => boolean,
 ): LineageTraversal | undefined {
   if (!Number.isInteger(depth) || depth < 1 || depth > maxLineageDepth) {
     throw new WharfError('BAD_USER_INPUT', `"depth" must be from 1 to ${maxLineageDepth}; got ${depth}.`, { argumentName: 'depth' });
@@ -48,7 +59,7 @@ export function traverseLineage(
   const graph = index.lineageGraph;
   const root = graph.find(rootId);
   if (root === undefined || !graph.isPresent(root)) return undefined;
-  const walk = graph.walk(root, direction !== 'DOWNSTREAM', direction !== 'UPSTREAM', depth, sinceMs, maxLineageNodes);
+  const walk = graph.walk(root, direction !== 'DOWNSTREAM', direction !== 'UPSTREAM', depth, sinceMs, maxLineageNodes, isHidden && ((n) => isHidden(graph.ids[n]!)));
   const partial: string[] = [];
   for (let code = 0; code < walk.regions.length; code += 1) {
     const reached = walk.regions[code]!;
@@ -64,6 +75,7 @@ export function traverseLineage(
     edgeCount: walk.edges.length,
     partialRegions: partial.sort(),
     nodeIds: () => nodeIdsOf(graph, walk),
+    hiddenIds: () => new Set(nodeIdsOf(graph, walk).filter((_, i) => walk.hidden[i] === 1)),
     edges: () => new FoundEdges(graph, walk),
   };
 }

@@ -13,9 +13,16 @@ import { loadRegionPolicies } from '../../subgraphs/shared/access/loadRegionPoli
 import { createAuthenticator } from '../../gateway/identity/authenticate.ts';
 import { readTrustedRegistry } from '../../gateway/identity/trustedRegistry.ts';
 import { demoIssuer, demoRegistryPath } from '../../gateway/demo/demoIdentity.ts';
+import { createLineageProducers, producerKeyHash } from '../../subgraphs/region/lineage/lineageProducers.ts';
 
 /** The key pair fixture gateways sign consumers with; fixture regions trust its public half. */
 export const fixtureGatewayKeys = generateKeyPairSync('ed25519');
+
+/** The OpenLineage producer every fixture region takes events from (`Authorization: Bearer <key>`), and the namespaces it may write. */
+export const fixtureLineageProducer = { key: 'fixture-lineage-producer-key-0001', namespaces: ['dsec', 'postgres://gx-internal:5432'] } as const;
+const fixtureLineageProducers = createLineageProducers([
+  { name: 'fixture-etl', sha256: producerKeyHash(fixtureLineageProducer.key), namespaces: [...fixtureLineageProducer.namespaces] },
+]);
 
 export const fixtureRegionsDir = fileURLToPath(new URL('../fixtures/regions/', import.meta.url));
 export const fixtureRegionCodes = ['CN-GX', 'MO', 'VN'] as const;
@@ -55,7 +62,7 @@ export async function startFixtureWharf(
     const folder = join(dataDir, code);
     const store = await createFileStore({ region: code, folder, pollIntervalMs: 0 });
     const policies = await loadRegionPolicies(code, folder);
-    regions.set(code, { store, server: await serveRegion({ store, policies, gatewayPublicKey: fixtureGatewayKeys.publicKey }), folder });
+    regions.set(code, { store, server: await serveRegion({ store, policies, gatewayPublicKey: fixtureGatewayKeys.publicKey, lineageProducers: fixtureLineageProducers }), folder });
   }
   const registered = new Set(options.registered ?? fixtureRegionCodes);
   const entries: RegionEntry[] = [

@@ -40,7 +40,8 @@ describe('catalogue harvest', () => {
     await wharf.wharf.catalogue.harvester.harvest('MO');
     const { data } = await wharf.query(`{ regions { code datasetCount stale lastError lastSuccessAt } }`);
     const mo = data.regions.find((region: { code: string }) => region.code === 'MO');
-    expect(mo).toMatchObject({ code: 'MO', datasetCount: 2, stale: true, lastError: 'change feed could not be reached' });
+    expect(mo).toMatchObject({ code: 'MO', datasetCount: 2, stale: true, lastError: 'The last harvest failed; the catalogue serves the last good copy.' });
+    expect(wharf.wharf.catalogue.harvester.status('MO')).toMatchObject({ stale: true, lastError: 'change feed could not be reached' });
     expect(mo.lastSuccessAt).toEqual(expect.any(String));
     expect((await searchIds('balance')).edges).toContainEqual({ node: { id: 'MO:trade-balance' } });
   });

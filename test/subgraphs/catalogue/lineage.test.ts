@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFixtureWharf, type FixtureWharf } from '../../support/fixtureRegions.ts';
+import { fixtureLineageProducer, startFixtureWharf, type FixtureWharf } from '../../support/fixtureRegions.ts';
 
 const graph = `query ($id: ID!, $direction: LineageDirection, $depth: Int) {
   lineage(id: $id, direction: $direction, depth: $depth) {
@@ -127,7 +127,11 @@ describe('lineage from OpenLineage runs', () => {
         },
       ],
     };
-    const response = await fetch(`${mo.server.origin}/api/v1/lineage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const response = await fetch(`${mo.server.origin}/api/v1/lineage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${fixtureLineageProducer.key}` },
+      body: JSON.stringify(event),
+    });
     expect(response.status).toBe(201);
     await wharf.wharf.catalogue.harvester.harvest('MO');
     const { data } = await wharf.query(`{ dataset(id: "MO:trade-balance") { upstream { __typename id ... on ExternalDataset { namespace name } } } }`);
