@@ -223,7 +223,7 @@ const commands: Record<string, Command> = {
     }
     const { createPublicKey } = await import('node:crypto');
     const { join } = await import('node:path');
-    const { isPostgresUrl } = await import('../subgraphs/region/store/postgres/connectPostgres.ts');
+    const { isPostgresUrl } = await import('../subgraphs/shared/postgres/connectPostgres.ts');
     const { compileRegionPolicies, loadRegionPolicies } = await import('../subgraphs/shared/access/loadRegionPolicies.ts');
     const { serveRegion } = await import('../subgraphs/region/serveRegion.ts');
     const inPostgres = isPostgresUrl(values.data);
@@ -306,7 +306,7 @@ const commands: Record<string, Command> = {
       console.error(`\nNo dataset could be taken from ${input}; is it ${values.from}?`);
       return 1;
     }
-    const { isPostgresUrl } = await import('../subgraphs/region/store/postgres/connectPostgres.ts');
+    const { isPostgresUrl } = await import('../subgraphs/shared/postgres/connectPostgres.ts');
     let result;
     if (isPostgresUrl(values.out)) {
       const { createPostgresStore } = await import('../subgraphs/region/store/createPostgresStore.ts');

@@ -9,6 +9,7 @@ import { parseBoundedJson } from '../shared/parseBoundedJson.ts';
 import { readCappedText, ResponseTooLargeError } from '../shared/readCappedText.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
 import type { RegionRequest } from '../../schema/signedRequest.ts';
+import { indexSink, StoreUnavailableError, type HarvestSink, type StoredHarvestState, type ValidChange } from './harvestSink.ts';
 
 /** A record the harvester refused, as the region's status reports it. */
 export interface SkippedRecord {
@@ -134,6 +135,16 @@ export interface HarvesterOptions {
   admit?: (region: RegionEntry, recheck: boolean) => Promise<void>;
   /** Told, for the operator's log, when a region's harvest fails or skips records, once per new problem. @default none */
   onProblem?: (region: string, detail: string) => void;
+  /**
+   * Where harvested changes, policies and each harvest's outcome go.
+   * @default the index itself, and policies to `onPolicies` (one process, nothing kept)
+   */
+  sink?: HarvestSink;
+  /**
+   * Asked before each harvest of a region; false skips it (a replica that
+   * is not the leader of a durable catalogue harvests nothing). @default always
+   */
+  canHarvest?: () => boolean;
 }
 
 export interface Harvester extends AsyncDisposable {
@@ -150,14 +161,23 @@ export interface Harvester extends AsyncDisposable {
   removeRegion(code: string): Promise<boolean>;
   /** Starts the interval timer (after a first `harvestAll`, if wanted). */
   start(): void;
+  /**
+   * Stops the interval timer and retries, cuts every harvest under way short
+   * (what it had not yet handed to the sink is dropped) and waits for them
+   * to end. `start` starts again.
+   */
+  stop(): Promise<void>;
+  /**
+   * Takes a region's harvest state as stored (by the durable catalogue's
+   * leader): its cursor, last reconcile and last outcome. Ignored for a
+   * region registered at another URL; kept for a region registered later.
+   */
+  restore(code: string, stored: StoredHarvestState): void;
 }
 
 class HarvestError extends Error {}
 /** A page over `maxPageBytes`: asked for again, smaller. */
 class PageTooLargeError extends HarvestError {}
-
-/** A change that passed every check, ready for the index. */
-type ValidChange = { op: 'upsert'; id: string; record: DatasetRecord } | { op: 'delete'; id: string };
 
 /** What one harvest has spent of its `HarvestLimits`. */
 interface HarvestBudget {
@@ -184,7 +204,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
  * not at all.
  */
 export function createHarvester(options: HarvesterOptions): Harvester {
-  const { index, intervalMs = 30_000, retryBaseMs = 1000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit, onProblem, signRequest } = options;
+  const { index, intervalMs = 30_000, retryBaseMs = 1000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit, onProblem, signRequest, canHarvest } = options;
+  const sink = options.sink ?? indexSink(index, onPolicies);
   const limits: HarvestLimits = { ...defaultHarvestLimits, ...options.limits };
   const freshState = (region: RegionEntry): RegionHarvestState => ({
     region,
@@ -198,9 +219,13 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     skipped: [],
   });
   const states = new Map<string, RegionHarvestState>(options.regions.map((region) => [region.code, freshState(region)]));
+  /** The last stored state of each region, by code: kept until the region is (re)registered at its URL. Bounded by the regions the store knows. */
+  const stored = new Map<string, StoredHarvestState>();
   const running = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let disposed = false;
+  /** Aborted by `stop`: cuts every harvest under way short. */
+  let stopping = new AbortController();
   /** Per region: harvests failed in a row, and the retry waiting to run. */
   const failuresInRow = new Map<string, number>();
   const retries = new Map<string, NodeJS.Timeout>();
@@ -247,6 +272,13 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       throw new HarvestError(`${what} answered HTTP ${response.status}`);
     }
     return response;
+  }
+
+  /** Throws when the harvest was stopped or ran out of time: nothing more of it is handed on. */
+  function checkBudget(budget: HarvestBudget): void {
+    if (!budget.deadline.aborted) return;
+    if (stopping.signal.aborted) throw new HarvestError('harvest stopped');
+    throw overBudget();
   }
 
   function overBudget(): HarvestError {
@@ -303,7 +335,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
 
   /** Takes the region's current policies; invalid ones are refused and the last good ones stay. */
   async function harvestPolicies(state: RegionHarvestState, budget: HarvestBudget): Promise<void> {
-    if (!onPolicies) return;
+    if (!onPolicies && !options.sink) return;
     let body: { region?: string; version?: string; policies?: Record<string, string> } | undefined;
     try {
       const response = await fetchFromRegion('policies', state.region.code, new URL('policies', state.region.url), budget);
@@ -316,12 +348,16 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       throw new HarvestError('policies answered without a policy set of this region');
     }
     if (typeof body.version === 'string' && body.version === policyVersion?.(state.region.code)) return;
+    let policies: RegionPolicies;
     try {
-      onPolicies(compileRegionPolicies(state.region.code, body.policies));
+      policies = compileRegionPolicies(state.region.code, body.policies);
     } catch (error) {
       if (error instanceof InvalidPoliciesError) throw new HarvestError(`policies refused: ${error.problems[0]}`);
       throw error;
     }
+    if (policies.version === policyVersion?.(state.region.code)) return;
+    checkBudget(budget);
+    await sink.applyPolicies(state.region, policies);
   }
 
   /** A change as the index may take it, or why not. Every check is on the change as sent: the region is not trusted. */
@@ -346,8 +382,8 @@ export function createHarvester(options: HarvesterOptions): Harvester {
   const quotaError = () => new HarvestError(`the region offers more than ${limits.maxDatasetsPerRegion} datasets, its quota (maxDatasetsPerRegion)`);
 
   /** Applies an incremental page, whole: refused when it would take the region past its quota. */
-  function applyPage(changes: readonly ValidChange[], region: string): void {
-    const held = index.regionIds(region);
+  async function applyPage(changes: readonly ValidChange[], region: RegionEntry, cursor: string, budget: HarvestBudget): Promise<void> {
+    const held = index.regionIds(region.code);
     const present = new Map<string, boolean>();
     let size = held.size;
     for (const change of changes) {
@@ -357,17 +393,17 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       present.set(change.id, now);
     }
     if (size > limits.maxDatasetsPerRegion) throw quotaError();
-    for (const change of changes) {
-      if (change.op === 'delete') index.remove(change.id);
-      else index.upsert(change.record);
-    }
+    // A harvest cut short by `stop` hands nothing more on.
+    checkBudget(budget);
+    await sink.applyPage(region, changes, cursor);
   }
 
   async function harvestRegion(state: RegionHarvestState): Promise<void> {
     const code = state.region.code;
     const reconcileDue = !state.lastReconcileAt || Date.now() - state.lastReconcileAt.getTime() >= reconcileIntervalMs;
     let since = reconcileDue ? undefined : state.cursor;
-    const budget: HarvestBudget = { pages: 0, changes: 0, bytes: 0, deadline: AbortSignal.timeout(limits.harvestBudgetMs) };
+    const stopped = stopping.signal;
+    const budget: HarvestBudget = { pages: 0, changes: 0, bytes: 0, deadline: AbortSignal.any([AbortSignal.timeout(limits.harvestBudgetMs), stopped]) };
     /** A snapshot under way: ids it holds, and the records that differ from the index's (unchanged ones need no copy). */
     let snapshot: { seen: Set<string>; staged: Map<string, DatasetRecord> } | undefined;
     const skipped: SkippedRecord[] = [];
@@ -419,7 +455,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
           }
           if (snapshot.seen.size > limits.maxDatasetsPerRegion) throw quotaError();
         } else {
-          applyPage(valid, code);
+          await applyPage(valid, state.region, page.cursor, budget);
           state.cursor = page.cursor;
         }
         since = page.cursor;
@@ -429,10 +465,13 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       await harvestPolicies(state, budget);
       if (snapshot) {
         // All at once, and only now: a snapshot cut short never replaces the copy the catalogue has.
-        for (const id of [...index.regionIds(code)]) if (!snapshot.seen.has(id)) index.remove(id);
-        for (const record of snapshot.staged.values()) index.upsert(record);
+        const seen = snapshot.seen;
+        const removals = [...index.regionIds(code)].filter((id) => !seen.has(id));
+        const reconciledAt = new Date();
+        checkBudget(budget);
+        await sink.applySnapshot(state.region, removals, [...snapshot.staged.values()], since!, reconciledAt);
         state.cursor = since;
-        state.lastReconcileAt = new Date();
+        state.lastReconcileAt = reconciledAt;
       }
       state.lastSuccessAt = new Date();
       failuresInRow.delete(code);
@@ -440,14 +479,19 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       state.lastError =
         skippedCount > 0 ? `skipped ${plural(skippedCount, 'record')} that ${skippedCount === 1 ? 'is' : 'are'} malformed or too large; first: ${describeSkipped(skipped[0]!)}` : undefined;
     } catch (error) {
+      // Not the region's fault: the harvest was stopped, or the catalogue's store could not take it. The region's state stays as it was.
+      if (stopped.aborted || error instanceof StoreUnavailableError) return;
       state.stale = true;
       state.lastError = error instanceof HarvestError ? error.message : `harvest failed: ${(error as Error).message}`;
       failuresInRow.set(code, (failuresInRow.get(code) ?? 0) + 1);
     } finally {
-      state.lastHarvestAt = new Date();
-      state.skippedRecords = skippedCount;
-      state.skipped = skipped;
+      if (!stopped.aborted) {
+        state.lastHarvestAt = new Date();
+        state.skippedRecords = skippedCount;
+        state.skipped = skipped;
+      }
     }
+    if (states.get(code) === state) await sink.recordOutcome?.(state).catch(() => undefined);
     if (state.lastError && reported.get(code) !== state.lastError) onProblem?.(code, state.lastError);
     if (state.lastError) reported.set(code, state.lastError);
     else reported.delete(code);
@@ -457,6 +501,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
   function harvest(code: string): Promise<void> {
     const state = states.get(code);
     if (!state) return Promise.reject(new Error(`No region "${code}" is registered with the catalogue.`));
+    if (disposed || (canHarvest && !canHarvest())) return Promise.resolve();
     let current = running.get(code);
     if (!current) {
       current = harvestRegion(state).finally(() => running.delete(code));
@@ -487,7 +532,16 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       };
     },
     addRegion(region) {
-      states.set(region.code, freshState(region));
+      const state = freshState(region);
+      const kept = stored.get(region.code);
+      if (kept && kept.url === region.url) applyStored(state, kept);
+      states.set(region.code, state);
+    },
+    restore(code, kept) {
+      stored.set(code, kept);
+      const state = states.get(code);
+      // A harvest under way owns its state; the store's copy is what it wrote last.
+      if (state && state.region.url === kept.url && !running.has(code)) applyStored(state, kept);
     },
     async removeRegion(code) {
       if (!states.delete(code)) return false;
@@ -495,9 +549,10 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       retries.delete(code);
       failuresInRow.delete(code);
       reported.delete(code);
+      stored.delete(code);
       // A harvest under way could put the region's datasets back; let it end first.
       await running.get(code)?.catch(() => undefined);
-      for (const id of [...index.regionIds(code)]) index.remove(id);
+      await sink.removeRegion(code);
       return true;
     },
     start() {
@@ -506,6 +561,15 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       timer.unref();
       for (const code of states.keys()) retryLater(code);
     },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      for (const retry of retries.values()) clearTimeout(retry);
+      retries.clear();
+      stopping.abort();
+      await Promise.allSettled(running.values());
+      stopping = new AbortController();
+    },
     async [Symbol.asyncDispose]() {
       disposed = true;
       if (timer) clearInterval(timer);
@@ -513,6 +577,20 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       await Promise.allSettled(running.values());
     },
   };
+}
+
+/** Puts a stored harvest state into a region's in-memory one. */
+function applyStored(state: RegionHarvestState, kept: StoredHarvestState): void {
+  state.cursor = kept.cursor ?? undefined;
+  state.lastReconcileAt = kept.reconciledAt ?? undefined;
+  if (!kept.status) return;
+  const parse = (value: string | null) => (value ? new Date(value) : undefined);
+  state.stale = kept.status.stale;
+  state.lastError = kept.status.lastError ?? undefined;
+  state.lastHarvestAt = parse(kept.status.lastHarvestAt);
+  state.lastSuccessAt = parse(kept.status.lastSuccessAt);
+  state.skippedRecords = kept.status.skippedRecords;
+  state.skipped = kept.status.skipped;
 }
 
 const describeSkipped = (skipped: SkippedRecord) => `${skipped.id ?? '(no id)'}: ${skipped.reason}`;

@@ -6,7 +6,7 @@ import { regionCodePattern } from '../../../schema/datasetId.ts';
 import type { IngestedLineageBounds } from '../lineage/createLineageIngest.ts';
 import { unreadableJournalLine, type LineageJournal } from '../lineage/lineageJournal.ts';
 import { ForeignRecordError, type WritableDatasetStore, type WriteOutcome } from './DatasetStore.ts';
-import { connectPostgres, postgresSchemaPattern, redactPostgresUrl } from './postgres/connectPostgres.ts';
+import { connectPostgres, postgresSchemaPattern, redactPostgresUrl } from '../../shared/postgres/connectPostgres.ts';
 import { migratePostgres } from './postgres/migratePostgres.ts';
 import { withIngestedLineage } from './withIngestedLineage.ts';
 import { parseBoundedJson } from '../../shared/parseBoundedJson.ts';

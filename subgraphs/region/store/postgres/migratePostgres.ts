@@ -1,64 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { postgresSchemaPattern } from './connectPostgres.ts';
+import { migrateSchema, readMigrationFolder, type Migration } from '../../../shared/postgres/migrateSchema.ts';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration } from '../../../shared/postgres/migrateSchema.ts';
 
-const migrationsFolder = fileURLToPath(new URL('./migrations/', import.meta.url));
-
-/** The numbered migrations in `migrations/` (`0001_name.sql`), in order. */
+/** The region store's numbered migrations in `migrations/` (`0001_name.sql`), in order. */
 export function readMigrations(): Migration[] {
-  return readdirSync(migrationsFolder)
-    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
-    .sort()
-    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: readFileSync(migrationsFolder + file, 'utf8') }));
+  return readMigrationFolder(new URL('./migrations/', import.meta.url));
 }
 
 /**
- * Brings `schema` up to the newest migration and returns the versions it
- * applied (empty when the schema was current). Everything happens in one
- * transaction, so a failing migration leaves the schema as it was, and under
- * a transaction-scoped advisory lock on the schema's name, so processes
- * starting at once apply each migration exactly once: the second waits, then
- * finds nothing left to do.
+ * Brings the region store's `schema` up to the newest migration and returns
+ * the versions it applied (see `migrateSchema`: one transaction, one
+ * process at a time, and a schema newer than this code is refused).
  */
-export async function migratePostgres(pool: pg.Pool, schema: string, migrations: readonly Migration[] = readMigrations()): Promise<number[]> {
-  if (!postgresSchemaPattern.test(schema)) throw new Error(`"${schema}" is not a usable schema name; use lower-case letters, digits and "_".`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`wharf migrations ${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    // Unqualified names in migrations land in the schema; nothing else is searched.
-    await client.query(`SET LOCAL search_path TO "${schema}"`);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version    integer PRIMARY KEY,
-      name       text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
-    const applied: number[] = [];
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      try {
-        await client.query(migration.sql);
-      } catch (error) {
-        throw new Error(`Migration ${migration.version} (${migration.name}) failed in schema "${schema}"; nothing was changed: ${(error as Error).message}`, { cause: error });
-      }
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
-      applied.push(migration.version);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function migratePostgres(pool: pg.Pool, schema: string, migrations: readonly Migration[] = readMigrations()): Promise<number[]> {
+  return migrateSchema(pool, schema, migrations, { what: 'region store' });
 }

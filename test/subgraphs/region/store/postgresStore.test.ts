@@ -6,7 +6,7 @@ import { compileRegionPolicies } from '../../../../subgraphs/shared/access/loadR
 import { serveRegion } from '../../../../subgraphs/region/serveRegion.ts';
 import { createLineageProducers, producerKeyHash } from '../../../../subgraphs/region/lineage/lineageProducers.ts';
 import { createPostgresStore, type PostgresStore } from '../../../../subgraphs/region/store/createPostgresStore.ts';
-import { PostgresUnavailableError } from '../../../../subgraphs/region/store/postgres/connectPostgres.ts';
+import { PostgresUnavailableError } from '../../../../subgraphs/shared/postgres/connectPostgres.ts';
 import { migratePostgres, readMigrations } from '../../../../subgraphs/region/store/postgres/migratePostgres.ts';
 import { describeWithServers, postgresServer, postgresUrl } from '../../../support/realServers.ts';
 import { contractDataset, datasetStoreContract, recordOf, type OpenedStore } from './datasetStoreContract.ts';

@@ -39,6 +39,14 @@ export interface PostgresConnectionOptions {
   maxConnections?: number;
   /** How long to wait for a connection before failing, in milliseconds. @default 5000 */
   connectTimeoutMs?: number;
+  /**
+   * Longest wait for one query's answer, in milliseconds, measured by the
+   * client: a server that stops answering (hung, or a network that drops
+   * packets) fails the query instead of holding it forever. @default none
+   */
+  queryTimeoutMs?: number;
+  /** Where a lost idle connection is reported. @default a JSON line on stderr */
+  onConnectionLost?: (error: Error) => void;
 }
 
 /**
@@ -47,15 +55,24 @@ export interface PostgresConnectionOptions {
  * on the first request.
  */
 export async function connectPostgres(options: PostgresConnectionOptions): Promise<pg.Pool> {
-  const { url, maxConnections = 10, connectTimeoutMs = 5000 } = options;
+  const { url, maxConnections = 10, connectTimeoutMs = 5000, queryTimeoutMs } = options;
   let pool: pg.Pool;
   try {
-    pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs });
+    pool = new pg.Pool({
+      connectionString: url,
+      max: maxConnections,
+      connectionTimeoutMillis: connectTimeoutMs,
+      ...(queryTimeoutMs !== undefined ? { query_timeout: queryTimeoutMs } : {}),
+      // A peer that vanished without closing (a crashed host, a cut network) is noticed, not waited on.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
   } catch (error) {
     throw new PostgresUnavailableError(url, error);
   }
   // An idle client losing its server must not crash the process; the next query reconnects.
-  pool.on('error', (error) => console.error(JSON.stringify({ level: 'warn', msg: 'PostgreSQL connection lost', url: redactPostgresUrl(url), error: error.message })));
+  const onLost = options.onConnectionLost ?? ((error: Error) => console.error(JSON.stringify({ level: 'warn', msg: 'PostgreSQL connection lost', url: redactPostgresUrl(url), error: error.message })));
+  pool.on('error', onLost);
   try {
     await pool.query('SELECT 1');
   } catch (error) {
