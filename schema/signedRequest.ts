@@ -132,6 +132,14 @@ export function verifyRegionRequest(
   return { consumer: claims.c };
 }
 
+/** Whether `header`'s claims carry `publicKey`'s signature (nothing else is checked, nothing remembered). */
+export function signedBy(header: string, publicKey: KeyObject): boolean {
+  if (header.length > maxHeaderLength) return false;
+  const [payload, signature, extra] = header.split('.');
+  if (!payload || !signature || extra !== undefined) return false;
+  return verify(null, Buffer.from(payload), publicKey, Buffer.from(signature, 'base64url'));
+}
+
 /** The nonces a region has accepted, until they expire. */
 export interface ReplayGuard {
   /** True the first time `nonce` is claimed (and remembers it until `expiresAtMs`); false after. */

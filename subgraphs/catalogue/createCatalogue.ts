@@ -19,6 +19,7 @@ import { createSearchResolvers } from './searchResolvers.ts';
 import { summariseQuality } from '../shared/quality/summariseQuality.ts';
 import { inJurisdiction, traverseLineage, type LineageDirection } from './lineageQueries.ts';
 import { edgeView } from './lineageEdgeView.ts';
+import { createReplication, type Replication, type ReplicationOptions } from './durable/createReplication.ts';
 
 export interface CatalogueOptions {
   regions: readonly RegionEntry[];
@@ -39,6 +40,12 @@ export interface CatalogueOptions {
   harvestLimits?: HarvesterOptions['limits'];
   /** See `HarvesterOptions.onProblem`: the operator's log. */
   onHarvestProblem?: HarvesterOptions['onProblem'];
+  /**
+   * Makes the catalogue one replica of a durable catalogue in PostgreSQL
+   * (see `createReplication`): its index is applied from the database, and
+   * it harvests only while it leads. @default none: one process, in memory
+   */
+  durable?: ReplicationOptions;
 }
 
 /** What catalogue resolvers know of a request. */
@@ -60,8 +67,16 @@ export interface Catalogue extends AsyncDisposable {
   readonly server: ApolloServer<CatalogueContext>;
   /** Runs one operation for `consumer`, in-process, through Apollo Server's request pipeline. */
   execute(request: CatalogueRequest, consumer?: Consumer): Promise<ExecutionResult>;
-  /** Harvests every region once, then keeps harvesting on the interval. */
+  /**
+   * In one process: harvests every region once, then keeps harvesting on the
+   * interval. A durable replica: starts following the database and taking
+   * part in the leader's election, and resolves at once (see `replication`).
+   */
   start(): Promise<void>;
+  /** Harvests a region now (a webhook ping): here, or through the database by whichever replica leads. */
+  requestHarvest(code: string): Promise<void>;
+  /** The durable replica's state; undefined in one process. */
+  readonly replication: Replication | undefined;
 }
 
 /** Most ids `Query.datasets` takes at once; more is refused with `BAD_USER_INPUT`. The gateway's cost estimate counts each id. */
@@ -116,7 +131,9 @@ function regionView(state: RegionHarvestState, index: CatalogueIndex, canSee: (i
 export async function createCatalogue(options: CatalogueOptions): Promise<Catalogue> {
   const index = createCatalogueIndex();
   const discovery = createDiscovery(index, { cache: options.cacheDecisions ?? true });
+  const replication = options.durable ? createReplication({ ...options.durable, index, discovery }) : undefined;
   const harvester = createHarvester({
+    ...(replication ? { sink: replication.sink, canHarvest: () => replication.canHarvest() } : {}),
     regions: options.regions,
     index,
     onPolicies: (policies) => discovery.setPolicies(policies),
@@ -286,11 +303,21 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
           : {}),
       };
     },
+    replication,
     async start() {
+      if (replication) {
+        replication.start(harvester);
+        return;
+      }
       await harvester.harvestAll();
       harvester.start();
     },
+    async requestHarvest(code) {
+      if (replication) await replication.requestHarvest(code);
+      else await harvester.harvest(code);
+    },
     async [Symbol.asyncDispose]() {
+      await replication?.[Symbol.asyncDispose]();
       await harvester[Symbol.asyncDispose]();
       await server.stop();
     },

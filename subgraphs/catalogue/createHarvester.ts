@@ -454,7 +454,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
             }
           }
           if (snapshot.seen.size > limits.maxDatasetsPerRegion) throw quotaError();
-        } else {
+        } else if (valid.length > 0 || page.cursor !== state.cursor) {
           await applyPage(valid, state.region, page.cursor, budget);
           state.cursor = page.cursor;
         }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
-import { createReplayGuard, signedRequestHeader, SignedRequestError, verifyRegionRequest, type ReplayGuard } from '../../schema/signedRequest.ts';
+import { createReplayGuard, signedBy, signedRequestHeader, SignedRequestError, verifyRegionRequest, type ReplayGuard } from '../../schema/signedRequest.ts';
 
 export interface RegionAuthenticatorOptions {
   region: string;
@@ -9,6 +9,12 @@ export interface RegionAuthenticatorOptions {
   gatewayPublicKey?: KeyObject;
   /** The region operator's bearer token; without it only the gateway's signature does. */
   operatorToken?: string;
+  /**
+   * A catalogue service's own Ed25519 public key: requests it signs open the
+   * `harvester` endpoints (`/changes`, `/policies`) and nothing else, and
+   * only when they carry no consumer.
+   */
+  harvesterPublicKey?: KeyObject;
   /** @default a guard of its own */
   replay?: ReplayGuard;
   /** @default Date.now */
@@ -41,6 +47,12 @@ export interface RegionAuthenticator {
    */
   gateway(request: ReceivedRequest): Consumer;
   /**
+   * A request to a `harvester` endpoint: what `gateway` accepts, or one the
+   * catalogue's harvest key signed for no consumer. Throws `RegionAuthError`
+   * for anything else.
+   */
+  harvester(request: ReceivedRequest): void;
+  /**
    * The consumer of a request to a `public` endpoint that applies policies:
    * anonymous without a signature, the signed consumer with a valid one; a
    * signature that does not verify is refused rather than ignored.
@@ -52,16 +64,23 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /** Checks the credentials of region endpoints (see `regionEndpoints.ts`). */
 export function createRegionAuthenticator(options: RegionAuthenticatorOptions): RegionAuthenticator {
-  const { region, gatewayPublicKey, now = Date.now } = options;
+  const { region, gatewayPublicKey, harvesterPublicKey, now = Date.now } = options;
   const replay = options.replay ?? createReplayGuard();
   const operatorHash = options.operatorToken ? sha256(options.operatorToken) : undefined;
 
-  function verifySigned(header: string | string[], request: ReceivedRequest): Consumer {
+  function verifySigned(header: string | string[], request: ReceivedRequest, alsoHarvester = false): Consumer {
     if (typeof header !== 'string') throw new RegionAuthError(`Send one ${signedRequestHeader} header.`);
-    if (!gatewayPublicKey) throw new RegionAuthError(`Region ${region} has no gateway key configured, so it accepts no signed requests.`);
+    if (!gatewayPublicKey && !(alsoHarvester && harvesterPublicKey)) throw new RegionAuthError(`Region ${region} has no gateway key configured, so it accepts no signed requests.`);
+    const received = { region, method: request.method, target: request.target, ...(request.body !== undefined ? { body: request.body } : {}) };
     try {
-      const { consumer } = verifyRegionRequest(header, gatewayPublicKey, { region, method: request.method, target: request.target, ...(request.body !== undefined ? { body: request.body } : {}) }, replay, now());
-      return consumer ?? anonymousConsumer;
+      // The signature is checked before the nonce is claimed, so trying the gateway's key first spends nothing.
+      if (gatewayPublicKey && (!alsoHarvester || !harvesterPublicKey || signedBy(header, gatewayPublicKey))) {
+        return verifyRegionRequest(header, gatewayPublicKey, received, replay, now()).consumer ?? anonymousConsumer;
+      }
+      const { consumer } = verifyRegionRequest(header, harvesterPublicKey!, received, replay, now());
+      // The harvest key reads feeds; it never speaks for a consumer.
+      if (consumer !== undefined) throw new SignedRequestError('A harvester signature may not carry a consumer.');
+      return anonymousConsumer;
     } catch (error) {
       if (error instanceof SignedRequestError) throw new RegionAuthError(`Region ${region} refused the request signature: ${error.message}`);
       throw error;
@@ -83,6 +102,18 @@ export function createRegionAuthenticator(options: RegionAuthenticatorOptions): 
       if (request.headers.authorization !== undefined) throw new RegionAuthError(`Region ${region} does not accept that bearer token.`);
       throw new RegionAuthError(
         `Region ${region} serves ${request.target.split('?')[0]} only to its gateway: send a request signed with the gateway's key (${signedRequestHeader}) or the region operator's bearer token.`,
+      );
+    },
+    harvester(request) {
+      const header = request.headers[signedRequestHeader];
+      if (header !== undefined) {
+        verifySigned(header, request, true);
+        return;
+      }
+      if (isOperator(request.headers)) return;
+      if (request.headers.authorization !== undefined) throw new RegionAuthError(`Region ${region} does not accept that bearer token.`);
+      throw new RegionAuthError(
+        `Region ${region} serves ${request.target.split('?')[0]} only to its gateway or its catalogue's harvester: send a request signed with the gateway's or the harvester's key (${signedRequestHeader}) or the region operator's bearer token.`,
       );
     },
     optional(request) {

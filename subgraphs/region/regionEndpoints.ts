@@ -7,10 +7,13 @@
  * - `gateway`: a request signed by the gateway for this region, this method,
  *   path and body (`schema/signedRequest.ts`), or the region operator's
  *   token (`Authorization: Bearer`).
+ * - `harvester`: what `gateway` accepts, or a request signed the same way by
+ *   a catalogue service's own harvest key (`harvesterPublicKey`) for no
+ *   consumer: the harvest's reads, and nothing a consumer is served.
  * - `producer`: an OpenLineage producer's key, from the region's producer
  *   list.
  */
-export type RegionCredential = 'public' | 'gateway' | 'producer';
+export type RegionCredential = 'public' | 'gateway' | 'harvester' | 'producer';
 
 export interface RegionEndpoint {
   /** The exact path, or the path and everything under it when `subtree`. */
@@ -32,8 +35,8 @@ export const regionEndpoints = [
   { path: '/health', methods: ['GET'], credential: 'public', description: 'Liveness: `{ status, region }`, nothing about the data.' },
   { path: '/dcat', subtree: true, methods: ['GET'], credential: 'public', description: 'DCAT-AP 3 JSON-LD of the datasets the caller may discover (anonymous unless the gateway signed for a consumer).' },
   { path: '/graphql', methods: ['GET', 'POST'], credential: 'gateway', description: 'The region contract: `_entities` fetches from the gateway, for the consumer it signed for.' },
-  { path: '/changes', methods: ['GET'], credential: 'gateway', description: 'The change feed the catalogue harvests: every dataset in full, hidden ones included.' },
-  { path: '/policies', methods: ['GET'], credential: 'gateway', description: "The region's Cedar policies, which the catalogue applies inside search." },
+  { path: '/changes', methods: ['GET'], credential: 'harvester', description: 'The change feed the catalogue harvests: every dataset in full, hidden ones included.' },
+  { path: '/policies', methods: ['GET'], credential: 'harvester', description: "The region's Cedar policies, which the catalogue applies inside search." },
   { path: '/api/v1/lineage', methods: ['POST'], credential: 'producer', description: 'OpenLineage run events (the Marquez-compatible path).' },
   { path: '/api/v1/lineage/batch', methods: ['POST'], credential: 'producer', description: 'OpenLineage run events, several at once.' },
 ] as const satisfies readonly RegionEndpoint[];

@@ -30,6 +30,12 @@ export interface RegionServerOptions {
   /** A bearer token that opens the gateway's endpoints to the region's operator, as an anonymous consumer. */
   operatorToken?: string;
   /**
+   * A catalogue service's own harvest key (public half): its signed
+   * requests, for no consumer, open `/changes` and `/policies` only.
+   * @default none (only the gateway's key and the operator token open them)
+   */
+  harvesterPublicKey?: KeyObject;
+  /**
    * Where accepted OpenLineage events are journaled and replayed from at start;
    * without it they live in memory only. Unused when the store keeps its own journal.
    */
@@ -90,6 +96,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
     region: store.region,
     ...(options.gatewayPublicKey ? { gatewayPublicKey: options.gatewayPublicKey } : {}),
     ...(options.operatorToken ? { operatorToken: options.operatorToken } : {}),
+    ...(options.harvesterPublicKey ? { harvesterPublicKey: options.harvesterPublicKey } : {}),
   });
   await server.start();
   const contract = pinnedContract();
@@ -135,6 +142,9 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
         // The signature covers the body, so it is read (within the size limit) before anything else.
         if (method === 'POST') body = await readBody(request);
         consumer = authenticator.gateway({ method, target, headers: request.headers, ...(body !== undefined ? { body } : {}) });
+      } else if (endpoint.credential === 'harvester') {
+        authenticator.harvester({ method, target, headers: request.headers });
+        consumer = anonymousConsumer;
       } else if (endpoint.credential === 'public') {
         consumer = authenticator.optional({ method, target, headers: request.headers });
       } else {

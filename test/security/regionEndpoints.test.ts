@@ -37,7 +37,7 @@ const bodyFor = (path: string, method: string) => (method !== 'POST' ? undefined
 describe('region endpoints: who may call what', () => {
   const callsNeeding = (credential: string) =>
     regionEndpoints.filter((endpoint) => endpoint.credential === credential).flatMap((endpoint) => endpoint.methods.map((method) => [method, endpoint.path] as const));
-  const protectedCalls = callsNeeding('gateway');
+  const protectedCalls = [...callsNeeding('gateway'), ...callsNeeding('harvester')];
 
   it('lists a credential for every path the region answers', async () => {
     // A path outside the list is a 404, so nothing is served that the list does not name.
@@ -68,7 +68,7 @@ describe('region endpoints: who may call what', () => {
   });
 
   it('has no endpoint without a credential kind it checks', () => {
-    expect(new Set(regionEndpoints.map((endpoint) => endpoint.credential))).toEqual(new Set(['public', 'gateway', 'producer']));
+    expect(new Set(regionEndpoints.map((endpoint) => endpoint.credential))).toEqual(new Set(['public', 'gateway', 'harvester', 'producer']));
   });
 
   it.each(protectedCalls)('refuses %s %s signed by another key, for another region, or a second time', async (method, path) => {
@@ -117,6 +117,33 @@ describe('region endpoints: who may call what', () => {
     expect(catalogue.status).toBe(200);
     expect(await catalogue.text()).not.toContain(confidential);
     expect((await fetch(`${server.origin}/dcat/${confidential}`)).status).toBe(404);
+  });
+});
+
+describe('region endpoints: a catalogue service with a harvest key of its own', () => {
+  const harvesterKeys = generateKeyPairSync('ed25519');
+  let withHarvester: RegionServer;
+  beforeAll(async () => {
+    withHarvester = await serveRegion({ store, policies: await loadRegionPolicies('CN-GX', folder), gatewayPublicKey: fixtureGatewayKeys.publicKey, harvesterPublicKey: harvesterKeys.publicKey });
+  });
+  afterAll(async () => {
+    await withHarvester?.[Symbol.asyncDispose]();
+  });
+
+  it.each(['/changes?limit=500', '/policies'])('serves GET %s to a request the harvest key signs for no consumer, and to the gateway', async (target) => {
+    expect((await signedRegionFetch(withHarvester, target, { key: harvesterKeys.privateKey })).status).toBe(200);
+    expect((await signedRegionFetch(withHarvester, target)).status).toBe(200);
+  });
+
+  it('refuses the harvest key for a consumer, and on every endpoint that serves consumers', async () => {
+    const forConsumer = await signedRegionFetch(withHarvester, '/changes?limit=500', { key: harvesterKeys.privateKey, consumer: anonymousConsumer });
+    expect(forConsumer.status).toBe(401);
+    expect(await forConsumer.json()).toEqual({ error: 'Region CN-GX refused the request signature: A harvester signature may not carry a consumer.' });
+    const entities = await signedRegionFetch(withHarvester, '/graphql', { key: harvesterKeys.privateKey, body: entitiesBody([`CN-GX:${confidential}`]) });
+    expect(entities.status).toBe(401);
+    expect(await entities.text()).toContain('not signed by the gateway this region trusts');
+    const dcat = await signedRegionFetch(withHarvester, '/dcat', { key: harvesterKeys.privateKey });
+    expect(dcat.status).toBe(401);
   });
 });
 

@@ -16,7 +16,11 @@ CREATE TABLE catalogue_state (
   leader_name  text,
   leader_since timestamptz,
   -- Whether the region registry has been seeded from a registry file once.
-  registry_seeded boolean NOT NULL DEFAULT false
+  registry_seeded boolean NOT NULL DEFAULT false,
+  -- Tombstones up to this number have been deleted: a replica that had
+  -- applied less than it cannot learn of those removals one by one and
+  -- compares what it holds with the live rows instead.
+  purged_through bigint NOT NULL DEFAULT 0
 );
 INSERT INTO catalogue_state DEFAULT VALUES;
 

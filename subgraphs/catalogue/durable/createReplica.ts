@@ -1,0 +1,172 @@
+import { compileRegionPolicies, InvalidPoliciesError } from '../../shared/access/loadRegionPolicies.ts';
+import type { CatalogueIndex } from '../createCatalogueIndex.ts';
+import type { Discovery } from '../createDiscovery.ts';
+import type { Harvester } from '../createHarvester.ts';
+import type { CatalogueDatabase } from './openCatalogueDatabase.ts';
+import { readChanges, type DatasetChange } from './readChanges.ts';
+
+/** Where a replica stands against the stored catalogue. */
+export interface ReplicaStatus {
+  /** The last sequence number applied to the index. */
+  applied: number;
+  /** The highest sequence number the replica knows was written (from the last catch-up or notification). */
+  stored: number;
+  /** `stored - applied`: changes written but not yet in this replica's index. */
+  behind: number;
+  /** True once the replica has caught up with the stored catalogue at least once: it then serves the whole catalogue. */
+  caughtUp: boolean;
+  /** Whether the last read of the database worked. */
+  databaseReachable: boolean;
+  /** Why the last read failed, for operators. */
+  lastError: string | null;
+}
+
+export interface ReplicaOptions {
+  db: CatalogueDatabase;
+  index: CatalogueIndex;
+  discovery: Discovery;
+  harvester: Pick<Harvester, 'restore'>;
+  /** Catch up at least this often even without a notification, in milliseconds: a missed one costs at most this. @default 1000 */
+  pollIntervalMs?: number;
+  /** Rows per batch of the catch-up (see `readChanges`). @default 2000 */
+  batchRows?: number;
+  /** Told of each dataset change applied after the first catch-up, with how long after its write (for the lag histogram). */
+  onApplied?: (lagMs: number) => void;
+  /** Problems for the operator's log (a record the index refused, a read that failed), once per new problem. */
+  log?: (entry: { msg: string; [key: string]: unknown }) => void;
+}
+
+export interface Replica extends AsyncDisposable {
+  status(): ReplicaStatus;
+  /** Applies every change stored since the last one applied; concurrent calls share one catch-up (and run one more if asked during it). */
+  catchUp(): Promise<void>;
+  /** Resolves once the replica has applied `seq`, catching up as needed. */
+  waitFor(seq: number): Promise<void>;
+  /** Tells the replica the head has moved (a notification), so it catches up. */
+  notify(head: number): void;
+  /** Starts the poll timer. */
+  start(): void;
+}
+
+/**
+ * A replica of the stored catalogue in this process's index, lineage graph
+ * and discovery: applies, in sequence order, every change the leader wrote.
+ * Woken by notifications (`notify`) and by a poll, and each catch-up reads
+ * from the last number applied, so a missed notification delays a change by
+ * at most `pollIntervalMs` and loses nothing.
+ *
+ * The index is this process's only copy and is rebuilt from the database at
+ * start; nothing here is written back.
+ */
+export function createReplica(options: ReplicaOptions): Replica {
+  const { db, index, discovery, harvester, pollIntervalMs = 1000, batchRows = 2000, onApplied } = options;
+  const log = options.log ?? ((entry) => console.warn(JSON.stringify({ level: 'warn', ...entry })));
+  let applied = 0;
+  let stored = 0;
+  let caughtUp = false;
+  let databaseReachable = true;
+  let lastError: string | null = null;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let disposed = false;
+  /** Problems already logged, so a failing database is logged once, not every poll. */
+  let lastLogged: string | undefined;
+
+  function applyDatasets(batch: readonly DatasetChange[]): void {
+    const now = Date.now();
+    for (const change of batch) {
+      if (change.record === null) index.remove(change.id);
+      else {
+        try {
+          index.upsert(change.record);
+        } catch (error) {
+          // Validated by the leader before it was stored; a record this release cannot index is left out, not fatal.
+          log({ msg: 'stored record not indexed', id: change.id, error: (error as Error).message });
+        }
+      }
+      if (caughtUp) onApplied?.(now - change.changedAtMs);
+    }
+    applied = batch[batch.length - 1]!.seq;
+  }
+
+  async function catchUpOnce(): Promise<void> {
+    const from = applied;
+    const { head } = await readChanges(
+      db,
+      from,
+      {
+        policies(changes) {
+          for (const change of changes) {
+            if (!change.texts) continue;
+            try {
+              discovery.setPolicies(compileRegionPolicies(change.region, change.texts));
+            } catch (error) {
+              const problem = error instanceof InvalidPoliciesError ? error.problems[0] : (error as Error).message;
+              log({ msg: 'stored policies not taken', region: change.region, error: problem });
+            }
+          }
+        },
+        datasets: applyDatasets,
+        harvests(changes) {
+          for (const change of changes) if (!change.removed) harvester.restore(change.region, change.state);
+        },
+      },
+      { batchRows },
+    );
+    applied = head;
+    stored = Math.max(stored, head);
+    databaseReachable = true;
+    lastError = null;
+    lastLogged = undefined;
+    caughtUp = true;
+  }
+
+  function catchUp(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await catchUpOnce();
+        } while (again && !disposed);
+      } catch (error) {
+        databaseReachable = false;
+        lastError = (error as Error).message;
+        if (lastLogged !== lastError) log({ msg: 'catalogue database unreachable; serving the index as it is', error: lastError });
+        lastLogged = lastError;
+        throw error;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  return {
+    status: () => ({ applied, stored, behind: Math.max(0, stored - applied), caughtUp, databaseReachable, lastError }),
+    catchUp,
+    async waitFor(seq) {
+      stored = Math.max(stored, seq);
+      // A catch-up already under way may have read an earlier head; it then runs once more, or the next one reads this one.
+      while (applied < seq && !disposed) await catchUp();
+    },
+    notify(head) {
+      stored = Math.max(stored, head);
+      if (head > applied) void catchUp().catch(() => undefined);
+    },
+    start() {
+      if (timer || disposed) return;
+      timer = setInterval(() => void catchUp().catch(() => undefined), pollIntervalMs);
+      timer.unref();
+    },
+    async [Symbol.asyncDispose]() {
+      disposed = true;
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import { hostname } from 'node:os';
+import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import type { CatalogueIndex } from '../createCatalogueIndex.ts';
+import type { Discovery } from '../createDiscovery.ts';
+import type { Harvester } from '../createHarvester.ts';
+import { StoreUnavailableError, type HarvestSink, type ValidChange } from '../harvestSink.ts';
+import { createDatabaseSession, type DatabaseSession } from './createDatabaseSession.ts';
+import { createReplica, type Replica, type ReplicaStatus } from './createReplica.ts';
+import { claimLeadership, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot } from './harvestWrites.ts';
+import { DeposedError, type CatalogueDatabase } from './openCatalogueDatabase.ts';
+
+export interface ReplicationOptions {
+  database: CatalogueDatabase;
+  /** How this replica names itself as leader (in `catalogue_state.leader_name` and logs). @default `<host>:<pid>` */
+  name?: string;
+  /** How often a follower tries to take the leader's lock, in milliseconds. @default 1000 */
+  electionIntervalMs?: number;
+  /** See `ReplicaOptions.pollIntervalMs`. @default 1000 */
+  pollIntervalMs?: number;
+  /** See `DatabaseSessionOptions.checkIntervalMs` and `checkTimeoutMs`. @default 1000, 2000 */
+  sessionCheckIntervalMs?: number;
+  sessionCheckTimeoutMs?: number;
+  /** See `ReplicaOptions.batchRows`. @default 2000 */
+  batchRows?: number;
+  /** Told of each change applied after the first catch-up, with its lag from the leader's write, in milliseconds. */
+  onApplied?: (lagMs: number) => void;
+  /** Told each time this replica becomes leader or stops being it. */
+  onRoleChange?: (role: 'leader' | 'follower') => void;
+  /** The operator's log. @default JSON lines on stderr */
+  log?: (entry: { level: 'info' | 'warn'; msg: string; [key: string]: unknown }) => void;
+}
+
+/** A replica's role and where it stands, for `/ready`, `/health` and `/metrics`. */
+export interface ReplicationStatus extends ReplicaStatus {
+  role: 'leader' | 'follower';
+  /** Whether the dedicated session (notifications, the leader's lock) is connected. */
+  sessionConnected: boolean;
+  /** What harvesting is doing, as seen from this replica. */
+  harvest: 'running' | 'left to the leader' | 'paused: catalogue database unreachable';
+}
+
+export interface Replication extends AsyncDisposable {
+  /** Where the harvester's changes go: PostgreSQL, only while this replica leads. */
+  readonly sink: HarvestSink;
+  /** Whether this replica may harvest now (it leads and has applied everything stored). */
+  canHarvest(): boolean;
+  /** Binds the harvester (created with `sink` and `canHarvest`) and starts following the database and electing. */
+  start(harvester: Harvester): void;
+  /** Resolves once the replica has caught up with the stored catalogue for the first time. */
+  caughtUp(): Promise<void>;
+  status(): ReplicationStatus;
+  /** Asks the leader, wherever it runs, to harvest `code` now. */
+  requestHarvest(code: string): Promise<void>;
+  readonly replica: Replica;
+}
+
+/**
+ * Makes this process one replica of a durable catalogue: it applies every
+ * stored change to its index (`createReplica`), and takes part in electing
+ * the one replica that harvests. The leader holds a session-level advisory
+ * lock on its dedicated connection (`createDatabaseSession`): losing that
+ * connection — its process killed, its host or network gone, the server
+ * hung past the session check — frees the lock, and another replica takes
+ * it within `electionIntervalMs` of the server noticing. A new leader first
+ * takes a new epoch (fencing every write of the one before), then applies
+ * everything stored, then harvests from the stored cursors.
+ */
+export function createReplication(options: ReplicationOptions & { index: CatalogueIndex; discovery: Discovery }): Replication {
+  const { database: db, index, electionIntervalMs = 1000, name = `${hostname()}:${process.pid}` } = options;
+  const log = options.log ?? ((entry) => console.warn(JSON.stringify(entry)));
+  let harvester: Harvester | undefined;
+  let epoch: number | undefined;
+  let electing = false;
+  let electionTimer: NodeJS.Timeout | undefined;
+  let disposed = false;
+  /** Counts the session's connections: a lock taken on one that has since been lost is no lock. */
+  let sessionGeneration = 0;
+  let resolveCaughtUp!: () => void;
+  const caughtUpOnce = new Promise<void>((resolve) => (resolveCaughtUp = resolve));
+
+  const replica = createReplica({
+    db,
+    index,
+    discovery: options.discovery,
+    harvester: { restore: (code, state) => harvester?.restore(code, state) },
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),
+    ...(options.onApplied ? { onApplied: options.onApplied } : {}),
+    log: (entry) => log({ level: 'warn', ...entry }),
+  });
+
+  const session: DatabaseSession = createDatabaseSession({
+    url: db.pool.options.connectionString!,
+    channel: db.channel,
+    ...(options.sessionCheckIntervalMs !== undefined ? { checkIntervalMs: options.sessionCheckIntervalMs } : {}),
+    ...(options.sessionCheckTimeoutMs !== undefined ? { checkTimeoutMs: options.sessionCheckTimeoutMs } : {}),
+    onConnected() {
+      sessionGeneration += 1;
+      // Whatever was announced while the session was away is read now.
+      void replica.catchUp().catch(() => undefined);
+    },
+    onLost(reason) {
+      sessionGeneration += 1;
+      if (epoch !== undefined) void stepDown(`lost its database session (${reason})`);
+    },
+    onNotification(payload) {
+      const [word, argument] = payload.split(' ');
+      if (word === 'harvest') {
+        if (epoch !== undefined && argument && harvester?.states().some((state) => state.region.code === argument)) void harvester.harvest(argument).catch(() => undefined);
+        return;
+      }
+      const head = Number(word);
+      if (Number.isSafeInteger(head)) replica.notify(head);
+    },
+  });
+
+  async function stepDown(reason: string): Promise<void> {
+    if (epoch === undefined) return;
+    const was = epoch;
+    epoch = undefined;
+    log({ level: 'warn', msg: 'catalogue leader stepped down; harvesting stops here', replica: name, epoch: was, reason });
+    options.onRoleChange?.('follower');
+    await harvester?.stop();
+  }
+
+  async function elect(): Promise<void> {
+    if (electing || disposed || epoch !== undefined || !harvester || !session.connected || !replica.status().caughtUp) return;
+    electing = true;
+    const generation = sessionGeneration;
+    try {
+      const lock = await session.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got', [db.leaderLockKey]);
+      if (!lock.rows[0]?.got) return;
+      let claimed: number;
+      try {
+        claimed = await claimLeadership(db, name);
+        // The harvester compares what it reads with the index: everything stored must be in it first.
+        await replica.catchUp();
+      } catch (error) {
+        await session.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [db.leaderLockKey]).catch(() => undefined);
+        log({ level: 'warn', msg: 'catalogue leadership not taken', replica: name, error: (error as Error).message });
+        return;
+      }
+      if (generation !== sessionGeneration || disposed) return;
+      epoch = claimed;
+      log({ level: 'info', msg: 'catalogue leader elected; harvesting from the stored cursors', replica: name, epoch });
+      options.onRoleChange?.('leader');
+      harvester.start();
+      void harvester.harvestAll();
+    } catch {
+      // The session is down or slow: the next round tries again.
+    } finally {
+      electing = false;
+    }
+  }
+
+  /** The leader's epoch, or `StoreUnavailableError`: a replica that does not lead writes nothing. */
+  function leaderEpoch(): number {
+    if (epoch === undefined) throw new StoreUnavailableError('This replica does not lead the catalogue; only the leader writes harvests.');
+    return epoch;
+  }
+
+  /** Runs a write; a refusal as deposed steps down (and drops the session, so a lock it may still hold goes too). */
+  async function leaderWrite(write: (epoch: number) => Promise<number>): Promise<void> {
+    const current = leaderEpoch();
+    let head: number;
+    try {
+      head = await write(current);
+    } catch (error) {
+      if (error instanceof DeposedError) {
+        await stepDown(error.message);
+        session.reset('deposed');
+      }
+      throw error;
+    }
+    // The next page is checked against the index: this write must be in it first.
+    await replica.waitFor(head);
+  }
+
+  const sink: HarvestSink = {
+    async applyPage(region, changes, cursor) {
+      // The last change of an id in the page is the one that counts; a deletion of an id not held needs no tombstone.
+      const last = new Map<string, ValidChange>();
+      for (const change of changes) {
+        last.delete(change.id);
+        last.set(change.id, change);
+      }
+      const upserts: DatasetRecord[] = [];
+      const deletions: string[] = [];
+      for (const change of last.values()) {
+        if (change.op === 'upsert') upserts.push(change.record);
+        else if (index.revisionOf(change.id) !== undefined) deletions.push(change.id);
+      }
+      await leaderWrite((current) => writePage(db, current, region, upserts, deletions, cursor));
+    },
+    async applySnapshot(region, removals, upserts, cursor, reconciledAt) {
+      await leaderWrite((current) => writeSnapshot(db, current, region, removals, upserts, cursor, reconciledAt));
+    },
+    async applyPolicies(region, policies) {
+      await leaderWrite((current) => writePolicies(db, current, region, policies));
+    },
+    async recordOutcome(state) {
+      if (epoch === undefined) return;
+      await leaderWrite((current) => writeOutcome(db, current, state));
+    },
+    async removeRegion(code) {
+      // The registry's removal wrote the tombstones already when the registry is in the database; this covers a catalogue without one.
+      const held = [...index.regionIds(code)];
+      if (epoch === undefined || held.length === 0) return;
+      await leaderWrite((current) => writeRegionRemoval(db, current, code, held)).catch(() => undefined);
+    },
+  };
+
+  return {
+    sink,
+    replica,
+    canHarvest: () => epoch !== undefined,
+    start(bound) {
+      harvester = bound;
+      session.start();
+      replica.start();
+      const initial = async () => {
+        // Retried until it works: a replica started while the database is away serves nothing until it is back.
+        while (!disposed) {
+          try {
+            await replica.catchUp();
+            resolveCaughtUp();
+            return;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
+      };
+      void initial();
+      electionTimer = setInterval(() => void elect(), electionIntervalMs);
+      electionTimer.unref();
+    },
+    caughtUp: () => caughtUpOnce,
+    status() {
+      const state = replica.status();
+      const reachable = state.databaseReachable && session.connected;
+      return {
+        ...state,
+        databaseReachable: reachable,
+        role: epoch !== undefined ? 'leader' : 'follower',
+        sessionConnected: session.connected,
+        harvest: !reachable ? 'paused: catalogue database unreachable' : epoch !== undefined ? 'running' : 'left to the leader',
+      };
+    },
+    requestHarvest: (code) => requestHarvest(db, code),
+    async [Symbol.asyncDispose]() {
+      disposed = true;
+      clearInterval(electionTimer);
+      if (epoch !== undefined) {
+        epoch = undefined;
+        await harvester?.stop();
+      }
+      await replica[Symbol.asyncDispose]();
+      // Closing the session frees the leader's lock at once: the next replica takes over within a round.
+      await session[Symbol.asyncDispose]();
+    },
+  };
+}

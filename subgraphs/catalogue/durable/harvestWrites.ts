@@ -1,0 +1,196 @@
+import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import type { RegionEntry } from '../../../schema/regionEntry.ts';
+import type { RegionPolicies } from '../../shared/access/loadRegionPolicies.ts';
+import type { RegionHarvestState } from '../createHarvester.ts';
+import { StoreUnavailableError, type StoredHarvestState } from '../harvestSink.ts';
+import type { CatalogueDatabase, WriteTransaction } from './openCatalogueDatabase.ts';
+
+/**
+ * The leader's writes of what it harvested. Each is one transaction under
+ * the leader's epoch (see `CatalogueDatabase.write`): the changes and the
+ * feed cursor after them commit together or not at all, so a leader that
+ * dies mid-harvest leaves the cursor exactly where its last stored change
+ * left it, and the next leader neither loses nor repeats a change.
+ */
+
+/** Rows per statement in bulk writes: big enough to amortise round trips, small enough for modest statements. */
+const rowsPerStatement = 1000;
+
+/** A region removed, or registered elsewhere, since this harvest began: its writes are refused. */
+export class RegionGoneError extends StoreUnavailableError {
+  constructor(code: string) {
+    super(`Region ${code} was removed or registered at another address while it was being harvested; the harvest's writes were refused.`);
+    this.name = 'RegionGoneError';
+  }
+}
+
+type DatasetRow = { id: string; revision: string; record: DatasetRecord | null };
+
+/** Writes dataset rows (NULL record: a tombstone), each with the next number of the sequence. */
+async function writeDatasets(db: CatalogueDatabase, tx: WriteTransaction, region: string, rows: readonly DatasetRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+    const chunk = rows.slice(start, start + rowsPerStatement);
+    const first = tx.next(chunk.length);
+    await tx.client.query(
+      `INSERT INTO ${db.table('datasets')} (id, region, revision, record, seq, changed_at)
+       SELECT id, $2, revision, record::jsonb, seq, clock_timestamp()
+       FROM unnest($1::text[], $3::text[], $4::text[], $5::bigint[]) AS t(id, revision, record, seq)
+       ON CONFLICT (id) DO UPDATE SET region = excluded.region, revision = excluded.revision, record = excluded.record, seq = excluded.seq, changed_at = excluded.changed_at`,
+      [
+        chunk.map((row) => row.id),
+        region,
+        chunk.map((row) => row.revision),
+        chunk.map((row) => (row.record ? JSON.stringify(row.record) : null)),
+        chunk.map((_, i) => first + i),
+      ],
+    );
+  }
+}
+
+/**
+ * Refuses the write when the registry (in the same database) has removed the
+ * region or moved it to another URL since the harvest began; a catalogue
+ * without a registry row for it (no durable registry) is not checked.
+ */
+async function checkRegistered(db: CatalogueDatabase, tx: WriteTransaction, region: RegionEntry): Promise<void> {
+  const row = await tx.client.query<{ url: string | null }>(`SELECT entry->>'url' AS url FROM ${db.table('regions')} WHERE code = $1`, [region.code]);
+  if (row.rows.length > 0 && row.rows[0]!.url !== region.url) throw new RegionGoneError(region.code);
+}
+
+async function writeHarvestRow(db: CatalogueDatabase, tx: WriteTransaction, region: RegionEntry, values: { cursor?: string; reconciledAt?: Date; status?: StoredHarvestState['status'] }): Promise<void> {
+  await tx.client.query(
+    `INSERT INTO ${db.table('region_harvest')} (region, url, cursor, reconciled_at, status, removed, seq)
+     VALUES ($1, $2, $3, $4, $5::jsonb, false, $6)
+     ON CONFLICT (region) DO UPDATE SET
+       url = excluded.url,
+       cursor = CASE WHEN $7 THEN excluded.cursor ELSE region_harvest.cursor END,
+       reconciled_at = CASE WHEN $8 THEN excluded.reconciled_at ELSE region_harvest.reconciled_at END,
+       status = CASE WHEN $9 THEN excluded.status ELSE region_harvest.status END,
+       removed = false,
+       seq = excluded.seq`,
+    [
+      region.code,
+      region.url,
+      values.cursor ?? null,
+      values.reconciledAt ?? null,
+      values.status ? JSON.stringify(values.status) : null,
+      tx.next(1),
+      values.cursor !== undefined,
+      values.reconciledAt !== undefined,
+      values.status !== undefined,
+    ],
+  );
+}
+
+/** An incremental page: its upserts, tombstones for the deletions of datasets held (`held`), and the cursor after it. */
+export async function writePage(
+  db: CatalogueDatabase,
+  epoch: number,
+  region: RegionEntry,
+  upserts: readonly DatasetRecord[],
+  deletions: readonly string[],
+  cursor: string,
+): Promise<number> {
+  const { head } = await db.write(
+    async (tx) => {
+      await checkRegistered(db, tx, region);
+      await writeDatasets(db, tx, region.code, [
+        ...upserts.map((record) => ({ id: record.id, revision: record.revision, record })),
+        ...deletions.map((id) => ({ id, revision: '', record: null })),
+      ]);
+      await writeHarvestRow(db, tx, region, { cursor });
+    },
+    { epoch },
+  );
+  return head;
+}
+
+/** A full snapshot's outcome, whole: removals, changed records, the cursor after it and when it was taken. */
+export async function writeSnapshot(
+  db: CatalogueDatabase,
+  epoch: number,
+  region: RegionEntry,
+  removals: readonly string[],
+  upserts: readonly DatasetRecord[],
+  cursor: string,
+  reconciledAt: Date,
+): Promise<number> {
+  const { head } = await db.write(
+    async (tx) => {
+      await checkRegistered(db, tx, region);
+      await writeDatasets(db, tx, region.code, [
+        ...removals.map((id) => ({ id, revision: '', record: null })),
+        ...upserts.map((record) => ({ id: record.id, revision: record.revision, record })),
+      ]);
+      await writeHarvestRow(db, tx, region, { cursor, reconciledAt });
+    },
+    { epoch },
+  );
+  return head;
+}
+
+/** A region's validated policies (their texts; every replica compiles them again). */
+export async function writePolicies(db: CatalogueDatabase, epoch: number, region: RegionEntry, policies: RegionPolicies): Promise<number> {
+  const { head } = await db.write(
+    async (tx) => {
+      await checkRegistered(db, tx, region);
+      await tx.client.query(
+        `INSERT INTO ${db.table('region_policies')} (region, version, texts, seq) VALUES ($1, $2, $3::jsonb, $4)
+         ON CONFLICT (region) DO UPDATE SET version = excluded.version, texts = excluded.texts, seq = excluded.seq`,
+        [region.code, policies.version, JSON.stringify(policies.texts), tx.next(1)],
+      );
+    },
+    { epoch },
+  );
+  return head;
+}
+
+/** How a harvest of the region ended, for every replica's view of it. */
+export async function writeOutcome(db: CatalogueDatabase, epoch: number, state: RegionHarvestState): Promise<number> {
+  const status: NonNullable<StoredHarvestState['status']> = {
+    stale: state.stale,
+    lastError: state.lastError ?? null,
+    lastHarvestAt: state.lastHarvestAt?.toISOString() ?? null,
+    lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
+    skippedRecords: state.skippedRecords,
+    skipped: state.skipped,
+  };
+  const { head } = await db.write(
+    async (tx) => {
+      await checkRegistered(db, tx, state.region);
+      await writeHarvestRow(db, tx, state.region, { status });
+    },
+    { epoch },
+  );
+  return head;
+}
+
+/**
+ * Makes the caller the leader of record: a new epoch, which fences every
+ * write of the leader before it (see `CatalogueDatabase.write`). Waits for a
+ * write of that leader under way to end first (the row lock), so none of it
+ * lands after.
+ */
+export async function claimLeadership(db: CatalogueDatabase, name: string): Promise<number> {
+  const result = await db.pool.query<{ leader_epoch: string }>(
+    `UPDATE ${db.table('catalogue_state')} SET leader_epoch = leader_epoch + 1, leader_name = $1, leader_since = now() RETURNING leader_epoch`,
+    [name],
+  );
+  return Number(result.rows[0]!.leader_epoch);
+}
+
+/** Asks the leader, wherever it runs, to harvest a region now (a webhook ping taken by any replica). */
+export async function requestHarvest(db: CatalogueDatabase, code: string): Promise<void> {
+  await db.pool.query('SELECT pg_notify($1, $2)', [db.channel, `harvest ${code}`]);
+}
+
+/** Tombstones for a removed region's datasets still held (a catalogue whose registry is not in the database). */
+export async function writeRegionRemoval(db: CatalogueDatabase, epoch: number, code: string, ids: readonly string[]): Promise<number> {
+  const { head } = await db.write(
+    async (tx) => {
+      await writeDatasets(db, tx, code, ids.map((id) => ({ id, revision: '', record: null })));
+    },
+    { epoch },
+  );
+  return head;
+}
