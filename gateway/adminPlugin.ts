@@ -12,7 +12,7 @@ export interface AdminOptions {
   /** Largest admin request body read, in bytes. @default 65536 */
   maxBodyBytes?: number;
   /** A region's harvest status in detail (why its last harvest failed, what it skipped), listed with it. */
-  harvestStatus?: (code: string) => unknown;
+  harvestStatus?: (code: string) => unknown | Promise<unknown>;
 }
 
 export const adminRegionsPath = '/admin/regions';
@@ -55,9 +55,10 @@ export function adminPlugin(options: AdminOptions): GatewayPlugin {
     const rest = url.pathname.slice(adminRegionsPath.length);
     if (rest === '' || rest === '/') {
       if (request.method === 'GET') {
-        return json(200, {
-          regions: registry.fileEntries().map((entry) => ({ ...entry, contractVerified: registry.isVerified(entry.code), harvest: options.harvestStatus?.(entry.code) ?? null })),
-        });
+        const regions = await Promise.all(
+          registry.fileEntries().map(async (entry) => ({ ...entry, contractVerified: registry.isVerified(entry.code), harvest: (await options.harvestStatus?.(entry.code)) ?? null })),
+        );
+        return json(200, { regions });
       }
       if (request.method !== 'POST') return refuse(405, 'BAD_USER_INPUT', `Use GET or POST ${adminRegionsPath}, or DELETE ${adminRegionsPath}/<code>.`);
       if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {

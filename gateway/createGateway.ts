@@ -8,7 +8,7 @@ import type { Consumer } from '../schema/consumer.ts';
 import { signedRequestHeader, signRegionRequest, type RegionRequest } from '../schema/signedRequest.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
 import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
-import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
+import { catalogueExecutorPlugin, type CatalogueExecutor } from './catalogueExecutorPlugin.ts';
 import { createCaches, type GatewayCaches } from './createCaches.ts';
 import { createEntityCache } from './partition/entityCache.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
@@ -31,8 +31,25 @@ import { ContractRefusedError, type RegionRegistry } from './createRegionRegistr
 import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
+/** What the gateway needs of the catalogue: in this process (`startWharf`), or a catalogue service over HTTP (`startGateway`). */
+export interface GatewayCatalogue {
+  /** Runs the `catalogue` subgraph's fetches. */
+  execute: CatalogueExecutor;
+  /**
+   * The catalogue's index and discovery, when it runs in this process: the
+   * entity and whole-answer caches key their entries on its revisions and
+   * policy versions. Over HTTP there is none, and those two caches are off
+   * (answers are the same; the catalogue service has its own search cache).
+   */
+  local?: Pick<Catalogue, 'index' | 'discovery'>;
+  /** A region's harvest status in detail, for `GET /admin/regions`. */
+  harvestStatus(code: string): unknown;
+  /** Has the region harvested now (a webhook ping), by whichever replica harvests. */
+  requestHarvest(code: string): Promise<void>;
+}
+
 export interface GatewayOptions {
-  catalogue: Catalogue;
+  catalogue: GatewayCatalogue;
   /** Regions the partition router sends entity fetches to, once each has passed its contract check. */
   registry: RegionRegistry;
   /** The admin credential; undefined turns `/admin/*` off. */
@@ -106,14 +123,16 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const signRequest = (request: RegionRequest): Record<string, string> => ({ [signedRequestHeader]: signRegionRequest(options.signingKey, request) });
   const caches = options.caches ?? createCaches();
   const { catalogue } = options;
-  const entityCache = caches.entities
-    ? createEntityCache({
-        cache: caches.entities,
-        revisionOf: (id) => catalogue.index.revisionOf(id),
-        policyVersionOf: (region) => catalogue.discovery.policyVersion(region),
-        canDiscover: (consumer, id) => catalogue.discovery.canDiscoverId(consumer, id),
-      })
-    : undefined;
+  const local = catalogue.local;
+  const entityCache =
+    caches.entities && local
+      ? createEntityCache({
+          cache: caches.entities,
+          revisionOf: (id) => local.index.revisionOf(id),
+          policyVersionOf: (region) => local.discovery.policyVersion(region),
+          canDiscover: (consumer, id) => local.discovery.canDiscoverId(consumer, id),
+        })
+      : undefined;
   const apqStore: APQStore = options.apqStore ?? {
     get: (hash) => caches.persistedQueries.get(hash),
     set: (hash, query) => caches.persistedQueries.set(hash, query, apqTtlMs),
@@ -148,7 +167,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Answers /metrics itself, behind its token; the cache counters share its registry.
     metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
     // Answers its own paths, behind the admin credential.
-    adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvester.status(code) }),
+    adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvestStatus(code) }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
     identityPlugin(options.authenticator, {
       ...options.identity,
@@ -163,7 +182,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     validationErrorsPlugin(),
     // Answers its own path before GraphQL handling starts.
     harvestWebhookPlugin({
-      harvester: options.catalogue.harvester,
+      harvester: { harvest: (code) => catalogue.requestHarvest(code) },
       verifierOf: (code) => registry.verifierOf(code),
       ...(caches.redis ? { redis: caches.redis, onRedisError: () => caches.metrics.error('webhook', 'set') } : {}),
     }),
@@ -174,10 +193,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
     persistedGetCachePlugin(options.persistedGetMaxAgeSeconds !== undefined ? { maxAgeSeconds: options.persistedGetMaxAgeSeconds } : {}),
     // After identity (the consumer is in the context) and the limits: a cached answer is still counted and limited.
-    ...(caches.responses
-      ? [responseCachePlugin({ cache: caches.responses, consumerOf: (request) => consumers.get(request), versions: () => `${catalogue.index.contentVersion}|${catalogue.discovery.policyVersions()}` })]
+    ...(caches.responses && local
+      ? [responseCachePlugin({ cache: caches.responses, consumerOf: (request) => consumers.get(request), versions: () => `${local.index.contentVersion}|${local.discovery.policyVersions()}` })]
       : []),
-    catalogueExecutorPlugin(options.catalogue),
+    catalogueExecutorPlugin(catalogue.execute),
     partitionRouterPlugin({
       regionUrl: (code) => registry.get(code)?.url,
       admit,

@@ -1,9 +1,10 @@
 import type { RegionEntry } from '../schema/regionEntry.ts';
 import { contractPath, contractProblems, contractVersionOf, formatVersion, pinnedContract, type RegionContract } from '../schema/regionContract.ts';
 import type { WebhookVerifier } from '../schema/harvestWebhook.ts';
-import { isAllowedRegionHost, resolveRegionEntry, writeRegionFile, type RegionFileEntry } from './readRegionEntries.ts';
+import { isAllowedRegionHost, regionFileEntrySchema, resolveRegionEntry, writeRegionFile, type RegionFileEntry } from './readRegionEntries.ts';
 import { parseBoundedJson } from '../subgraphs/shared/parseBoundedJson.ts';
 import { readCappedText, ResponseTooLargeError } from '../subgraphs/shared/readCappedText.ts';
+import type { RegistryChange, RegistryStore } from '../subgraphs/catalogue/durable/createRegistryStore.ts';
 
 /** Why a region was refused: its contract could not be read, or it is not the pinned one. */
 export class ContractRefusedError extends Error {
@@ -39,6 +40,13 @@ export interface RegionRegistryOptions {
   fileEntries?: readonly RegionFileEntry[];
   /** Where registrations persist (`wharf gateway --regions <file>`); without it they live in memory only. */
   file?: string;
+  /**
+   * The registry in the catalogue's database, shared by every replica (see
+   * `createRegistryStore`): registrations persist there instead of `file`,
+   * and those made through another replica are taken as they appear.
+   * `regions` must be what it loaded. @default none
+   */
+  store?: RegistryStore;
   /** Looks up `webhookSecretEnv` of regions registered at run time. @default process.env */
   env?: Record<string, string | undefined>;
   /** Longest wait for a region's `/contract`, in milliseconds. @default 5000 */
@@ -86,7 +94,7 @@ export interface RegionRegistry {
  * ends.
  */
 export function createRegionRegistry(options: RegionRegistryOptions): RegionRegistry {
-  const { file, env = process.env, contractTimeoutMs = 5000, fetch = globalThis.fetch, allowedHosts } = options;
+  const { file, store, env = process.env, contractTimeoutMs = 5000, fetch = globalThis.fetch, allowedHosts } = options;
   const log = options.log ?? ((entry) => console.warn(JSON.stringify({ level: 'warn', ...entry })));
   const pinned = pinnedContract();
   const initialFileEntries = options.fileEntries ?? options.regions.map(({ webhookSecret: _secret, ...entry }) => entry);
@@ -186,7 +194,38 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
     return check;
   }
 
-  const persist = () => (file ? writeRegionFile(file, [...stored.values()]) : Promise.resolve());
+  /** Persists a change: to the shared store (one entry), else to the file (all of them). */
+  const persist = (change: { save: RegionFileEntry } | { remove: string }) => {
+    if (store) return 'save' in change ? store.save(change.save) : store.remove(change.remove).then(() => undefined);
+    return file ? writeRegionFile(file, [...stored.values()]) : Promise.resolve();
+  };
+
+  /** Takes changes another replica made in the shared store; an entry as this replica already has it changes nothing. */
+  async function takeChanges(changes: readonly RegistryChange[]): Promise<void> {
+    for (const change of changes) {
+      const current = stored.get(change.code);
+      if (change.entry === null) {
+        if (!current) continue;
+        stored.delete(change.code);
+        entries.delete(change.code);
+        verified.delete(change.code);
+        for (const listener of listeners) await listener.removed(change.code);
+        continue;
+      }
+      const parsed = regionFileEntrySchema.safeParse(change.entry);
+      if (!parsed.success) {
+        log({ msg: 'stored region entry refused', region: change.code, url: String(change.entry.url), reason: parsed.error.issues[0]?.message ?? 'invalid' });
+        continue;
+      }
+      if (current && JSON.stringify(current) === JSON.stringify(parsed.data)) continue;
+      const region = resolveRegionEntry(parsed.data, env);
+      stored.set(region.code, parsed.data);
+      entries.set(region.code, region);
+      verified.delete(region.code);
+      for (const listener of listeners) listener.added(region);
+    }
+  }
+  store?.follow((changes) => serially(() => takeChanges(changes)));
 
   return {
     list: () => [...entries.values()],
@@ -208,7 +247,7 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
         const previous = stored.get(entry.code);
         stored.set(entry.code, entry);
         try {
-          await persist();
+          await persist({ save: entry });
         } catch (error) {
           if (previous) stored.set(entry.code, previous);
           else stored.delete(entry.code);
@@ -226,7 +265,7 @@ export function createRegionRegistry(options: RegionRegistryOptions): RegionRegi
         if (!previous) return false;
         stored.delete(code);
         try {
-          await persist();
+          await persist({ remove: code });
         } catch (error) {
           stored.set(code, previous);
           throw error;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
@@ -10,11 +10,16 @@ import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCa
 import type { HarvestLimits } from '../subgraphs/catalogue/createHarvester.ts';
 import { createCaches, type CachesOptions, type GatewayCaches } from './createCaches.ts';
 import { createGateway } from './createGateway.ts';
-import { createRegionRegistry, type RegionRegistry } from './createRegionRegistry.ts';
+import type { RegionRegistry } from './createRegionRegistry.ts';
+import { openRegionRegistry } from './openRegionRegistry.ts';
+import { inProcessExecutor } from './catalogueExecutorPlugin.ts';
+import { serveGateway, type ServedGateway, type WharfPhase } from './serveGateway.ts';
+import type { CatalogueDatabase } from '../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
+import type { ReplicationOptions } from '../subgraphs/catalogue/durable/createReplication.ts';
+import { createReplicationMetrics } from '../subgraphs/catalogue/durable/replicationMetrics.ts';
+import { answerReplicationProbe } from '../subgraphs/catalogue/durable/replicationProbes.ts';
 import type { RegionFileEntry } from './readRegionEntries.ts';
 import type { RequestLimits } from './requestLimitsPlugin.ts';
-import { listen } from '../subgraphs/shared/listen.ts';
-import { closeHttpServer } from '../subgraphs/shared/closeHttpServer.ts';
 import { signedRequestHeader, signRegionRequest } from '../schema/signedRequest.ts';
 
 export interface WharfOptions {
@@ -77,14 +82,18 @@ export interface WharfOptions {
    * harvesting has stopped: the Redis and PostgreSQL clients, when present.
    */
   resources?: readonly AsyncDisposable[];
+  /**
+   * The catalogue's database (`WHARF_CATALOGUE_DATABASE_URL`, opened with
+   * `openCatalogueDatabase`): the catalogue becomes one replica of the
+   * durable catalogue, and the region registry is the one stored there.
+   * Closed at shutdown. @default none: the catalogue lives in this process only
+   */
+  catalogueDatabase?: CatalogueDatabase;
+  /** See `ReplicationOptions` (this replica's name, election and poll intervals). */
+  replication?: Omit<ReplicationOptions, 'database'>;
 }
 
-/**
- * Where a Wharf is in its life: `starting` until it listens, `started` while
- * it serves, `draining` from the first dispose (no new connections; requests
- * under way finish), `stopped` once everything is closed.
- */
-export type WharfPhase = 'starting' | 'started' | 'draining' | 'stopped';
+export type { WharfPhase } from './serveGateway.ts';
 
 export interface Wharf extends AsyncDisposable {
   /** `http://host:port` of the gateway. */
@@ -100,31 +109,42 @@ export interface Wharf extends AsyncDisposable {
 }
 
 /**
- * Starts the gateway with its in-process catalogue in front of running
- * regions: harvests every region once (a region that fails is reported in
- * `Query.regions`, not fatal), then listens.
+ * Starts the gateway with its catalogue in this process, in front of
+ * running regions.
+ *
+ * Without `catalogueDatabase` (one process, nothing kept): harvests every
+ * region once (a region that fails is reported in `Query.regions`, not
+ * fatal), then listens. With it, the catalogue is one replica of the
+ * durable catalogue: it listens at once, `/ready` answers 503 until the
+ * replica has applied everything stored, and it harvests only while it
+ * leads (see `createReplication`); the region registry is the one in the
+ * database.
  *
  * Shutdown order (dispose, or SIGTERM in the CLI): stop accepting
  * connections; let requests under way finish, for up to `shutdownTimeoutMs`;
- * stop harvesting; dispose the runtime; close the caches' Redis, then
- * `resources` (PostgreSQL and other clients). Disposing twice waits for the one shutdown.
+ * stop harvesting (a leader frees its lock); dispose the runtime; close the
+ * caches' Redis, the catalogue database, then `resources`. Disposing twice
+ * waits for the one shutdown.
  */
 export async function startWharf(options: WharfOptions): Promise<Wharf> {
-  const { host = '127.0.0.1', port = 0, shutdownTimeoutMs = 10_000, resources = [] } = options;
-  let phase: WharfPhase = 'starting';
+  const { host = '127.0.0.1', port = 0, shutdownTimeoutMs = 10_000, resources = [], catalogueDatabase: database } = options;
   const caches = createCaches(options.caches);
   // Bounded: a Redis that is down delays the start by at most this, then the caches fail open.
   const redisReady = caches.ready(3000);
-  const registry = createRegionRegistry({
+  const { registry, store: registryStore } = await openRegionRegistry({
     regions: options.regions,
-    ...(options.registryFile ? { file: options.registryFile.path, fileEntries: options.registryFile.entries } : {}),
+    ...(options.registryFile ? { registryFile: options.registryFile } : {}),
+    ...(database ? { database } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
     ...(options.regionHosts ? { allowedHosts: options.regionHosts } : {}),
   });
-  const catalogue = await createCatalogue({
+  let catalogue: Catalogue | undefined;
+  const replicationMetrics = database ? createReplicationMetrics(caches.registry, () => catalogue?.replication?.status()) : undefined;
+  const quiet = options.logging === false || options.logging === 'error';
+  catalogue = await createCatalogue({
     ...(caches.search ? { searchCache: caches.search } : {}),
-    regions: options.regions,
+    regions: registry.list(),
     ...(options.harvestIntervalMs !== undefined ? { harvestIntervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -132,22 +152,37 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     signRequest: (request) => ({ [signedRequestHeader]: signRegionRequest(options.signingKey, request) }),
     ...(options.harvestLimits ? { harvestLimits: options.harvestLimits } : {}),
     // A harvest's details are for the operator's log; consumers see only that a region is behind.
-    ...(options.logging === false || options.logging === 'error'
-      ? {}
-      : { onHarvestProblem: (region: string, detail: string) => console.warn(JSON.stringify({ level: 'warn', msg: 'region harvest problem', region, detail })) }),
+    ...(quiet ? {} : { onHarvestProblem: (region: string, detail: string) => console.warn(JSON.stringify({ level: 'warn', msg: 'region harvest problem', region, detail })) }),
     // A region is harvested only once it serves the pinned contract; checked again at each full reconcile.
     admit: async (region, recheck) => void (await registry.verify(region, { recheck })),
+    ...(database
+      ? {
+          durable: {
+            ...options.replication,
+            database,
+            onApplied: (lagMs: number) => replicationMetrics!.applied(lagMs),
+            onRoleChange: (role: 'leader' | 'follower') => replicationMetrics!.roleChanged(role),
+            ...(quiet && !options.replication?.log ? { log: () => undefined } : {}),
+          },
+        }
+      : {}),
   });
+  const inProcess = catalogue;
   registry.subscribe({
     added(region) {
-      catalogue.harvester.addRegion(region);
-      void catalogue.harvester.harvest(region.code).catch(() => undefined);
+      inProcess.harvester.addRegion(region);
+      void inProcess.harvester.harvest(region.code).catch(() => undefined);
     },
-    removed: (code) => catalogue.harvester.removeRegion(code).then(() => undefined),
+    removed: (code) => inProcess.harvester.removeRegion(code).then(() => undefined),
   });
-  await Promise.all([catalogue.start(), redisReady]);
+  await Promise.all([inProcess.start(), redisReady]);
   const gateway = createGateway({
-    catalogue,
+    catalogue: {
+      execute: inProcessExecutor(inProcess),
+      local: inProcess,
+      harvestStatus: (code) => inProcess.harvester.status(code),
+      requestHarvest: (code) => inProcess.requestHarvest(code),
+    },
     registry,
     ...(options.regionTimeoutMs !== undefined ? { regionTimeoutMs: options.regionTimeoutMs } : {}),
     ...(options.logging !== undefined ? { logging: options.logging } : {}),
@@ -164,52 +199,45 @@ export async function startWharf(options: WharfOptions): Promise<Wharf> {
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     // Pages are served only once the server listens, so `origin` is set by then.
-    publicOrigin: options.publicOrigin ?? (() => origin),
+    publicOrigin: options.publicOrigin ?? (() => served.origin),
   });
-  const httpServer = createServer(gateway);
-  // While draining, each finished response frees its keep-alive connection, so no client can hold the server open.
-  httpServer.on('request', (_request, response) => {
-    response.on('finish', () => {
-      if (phase === 'draining') setImmediate(() => httpServer.closeIdleConnections());
-    });
-  });
-  let origin: string;
+  const replication = inProcess.replication;
+  let served: ServedGateway;
   try {
-    origin = await listen(httpServer, port, host);
+    served = await serveGateway(gateway, {
+      host,
+      port,
+      shutdownTimeoutMs,
+      ...(replication ? { probe: (path, request) => answerReplicationProbe(path, replication.status(), request.headers.authorization, options.metricsToken) } : {}),
+      async stop() {
+        // Harvest timers and harvests under way (a leader frees its lock), then the engine, then the clients they used.
+        await inProcess[Symbol.asyncDispose]();
+        await gateway[Symbol.asyncDispose]();
+        await caches[Symbol.asyncDispose]();
+        await registryStore?.[Symbol.asyncDispose]();
+        await database?.[Symbol.asyncDispose]();
+        for (const resource of resources) await Promise.resolve(resource[Symbol.asyncDispose]()).catch(() => undefined);
+      },
+    });
   } catch (error) {
     await gateway[Symbol.asyncDispose]();
-    await catalogue[Symbol.asyncDispose]();
+    await inProcess[Symbol.asyncDispose]();
     await caches[Symbol.asyncDispose]();
+    await registryStore?.[Symbol.asyncDispose]();
+    await database?.[Symbol.asyncDispose]();
     throw error;
   }
-  phase = 'started';
-
-  let stopping: Promise<void> | undefined;
-  async function stop(): Promise<void> {
-    phase = 'draining';
-    await closeHttpServer(httpServer, shutdownTimeoutMs);
-    // Harvest timers and harvests under way, then the engine, then the clients they used.
-    await catalogue[Symbol.asyncDispose]();
-    await gateway[Symbol.asyncDispose]();
-    await caches[Symbol.asyncDispose]();
-    for (const resource of resources) await Promise.resolve(resource[Symbol.asyncDispose]()).catch(() => undefined);
-    phase = 'stopped';
-  }
-
   return {
-    origin,
-    graphqlUrl: `${origin}/graphql`,
-    catalogue,
+    origin: served.origin,
+    graphqlUrl: `${served.origin}/graphql`,
+    catalogue: inProcess,
     gateway,
-    httpServer,
+    httpServer: served.httpServer,
     caches,
     registry,
     get phase() {
-      return phase;
+      return served.phase;
     },
-    [Symbol.asyncDispose]() {
-      return (stopping ??= stop());
-    },
+    [Symbol.asyncDispose]: () => served[Symbol.asyncDispose](),
   };
 }
-

@@ -17,6 +17,7 @@ export const errorCodes = {
   LINEAGE_NAMESPACE_FORBIDDEN: { httpStatus: 403, description: "An OpenLineage producer posted an event naming, as an output (or as an input where the region declares it), a namespace its entry in the region's lineage producers file does not grant; nothing was stored." },
   FORBIDDEN: { httpStatus: 200, description: 'The consumer may not see this field: the owning region\'s policies deny `read`; `Dataset.access` says what is missing.' },
   REGION_UNAVAILABLE: { httpStatus: 200, description: "A region did not answer in time or could not be reached; its entities are null and the other regions' data is still returned." },
+  CATALOGUE_UNAVAILABLE: { httpStatus: 200, description: "The catalogue service (`wharf catalogue`, behind `--catalogue-url`) did not answer in time or could not be reached; the catalogue's fields are null and the rest of the answer is still returned." },
   UNKNOWN_REGION: { httpStatus: 200, description: 'A dataset id names a region the gateway does not route to.' },
   WRONG_REGION: { httpStatus: 200, description: 'A region was asked for a dataset that another region owns.' },
   REGION_ERROR: { httpStatus: 200, description: 'A region answered with an error for the whole fetch; its entities are null.' },
