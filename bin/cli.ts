@@ -12,18 +12,26 @@ Commands:
   compose [--check]                  Compose schema/supergraph.graphql from the contracts (--check: fail on drift).
   gateway --supergraph <file> [--port N] [--host H]
                                      Serve any Federation 2 supergraph with Wharf's engine (subgraphs over HTTP).
-  gateway --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]
-                                     The catalogue and gateway in front of regions running elsewhere.
+  gateway --regions <regions.yaml> --signing-key <private.pem> [--catalogue-url URL] [--port N] [--host H]
+                                     The gateway in front of regions running elsewhere, with the catalogue in its
+                                     process (durable, one replica of many, with WHARF_CATALOGUE_DATABASE_URL), or
+                                     using a catalogue service at --catalogue-url (needs WHARF_CATALOGUE_DATABASE_URL).
+  catalogue --harvest-key <private.pem> --gateway-key <public.pem> [--regions <regions.yaml>] [--port N] [--host H]
+                                     The catalogue alone, as a service gateways reach with --catalogue-url: one
+                                     replica of the durable catalogue in WHARF_CATALOGUE_DATABASE_URL (required);
+                                     --harvest-key signs its harvests (regions trust it with --harvester-key);
+                                     --regions seeds the stored registry on the very first start.
   subgraph --region CODE --data <folder|postgres-url> --gateway-key <public.pem> [--policies <folder>] [--schema NAME] [--port N] [--host H]
-           [--name NAME] [--public-url URL] [--lineage-producers <file>]
+           [--name NAME] [--public-url URL] [--lineage-producers <file>] [--harvester-key <public.pem>]
                                      Run one region's subgraph from a folder of dataset files and policies,
                                      or from PostgreSQL (postgres://…; tables in --schema, default wharf);
                                      --name: publisher of its DCAT-AP catalogue; --public-url: where others reach it;
-                                     --lineage-producers: YAML of the OpenLineage producers it takes events from.
+                                     --lineage-producers: YAML of the OpenLineage producers it takes events from;
+                                     --harvester-key: a catalogue service's harvest key, which may read its feed.
   import --from ckan|dcat-ap|dcat-us <file|folder> --region CODE --out <folder|postgres-url> [--schema NAME] [--language en] [--strict]
                                      Import CKAN, DCAT-AP JSON-LD or DCAT-US data.json metadata as dataset files
                                      or into PostgreSQL; reports what was taken and skipped and why.
-  keys --out <folder>                Write a new gateway key pair (gateway.pem, gateway.pub.pem).
+  keys --out <folder> [--name NAME]  Write a new key pair (NAME.pem, NAME.pub.pem; NAME defaults to gateway).
 
 Environment: see the configuration table in README.md.`;
 
@@ -135,6 +143,7 @@ const commands: Record<string, Command> = {
         supergraph: { type: 'string' },
         regions: { type: 'string' },
         'signing-key': { type: 'string' },
+        'catalogue-url': { type: 'string' },
         port: { type: 'string', default: '4000' },
         host: { type: 'string', default: '127.0.0.1' },
       },
@@ -150,11 +159,20 @@ const commands: Record<string, Command> = {
       const { readRegionFile, resolveRegionEntry } = await import('../gateway/readRegionEntries.ts');
       const { adminTokenOf, cachesOptionsOf, identityOptionsOf, loadConfig, operationLimitsOf, requestLimitsOf } = await import('../gateway/loadConfig.ts');
       const { createAuthenticatorFromConfig } = await import('../gateway/identity/createAuthenticatorFromConfig.ts');
-      const { startWharf } = await import('../gateway/startWharf.ts');
       const config = loadConfig(process.env);
+      const catalogueUrl = values['catalogue-url'];
+      if (catalogueUrl !== undefined && !/^https?:\/\/[^/]/.test(catalogueUrl)) {
+        console.error(`--catalogue-url must be the catalogue service's http(s) GraphQL URL, such as http://catalogue.internal:4100/graphql; got "${catalogueUrl}".`);
+        return 2;
+      }
+      if (catalogueUrl !== undefined && !config.WHARF_CATALOGUE_DATABASE_URL) {
+        console.error('--catalogue-url needs WHARF_CATALOGUE_DATABASE_URL: the region registry and harvest pings are shared with the catalogue service through its database.');
+        return 2;
+      }
       const adminToken = adminTokenOf(config);
       const fileEntries = await readRegionFile(values.regions);
-      const wharf = await startWharf({
+      const database = config.WHARF_CATALOGUE_DATABASE_URL ? await openDatabase(config) : undefined;
+      const common = {
         regions: fileEntries.map((entry) => resolveRegionEntry(entry, process.env)),
         registryFile: { path: values.regions, entries: fileEntries },
         ...(adminToken ? { adminToken } : {}),
@@ -165,8 +183,6 @@ const commands: Record<string, Command> = {
         shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
         host: values.host!,
         port,
-        harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
-        reconcileIntervalMs: config.WHARF_RECONCILE_INTERVAL_MS,
         regionTimeoutMs: config.WHARF_REGION_TIMEOUT_MS,
         logging: config.WHARF_LOG_LEVEL,
         authenticator: await createAuthenticatorFromConfig(config),
@@ -176,14 +192,30 @@ const commands: Record<string, Command> = {
         clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE,
         identity: identityOptionsOf(config),
         corsOrigins: config.WHARF_CORS_ORIGINS,
-      });
-      console.log(`Wharf gateway at ${wharf.graphqlUrl} for ${values.regions}${adminToken ? ` (admin API at ${wharf.origin}/admin/regions)` : ''}`);
+      };
+      let served: AsyncDisposable & { graphqlUrl: string; origin: string };
+      let shape: string;
+      if (catalogueUrl !== undefined) {
+        const { startGateway } = await import('../gateway/startGateway.ts');
+        served = await startGateway({ ...common, catalogueUrl, catalogueTimeoutMs: config.WHARF_CATALOGUE_TIMEOUT_MS, catalogueDatabase: database! });
+        shape = `catalogue service at ${catalogueUrl}; registry in ${database!.url}, schema ${database!.schema}`;
+      } else {
+        const { startWharf } = await import('../gateway/startWharf.ts');
+        served = await startWharf({
+          ...common,
+          harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
+          reconcileIntervalMs: config.WHARF_RECONCILE_INTERVAL_MS,
+          ...(database ? { catalogueDatabase: database, replication: replicationOf(config) } : {}),
+        });
+        shape = database ? `catalogue replica of ${database.url}, schema ${database.schema}` : `catalogue in this process, for ${values.regions}`;
+      }
+      console.log(`Wharf gateway at ${served.graphqlUrl} (${shape})${adminToken ? ` (admin API at ${served.origin}/admin/regions)` : ''}`);
       await untilSignal();
-      await wharf[Symbol.asyncDispose]();
+      await served[Symbol.asyncDispose]();
       return 0;
     }
     if (!values.supergraph) {
-      console.error('Usage: wharf gateway --supergraph <file> | --regions <regions.yaml> --signing-key <private.pem> [--port N] [--host H]');
+      console.error('Usage: wharf gateway --supergraph <file> | --regions <regions.yaml> --signing-key <private.pem> [--catalogue-url URL] [--port N] [--host H]');
       return 2;
     }
     const { startSupergraphGateway } = await import('../gateway/startSupergraphGateway.ts');
@@ -191,6 +223,63 @@ const commands: Record<string, Command> = {
     console.log(`Serving ${values.supergraph} at ${gateway.origin}/graphql`);
     await untilSignal();
     await gateway[Symbol.asyncDispose]();
+    return 0;
+  },
+
+  async catalogue(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        regions: { type: 'string' },
+        'harvest-key': { type: 'string' },
+        'gateway-key': { type: 'string' },
+        port: { type: 'string', default: '4100' },
+        host: { type: 'string', default: '127.0.0.1' },
+      },
+    });
+    if (!values['harvest-key'] || !values['gateway-key']) {
+      console.error(
+        'Usage: wharf catalogue --harvest-key <private.pem> --gateway-key <public.pem> [--regions <regions.yaml>] [--port N] [--host H]\n' +
+          '  --harvest-key: signs harvests (the catalogue\'s own key, which regions trust with --harvester-key, or the gateway\'s);\n' +
+          '  --gateway-key: the gateway\'s public key; only requests it signs are answered.',
+      );
+      return 2;
+    }
+    const port = parsePort(values.port!);
+    if (port === undefined) return 2;
+    const { createPrivateKey, createPublicKey } = await import('node:crypto');
+    const { readRegionFile, resolveRegionEntry } = await import('../gateway/readRegionEntries.ts');
+    const { cachesOptionsOf, loadConfig, requestLimitsOf } = await import('../gateway/loadConfig.ts');
+    const config = loadConfig(process.env);
+    if (!config.WHARF_CATALOGUE_DATABASE_URL) {
+      console.error('WHARF_CATALOGUE_DATABASE_URL is required: a catalogue service is one replica of the durable catalogue kept there (postgres://…).');
+      return 2;
+    }
+    const harvestKey = createPrivateKey(readFileSync(values['harvest-key'], 'utf8'));
+    const gatewayPublicKey = createPublicKey(readFileSync(values['gateway-key'], 'utf8'));
+    const fileEntries = values.regions ? await readRegionFile(values.regions) : [];
+    const database = await openDatabase(config);
+    const { startCatalogueService } = await import('../gateway/startCatalogueService.ts');
+    const service = await startCatalogueService({
+      regions: fileEntries.map((entry) => resolveRegionEntry(entry, process.env)),
+      ...(values.regions ? { registryFile: { path: values.regions, entries: fileEntries } } : {}),
+      catalogueDatabase: database,
+      harvestKey,
+      gatewayPublicKey,
+      host: values.host!,
+      port,
+      harvestIntervalMs: config.WHARF_HARVEST_INTERVAL_MS,
+      reconcileIntervalMs: config.WHARF_RECONCILE_INTERVAL_MS,
+      regionTimeoutMs: config.WHARF_REGION_TIMEOUT_MS,
+      caches: cachesOptionsOf(config),
+      ...(config.WHARF_METRICS_TOKEN ? { metricsToken: config.WHARF_METRICS_TOKEN } : {}),
+      maxBodyBytes: requestLimitsOf(config).maxBodyBytes,
+      shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
+      replication: replicationOf(config),
+    });
+    console.log(`Wharf catalogue at ${service.url} (replica of ${database.url}, schema ${database.schema}; ${service.registry.list().length} regions registered; ready once caught up: ${service.origin}/ready)`);
+    await untilSignal();
+    await service[Symbol.asyncDispose]();
     return 0;
   },
 
@@ -206,6 +295,7 @@ const commands: Record<string, Command> = {
         name: { type: 'string' },
         'public-url': { type: 'string' },
         'lineage-producers': { type: 'string' },
+        'harvester-key': { type: 'string' },
         port: { type: 'string', default: '4001' },
         host: { type: 'string', default: '127.0.0.1' },
       },
@@ -249,6 +339,7 @@ const commands: Record<string, Command> = {
         ...(values.name ? { name: values.name } : {}),
         ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
         ...(values['gateway-key'] ? { gatewayPublicKey: createPublicKey(readFileSync(values['gateway-key'], 'utf8')) } : {}),
+        ...(values['harvester-key'] ? { harvesterPublicKey: createPublicKey(readFileSync(values['harvester-key'], 'utf8')) } : {}),
         ...(operatorToken ? { operatorToken } : {}),
         ...(values['lineage-producers']
           ? { lineageProducers: await (await import('../subgraphs/region/lineage/lineageProducers.ts')).readLineageProducers(values['lineage-producers']) }
@@ -320,9 +411,14 @@ const commands: Record<string, Command> = {
   },
 
   async keys(args) {
-    const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { out: { type: 'string' }, name: { type: 'string', default: 'gateway' } } });
     if (!values.out) {
-      console.error('Usage: wharf keys --out <folder>');
+      console.error('Usage: wharf keys --out <folder> [--name NAME]');
+      return 2;
+    }
+    const name = values.name!;
+    if (!/^[a-z][a-z0-9-]{0,40}$/.test(name)) {
+      console.error(`--name must be lower-case letters, digits and "-" (such as gateway or catalogue); got "${name}".`);
       return 2;
     }
     const { generateKeyPairSync } = await import('node:crypto');
@@ -330,9 +426,14 @@ const commands: Record<string, Command> = {
     const { join } = await import('node:path');
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     mkdirSync(values.out, { recursive: true });
-    writeFileSync(join(values.out, 'gateway.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    writeFileSync(join(values.out, 'gateway.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
-    console.log(`Wrote ${join(values.out, 'gateway.pem')} (keep it on the gateway) and ${join(values.out, 'gateway.pub.pem')} (give it to every region).`);
+    writeFileSync(join(values.out, `${name}.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(join(values.out, `${name}.pub.pem`), publicKey.export({ type: 'spki', format: 'pem' }));
+    const uses: Record<string, [string, string]> = {
+      gateway: ['keep it on the gateway', 'give it to every region (--gateway-key) and catalogue service (--gateway-key)'],
+      catalogue: ['keep it on the catalogue service (--harvest-key)', 'give it to every region (--harvester-key)'],
+    };
+    const [privateUse, publicUse] = uses[name] ?? ['keep it secret', 'give it to whoever verifies its signatures'];
+    console.log(`Wrote ${join(values.out, `${name}.pem`)} (${privateUse}) and ${join(values.out, `${name}.pub.pem`)} (${publicUse}).`);
     return 0;
   },
 
@@ -364,6 +465,17 @@ async function readCedarFiles(folder: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of names) files[join(folder, name)] = await readFile(join(folder, name), 'utf8');
   return files;
+}
+
+/** Opens the catalogue's database from the configuration (migrating it; a newer schema is refused). */
+async function openDatabase(config: import('../gateway/loadConfig.ts').WharfConfig) {
+  const { openCatalogueDatabase } = await import('../subgraphs/catalogue/durable/openCatalogueDatabase.ts');
+  return openCatalogueDatabase({ url: config.WHARF_CATALOGUE_DATABASE_URL!, schema: config.WHARF_CATALOGUE_DATABASE_SCHEMA });
+}
+
+/** The replica's own settings from the configuration. */
+function replicationOf(config: import('../gateway/loadConfig.ts').WharfConfig) {
+  return config.WHARF_CATALOGUE_REPLICA_NAME ? { name: config.WHARF_CATALOGUE_REPLICA_NAME } : {};
 }
 
 function parsePort(value: string): number | undefined {

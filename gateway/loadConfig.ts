@@ -119,6 +119,17 @@ export const configSchema = z.object({
   WHARF_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (for example `openssl rand -hex 32`)').optional(),
   /** Longest wait for in-flight requests at shutdown. */
   WHARF_SHUTDOWN_TIMEOUT_MS: ms(10_000),
+  /**
+   * The durable catalogue's PostgreSQL (harvested records, cursors, the
+   * region registry); unset, the catalogue lives in the gateway's memory only.
+   */
+  WHARF_CATALOGUE_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// URL such as postgres://wharf:secret@db.internal:5432/wharf').optional(),
+  /** Schema of the catalogue's tables in that database. */
+  WHARF_CATALOGUE_DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and "_", starting with a letter or "_"').default('wharf_catalogue'),
+  /** How this catalogue replica names itself as leader (logs, `catalogue_state.leader_name`); unset, `<host>:<pid>`. */
+  WHARF_CATALOGUE_REPLICA_NAME: z.string().min(1).max(200).optional(),
+  /** A gateway's longest wait for the catalogue service (`--catalogue-url`). */
+  WHARF_CATALOGUE_TIMEOUT_MS: ms(5_000).pipe(z.number().min(1, 'must be at least 1 ms')),
   /** Gateway runtime log level. */
   WHARF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });
@@ -147,7 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): WharfConfig
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       // A secret's value never goes into a message.
-      const shown = /TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+      const shown = /TOKEN|SECRET|DATABASE_URL/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
       return `${name}=${shown}: ${issue.message}`;
     }),
   );

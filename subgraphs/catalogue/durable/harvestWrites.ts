@@ -194,3 +194,14 @@ export async function writeRegionRemoval(db: CatalogueDatabase, epoch: number, c
   );
   return head;
 }
+
+/** A region's harvest status as the leader last stored it, for the admin API of a gateway without the catalogue in its process. */
+export async function readHarvestStatus(db: CatalogueDatabase, code: string): Promise<(NonNullable<StoredHarvestState['status']> & { lastReconcileAt: string | null }) | null> {
+  const result = await db.pool.query<{ status: StoredHarvestState['status']; reconciled_at: Date | null }>(
+    `SELECT status, reconciled_at FROM ${db.table('region_harvest')} WHERE region = $1 AND NOT removed`,
+    [code],
+  );
+  const row = result.rows[0];
+  if (!row?.status) return null;
+  return { ...row.status, lastReconcileAt: row.reconciled_at?.toISOString() ?? null };
+}
