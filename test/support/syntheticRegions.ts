@@ -107,3 +107,19 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Resolves with `read()`'s value once `done` holds for it, polling every `intervalMs`; throws after `timeoutMs` with the last value. */
+export async function waitUntil<T>(read: () => Promise<T> | T, done: (value: T) => boolean, { timeoutMs = 15_000, intervalMs = 100, what = 'the condition' } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs} ms for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -52,6 +52,14 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
   let reconnectDelayMs = 100;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let checkTimer: NodeJS.Timeout | undefined;
+  /** Statements on the session run one at a time: the connection is one, and pg queues concurrent ones only reluctantly. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(statement: () => Promise<T>): Promise<T> => {
+    const next = queue.then(statement, statement);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  let checking = false;
 
   function drop(target: pg.Client, reason: string): void {
     if (client !== target) return;
@@ -98,7 +106,11 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
     connected = true;
     reconnectDelayMs = 100;
     checkTimer = setInterval(() => {
-      next.query('SELECT 1').catch((error: Error) => drop(next, `no answer to a check within ${checkTimeoutMs} ms (${error.message})`));
+      if (checking) return;
+      checking = true;
+      serially(() => next.query('SELECT 1'))
+        .catch((error: Error) => drop(next, `no answer to a check within ${checkTimeoutMs} ms (${error.message})`))
+        .finally(() => (checking = false));
     }, checkIntervalMs);
     checkTimer.unref();
     options.onConnected?.();
@@ -111,7 +123,7 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
     query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]) {
       const current = client;
       if (!current || !connected) return Promise.reject(new Error('The catalogue database session is not connected.'));
-      return current.query<R>(sql, params).catch((error: Error) => {
+      return serially(() => current.query<R>(sql, params)).catch((error: Error) => {
         // A statement the server refused leaves the connection sound; anything else (a timeout, a reset) does not.
         if (!(error instanceof pg.DatabaseError)) drop(current, `a statement failed: ${error.message}`);
         throw error;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { connectPostgres, postgresSchemaPattern, redactPostgresUrl } from '../../shared/postgres/connectPostgres.ts';
+import { connectPostgres, postgresSchemaPattern, redactPostgresUrl, withPooledClient } from '../../shared/postgres/connectPostgres.ts';
 import { migrateSchema, readMigrationFolder, type Migration } from '../../shared/postgres/migrateSchema.ts';
 import { StoreUnavailableError } from '../harvestSink.ts';
 
@@ -96,43 +96,41 @@ export async function openCatalogueDatabase(options: CatalogueDatabaseOptions): 
   let closed = false;
 
   async function write<T>(work: (tx: WriteTransaction) => Promise<T>, writeOptions: { epoch?: number; announce?: 'regions' } = {}): Promise<{ value: T; head: number }> {
-    let client: pg.PoolClient;
+    let reached = false;
     try {
-      client = await pool.connect();
-    } catch (error) {
-      throw new StoreUnavailableError(`The catalogue database at ${redactPostgresUrl(url)} could not be reached: ${(error as Error).message}`, { cause: error });
-    }
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      // Every writer locks this row first: changes commit in the order of their numbers, and never deadlock on each other.
-      const state = await client.query<{ head: string; leader_epoch: string }>(`SELECT head, leader_epoch FROM ${table('catalogue_state')} FOR UPDATE`);
-      const start = Number(state.rows[0]!.head);
-      const current = Number(state.rows[0]!.leader_epoch);
-      if (writeOptions.epoch !== undefined && writeOptions.epoch !== current) throw new DeposedError(writeOptions.epoch, current);
-      let head = start;
-      const value = await work({
-        client,
-        next(count) {
-          const first = head + 1;
-          head += count;
-          return first;
-        },
+      return await withPooledClient(pool, async (client) => {
+        reached = true;
+        try {
+          await client.query('BEGIN');
+          // Every writer locks this row first: changes commit in the order of their numbers, and never deadlock on each other.
+          const state = await client.query<{ head: string; leader_epoch: string }>(`SELECT head, leader_epoch FROM ${table('catalogue_state')} FOR UPDATE`);
+          const start = Number(state.rows[0]!.head);
+          const current = Number(state.rows[0]!.leader_epoch);
+          if (writeOptions.epoch !== undefined && writeOptions.epoch !== current) throw new DeposedError(writeOptions.epoch, current);
+          let head = start;
+          const value = await work({
+            client,
+            next(count) {
+              const first = head + 1;
+              head += count;
+              return first;
+            },
+          });
+          if (head !== start) {
+            await client.query(`UPDATE ${table('catalogue_state')} SET head = $1`, [head]);
+            await client.query('SELECT pg_notify($1, $2)', [channel, `${head}${writeOptions.announce ? ` ${writeOptions.announce}` : ''}`]);
+          }
+          await client.query('COMMIT');
+          return { value, head };
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
       });
-      if (head !== start) {
-        await client.query(`UPDATE ${table('catalogue_state')} SET head = $1`, [head]);
-        await client.query('SELECT pg_notify($1, $2)', [channel, `${head}${writeOptions.announce ? ` ${writeOptions.announce}` : ''}`]);
-      }
-      await client.query('COMMIT');
-      return { value, head };
     } catch (error) {
-      broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
       if (error instanceof StoreUnavailableError) throw error;
+      if (!reached) throw new StoreUnavailableError(`The catalogue database at ${redactPostgresUrl(url)} could not be reached: ${(error as Error).message}`, { cause: error });
       throw new StoreUnavailableError(`The catalogue database refused a write: ${(error as Error).message}`, { cause: error });
-    } finally {
-      // A connection that failed mid-transaction is not trusted again.
-      client.release(broken && !(broken instanceof DeposedError) ? broken : undefined);
     }
   }
 

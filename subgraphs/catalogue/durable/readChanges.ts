@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import type { StoredHarvestState } from '../harvestSink.ts';
 import type { CatalogueDatabase } from './openCatalogueDatabase.ts';
+import { withPooledClient } from '../../shared/postgres/connectPostgres.ts';
 
 /** A dataset row as the catch-up reads it: a record, or a tombstone (`record` null). */
 export interface DatasetChange {
@@ -48,41 +49,51 @@ export interface ReadChangesOptions {
  * is. Returns the head read, and the tombstone purge mark (see
  * `catalogue_state.purged_through`).
  */
-export async function readChanges(db: CatalogueDatabase, after: number, handlers: ChangeHandlers, options: ReadChangesOptions = {}): Promise<{ head: number; purgedThrough: number }> {
+export async function readChanges(
+  db: CatalogueDatabase,
+  after: number,
+  handlers: ChangeHandlers,
+  options: ReadChangesOptions = {},
+): Promise<{ head: number; purgedThrough: number }> {
   const { batchRows = 2000 } = options;
-  const client = await db.pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const state = await client.query<{ head: string; purged_through: string }>(`SELECT head, purged_through FROM ${db.table('catalogue_state')}`);
-    const head = Number(state.rows[0]!.head);
-    const purgedThrough = Number(state.rows[0]!.purged_through);
-    if (head > after) {
-      const policies = await client.query<{ region: string; version: string; texts: Record<string, string> | null }>(
-        `SELECT region, version, texts FROM ${db.table('region_policies')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
-        [after, head],
-      );
-      if (policies.rows.length > 0) handlers.policies(policies.rows);
-      await streamDatasets(client, db, after, head, batchRows, handlers);
-      const harvests = await client.query<{ region: string; url: string; cursor: string | null; reconciled_at: Date | null; status: StoredHarvestState['status']; removed: boolean }>(
-        `SELECT region, url, cursor, reconciled_at, status, removed FROM ${db.table('region_harvest')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
-        [after, head],
-      );
-      if (harvests.rows.length > 0) {
-        handlers.harvests(
-          harvests.rows.map((row) => ({ region: row.region, removed: row.removed, state: { url: row.url, cursor: row.cursor, reconciledAt: row.reconciled_at, status: row.status } })),
+  return withPooledClient(db.pool, async (client) => {
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const state = await client.query<{ head: string; purged_through: string }>(`SELECT head, purged_through FROM ${db.table('catalogue_state')}`);
+      const head = Number(state.rows[0]!.head);
+      const purgedThrough = Number(state.rows[0]!.purged_through);
+      if (head > after) {
+        const policies = await client.query<{ region: string; version: string; texts: Record<string, string> | null }>(
+          `SELECT region, version, texts FROM ${db.table('region_policies')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
+          [after, head],
         );
+        if (policies.rows.length > 0) handlers.policies(policies.rows);
+        await streamDatasets(client, db, after, head, batchRows, handlers);
+        const harvests = await client.query<{
+          region: string;
+          url: string;
+          cursor: string | null;
+          reconciled_at: Date | null;
+          status: StoredHarvestState['status'];
+          removed: boolean;
+        }>(`SELECT region, url, cursor, reconciled_at, status, removed FROM ${db.table('region_harvest')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [after, head]);
+        if (harvests.rows.length > 0) {
+          handlers.harvests(
+            harvests.rows.map((row) => ({
+              region: row.region,
+              removed: row.removed,
+              state: { url: row.url, cursor: row.cursor, reconciledAt: row.reconciled_at, status: row.status },
+            })),
+          );
+        }
       }
+      await client.query('COMMIT');
+      return { head, purgedThrough };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     }
-    await client.query('COMMIT');
-    return { head, purgedThrough };
-  } catch (error) {
-    broken = error as Error;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 async function streamDatasets(client: pg.PoolClient, db: CatalogueDatabase, after: number, head: number, batchRows: number, handlers: ChangeHandlers): Promise<void> {

@@ -81,3 +81,31 @@ export async function connectPostgres(options: PostgresConnectionOptions): Promi
   }
   return pool;
 }
+
+/** Clients that already have the listener `withPooledClient` adds. */
+const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * Runs `work` on a client checked out of `pool`, and releases it: destroyed
+ * if anything failed on it, so a connection left mid-transaction or cut is
+ * never handed out again. While checked out, a pooled client has no error
+ * listener of the pool's, and a connection lost between two statements
+ * would be an uncaught exception; every client gets one that ignores the
+ * event (the failure reaches `work` through the statement it breaks).
+ */
+export async function withPooledClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  if (!guarded.has(client)) {
+    guarded.add(client);
+    client.on('error', () => undefined);
+  }
+  let failed: Error | undefined;
+  try {
+    return await work(client);
+  } catch (error) {
+    failed = error as Error;
+    throw error;
+  } finally {
+    client.release(failed);
+  }
+}

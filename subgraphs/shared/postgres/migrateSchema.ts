@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { postgresSchemaPattern } from './connectPostgres.ts';
+import { postgresSchemaPattern, withPooledClient } from './connectPostgres.ts';
 
 export interface Migration {
   version: number;
@@ -55,39 +55,38 @@ export interface MigrateOptions {
 export async function migrateSchema(pool: pg.Pool, schema: string, migrations: readonly Migration[], options: MigrateOptions = {}): Promise<number[]> {
   const { what = 'database' } = options;
   if (!postgresSchemaPattern.test(schema)) throw new Error(`"${schema}" is not a usable schema name; use lower-case letters, digits and "_".`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`wharf migrations ${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    // Unqualified names in migrations land in the schema; nothing else is searched.
-    await client.query(`SET LOCAL search_path TO "${schema}"`);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  return withPooledClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`wharf migrations ${schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // Unqualified names in migrations land in the schema; nothing else is searched.
+      await client.query(`SET LOCAL search_path TO "${schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
-    const newestKnown = Math.max(0, ...migrations.map((migration) => migration.version));
-    const newestApplied = Math.max(0, ...done);
-    if (newestApplied > newestKnown) throw new SchemaTooNewError(schema, newestApplied, newestKnown, what);
-    const applied: number[] = [];
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      try {
-        await client.query(migration.sql);
-      } catch (error) {
-        throw new Error(`Migration ${migration.version} (${migration.name}) failed in schema "${schema}"; nothing was changed: ${(error as Error).message}`, { cause: error });
+      const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      const newestKnown = Math.max(0, ...migrations.map((migration) => migration.version));
+      const newestApplied = Math.max(0, ...done);
+      if (newestApplied > newestKnown) throw new SchemaTooNewError(schema, newestApplied, newestKnown, what);
+      const applied: number[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.version)) continue;
+        try {
+          await client.query(migration.sql);
+        } catch (error) {
+          throw new Error(`Migration ${migration.version} (${migration.name}) failed in schema "${schema}"; nothing was changed: ${(error as Error).message}`, { cause: error });
+        }
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        applied.push(migration.version);
       }
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
-      applied.push(migration.version);
+      await client.query('COMMIT');
+      return applied;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     }
-    await client.query('COMMIT');
-    return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
