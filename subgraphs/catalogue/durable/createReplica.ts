@@ -1,4 +1,5 @@
 import { compileRegionPolicies, InvalidPoliciesError } from '../../shared/access/loadRegionPolicies.ts';
+import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import type { CatalogueIndex } from '../createCatalogueIndex.ts';
 import type { Discovery } from '../createDiscovery.ts';
 import type { Harvester } from '../createHarvester.ts';
@@ -42,6 +43,15 @@ export interface Replica extends AsyncDisposable {
   catchUp(): Promise<void>;
   /** Resolves once the replica has applied `seq`, catching up as needed. */
   waitFor(seq: number): Promise<void>;
+  /**
+   * A write this replica made itself (the leader's), applied from what it
+   * has in hand instead of read back: `apply` is given the function that
+   * puts one dataset (or its removal) into the index. Only when the write is
+   * the very next change after what is applied and no catch-up is under way
+   * (one could apply an older copy of a row after it); otherwise the write
+   * is read back like any other.
+   */
+  applyWritten(range: { from: number; head: number }, apply: (put: (id: string, record: DatasetRecord | null) => void) => void): Promise<void>;
   /** Tells the replica the head has moved (a notification), so it catches up. */
   notify(head: number): void;
   /** Starts the poll timer. */
@@ -73,21 +83,26 @@ export function createReplica(options: ReplicaOptions): Replica {
   /** Problems already logged, so a failing database is logged once, not every poll. */
   let lastLogged: string | undefined;
 
+  function put(id: string, record: DatasetRecord | null): void {
+    if (record === null) {
+      index.remove(id);
+      return;
+    }
+    try {
+      index.upsert(record);
+    } catch (error) {
+      // Validated by the leader before it was stored; a record this release cannot index is left out, not fatal.
+      log({ msg: 'stored record not indexed', id, error: (error as Error).message });
+    }
+  }
+
   function applyDatasets(batch: readonly DatasetChange[]): void {
     const now = Date.now();
     for (const change of batch) {
-      if (change.record === null) index.remove(change.id);
-      else {
-        try {
-          index.upsert(change.record);
-        } catch (error) {
-          // Validated by the leader before it was stored; a record this release cannot index is left out, not fatal.
-          log({ msg: 'stored record not indexed', id: change.id, error: (error as Error).message });
-        }
-      }
+      put(change.id, change.record);
       if (caughtUp) onApplied?.(now - change.changedAtMs);
     }
-    applied = batch[batch.length - 1]!.seq;
+    applied = Math.max(applied, batch[batch.length - 1]!.seq);
   }
 
   async function catchUpOnce(): Promise<void> {
@@ -114,7 +129,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       },
       { batchRows },
     );
-    applied = head;
+    applied = Math.max(applied, head);
     stored = Math.max(stored, head);
     databaseReachable = true;
     lastError = null;
@@ -153,6 +168,15 @@ export function createReplica(options: ReplicaOptions): Replica {
       stored = Math.max(stored, seq);
       // A catch-up already under way may have read an earlier head; it then runs once more, or the next one reads this one.
       while (applied < seq && !disposed) await catchUp();
+    },
+    async applyWritten(range, apply) {
+      stored = Math.max(stored, range.head);
+      if (!running && applied === range.from) {
+        apply(put);
+        applied = range.head;
+        return;
+      }
+      while (applied < range.head && !disposed) await catchUp();
     },
     notify(head) {
       stored = Math.max(stored, head);

@@ -6,7 +6,7 @@ import type { Harvester } from '../createHarvester.ts';
 import { StoreUnavailableError, type HarvestSink, type ValidChange } from '../harvestSink.ts';
 import { createDatabaseSession, type DatabaseSession } from './createDatabaseSession.ts';
 import { createReplica, type Replica, type ReplicaStatus } from './createReplica.ts';
-import { claimLeadership, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot } from './harvestWrites.ts';
+import { claimLeadership, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot, type WrittenRange } from './harvestWrites.ts';
 import { DeposedError, type CatalogueDatabase } from './openCatalogueDatabase.ts';
 
 export interface ReplicationOptions {
@@ -159,12 +159,18 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     return epoch;
   }
 
-  /** Runs a write; a refusal as deposed steps down (and drops the session, so a lock it may still hold goes too). */
-  async function leaderWrite(write: (epoch: number) => Promise<number>): Promise<void> {
+  /**
+   * Runs a write, then puts it into this replica's index (from what is in
+   * hand when it can, see `Replica.applyWritten`): the harvester compares
+   * the next page with the index, so the write must be in it first. A
+   * refusal as deposed steps down, and drops the session so a lock it may
+   * still hold goes too.
+   */
+  async function leaderWrite(write: (epoch: number) => Promise<WrittenRange>, apply: (put: (id: string, record: DatasetRecord | null) => void) => void): Promise<void> {
     const current = leaderEpoch();
-    let head: number;
+    let range: WrittenRange;
     try {
-      head = await write(current);
+      range = await write(current);
     } catch (error) {
       if (error instanceof DeposedError) {
         await stepDown(error.message);
@@ -172,8 +178,7 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       }
       throw error;
     }
-    // The next page is checked against the index: this write must be in it first.
-    await replica.waitFor(head);
+    await replica.applyWritten(range, apply);
   }
 
   const sink: HarvestSink = {
@@ -190,23 +195,44 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
         if (change.op === 'upsert') upserts.push(change.record);
         else if (index.revisionOf(change.id) !== undefined) deletions.push(change.id);
       }
-      await leaderWrite((current) => writePage(db, current, region, upserts, deletions, cursor));
+      await leaderWrite(
+        (current) => writePage(db, current, region, upserts, deletions, cursor),
+        (put) => {
+          for (const record of upserts) put(record.id, record);
+          for (const id of deletions) put(id, null);
+        },
+      );
     },
     async applySnapshot(region, removals, upserts, cursor, reconciledAt) {
-      await leaderWrite((current) => writeSnapshot(db, current, region, removals, upserts, cursor, reconciledAt));
+      await leaderWrite(
+        (current) => writeSnapshot(db, current, region, removals, upserts, cursor, reconciledAt),
+        (put) => {
+          for (const id of removals) put(id, null);
+          for (const record of upserts) put(record.id, record);
+        },
+      );
     },
     async applyPolicies(region, policies) {
-      await leaderWrite((current) => writePolicies(db, current, region, policies));
+      await leaderWrite(
+        (current) => writePolicies(db, current, region, policies),
+        () => options.discovery.setPolicies(policies),
+      );
     },
     async recordOutcome(state) {
       if (epoch === undefined) return;
-      await leaderWrite((current) => writeOutcome(db, current, state));
+      // The harvester's own state is this outcome already.
+      await leaderWrite((current) => writeOutcome(db, current, state), () => undefined);
     },
     async removeRegion(code) {
       // The registry's removal wrote the tombstones already when the registry is in the database; this covers a catalogue without one.
       const held = [...index.regionIds(code)];
       if (epoch === undefined || held.length === 0) return;
-      await leaderWrite((current) => writeRegionRemoval(db, current, code, held)).catch(() => undefined);
+      await leaderWrite(
+        (current) => writeRegionRemoval(db, current, code, held),
+        (put) => {
+          for (const id of held) put(id, null);
+        },
+      ).catch(() => undefined);
     },
   };
 

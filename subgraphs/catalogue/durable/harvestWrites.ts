@@ -3,7 +3,10 @@ import type { RegionEntry } from '../../../schema/regionEntry.ts';
 import type { RegionPolicies } from '../../shared/access/loadRegionPolicies.ts';
 import type { RegionHarvestState } from '../createHarvester.ts';
 import { StoreUnavailableError, type StoredHarvestState } from '../harvestSink.ts';
-import type { CatalogueDatabase, WriteTransaction } from './openCatalogueDatabase.ts';
+import type { CatalogueDatabase, WriteOutcome, WriteTransaction } from './openCatalogueDatabase.ts';
+
+/** The sequence numbers a write took: `from` + 1 to `head`. */
+export type WrittenRange = WriteOutcome<void>;
 
 /**
  * The leader's writes of what it harvested. Each is one transaction under
@@ -33,7 +36,7 @@ async function writeDatasets(db: CatalogueDatabase, tx: WriteTransaction, region
     const first = tx.next(chunk.length);
     await tx.client.query(
       `INSERT INTO ${db.table('datasets')} (id, region, revision, record, seq, changed_at)
-       SELECT id, $2, revision, record::jsonb, seq, clock_timestamp()
+       SELECT id, $2, revision, record, seq, clock_timestamp()
        FROM unnest($1::text[], $3::text[], $4::text[], $5::bigint[]) AS t(id, revision, record, seq)
        ON CONFLICT (id) DO UPDATE SET region = excluded.region, revision = excluded.revision, record = excluded.record, seq = excluded.seq, changed_at = excluded.changed_at`,
       [
@@ -90,8 +93,8 @@ export async function writePage(
   upserts: readonly DatasetRecord[],
   deletions: readonly string[],
   cursor: string,
-): Promise<number> {
-  const { head } = await db.write(
+): Promise<WrittenRange> {
+  return db.write(
     async (tx) => {
       await checkRegistered(db, tx, region);
       await writeDatasets(db, tx, region.code, [
@@ -102,7 +105,6 @@ export async function writePage(
     },
     { epoch },
   );
-  return head;
 }
 
 /** A full snapshot's outcome, whole: removals, changed records, the cursor after it and when it was taken. */
@@ -114,8 +116,8 @@ export async function writeSnapshot(
   upserts: readonly DatasetRecord[],
   cursor: string,
   reconciledAt: Date,
-): Promise<number> {
-  const { head } = await db.write(
+): Promise<WrittenRange> {
+  return db.write(
     async (tx) => {
       await checkRegistered(db, tx, region);
       await writeDatasets(db, tx, region.code, [
@@ -126,12 +128,11 @@ export async function writeSnapshot(
     },
     { epoch },
   );
-  return head;
 }
 
 /** A region's validated policies (their texts; every replica compiles them again). */
-export async function writePolicies(db: CatalogueDatabase, epoch: number, region: RegionEntry, policies: RegionPolicies): Promise<number> {
-  const { head } = await db.write(
+export async function writePolicies(db: CatalogueDatabase, epoch: number, region: RegionEntry, policies: RegionPolicies): Promise<WrittenRange> {
+  return db.write(
     async (tx) => {
       await checkRegistered(db, tx, region);
       await tx.client.query(
@@ -142,11 +143,10 @@ export async function writePolicies(db: CatalogueDatabase, epoch: number, region
     },
     { epoch },
   );
-  return head;
 }
 
 /** How a harvest of the region ended, for every replica's view of it. */
-export async function writeOutcome(db: CatalogueDatabase, epoch: number, state: RegionHarvestState): Promise<number> {
+export async function writeOutcome(db: CatalogueDatabase, epoch: number, state: RegionHarvestState): Promise<WrittenRange> {
   const status: NonNullable<StoredHarvestState['status']> = {
     stale: state.stale,
     lastError: state.lastError ?? null,
@@ -155,14 +155,13 @@ export async function writeOutcome(db: CatalogueDatabase, epoch: number, state: 
     skippedRecords: state.skippedRecords,
     skipped: state.skipped,
   };
-  const { head } = await db.write(
+  return db.write(
     async (tx) => {
       await checkRegistered(db, tx, state.region);
       await writeHarvestRow(db, tx, state.region, { status });
     },
     { epoch },
   );
-  return head;
 }
 
 /**
@@ -185,14 +184,13 @@ export async function requestHarvest(db: CatalogueDatabase, code: string): Promi
 }
 
 /** Tombstones for a removed region's datasets still held (a catalogue whose registry is not in the database). */
-export async function writeRegionRemoval(db: CatalogueDatabase, epoch: number, code: string, ids: readonly string[]): Promise<number> {
-  const { head } = await db.write(
+export async function writeRegionRemoval(db: CatalogueDatabase, epoch: number, code: string, ids: readonly string[]): Promise<WrittenRange> {
+  return db.write(
     async (tx) => {
       await writeDatasets(db, tx, code, ids.map((id) => ({ id, revision: '', record: null })));
     },
     { epoch },
   );
-  return head;
 }
 
 /** A region's harvest status as the leader last stored it, for the admin API of a gateway without the catalogue in its process. */

@@ -42,9 +42,18 @@ export interface CatalogueDatabase extends AsyncDisposable {
    * (else `DeposedError`, and nothing is written). Every other failure is a
    * `StoreUnavailableError` and writes nothing.
    */
-  write<T>(work: (tx: WriteTransaction) => Promise<T>, options?: { epoch?: number; announce?: 'regions' }): Promise<{ value: T; head: number }>;
+  write<T>(work: (tx: WriteTransaction) => Promise<T>, options?: { epoch?: number; announce?: 'regions' }): Promise<WriteOutcome<T>>;
   /** The head of the sequence: the last number written. */
   head(): Promise<number>;
+}
+
+/** What a write returns: its work's value, and the sequence numbers it took (`from` + 1 to `head`; none when equal). */
+export interface WriteOutcome<T> {
+  value: T;
+  /** The head after the write. */
+  head: number;
+  /** The head before it. */
+  from: number;
 }
 
 export interface WriteTransaction {
@@ -95,7 +104,7 @@ export async function openCatalogueDatabase(options: CatalogueDatabaseOptions): 
   const channel = `wharf_${schema}`;
   let closed = false;
 
-  async function write<T>(work: (tx: WriteTransaction) => Promise<T>, writeOptions: { epoch?: number; announce?: 'regions' } = {}): Promise<{ value: T; head: number }> {
+  async function write<T>(work: (tx: WriteTransaction) => Promise<T>, writeOptions: { epoch?: number; announce?: 'regions' } = {}): Promise<WriteOutcome<T>> {
     let reached = false;
     try {
       return await withPooledClient(pool, async (client) => {
@@ -121,7 +130,7 @@ export async function openCatalogueDatabase(options: CatalogueDatabaseOptions): 
             await client.query('SELECT pg_notify($1, $2)', [channel, `${head}${writeOptions.announce ? ` ${writeOptions.announce}` : ''}`]);
           }
           await client.query('COMMIT');
-          return { value, head };
+          return { value, head, from: start };
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
           throw error;

@@ -103,7 +103,7 @@ async function streamDatasets(client: pg.PoolClient, db: CatalogueDatabase, afte
      FROM ${db.table('datasets')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
     [after, head],
   );
-  type Row = { id: string; region: string; record: DatasetRecord | null; seq: string; changed_ms: number };
+  type Row = { id: string; region: string; record: string | null; seq: string; changed_ms: number };
   const fetchBatch = () => client.query<Row>(`FETCH ${batchRows} FROM catch_up`);
   let pending = fetchBatch();
   for (;;) {
@@ -111,7 +111,7 @@ async function streamDatasets(client: pg.PoolClient, db: CatalogueDatabase, afte
     if (rows.length === 0) break;
     // Asked for before this batch is applied: the server reads the next rows while this process indexes these.
     pending = fetchBatch();
-    handlers.datasets(rows.map((row) => ({ id: row.id, region: row.region, record: row.record, seq: Number(row.seq), changedAtMs: row.changed_ms })));
+    handlers.datasets(rows.map((row) => ({ id: row.id, region: row.region, record: row.record === null ? null : (JSON.parse(row.record) as DatasetRecord), seq: Number(row.seq), changedAtMs: row.changed_ms })));
     if (rows.length < batchRows) {
       await pending;
       break;

@@ -24,12 +24,13 @@ CREATE TABLE catalogue_state (
 );
 INSERT INTO catalogue_state DEFAULT VALUES;
 
--- Every dataset harvested, as the harvester validated it; NULL record: deleted.
+-- Every dataset harvested, as the harvester validated it, as JSON text (jsonb measured slower to
+-- write and to read back, and replicas only ever read records whole); NULL record: deleted.
 CREATE TABLE datasets (
   id         text PRIMARY KEY,
   region     text NOT NULL,
   revision   text NOT NULL,
-  record     jsonb,
+  record     text,
   seq        bigint NOT NULL,
   changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );

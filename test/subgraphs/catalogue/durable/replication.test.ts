@@ -97,6 +97,8 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
   it('starts a replica from the database alone, without asking any region', async () => {
     const a = await startReplica('a');
     await expect.poll(() => held(a).size, { timeout: 15_000 }).toBe((await regions.truth()).size);
+    // The leader's harvest has ended (joined, or one more round of nothing new).
+    await a.harvester.harvestAll();
     const requestsBefore = [...regions.regions.values()].reduce((sum, region) => sum + region.feedRequests(), 0);
     const late = await startReplica('late');
     await late.replication!.caughtUp();
