@@ -35,6 +35,8 @@ export interface DatabaseSessionOptions {
  */
 export interface DatabaseSession extends AsyncDisposable {
   readonly connected: boolean;
+  /** `connecting` until the first connection; `down` from a failed attempt or a loss until the next connection. */
+  readonly state: 'connecting' | 'connected' | 'down';
   /** Runs one statement on the session's connection; rejects when it is down or does not answer within `checkTimeoutMs`. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Starts connecting. */
@@ -47,6 +49,7 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
   const { url, channel, checkIntervalMs = 1000, checkTimeoutMs = 2000, maxReconnectDelayMs = 2000 } = options;
   let client: pg.Client | undefined;
   let connected = false;
+  let state: 'connecting' | 'connected' | 'down' = 'connecting';
   let disposed = false;
   let started = false;
   let reconnectDelayMs = 100;
@@ -66,6 +69,7 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
     client = undefined;
     const wasConnected = connected;
     connected = false;
+    state = 'down';
     clearInterval(checkTimer);
     // Destroyed, not ended: a hung server would never answer the goodbye.
     (target as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
@@ -104,6 +108,7 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
     }
     if (client !== next || disposed) return;
     connected = true;
+    state = 'connected';
     reconnectDelayMs = 100;
     checkTimer = setInterval(() => {
       if (checking) return;
@@ -119,6 +124,9 @@ export function createDatabaseSession(options: DatabaseSessionOptions): Database
   return {
     get connected() {
       return connected;
+    },
+    get state() {
+      return state;
     },
     query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]) {
       const current = client;

@@ -263,7 +263,8 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     caughtUp: () => caughtUpOnce,
     status() {
       const state = replica.status();
-      const reachable = state.databaseReachable && session.connected;
+      // A session still making its first connection is not a database that is away.
+      const reachable = state.databaseReachable && session.state !== 'down';
       return {
         ...state,
         databaseReachable: reachable,
