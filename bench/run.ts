@@ -10,6 +10,8 @@ const benchmarks: Record<string, string> = {
   embed: './embed.ts',
   libraries: './compareSearchLibraries.ts',
   plans: './plans.ts',
+  restart: './restart.ts',
+  replication: './replication.ts',
 };
 const [name, ...rest] = process.argv.slice(2);
 const file = name ? benchmarks[name] : undefined;

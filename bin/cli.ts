@@ -276,6 +276,7 @@ const commands: Record<string, Command> = {
       maxBodyBytes: requestLimitsOf(config).maxBodyBytes,
       shutdownTimeoutMs: config.WHARF_SHUTDOWN_TIMEOUT_MS,
       replication: replicationOf(config),
+      logging: config.WHARF_LOG_LEVEL !== 'error',
     });
     console.log(`Wharf catalogue at ${service.url} (replica of ${database.url}, schema ${database.schema}; ${service.registry.list().length} regions registered; ready once caught up: ${service.origin}/ready)`);
     await untilSignal();

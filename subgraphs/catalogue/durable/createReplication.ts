@@ -17,6 +17,12 @@ export interface ReplicationOptions {
   electionIntervalMs?: number;
   /** See `ReplicaOptions.pollIntervalMs`. @default 1000 */
   pollIntervalMs?: number;
+  /**
+   * Shortest pause between two stored harvest outcomes of a region that
+   * differ only in their times, in milliseconds: followers show a region's
+   * last harvest time at most this late. @default 10000
+   */
+  outcomeIntervalMs?: number;
   /** See `DatabaseSessionOptions.checkIntervalMs` and `checkTimeoutMs`. @default 1000, 2000 */
   sessionCheckIntervalMs?: number;
   sessionCheckTimeoutMs?: number;
@@ -66,7 +72,9 @@ export interface Replication extends AsyncDisposable {
  * everything stored, then harvests from the stored cursors.
  */
 export function createReplication(options: ReplicationOptions & { index: CatalogueIndex; discovery: Discovery }): Replication {
-  const { database: db, index, electionIntervalMs = 1000, name = `${hostname()}:${process.pid}` } = options;
+  const { database: db, index, electionIntervalMs = 1000, outcomeIntervalMs = 10_000, name = `${hostname()}:${process.pid}` } = options;
+  /** Per region: the last outcome written (what besides the times it says) and when. Bounded by the regions harvested. */
+  const outcomes = new Map<string, { key: string; atMs: number }>();
   const log = options.log ?? ((entry) => console.warn(JSON.stringify(entry)));
   let harvester: Harvester | undefined;
   let epoch: number | undefined;
@@ -220,8 +228,13 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     },
     async recordOutcome(state) {
       if (epoch === undefined) return;
+      // An outcome that only moves the harvest times is written at most every `outcomeIntervalMs`: at short harvest intervals it would otherwise be most of the writes.
+      const key = JSON.stringify([state.stale, state.lastError, state.skippedRecords, state.region.url]);
+      const last = outcomes.get(state.region.code);
+      if (last && last.key === key && Date.now() - last.atMs < outcomeIntervalMs) return;
       // The harvester's own state is this outcome already.
       await leaderWrite((current) => writeOutcome(db, current, state), () => undefined);
+      outcomes.set(state.region.code, { key, atMs: Date.now() });
     },
     async removeRegion(code) {
       // The registry's removal wrote the tombstones already when the registry is in the database; this covers a catalogue without one.
