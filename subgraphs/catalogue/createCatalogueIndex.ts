@@ -25,6 +25,8 @@ export interface CatalogueIndex {
   remove(id: string): void;
   /** Ids of the region's datasets currently held. */
   regionIds(region: string): ReadonlySet<string>;
+  /** Codes of the regions whose datasets are held, in no particular order. */
+  regionCodes(): string[];
   /** The quality masks (see `qualityMask`) of the region's datasets (those `include` admits), without reading their records. */
   regionQualityMasks(region: string, include?: (id: string) => boolean): number[];
   /** Ids of the datasets that declare `id` as an upstream, sorted. */
@@ -126,6 +128,7 @@ export function createCatalogueIndex(): CatalogueIndex {
       version += 1;
     },
     regionIds: (region) => byRegion.get(region) ?? new Set(),
+    regionCodes: () => [...byRegion.entries()].filter(([, ids]) => ids.size > 0).map(([region]) => region),
     regionQualityMasks: (region, include) => [...(byRegion.get(region) ?? [])].filter((id) => !include || include(id)).map((id) => search.qualityMaskOf(id)!),
     downstreamIds: (id) => [...(downstream.get(id) ?? [])].sort(),
     downstreamSet: (id) => downstream.get(id) ?? noIds,

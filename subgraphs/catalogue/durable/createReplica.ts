@@ -105,9 +105,27 @@ export function createReplica(options: ReplicaOptions): Replica {
     applied = Math.max(applied, batch[batch.length - 1]!.seq);
   }
 
+  /**
+   * Removes what the index holds that the database no longer does: for a
+   * replica that was further behind than the tombstones kept (see
+   * `purgeTombstones`), so some removals can no longer be read one by one.
+   */
+  async function dropWhatIsGone(): Promise<void> {
+    const live = new Set((await db.pool.query<{ id: string }>(`SELECT id FROM ${db.table('datasets')} WHERE record IS NOT NULL`)).rows.map((row) => row.id));
+    let dropped = 0;
+    for (const region of index.regionCodes()) {
+      for (const id of [...index.regionIds(region)]) {
+        if (live.has(id)) continue;
+        index.remove(id);
+        dropped += 1;
+      }
+    }
+    log({ msg: 'replica was behind the tombstones kept; compared its index with the stored datasets', dropped });
+  }
+
   async function catchUpOnce(): Promise<void> {
     const from = applied;
-    const { head } = await readChanges(
+    const { head, purgedThrough } = await readChanges(
       db,
       from,
       {
@@ -129,6 +147,16 @@ export function createReplica(options: ReplicaOptions): Replica {
       },
       { batchRows },
     );
+    if (head < from) {
+      // The database is behind this replica: restored from a backup. Read it whole again (same revisions cost nothing), then drop what it no longer has.
+      log({ msg: 'the catalogue database is behind this replica (restored from a backup?); reading it whole again', applied: from, stored: head });
+      applied = 0;
+      stored = head;
+      await catchUpOnce();
+      await dropWhatIsGone();
+      return;
+    }
+    if (from > 0 && from < purgedThrough) await dropWhatIsGone();
     applied = Math.max(applied, head);
     stored = Math.max(stored, head);
     databaseReachable = true;

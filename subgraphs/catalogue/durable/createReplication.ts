@@ -6,7 +6,7 @@ import type { Harvester } from '../createHarvester.ts';
 import { StoreUnavailableError, type HarvestSink, type ValidChange } from '../harvestSink.ts';
 import { createDatabaseSession, type DatabaseSession } from './createDatabaseSession.ts';
 import { createReplica, type Replica, type ReplicaStatus } from './createReplica.ts';
-import { claimLeadership, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot, type WrittenRange } from './harvestWrites.ts';
+import { claimLeadership, purgeTombstones, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot, type WrittenRange } from './harvestWrites.ts';
 import { DeposedError, type CatalogueDatabase } from './openCatalogueDatabase.ts';
 
 export interface ReplicationOptions {
@@ -28,6 +28,12 @@ export interface ReplicationOptions {
   sessionCheckTimeoutMs?: number;
   /** See `ReplicaOptions.batchRows`. @default 2000 */
   batchRows?: number;
+  /**
+   * How long a dataset's tombstone is kept, in milliseconds; the leader
+   * deletes older ones every hour. A replica away for longer compares its
+   * index with the stored datasets when it comes back. @default 604800000 (7 days)
+   */
+  tombstoneRetentionMs?: number;
   /** Told of each change applied after the first catch-up, with its lag from the leader's write, in milliseconds. */
   onApplied?: (lagMs: number) => void;
   /** Told each time this replica becomes leader or stops being it. */
@@ -72,13 +78,16 @@ export interface Replication extends AsyncDisposable {
  * everything stored, then harvests from the stored cursors.
  */
 export function createReplication(options: ReplicationOptions & { index: CatalogueIndex; discovery: Discovery }): Replication {
-  const { database: db, index, electionIntervalMs = 1000, outcomeIntervalMs = 10_000, name = `${hostname()}:${process.pid}` } = options;
+  const { database: db, index, electionIntervalMs = 1000, outcomeIntervalMs = 10_000, tombstoneRetentionMs = 7 * 86_400_000, name = `${hostname()}:${process.pid}` } = options;
+  let purgeTimer: NodeJS.Timeout | undefined;
   /** Per region: the last outcome written (what besides the times it says) and when. Bounded by the regions harvested. */
   const outcomes = new Map<string, { key: string; atMs: number }>();
   const log = options.log ?? ((entry) => console.warn(JSON.stringify(entry)));
   let harvester: Harvester | undefined;
   let epoch: number | undefined;
   let electing = false;
+  /** The last write failure logged, so a database that stays away is logged once. */
+  let lastWriteProblem: string | undefined;
   let electionTimer: NodeJS.Timeout | undefined;
   let disposed = false;
   /** Counts the session's connections: a lock taken on one that has since been lost is no lock. */
@@ -154,10 +163,23 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       options.onRoleChange?.('leader');
       harvester.start();
       void harvester.harvestAll();
+      void purge();
     } catch {
       // The session is down or slow: the next round tries again.
     } finally {
       electing = false;
+    }
+  }
+
+  /** Deletes old tombstones, while this replica leads (see `purgeTombstones`). */
+  async function purge(): Promise<void> {
+    const current = epoch;
+    if (current === undefined) return;
+    try {
+      const purged = await purgeTombstones(db, current, tombstoneRetentionMs);
+      if (purged > 0) log({ level: 'info', msg: 'old tombstones deleted', replica: name, purged });
+    } catch {
+      // Tried again within the hour.
     }
   }
 
@@ -183,10 +205,19 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       if (error instanceof DeposedError) {
         await stepDown(error.message);
         session.reset('deposed');
+      } else if (error instanceof StoreUnavailableError && lastWriteProblem !== error.message) {
+        lastWriteProblem = error.message;
+        log({ level: 'warn', msg: 'catalogue write failed; the harvest stops here and is tried again', replica: name, error: error.message });
       }
       throw error;
     }
-    await replica.applyWritten(range, apply);
+    lastWriteProblem = undefined;
+    try {
+      await replica.applyWritten(range, apply);
+    } catch (error) {
+      // Stored, but not yet read back: the next catch-up applies it. The harvest stops here, as the index is behind what it compares with.
+      throw new StoreUnavailableError(`A stored change could not be read back: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   const sink: HarvestSink = {
@@ -272,6 +303,8 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       void initial();
       electionTimer = setInterval(() => void elect(), electionIntervalMs);
       electionTimer.unref();
+      purgeTimer = setInterval(() => void purge(), 3_600_000);
+      purgeTimer.unref();
     },
     caughtUp: () => caughtUpOnce,
     status() {
@@ -290,6 +323,7 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     async [Symbol.asyncDispose]() {
       disposed = true;
       clearInterval(electionTimer);
+      clearInterval(purgeTimer);
       if (epoch !== undefined) {
         epoch = undefined;
         await harvester?.stop();

@@ -203,3 +203,27 @@ export async function readHarvestStatus(db: CatalogueDatabase, code: string): Pr
   if (!row?.status) return null;
   return { ...row.status, lastReconcileAt: row.reconciled_at?.toISOString() ?? null };
 }
+
+/**
+ * Deletes tombstones older than `retentionMs` and raises the purge mark
+ * (`catalogue_state.purged_through`) past them: without it a region that
+ * keeps adding and deleting new ids would grow the table without end. A
+ * replica that had applied less than the mark compares what it holds with
+ * the live rows instead (see `createReplica`). Returns how many went.
+ */
+export async function purgeTombstones(db: CatalogueDatabase, epoch: number, retentionMs: number): Promise<number> {
+  const { value } = await db.write(
+    async (tx) => {
+      const purged = await tx.client.query<{ seq: string }>(
+        `DELETE FROM ${db.table('datasets')} WHERE record IS NULL AND changed_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000) RETURNING seq`,
+        [retentionMs],
+      );
+      if (purged.rows.length === 0) return 0;
+      const through = Math.max(...purged.rows.map((row) => Number(row.seq)));
+      await tx.client.query(`UPDATE ${db.table('catalogue_state')} SET purged_through = GREATEST(purged_through, $1)`, [through]);
+      return purged.rows.length;
+    },
+    { epoch },
+  );
+  return value;
+}

@@ -1,8 +1,19 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+
+const run = (command: string, args: string[]) => promisify(execFile)(command, args);
 import { signedRequestHeader, signRegionRequest } from '../../../../schema/signedRequest.ts';
 import { createCatalogue, type Catalogue } from '../../../../subgraphs/catalogue/createCatalogue.ts';
 import { openCatalogueDatabase, type CatalogueDatabase } from '../../../../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
-import { claimLeadership, writePage } from '../../../../subgraphs/catalogue/durable/harvestWrites.ts';
+import { claimLeadership, purgeTombstones, writePage, writeSnapshot } from '../../../../subgraphs/catalogue/durable/harvestWrites.ts';
+import { createCatalogueIndex } from '../../../../subgraphs/catalogue/createCatalogueIndex.ts';
+import { createDiscovery } from '../../../../subgraphs/catalogue/createDiscovery.ts';
+import { createReplica } from '../../../../subgraphs/catalogue/durable/createReplica.ts';
+import { generateDatasets } from '../../../../bench/generateDatasets.ts';
 import { DeposedError } from '../../../../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
 import { fixtureGatewayKeys } from '../../../support/fixtureRegions.ts';
 import { describeWithServers, postgresServer, postgresUrl } from '../../../support/realServers.ts';
@@ -98,6 +109,7 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
     const a = await startReplica('a');
     await expect.poll(() => held(a).size, { timeout: 15_000 }).toBe((await regions.truth()).size);
     // The leader's harvest has ended (joined, or one more round of nothing new).
+    await expect.poll(() => a.replication!.status().role, { timeout: 10_000 }).toBe('leader');
     await a.harvester.harvestAll();
     const requestsBefore = [...regions.regions.values()].reduce((sum, region) => sum + region.feedRequests(), 0);
     const late = await startReplica('late');
@@ -116,5 +128,57 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
     const region = [...regions.regions.values()][0]!;
     await expect(writePage(database, old, region.entry, [], ['XX:never'], 'cursor-1')).rejects.toBeInstanceOf(DeposedError);
     expect(await database.head()).toBe(headBefore);
+  });
+
+  it('drops what the database no longer holds when it was further behind than the tombstones kept', async () => {
+    const database = await openCatalogueDatabase({ url: postgresUrl, schema: `${schema}_purge`, maxConnections: 2 });
+    opened.push(database);
+    const epoch = await claimLeadership(database, 'test');
+    const region = { code: 'ZZ', name: 'ZZ', url: 'http://127.0.0.1:1/graphql' };
+    const [one, two, three] = generateDatasets(3, 5).map((record) => ({ ...record, region: 'ZZ', id: `ZZ:${record.identifier}`, lineage: [], access: { ...record.access, residency: 'ZZ' } }));
+    await writeSnapshot(database, epoch, region, [], [one!, two!], 'c1', new Date());
+    const index = createCatalogueIndex();
+    const replica = createReplica({ db: database, index, discovery: createDiscovery(index), harvester: { restore: () => undefined }, log: () => undefined });
+    await replica.catchUp();
+    expect([...index.regionIds('ZZ')].sort()).toEqual([one!.id, two!.id].sort());
+
+    // While the replica is away: one deleted, its tombstone purged, another added.
+    await writePage(database, epoch, region, [], [one!.id], 'c2');
+    expect(await purgeTombstones(database, epoch, 0)).toBe(1);
+    await writePage(database, epoch, region, [three!], [], 'c3');
+    await replica.catchUp();
+    expect([...index.regionIds('ZZ')].sort()).toEqual([two!.id, three!.id].sort());
+    await replica[Symbol.asyncDispose]();
+    await database.pool.query(`DROP SCHEMA "${schema}_purge" CASCADE`);
+  });
+
+  it('reads the catalogue whole again when its database is restored from an older backup (pg_dump, then pg_restore)', async (context) => {
+    const tools = await Promise.all(['pg_dump', 'pg_restore'].map((tool) => run(tool, ['--version']).then(() => true, () => false)));
+    if (tools.includes(false)) return context.skip('pg_dump and pg_restore are not installed');
+    const restored = `${schema}_restore`;
+    const database = await openCatalogueDatabase({ url: postgresUrl, schema: restored, maxConnections: 2 });
+    opened.push(database);
+    const epoch = await claimLeadership(database, 'test');
+    const region = { code: 'ZY', name: 'ZY', url: 'http://127.0.0.1:1/graphql' };
+    const [one, two, three] = generateDatasets(3, 6).map((record) => ({ ...record, region: 'ZY', id: `ZY:${record.identifier}`, lineage: [], access: { ...record.access, residency: 'ZY' } }));
+    await writeSnapshot(database, epoch, region, [], [one!, two!], 'c1', new Date());
+    const index = createCatalogueIndex();
+    const replica = createReplica({ db: database, index, discovery: createDiscovery(index), harvester: { restore: () => undefined }, log: () => undefined });
+    await replica.catchUp();
+
+    const backup = join(await mkdtemp(join(tmpdir(), 'wharf-backup-')), 'catalogue.dump');
+    await run('pg_dump', ['--format=custom', `--schema=${restored}`, `--file=${backup}`, postgresUrl]);
+    await writePage(database, epoch, region, [three!], [two!.id], 'c2');
+    await replica.catchUp();
+    expect([...index.regionIds('ZY')].sort()).toEqual([one!.id, three!.id].sort());
+
+    await database.pool.query(`DROP SCHEMA "${restored}" CASCADE`);
+    await run('pg_restore', [`--dbname=${postgresUrl}`, backup]);
+    await replica.catchUp();
+    expect([...index.regionIds('ZY')].sort()).toEqual([one!.id, two!.id].sort());
+    expect(replica.status()).toMatchObject({ applied: await database.head(), behind: 0 });
+    await replica[Symbol.asyncDispose]();
+    await database.pool.query(`DROP SCHEMA "${restored}" CASCADE`);
+    await rm(dirname(backup), { recursive: true, force: true });
   });
 });
