@@ -51,7 +51,7 @@ export interface Replica extends AsyncDisposable {
    * (one could apply an older copy of a row after it); otherwise the write
    * is read back like any other.
    */
-  applyWritten(range: { from: number; head: number }, apply: (put: (id: string, record: DatasetRecord | null) => void) => void): Promise<void>;
+  applyWritten(range: { from: number; head: number }, apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>): Promise<void>;
   /** Tells the replica the head has moved (a notification), so it catches up. */
   notify(head: number): void;
   /** Starts the poll timer. */
@@ -165,17 +165,21 @@ export function createReplica(options: ReplicaOptions): Replica {
     caughtUp = true;
   }
 
-  function catchUp(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
+  /**
+   * Runs `first` (a catch-up, or the leader's own write put in directly),
+   * then as many catch-ups as were asked for meanwhile, as the one job under
+   * way: a catch-up and a direct write never interleave, so neither can put
+   * an older copy of a dataset after a newer one.
+   */
+  function run(first: () => Promise<void>): Promise<void> {
     running = (async () => {
       try {
-        do {
+        again = false;
+        await first();
+        while (again && !disposed) {
           again = false;
           await catchUpOnce();
-        } while (again && !disposed);
+        }
       } catch (error) {
         databaseReachable = false;
         lastError = (error as Error).message;
@@ -189,6 +193,14 @@ export function createReplica(options: ReplicaOptions): Replica {
     return running;
   }
 
+  function catchUp(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    return run(catchUpOnce);
+  }
+
   return {
     status: () => ({ applied, stored, behind: Math.max(0, stored - applied), caughtUp, databaseReachable, lastError }),
     catchUp,
@@ -200,8 +212,10 @@ export function createReplica(options: ReplicaOptions): Replica {
     async applyWritten(range, apply) {
       stored = Math.max(stored, range.head);
       if (!running && applied === range.from) {
-        apply(put);
-        applied = range.head;
+        await run(async () => {
+          await apply(put);
+          applied = Math.max(applied, range.head);
+        });
         return;
       }
       while (applied < range.head && !disposed) await catchUp();

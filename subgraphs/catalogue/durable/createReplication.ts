@@ -42,6 +42,26 @@ export interface ReplicationOptions {
   log?: (entry: { level: 'info' | 'warn'; msg: string; [key: string]: unknown }) => void;
 }
 
+/** Datasets put into the index before the event loop is let go: a snapshot of a large region must not hold up every request and timer for seconds. */
+const putsPerTurn = 1000;
+
+/** Removes `removals`, then puts `upserts`, letting the event loop run between every `putsPerTurn`. */
+async function putAll(put: (id: string, record: DatasetRecord | null) => void, upserts: readonly DatasetRecord[], removals: readonly string[]): Promise<void> {
+  let done = 0;
+  const turn = async () => {
+    done += 1;
+    if (done % putsPerTurn === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  for (const id of removals) {
+    put(id, null);
+    await turn();
+  }
+  for (const record of upserts) {
+    put(record.id, record);
+    await turn();
+  }
+}
+
 /** A replica's role and where it stands, for `/ready`, `/health` and `/metrics`. */
 export interface ReplicationStatus extends ReplicaStatus {
   role: 'leader' | 'follower';
@@ -196,7 +216,7 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
    * refusal as deposed steps down, and drops the session so a lock it may
    * still hold goes too.
    */
-  async function leaderWrite(write: (epoch: number) => Promise<WrittenRange>, apply: (put: (id: string, record: DatasetRecord | null) => void) => void): Promise<void> {
+  async function leaderWrite(write: (epoch: number) => Promise<WrittenRange>, apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>): Promise<void> {
     const current = leaderEpoch();
     let range: WrittenRange;
     try {
@@ -236,19 +256,13 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       }
       await leaderWrite(
         (current) => writePage(db, current, region, upserts, deletions, cursor),
-        (put) => {
-          for (const record of upserts) put(record.id, record);
-          for (const id of deletions) put(id, null);
-        },
+        (put) => putAll(put, upserts, deletions),
       );
     },
     async applySnapshot(region, removals, upserts, cursor, reconciledAt) {
       await leaderWrite(
         (current) => writeSnapshot(db, current, region, removals, upserts, cursor, reconciledAt),
-        (put) => {
-          for (const id of removals) put(id, null);
-          for (const record of upserts) put(record.id, record);
-        },
+        (put) => putAll(put, upserts, removals),
       );
     },
     async applyPolicies(region, policies) {
@@ -273,9 +287,7 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       if (epoch === undefined || held.length === 0) return;
       await leaderWrite(
         (current) => writeRegionRemoval(db, current, code, held),
-        (put) => {
-          for (const id of held) put(id, null);
-        },
+        (put) => putAll(put, [], held),
       ).catch(() => undefined);
     },
   };
