@@ -119,7 +119,8 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     db,
     index,
     discovery: options.discovery,
-    harvester: { restore: (code, state) => harvester?.restore(code, state) },
+    // A leader's harvester is the newest word on its regions' states; what it reads back is what it wrote, or older.
+    harvester: { restore: (code, state) => void (epoch === undefined && harvester?.restore(code, state)) },
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),
     ...(options.onApplied ? { onApplied: options.onApplied } : {}),

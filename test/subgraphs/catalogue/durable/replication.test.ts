@@ -81,6 +81,13 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
     // The follower shows the leader's harvest of each region, from the database.
     const followerCatalogue = follower === 'a' ? a : b;
     await expect.poll(() => followerCatalogue.harvester.states().every((state) => state.lastSuccessAt !== undefined && state.cursor !== undefined && !state.stale), { timeout: 5000 }).toBe(true);
+    // The leader goes on from where it is: the next harvest reads on from each cursor, no region from the start.
+    const leaderName = follower === 'a' ? 'b' : 'a';
+    const leaderCatalogue = follower === 'a' ? b : a;
+    await leaderCatalogue.harvester.harvestAll();
+    const before = feedCalls.get(leaderName)!.length;
+    await leaderCatalogue.harvester.harvestAll();
+    expect(feedCalls.get(leaderName)!.slice(before)).toEqual(leaderCatalogue.harvester.states().map(() => 'since'));
   });
 
   it('hands over to the other replica when the leader stops, which resumes from the stored cursors', async () => {
