@@ -106,6 +106,17 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
   let harvester: Harvester | undefined;
   let epoch: number | undefined;
   let electing = false;
+  /**
+   * The leader's writes, one at a time. The database would queue them on its
+   * sequence row anyway; queued here instead, they hold one pooled
+   * connection rather than one each, and catch-ups keep theirs.
+   */
+  let writes: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(write: () => Promise<T>): Promise<T> => {
+    const next = writes.then(write, write);
+    writes = next.catch(() => undefined);
+    return next;
+  };
   /** The last write failure logged, so a database that stays away is logged once. */
   let lastWriteProblem: string | undefined;
   let electionTimer: NodeJS.Timeout | undefined;
@@ -221,7 +232,7 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     const current = leaderEpoch();
     let range: WrittenRange;
     try {
-      range = await write(current);
+      range = await oneAtATime(() => write(current));
     } catch (error) {
       if (error instanceof DeposedError) {
         await stepDown(error.message);
