@@ -102,6 +102,9 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
       writeJson(response, 200, { region: store.region, version: formatVersion(contract.version), sdl: contract.sdl }),
     '/health': async (_request, response) => writeJson(response, 200, { status: 'ok', region: store.region }),
     '/dcat': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/dcat.jsonld': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/dcat.ttl': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/dcat.rdf': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
     '/graphql': (request, response, _url, consumer, body) => serveApollo(server, request, response, () => createContext(consumer), body),
     '/changes': async (_request, response, url) => {
       const limit = parseLimit(url.searchParams.get('limit'));
