@@ -29,6 +29,8 @@ import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
+import { ckanPlugin } from './ckan/ckanPlugin.ts';
+import { createSearchOffsets } from './searchOffsets.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
 export interface GatewayOptions {
@@ -138,6 +140,10 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   /** The consumer of each request, set by the identity plugin. */
   const consumers = new WeakMap<Request, Consumer>();
   const graphiql = createGraphiqlPage();
+  /** What the CKAN API and the DCAT catalogue run their GraphQL through: the runtime itself, as the caller. */
+  const asCaller = async (request: Request, serverContext: object) => runtime!.fetch(request, serverContext);
+  const catalogueVersion = () => `${catalogue.index.contentVersion}|${catalogue.discovery.policyVersions()}`;
+  const searchOffsets = createSearchOffsets({ version: catalogueVersion });
   const plugins: GatewayPlugin[] = [
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
@@ -169,6 +175,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     }),
     // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
     portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin }),
+    // Likewise: `/api/3/action/*`, CKAN's Action API, each action's GraphQL run through the runtime as the caller.
+    ckanPlugin({ graphql: asCaller, publicOrigin: options.publicOrigin, regionCodes: () => registry.list().map((region) => region.code), catalogueVersion, offsets: searchOffsets }),
     // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
     persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
