@@ -30,6 +30,7 @@ import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
 import { ckanPlugin } from './ckan/ckanPlugin.ts';
+import { dcatPlugin } from './dcat/dcatPlugin.ts';
 import { createSearchOffsets } from './searchOffsets.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
@@ -177,6 +178,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin }),
     // Likewise: `/api/3/action/*`, CKAN's Action API, each action's GraphQL run through the runtime as the caller.
     ckanPlugin({ graphql: asCaller, publicOrigin: options.publicOrigin, regionCodes: () => registry.list().map((region) => region.code), catalogueVersion, offsets: searchOffsets }),
+    // Likewise: `/dcat`, the federated DCAT-AP catalogue, a page per operation run as the caller.
+    dcatPlugin({ graphql: asCaller, publicOrigin: options.publicOrigin, catalogueVersion, offsets: searchOffsets }),
     // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
     persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
