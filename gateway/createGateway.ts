@@ -18,7 +18,7 @@ import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
-import { portalOperationNames, portalPlugin } from './portal/portalPlugin.ts';
+import { portalOperationNames, portalPlugin, publicAssetPaths } from './portal/portalPlugin.ts';
 import { metricsPlugin } from './metricsPlugin.ts';
 import { createGraphiqlPage } from './portal/graphiqlPage.ts';
 import { securityHeadersPlugin } from './portal/securityHeadersPlugin.ts';
@@ -213,8 +213,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/ready',
     // Without the option the runtime would reflect any origin; Wharf allows only those configured.
+    // The embed script and its integrity value keep their own `Access-Control-Allow-Origin: *`.
     cors: corsOrigins.length
-      ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: corsAllowedHeaders, credentials: false, maxAge: 600 }
+      ? (request) => (publicAssetPaths.has(new URL(request.url).pathname) ? false : { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: corsAllowedHeaders, credentials: false, maxAge: 600 })
       : false,
   });
   return runtime;

@@ -31,5 +31,6 @@ export interface RegionNode {
   datasetCount: number;
 }
 
-/** The regions' names by code, for organizations. */
-export const regionNamesOf = (regions: readonly Pick<RegionNode, 'code' | 'name'>[]) => new Map(regions.map((region) => [region.code, region.name]));
+/** The regions by code, for packages' organizations and dates. */
+export const regionsByCode = (regions: readonly { code: string; name: string; lastSuccessAt: string | null }[]) =>
+  new Map(regions.map((region) => [region.code, { name: region.name, lastSuccessAt: region.lastSuccessAt }]));

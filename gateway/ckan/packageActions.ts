@@ -2,18 +2,18 @@ import { datasetIdPattern, identifierPattern } from '../../schema/datasetFile.ts
 import { dataThemes } from '../../subgraphs/shared/dcatVocabularies.ts';
 import { maxStep } from '../searchOffsets.ts';
 import { notFound, quote, validationError } from './ckanErrors.ts';
-import { regionNamesOf, type CkanAction, type CkanContext } from './ckanContext.ts';
+import { regionsByCode, type CkanAction, type CkanContext } from './ckanContext.ts';
 import { licenceOf } from './ckanLicenses.ts';
 import { naturalNumber, stringParam } from './ckanParamValues.ts';
 import { ckanFacetFields, packageSearchArgs, searchFilterOf, type PackageSearchArgs } from './packageSearchArgs.ts';
-import { ckanPackageFragment, groupName, organizationName, toCkanPackage, type DatasetNode } from './toCkanPackage.ts';
+import { ckanPackageFragment, groupName, organizationName, toCkanPackage, type CkanRegion, type DatasetNode } from './toCkanPackage.ts';
 
 const searchVariables = '$query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String';
 const searchArguments = 'query: $query, filter: $filter, sort: $sort, first: $first, after: $after';
 
 const packageSearchQuery = /* GraphQL */ `
   query WharfCkanPackageSearch(${searchVariables}, $facetLimit: Int, $withResources: Boolean!, $withFacets: Boolean!, $withRegions: Boolean!) {
-    regions @include(if: $withRegions) { code name }
+    regions @include(if: $withRegions) { code name lastSuccessAt }
     search(${searchArguments}, facetLimit: $facetLimit) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -46,7 +46,7 @@ const nameListQuery = /* GraphQL */ `
  */
 const packageShowQuery = (ids: readonly string[]) => /* GraphQL */ `
   query WharfCkanPackageShow($withResources: Boolean!) {
-    regions { code name }
+    regions { code name lastSuccessAt }
     datasets(ids: [${ids.map((id) => JSON.stringify(id)).join(', ')}]) { ...CkanPackage }
   }
   ${ckanPackageFragment}
@@ -56,7 +56,7 @@ const packageShowQuery = (ids: readonly string[]) => /* GraphQL */ `
 const regionsPerLookup = 20;
 
 interface SearchPage {
-  regions?: { code: string; name: string }[];
+  regions?: { code: string; name: string; lastSuccessAt: string | null }[];
   search: {
     totalCount: number;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -69,13 +69,13 @@ interface SearchPage {
 export const maxPackageListNames = 100_000;
 
 /** A CKAN facet's values as `package_search` answers them: the deprecated `facets` map and the `search_facets` items, sorted as CKAN sorts them (display name, descending). */
-function ckanFacets(args: PackageSearchArgs, facets: SearchPage['search']['facets'], regionNames: ReadonlyMap<string, string>) {
+function ckanFacets(args: PackageSearchArgs, facets: SearchPage['search']['facets'], regions: ReadonlyMap<string, CkanRegion>) {
   const plain: Record<string, Record<string, number>> = {};
   const items: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }> = {};
   for (const field of args.facetFields) {
     const values = (facets?.find((facet) => facet.field === ckanFacetFields[field])?.values ?? []).slice(0, args.facetLimit);
     const named = values.map(({ value, count }) => {
-      if (field === 'organization') return { name: organizationName(value), display_name: regionNames.get(value) ?? value, count };
+      if (field === 'organization') return { name: organizationName(value), display_name: regions.get(value)?.name ?? value, count };
       if (field === 'groups') return { name: groupName(value), display_name: dataThemes[value] ?? value, count };
       if (field === 'license_id') return { name: value, display_name: licenceOf(value).title, count };
       return { name: value, display_name: value, count };
@@ -113,7 +113,7 @@ export const packageSearch: CkanAction = async (context) => {
   const withResources = needsResources(args.fields);
   const results: Record<string, unknown>[] = [];
   let first: SearchPage | undefined;
-  let regionNames = new Map<string, string>();
+  let regions = new Map<string, CkanRegion>();
   // One page of the catalogue's search at a time: the first answers the count, the facets and the regions' names.
   do {
     const want = Math.min(maxStep, Math.max(1, args.rows - results.length));
@@ -128,14 +128,14 @@ export const packageSearch: CkanAction = async (context) => {
     });
     if (!first) {
       first = data;
-      regionNames = regionNamesOf(data.regions ?? []);
+      regions = regionsByCode(data.regions ?? []);
     }
-    for (const { node } of data.search.edges.slice(0, args.rows - results.length)) results.push(project(toCkanPackage(node, regionNames), args.fields));
+    for (const { node } of data.search.edges.slice(0, args.rows - results.length)) results.push(project(toCkanPackage(node, regions), args.fields));
     after = data.search.pageInfo.endCursor ?? after;
     if (!data.search.pageInfo.hasNextPage) break;
   } while (results.length < args.rows);
   context.offsets.remember(scope, args.start + results.length, after);
-  const { facets, search_facets } = ckanFacets(args, first!.search.facets, regionNames);
+  const { facets, search_facets } = ckanFacets(args, first!.search.facets, regions);
   return { count: first!.search.totalCount, facets, results, sort: args.sortParam, search_facets };
 };
 
@@ -153,9 +153,9 @@ export const packageShow: CkanAction = async (context) => {
   const ids = datasetIdPattern.test(value) ? [value] : identifierPattern.test(value) ? context.regionCodes().map((code) => `${code}:${value}`) : [];
   if (ids.length === 0) throw notFound(`no dataset has the id or name ${quote(value)}`);
   const found: DatasetNode[] = [];
-  let regions: { code: string; name: string }[] = [];
+  let regions: { code: string; name: string; lastSuccessAt: string | null }[] = [];
   for (let at = 0; at < ids.length; at += regionsPerLookup) {
-    const { data } = await context.graphql<{ regions: { code: string; name: string }[]; datasets: (DatasetNode | null)[] }>(packageShowQuery(ids.slice(at, at + regionsPerLookup)), { withResources: true });
+    const { data } = await context.graphql<{ regions: { code: string; name: string; lastSuccessAt: string | null }[]; datasets: (DatasetNode | null)[] }>(packageShowQuery(ids.slice(at, at + regionsPerLookup)), { withResources: true });
     regions = data.regions;
     found.push(...data.datasets.filter((node): node is DatasetNode => node !== null));
   }
@@ -163,7 +163,7 @@ export const packageShow: CkanAction = async (context) => {
   if (found.length > 1) {
     throw validationError({ id: [`${quote(value)} is the name of datasets in regions ${found.map((node) => node.region).join(', ')}; ask for one by its id: ${found.map((node) => node.id).join(', ')}`] });
   }
-  return toCkanPackage(found[0]!, regionNamesOf(regions));
+  return toCkanPackage(found[0]!, regionsByCode(regions));
 };
 
 /**

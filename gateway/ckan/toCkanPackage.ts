@@ -66,6 +66,12 @@ export interface DatasetNode {
   distributions?: { title: string | null; description: string | null; format: string | null; mediaType: string | null; accessUrl: string | null; downloadUrl: string | null; byteSize: number | null }[] | null;
 }
 
+/** A region as the CKAN answers need it: its name, and when the catalogue last harvested it. */
+export interface CkanRegion {
+  name: string;
+  lastSuccessAt: string | null;
+}
+
 /** A region as a CKAN organization: its code, lower case, is the name and id. */
 export const organizationName = (code: string) => code.toLowerCase();
 /** An EU data theme as a CKAN group: its code, lower case. */
@@ -108,8 +114,11 @@ const translations = (texts: readonly LocalizedText[]) => Object.fromEntries(tex
  * across regions; `name` is the region's own identifier. The region is the
  * `organization`; EU data themes are `groups`; keywords are `tags`.
  */
-export function toCkanPackage(node: DatasetNode, regionNames: ReadonlyMap<string, string>): Record<string, unknown> {
-  const organization = organizationOf(node.region, regionNames.get(node.region) ?? node.region);
+export function toCkanPackage(node: DatasetNode, regions: ReadonlyMap<string, CkanRegion>): Record<string, unknown> {
+  const region = regions.get(node.region);
+  const organization = organizationOf(node.region, region?.name ?? node.region);
+  // CKAN always has these; a dataset that gives no date is as recent as the catalogue's last good harvest of its region.
+  const harvested = region?.lastSuccessAt ?? null;
   const licence = node.license ? licenceOf(node.license) : undefined;
   const resources = (node.distributions ?? []).map((distribution, position) => ({
     cache_last_updated: null,
@@ -121,7 +130,7 @@ export function toCkanPackage(node: DatasetNode, regionNames: ReadonlyMap<string
     hash: '',
     id: `${node.id}#distribution-${position + 1}`,
     last_modified: null,
-    metadata_modified: ckanTimestamp(node.modified),
+    metadata_modified: ckanTimestamp(node.modified ?? harvested),
     mimetype: distribution.mediaType,
     mimetype_inner: null,
     name: distribution.title ?? '',
@@ -155,8 +164,8 @@ export function toCkanPackage(node: DatasetNode, regionNames: ReadonlyMap<string
     ...(licence?.url ? { license_url: licence.url } : {}),
     maintainer: node.contactPoint?.name ?? null,
     maintainer_email: node.contactPoint?.email ?? null,
-    metadata_created: ckanTimestamp(node.issued ?? node.modified),
-    metadata_modified: ckanTimestamp(node.modified ?? node.issued),
+    metadata_created: ckanTimestamp(node.issued ?? node.modified ?? harvested),
+    metadata_modified: ckanTimestamp(node.modified ?? node.issued ?? harvested),
     name: node.identifier,
     notes: node.description,
     num_resources: resources.length,
@@ -167,7 +176,7 @@ export function toCkanPackage(node: DatasetNode, regionNames: ReadonlyMap<string
     state: 'active',
     title: node.title,
     type: 'dataset',
-    url: node.landingPage ?? '',
+    url: node.landingPage,
     version: null,
     extras,
     groups: known.map(groupOf),

@@ -13,6 +13,10 @@ import type { Authenticator } from '../identity/authenticate.ts';
 
 /** Where the gateway serves the search component. Stable: portals link to it. */
 export const embedPath = '/embed/wharf-search.js';
+/** Where the gateway serves the component's Subresource Integrity value (`sha384-…`), as text. */
+export const embedIntegrityPath = `${embedPath}.sri`;
+/** Static assets any origin may load (`Access-Control-Allow-Origin: *`), whatever `WHARF_CORS_ORIGINS` allows for the API. */
+export const publicAssetPaths: ReadonlySet<string> = new Set([embedPath, embedIntegrityPath]);
 /** Dataset pages live at `/datasets/<id>` (the id URL-encoded or as is). */
 export const datasetPathPrefix = '/datasets/';
 
@@ -106,6 +110,8 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       vary: 'accept-encoding',
       // Portals that isolate themselves (COEP) may still load it.
       'cross-origin-resource-policy': 'cross-origin',
+      // A module script, or one with `integrity`, is fetched in CORS mode: any page may load it, without credentials.
+      'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
     };
     const tags = request.headers.get('if-none-match')?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
@@ -116,6 +122,20 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     headers['content-length'] = String(body.byteLength);
     if (gzipped) headers['content-encoding'] = 'gzip';
     return new ResponseClass(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), { status: 200, headers });
+  }
+
+  /** The component's integrity value, for portals pinning the script with `integrity`. */
+  async function serveIntegrity(request: Request, ResponseClass: typeof Response): Promise<Response> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return new ResponseClass(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+    const { integrity, etag } = await bundle;
+    const headers = {
+      'content-type': 'text/plain; charset=utf-8',
+      etag,
+      'cache-control': `public, max-age=${maxAge}`,
+      'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
+    };
+    return new ResponseClass(request.method === 'HEAD' ? null : `${integrity}\n`, { status: 200, headers });
   }
 
   /**
@@ -213,6 +233,7 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const path = url.pathname;
       if (path === embedPath) return serveEmbed(request, fetchAPI.Response).then(endResponse);
+      if (path === embedIntegrityPath) return serveIntegrity(request, fetchAPI.Response).then(endResponse);
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (path === '/') return serveHome(request, serverContext, url, fetchAPI.Response).then(endResponse);
       if (path.startsWith(datasetPathPrefix) && path.length > datasetPathPrefix.length) return serveDataset(request, serverContext, url, fetchAPI.Response).then(endResponse);

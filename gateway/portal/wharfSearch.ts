@@ -17,8 +17,17 @@ declare const WHARF_OPERATION_HASHES: Record<SearchOperationName, string>;
 
 const operation = (name: SearchOperationName): PersistedOperation => ({ name, query: searchOperations[name], sha256Hash: WHARF_OPERATION_HASHES[name] });
 
-/** Where this script was loaded from: the default endpoint is the same gateway's `/graphql`. */
-const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src;
+/**
+ * Where this script was loaded from: the default endpoint is the same
+ * gateway's `/graphql`. A module script has no `document.currentScript`:
+ * then the `<script>` naming this file, else the resource the page loaded
+ * it from.
+ */
+const ownPath = /\/embed\/wharf-search\.js(?:[?#]|$)/;
+const scriptUrl =
+  (document.currentScript as HTMLScriptElement | null)?.src ??
+  [...document.querySelectorAll<HTMLScriptElement>('script[src]')].map((script) => script.src).find((src) => ownPath.test(src)) ??
+  performance.getEntriesByType('resource').map((entry) => entry.name).find((name) => ownPath.test(name));
 
 type Decision = 'ALLOW' | 'CONDITIONAL' | 'DENY';
 interface Hit {
