@@ -117,7 +117,7 @@ const translations = (texts: readonly LocalizedText[]) => Object.fromEntries(tex
 export function toCkanPackage(node: DatasetNode, regions: ReadonlyMap<string, CkanRegion>): Record<string, unknown> {
   const region = regions.get(node.region);
   const organization = organizationOf(node.region, region?.name ?? node.region);
-  // CKAN always has these; a dataset that gives no date is as recent as the catalogue's last good harvest of its region.
+  // CKAN always has `metadata_modified`: a dataset that gives no date is as recent as the catalogue's last good harvest of its region.
   const harvested = region?.lastSuccessAt ?? null;
   const licence = node.license ? licenceOf(node.license) : undefined;
   const resources = (node.distributions ?? []).map((distribution, position) => ({
@@ -164,7 +164,8 @@ export function toCkanPackage(node: DatasetNode, regions: ReadonlyMap<string, Ck
     ...(licence?.url ? { license_url: licence.url } : {}),
     maintainer: node.contactPoint?.name ?? null,
     maintainer_email: node.contactPoint?.email ?? null,
-    metadata_created: ckanTimestamp(node.issued ?? node.modified ?? harvested),
+    // When the dataset was first published, if it says; an importer would otherwise take any date here for `issued`.
+    metadata_created: ckanTimestamp(node.issued),
     metadata_modified: ckanTimestamp(node.modified ?? node.issued ?? harvested),
     name: node.identifier,
     notes: node.description,
