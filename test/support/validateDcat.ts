@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import rdf from '@zazuko/env';
-import { Parser, type Quad } from 'n3';
+import jsonld from 'jsonld';
+import { Parser, Writer, type Quad } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import { jsonLdToQuads } from '../../subgraphs/shared/rdf/jsonLdToQuads.ts';
@@ -23,8 +24,11 @@ const shacl = 'http://www.w3.org/ns/shacl#';
 const rdfsSeeAlso = 'http://www.w3.org/2000/01/rdf-schema#seeAlso';
 const release = 'https://semiceu.github.io/DCAT-AP/releases/3.0.1#';
 
+const owlImports = 'http://www.w3.org/2002/07/owl#imports';
+
+/** A shapes file's triples, without its `owl:imports` of the vocabularies' own files (the shapes need none of them, and nothing is fetched). */
 function parseTurtle(file: string): Quad[] {
-  return new Parser({ format: 'text/turtle' }).parse(readFileSync(`${shapesDir}${file}`, 'utf8'));
+  return new Parser({ format: 'text/turtle' }).parse(readFileSync(`${shapesDir}${file}`, 'utf8')).filter((quad) => quad.predicate.value !== owlImports);
 }
 
 let validator: SHACLValidator | undefined;
@@ -115,4 +119,10 @@ export async function validateDcatApQuads(quads: readonly Quad[]): Promise<DcatA
 /** `validateDcatApQuads` for a JSON-LD document. */
 export async function validateDcatAp(document: object): Promise<DcatApReport> {
   return validateDcatApQuads(await jsonLdToQuads(document));
+}
+
+/** The canonical N-Quads of `quads` (URDNA2015): equal for two serialisations of one graph, whatever their blank node labels. */
+export async function canonicalNQuads(quads: readonly Quad[]): Promise<string> {
+  const nquads = new Writer({ format: 'N-Quads' }).quadsToString([...quads]);
+  return (await (jsonld.canonize as (input: unknown, options: unknown) => Promise<string>)(nquads, { algorithm: 'URDNA2015', inputFormat: 'application/n-quads', format: 'application/n-quads' }));
 }

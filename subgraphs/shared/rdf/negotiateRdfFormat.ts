@@ -57,7 +57,7 @@ function parseAccept(header: string): MediaRange[] | string {
   for (const element of header.split(',')) {
     if (element.trim() === '') continue;
     const [range, ...parameters] = element.split(';').map((part) => part.trim());
-    if (!mediaRangePattern.test(range!)) return `has ${quoted(range!)}, which is not a media range such as text/turtle`;
+    if (!mediaRangePattern.test(range!) || (range!.startsWith('*/') && range !== '*/*')) return `has ${quoted(range!)}, which is not a media range such as text/turtle`;
     let quality = 1;
     for (const parameter of parameters) {
       const match = parameterPattern.exec(parameter);
