@@ -28,7 +28,8 @@ function regionCatalogueNode(origin: string, region: CatalogueRegion, datasetIri
     '@type': 'dcat:Catalog',
     'dct:title': en(`${region.name} (Wharf region ${region.code})`),
     'dct:description': en(`The datasets region ${region.code} publishes through Wharf, as its own policies let the caller discover them.`),
-    'dct:publisher': { '@type': 'foaf:Agent', 'foaf:name': region.name },
+    // IRIs, not blank nodes, for what every page repeats: the pages merge into one graph.
+    'dct:publisher': { '@id': `${regionCatalogueIri(origin, region.code)}#publisher`, '@type': 'foaf:Agent', 'foaf:name': region.name },
     'dcat:themeTaxonomy': themeTaxonomy,
     ...(datasetIris.length > 0 ? { 'dcat:dataset': datasetIris.map((iri) => ({ '@id': iri })) } : {}),
   };
@@ -65,7 +66,7 @@ export function federatedCataloguePage(page: FederatedPage): JsonLdNode {
           '@type': 'dcat:Catalog',
           'dct:title': en('Wharf federated catalogue'),
           'dct:description': en('Every region\'s catalogue, federated by Wharf: each region publishes its own datasets, and the caller sees those its policies allow.'),
-          'dct:publisher': { '@type': 'foaf:Agent', 'foaf:name': `Wharf at ${new URL(page.origin).host}` },
+          'dct:publisher': { '@id': `${federatedCatalogueIri(page.origin)}#publisher`, '@type': 'foaf:Agent', 'foaf:name': `Wharf at ${new URL(page.origin).host}` },
           'dcat:themeTaxonomy': themeTaxonomy,
           'dcat:catalog': regions.map((region) => ({ '@id': regionCatalogueIri(page.origin, region.code) })),
         },

@@ -41,7 +41,8 @@ export function dcatCatalogueNode(region: string, options: Pick<DcatCatalogueOpt
     '@type': 'dcat:Catalog',
     'dct:title': { '@value': `${options.name} (Wharf region ${region})`, '@language': 'en' },
     'dct:description': { '@value': `Every dataset region ${region} publishes through Wharf, as DCAT-AP 3.`, '@language': 'en' },
-    'dct:publisher': { '@type': 'foaf:Agent', 'foaf:name': options.name },
+    // An IRI, not a blank node: each page of a paged catalogue repeats this node, and the pages must merge into one publisher.
+    'dct:publisher': { '@id': `${dcatCatalogueIri(options.baseIri)}#publisher`, '@type': 'foaf:Agent', 'foaf:name': options.name },
     'dcat:themeTaxonomy': { '@id': dataThemeScheme, '@type': 'skos:ConceptScheme', 'dct:title': { '@value': 'Data theme', '@language': 'en' } },
   };
 }
