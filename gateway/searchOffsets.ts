@@ -22,6 +22,8 @@ export interface SearchOffsetsOptions {
 
 /** Hits one walking step skips: the catalogue's largest page. */
 export const maxStep = 100;
+/** Remembered offsets looked for below the one asked, at most (each a step of `maxStep`). */
+const maxLookBack = 1000;
 
 /**
  * Offsets (`start` in CKAN's `package_search`, `page` in a DCAT catalogue)
@@ -60,10 +62,13 @@ export function createSearchOffsets(options: SearchOffsetsOptions) {
       if (known) return known;
       let at = Math.floor((offset - 1) / maxStep) * maxStep;
       let cursor: string | undefined;
-      for (; at > 0; at -= maxStep) {
+      // Look back at most `maxLookBack` steps: the look-up costs nothing of the caller's rate limit, so it must stay cheap.
+      const lowest = Math.max(0, at - maxLookBack * maxStep);
+      for (; at > lowest; at -= maxStep) {
         cursor = cursors.get(keyOf(scope, at));
         if (cursor) break;
       }
+      if (!cursor) at = 0;
       while (at < offset) {
         const first = Math.min(maxStep, offset - at);
         const page = await step(cursor, first);
