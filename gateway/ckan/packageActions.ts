@@ -134,7 +134,8 @@ export const packageSearch: CkanAction = async (context) => {
     after = data.search.pageInfo.endCursor ?? after;
     if (!data.search.pageInfo.hasNextPage) break;
   } while (results.length < args.rows);
-  context.offsets.remember(scope, args.start + results.length, after);
+  // With no rows, the one hit read to count is not a position served.
+  if (args.rows > 0) context.offsets.remember(scope, args.start + results.length, after);
   const { facets, search_facets } = ckanFacets(args, first!.search.facets, regions);
   return { count: first!.search.totalCount, facets, results, sort: args.sortParam, search_facets };
 };

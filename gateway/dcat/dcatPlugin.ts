@@ -119,7 +119,8 @@ export function dcatPlugin(options: DcatPluginOptions): GatewayPlugin {
       const { data, errors } = await run<PageData>(pageQuery, { first: perPage, after: after ?? null, filter });
       const { search } = data!;
       if (region && !data!.regions.some((each) => each.code === region)) return json(404, `The catalogue holds no region ${region}; ${federatedCatalogueIri(origin())} lists the regions' catalogues.`);
-      offsets.remember(scope, (page - 1) * perPage + search.edges.length, search.pageInfo.endCursor);
+      // Only a page placed by its number says where the next offset starts: a cursor given in the URL could be any page's.
+      if (given === undefined) offsets.remember(scope, (page - 1) * perPage + search.edges.length, search.pageInfo.endCursor);
       const unanswered = errors.find((error) => ['REGION_UNAVAILABLE', 'REGION_ERROR', 'CONTRACT_INCOMPATIBLE'].includes(String(error.extensions?.code)));
       if (unanswered) return json(503, `${unanswered.message} This page would leave out that region's datasets, so it is not served; retry later.`, { 'retry-after': '30' });
       const datasets = [];
