@@ -13,6 +13,11 @@ const tokens = JSON.parse(readFileSync(demoTokensPath, 'utf8')) as Record<string
 /** Real CKAN answers: HDX's `package_show`, `package_search` and `organization_show` results. */
 const hdxPackage = JSON.parse(readFileSync(fixture('import/hdx/unesco_dataset.json'), 'utf8')) as Record<string, any>;
 const hdxSearch = parseYaml(readFileSync(fixture('import/hdx/dataset_search_results.yaml'), 'utf8')) as Record<string, any>;
+/** ckanext-dcat's examples of the DCAT-AP fields it adds to a CKAN package. */
+const dcatExamples = ['health_dcat_ap.json', 'ckan_dataset_multilingual.json'].map((file) => {
+  const document = JSON.parse(readFileSync(fixture(`import/ckanext-dcat/ckan/${file}`), 'utf8')) as Record<string, any> | Record<string, any>[];
+  return Array.isArray(document) ? document[0]! : document;
+});
 const hdxOrganization = parseYaml(readFileSync(fixture('ckan-api/hdx_organization_show_results.yaml'), 'utf8')) as Record<string, any>;
 
 /** The keys CKAN 2.11 puts in every package (`model_dictize.package_dictize`, the package table, `default_show_package_schema`). */
@@ -100,6 +105,19 @@ describe('CKAN Action API (/api/3/action)', () => {
         num_tags: pkg.tags.length,
       });
       expect(resource).toMatchObject({ package_id: 'MO:reexport-reconciliation', position: 0, url: 'https://www.dsec.gov.mo/reexport.xlsx', access_url: 'https://www.dsec.gov.mo/reexport.xlsx', format: 'XLSX', size: 48211 });
+    });
+
+    it('carries ckanext-dcat\'s DCAT-AP fields, typed and shaped as ckanext-dcat\'s examples have them', async () => {
+      const pkg = (await ckan('package_show', { id: 'MO:reexport-reconciliation' })).body.result;
+      const fields = ['title_translated', 'notes_translated', 'issued', 'modified', 'language', 'theme', 'identifier', 'access_rights', 'frequency', 'contact', 'publisher', 'temporal_coverage'];
+      for (const example of dcatExamples) expect(typeMismatches(pkg, example, fields, new Set(['issued', 'modified', 'frequency']))).toEqual([]);
+      const keysOf = (field: string) => new Set([...dcatExamples.flatMap((example) => (example[field] ?? []).flatMap((entry: object) => Object.keys(entry))), ...(field === 'contact' ? ['url'] : [])]);
+      for (const field of ['contact', 'publisher', 'temporal_coverage']) {
+        for (const entry of pkg[field]) expect({ field, extra: Object.keys(entry).filter((key) => !keysOf(field).has(key)) }).toEqual({ field, extra: [] });
+      }
+      expect(Object.keys(pkg.title_translated)).toEqual(['zh', 'pt', 'en']);
+      expect(pkg.resources[0]).toMatchObject({ access_url: expect.any(String) });
+      expect('download_url' in pkg.resources[0] && 'access_url' in dcatExamples[0]!.resources[0]).toBe(true);
     });
 
     it('answers package_search with CKAN\'s result keys and its facets in both of CKAN\'s forms', async () => {
