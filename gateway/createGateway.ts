@@ -29,8 +29,9 @@ import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
+import { ckanOperationNames } from './ckan/ckanActions.ts';
 import { ckanPlugin } from './ckan/ckanPlugin.ts';
-import { dcatPlugin } from './dcat/dcatPlugin.ts';
+import { dcatOperationNames, dcatPlugin } from './dcat/dcatPlugin.ts';
 import { createSearchOffsets } from './searchOffsets.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
@@ -153,7 +154,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // In place of the runtime's count-bounded parse and validation caches.
     parseCachePlugin({ registry: caches.registry }),
     // Answers /metrics itself, behind its token; the cache counters share its registry.
-    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
+    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: [...portalOperationNames, ...ckanOperationNames, ...dcatOperationNames] }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvester.status(code) }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.

@@ -4,6 +4,9 @@ import { stringParam } from './ckanParamValues.ts';
 import { groupList, groupShow, licenseList, organizationList, organizationShow, statusShow, tagList } from './catalogueActions.ts';
 import { packageList, packageSearch, packageShow } from './packageActions.ts';
 
+/** The names of the operations the actions run (metrics report them by name). */
+export const ckanOperationNames: readonly string[] = ['WharfCkanPackageSearch', 'WharfCkanSearchCursor', 'WharfCkanPackageList', 'WharfCkanPackageShow', 'WharfCkanRegions', 'WharfCkanFacets'];
+
 interface ActionEntry {
   run: CkanAction;
   /** Whether it reads the catalogue, as the caller (else it answers the same to anyone, without a credential). */

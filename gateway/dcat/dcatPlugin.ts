@@ -19,6 +19,9 @@ export interface DcatPluginOptions {
   datasetsPerPage?: number;
 }
 
+/** The names of the operations the pages run (metrics report them by name). */
+export const dcatOperationNames: readonly string[] = ['WharfDcatPage', 'WharfDcatCursor'];
+
 /** Highest page number taken. */
 const maxPageNumber = 1_000_000;
 

@@ -110,3 +110,15 @@ describe('negotiateRdfFormat', () => {
     expect(result).toEqual({ error: expect.stringMatching(/^The Accept header is 1513 characters long; at most 1024 are read\./) });
   });
 });
+
+describe('operation names', () => {
+  it('lists, for the metrics, every operation the CKAN API and the DCAT catalogue run', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { ckanOperationNames } = await import('../../../gateway/ckan/ckanActions.ts');
+    const { dcatOperationNames } = await import('../../../gateway/dcat/dcatPlugin.ts');
+    const namesIn = async (files: string[]) =>
+      (await Promise.all(files.map((file) => readFile(new URL(`../../../gateway/${file}`, import.meta.url), 'utf8')))).flatMap((text) => [...text.matchAll(/query (Wharf\w+)/g)].map((match) => match[1]!));
+    expect((await namesIn(['ckan/packageActions.ts', 'ckan/catalogueActions.ts'])).sort()).toEqual([...ckanOperationNames].sort());
+    expect((await namesIn(['dcat/dcatPlugin.ts'])).sort()).toEqual([...dcatOperationNames].sort());
+  });
+});
