@@ -21,7 +21,8 @@ export interface DcatRoutesOptions {
   /**
    * Whole-catalogue exports served at once; more are answered 503 with
    * `Retry-After`. Each holds one chunk of JSON-LD and a socket buffer.
-   * Pages (`?page=N`) are not counted: each is at most `datasetsPerPage`.
+   * A page asked by number alone (`?page=N`, N > 1, no cursor) counts while
+   * it reads the pages before it; a page reached by its link does not.
    * @default 4
    */
   maxConcurrentExports?: number;
@@ -131,7 +132,19 @@ export function createDcatRoutes(options: DcatRoutesOptions) {
       if (pageCursor !== undefined) link.searchParams.set('cursor', pageCursor === cursor && sealed !== null ? sealed : seal.seal(pageCursor));
       return link.href;
     };
-    const outcome = await dcatCataloguePage(store, { baseIri: options.baseIri(), name: options.name, visibility }, { page: Number(pageParam), ...(cursor !== undefined ? { cursor } : {}), perPage: datasetsPerPage, pageUrl });
+    // A page asked by number alone reads every page before it: it takes one of the whole exports' slots while it does.
+    const walks = cursor === undefined && Number(pageParam) > 1;
+    if (walks && exporting >= maxConcurrentExports) {
+      response.setHeader('retry-after', '5');
+      return writeJson(response, 503, { error: `Region ${store.region} is already serving ${maxConcurrentExports} catalogue exports; retry in a few seconds, or follow the hydra:next links from /dcat?page=1.` });
+    }
+    if (walks) exporting += 1;
+    let outcome: Awaited<ReturnType<typeof dcatCataloguePage>>;
+    try {
+      outcome = await dcatCataloguePage(store, { baseIri: options.baseIri(), name: options.name, visibility }, { page: Number(pageParam), ...(cursor !== undefined ? { cursor } : {}), perPage: datasetsPerPage, pageUrl });
+    } finally {
+      if (walks) exporting -= 1;
+    }
     if ('error' in outcome) {
       if (outcome.retryAfter) response.setHeader('retry-after', String(outcome.retryAfter));
       return writeJson(response, outcome.status, { error: outcome.error });

@@ -514,7 +514,7 @@ describe('GET /dcat?page=N', () => {
 });
 
 describe('GET /dcat within its bounds', () => {
-  it('serves pages, small and whole, while the four whole exports it allows are running and a fifth is refused', async () => {
+  it('serves pages by their links, small and whole, while the four whole exports it allows are running and a fifth is refused', async () => {
     const template = toDatasetRecord(datasetFileSchema.parse({ language: 'en', title: 'Dataset', description: 'x'.repeat(2000) }), 'CN-GX', 'd');
     const record = (n: number): DatasetRecord => ({ ...template, id: `CN-GX:d${n}`, identifier: `d${n}`, revision: `r${n}` });
     const store = createMemoryStore('CN-GX', Array.from({ length: 3000 }, (_, n) => record(n)));
@@ -529,7 +529,11 @@ describe('GET /dcat within its bounds', () => {
       const fifth = await fetch(`${served.origin}/dcat`);
       expect([fifth.status, fifth.headers.get('retry-after')]).toEqual([503, '5']);
       expect(((await fifth.json()) as { error: string }).error).toMatch(/already serving 4 catalogue exports; retry in a few seconds, ask for a page at \/dcat\?page=1/);
-      const page = await fetch(`${served.origin}/dcat?page=2`);
+      // A page by number alone reads the pages before it: it waits for a slot like a whole export.
+      const deep = await fetch(`${served.origin}/dcat?page=2`);
+      expect([deep.status, deep.headers.get('retry-after')]).toEqual([503, '5']);
+      const next = (await readPage(`${served.origin}/dcat?page=1`)).hydra['hydra:next'] as string;
+      const page = await fetch(next);
       expect(page.status).toBe(200);
       const length = Number(page.headers.get('content-length'));
       const body = (await page.json()) as { '@graph': Record<string, any>[] };
