@@ -3,7 +3,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Logger } from '@graphql-hive/logger';
+import type { Logger } from '@graphql-hive/logger';
 import type { Consumer } from '../schema/consumer.ts';
 import { signedRequestHeader, signRegionRequest, type RegionRequest } from '../schema/signedRequest.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
@@ -11,6 +11,7 @@ import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin } from './catalogueExecutorPlugin.ts';
 import { createCaches, type GatewayCaches } from './createCaches.ts';
 import { createEntityCache } from './partition/entityCache.ts';
+import { createGatewayLogger } from './gatewayLogger.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import type { Authenticator } from './identity/authenticate.ts';
 import { identityPlugin, type IdentityPluginOptions } from './identity/identityPlugin.ts';
@@ -64,8 +65,15 @@ export interface GatewayOptions {
   clientRequestsPerMinute?: number;
   /** See `IdentityPluginOptions`: failed authentications a minute per client address, trusted proxies. */
   identity?: Pick<IdentityPluginOptions, 'authFailuresPerMinute' | 'trustedProxies'>;
-  /** Runtime log level; false silences it. @default 'warn' */
+  /**
+   * Least level logged; false silences it. Lines are JSON unless the output
+   * is a terminal; expected outcomes (denials, bad credentials, bad input,
+   * unknown paths) are logged at `info`, failures at `error` (see
+   * `GatewayLogWriter`). @default 'warn'
+   */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
+  /** A logger to write through instead of the one `logging` makes (tests capture lines with it). */
+  logger?: Logger;
   /**
    * Where automatic persisted queries (hash → operation text) are kept. Any
    * `{ get(hash), set(hash, query) }` will do, sync or async; a store shared by
@@ -138,6 +146,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   /** The consumer of each request, set by the identity plugin. */
   const consumers = new WeakMap<Request, Consumer>();
   const graphiql = createGraphiqlPage();
+  const log = options.logger ?? createGatewayLogger({ level: options.logging ?? 'warn' });
   const plugins: GatewayPlugin[] = [
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
@@ -146,7 +155,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // In place of the runtime's count-bounded parse and validation caches.
     parseCachePlugin({ registry: caches.registry }),
     // Answers /metrics itself, behind its token; the cache counters share its registry.
-    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
+    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log, knownOperationNames: portalOperationNames }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvester.status(code) }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
@@ -167,8 +176,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       verifierOf: (code) => registry.verifierOf(code),
       ...(caches.redis ? { redis: caches.redis, onRedisError: () => caches.metrics.error('webhook', 'set') } : {}),
     }),
-    // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
-    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin }),
+    // Likewise: `/`, `/datasets/<id>`, `/embed/wharf-search.js` and GraphiQL's files; its 404 pages answer every path nothing served.
+    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin, graphiql }),
     // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
     persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
@@ -192,10 +201,11 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     supergraph: supergraphSdl,
     unifiedGraphHandler,
     graphqlEndpoint: graphqlPath,
-    logging: options.logging ?? 'warn',
+    logging: log,
     plugins: () => plugins,
     maskedErrors: { maskError },
-    renderGraphiQL: (graphiqlOptions) => graphiql.render(graphiqlOptions),
+    // Wharf's GraphiQL page, its files served by the portal plugin from the installed package (no CDN).
+    renderGraphiQL: () => graphiql.render(),
     // An unknown path is a 404, not the runtime's welcome page.
     landingPage: false,
     batching: { limit: Math.max(1, requestLimits.maxBatch) },

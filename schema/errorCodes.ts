@@ -24,6 +24,7 @@ export const errorCodes = {
   CONTRACT_INCOMPATIBLE: { httpStatus: 422, description: 'A region serves another major version of the region contract, or lacks types or fields of it; it is not registered, routed to or harvested, and the message lists what differs.' },
   CONTRACT_UNAVAILABLE: { httpStatus: 422, description: "A region being registered could not be reached or did not answer `GET /contract` with its contract; one message for every cause (the gateway's log has it), and nothing was registered." },
   REGION_NOT_REGISTERED: { httpStatus: 404, description: 'The admin API was asked to remove a region that is not registered.' },
+  NOT_FOUND: { httpStatus: 404, description: 'Nothing is served at this path (GraphQL is at `/graphql`); a browser gets the page saying so, another client this error as JSON.' },
   WEBHOOK_REPLAYED: { httpStatus: 409, description: 'A harvest ping with this timestamp and body was already taken (by any gateway replica, with Redis) within its 5-minute window; sign a new ping with the current time.' },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, description: 'Something unexpected failed; the message is masked and carries a request id to quote.' },
 } as const satisfies Record<string, { httpStatus: number; description: string }>;
