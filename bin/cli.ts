@@ -396,7 +396,19 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(args);
   } catch (error) {
-    console.error((error as Error).message);
+    const portHint = (error as { code?: string }).code === 'EADDRINUSE' ? busyPortHint(name!, (error as { port?: number }).port) : '';
+    console.error(`${(error as Error).message}${portHint}`);
     return 1;
   }
+}
+
+/** What moves the port a command could not listen on: the variable or flag that sets it. */
+function busyPortHint(command: string, port: number | undefined): string {
+  if (command === 'demo') {
+    const gatewayPort = Number(process.env.WHARF_PORT ?? 4000);
+    return port === gatewayPort
+      ? ` Set WHARF_PORT to a free port for the gateway (WHARF_PORT=0 picks one), or stop the process that holds ${port}.`
+      : ` The demo regions listen on WHARF_REGION_PORT_BASE (${process.env.WHARF_REGION_PORT_BASE ?? 4001}) and the next ports: set WHARF_REGION_PORT_BASE to a free range (0 picks free ports), or stop the process that holds ${port}.`;
+  }
+  return ` Start it with --port <another port> (--port 0 picks a free one), or stop the process that holds ${port}.`;
 }

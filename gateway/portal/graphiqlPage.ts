@@ -39,10 +39,35 @@ self.MonacoEnvironment = {
     return ${JSON.stringify(graphiqlAssetPrefix)} + name + '.worker.js';
   }
 };
+// GraphiQL draws its tabs as li elements with role=tab, each holding two buttons (select, close):
+// interactive controls inside another, and a tablist holding other buttons than tabs. They are made
+// a plain list of buttons, the open one marked aria-current.
+function fixTabs() {
+  document.querySelectorAll('ul.graphiql-tabs').forEach(function (list) {
+    if (list.hasAttribute('role')) list.removeAttribute('role');
+  });
+  document.querySelectorAll('li.graphiql-tab').forEach(function (item) {
+    if (item.hasAttribute('role')) item.removeAttribute('role');
+    if (item.hasAttribute('aria-selected')) item.removeAttribute('aria-selected');
+    var button = item.querySelector('.graphiql-tab-button');
+    if (!button) return;
+    var active = item.classList.contains('graphiql-tab-active');
+    if (active && button.getAttribute('aria-current') !== 'true') button.setAttribute('aria-current', 'true');
+    if (!active && button.hasAttribute('aria-current')) button.removeAttribute('aria-current');
+  });
+}
 document.addEventListener('DOMContentLoaded', function () {
   var options = JSON.parse(document.getElementById('wharf-graphiql-options').textContent);
-  YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), options);
+  var root = document.getElementById('root');
+  new MutationObserver(fixTabs).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'role', 'aria-selected'] });
+  YogaGraphiQL.renderYogaGraphiQL(root, options);
 });
+`;
+
+/** Colours GraphiQL's own stylesheet leaves below WCAG AA contrast (4.5:1), raised. */
+const styleOverrides = `.graphiql-logo,.graphiql-logo span{color:#24292f!important}
+.monaco-editor .line-numbers.dimmed-line-number{color:#57606a!important}
+.graphiql-container .graphiql-tab-button{color:inherit}
 `;
 
 const contentTypes: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
@@ -155,6 +180,9 @@ export function createGraphiqlPage(): GraphiqlPage {
   const options = {
     title: 'Wharf GraphQL',
     defaultQuery: graphiqlExampleOperations[0]!.query,
+    // GraphiQL's editor opens on `initialQuery` (else its own welcome text), not on the first tab's.
+    initialQuery: graphiqlExampleOperations[0]!.query,
+    initialVariables: JSON.stringify(graphiqlExampleOperations[0]!.variables, null, 2),
     defaultTabs: graphiqlExampleOperations.map((operation) => ({ query: operation.query, variables: JSON.stringify(operation.variables, null, 2), headers: '{}' })),
     headers: '{}',
     shouldPersistHeaders: false,
@@ -167,6 +195,7 @@ export function createGraphiqlPage(): GraphiqlPage {
 <title>${escapeHtml(options.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${graphiqlAssetPrefix}graphiql.css">
+<link rel="stylesheet" href="${graphiqlAssetPrefix}wharf-graphiql.css">
 <script src="${graphiqlAssetPrefix}wharf-graphiql.js"></script>
 <script src="${graphiqlAssetPrefix}yoga-graphiql.umd.js"></script>
 <script type="application/json" id="wharf-graphiql-options">${scriptJson(options).value}</script>
@@ -181,10 +210,11 @@ export function createGraphiqlPage(): GraphiqlPage {
   const load = (name: string): Promise<Asset> | undefined => {
     const type = contentTypes[name.slice(name.lastIndexOf('.') + 1)];
     const file = packageFiles[name];
-    if (!type || (!file && name !== 'wharf-graphiql.js')) return undefined;
+    const own = name === 'wharf-graphiql.js' ? startScript : name === 'wharf-graphiql.css' ? styleOverrides : undefined;
+    if (!type || (!file && own === undefined)) return undefined;
     let asset = assets.get(name);
     if (!asset) {
-      asset = (file ? readFile(join(distFolder, file)) : Promise.resolve(Buffer.from(startScript))).then((body) => ({
+      asset = (file ? readFile(join(distFolder, file)) : Promise.resolve(Buffer.from(own!))).then((body) => ({
         body,
         gzip: gzipSync(body, { level: 6 }),
         etag: `"${createHash('sha256').update(body).digest().subarray(0, 16).toString('base64url')}"`,
