@@ -403,7 +403,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** What moves the port a command could not listen on: the variable or flag that sets it. */
-function busyPortHint(command: string, port: number | undefined): string {
+export function busyPortHint(command: string, port: number | undefined): string {
   if (command === 'demo') {
     const gatewayPort = Number(process.env.WHARF_PORT ?? 4000);
     return port === gatewayPort
