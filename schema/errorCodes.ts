@@ -10,6 +10,7 @@ export const errorCodes = {
   LIMIT_EXCEEDED: { httpStatus: 400, description: 'The operation is deeper, longer or costlier than the gateway allows, or the request body or batch is larger (413); the message names the limit and its value.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
+  NOT_FOUND: { httpStatus: 404, description: 'No endpoint of the gateway serves this path; every path and the credential it needs are listed in SECURITY.md.' },
   PERSISTED_QUERY_NOT_FOUND: { httpStatus: 404, description: 'The gateway does not know this persisted-query hash; send the operation text once with the same hash.' },
   PERSISTED_QUERY_MISMATCH: { httpStatus: 400, description: 'The operation text sent with a persisted-query hash does not hash to it (SHA-256 of the exact text).' },
   UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience; or the admin API was called without the admin token.' },
