@@ -28,6 +28,7 @@ import { parseCachePlugin } from './parseCachePlugin.ts';
 import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
 import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
+import { endpointGuardPlugin } from './gatewayEndpoints.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
@@ -148,6 +149,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const graphiql = createGraphiqlPage();
   const log = options.logger ?? createGatewayLogger({ level: options.logging ?? 'warn' });
   const plugins: GatewayPlugin[] = [
+    // Before anything reads the request: a path no endpoint lists is a 404.
+    endpointGuardPlugin(),
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
     // Response headers only: every HTML response gets a policy, nosniff, no framing and no referrer.

@@ -10,6 +10,7 @@ export const errorCodes = {
   LIMIT_EXCEEDED: { httpStatus: 400, description: 'The operation is deeper, longer or costlier than the gateway allows, or the request body or batch is larger (413); the message names the limit and its value.' },
   GRAPHQL_VALIDATION_FAILED: { httpStatus: 400, description: 'The operation does not match the schema.' },
   GRAPHQL_PARSE_FAILED: { httpStatus: 400, description: 'The operation is not valid GraphQL syntax.' },
+  NOT_FOUND: { httpStatus: 404, description: 'No endpoint of the gateway serves this path; every path and the credential it needs are listed in SECURITY.md.' },
   PERSISTED_QUERY_NOT_FOUND: { httpStatus: 404, description: 'The gateway does not know this persisted-query hash; send the operation text once with the same hash.' },
   PERSISTED_QUERY_MISMATCH: { httpStatus: 400, description: 'The operation text sent with a persisted-query hash does not hash to it (SHA-256 of the exact text).' },
   UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience; or the admin API was called without the admin token.' },
@@ -24,7 +25,6 @@ export const errorCodes = {
   CONTRACT_INCOMPATIBLE: { httpStatus: 422, description: 'A region serves another major version of the region contract, or lacks types or fields of it; it is not registered, routed to or harvested, and the message lists what differs.' },
   CONTRACT_UNAVAILABLE: { httpStatus: 422, description: "A region being registered could not be reached or did not answer `GET /contract` with its contract; one message for every cause (the gateway's log has it), and nothing was registered." },
   REGION_NOT_REGISTERED: { httpStatus: 404, description: 'The admin API was asked to remove a region that is not registered.' },
-  NOT_FOUND: { httpStatus: 404, description: 'Nothing is served at this path (GraphQL is at `/graphql`); a browser gets the page saying so, another client this error as JSON.' },
   WEBHOOK_REPLAYED: { httpStatus: 409, description: 'A harvest ping with this timestamp and body was already taken (by any gateway replica, with Redis) within its 5-minute window; sign a new ping with the current time.' },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, description: 'Something unexpected failed; the message is masked and carries a request id to quote.' },
 } as const satisfies Record<string, { httpStatus: number; description: string }>;

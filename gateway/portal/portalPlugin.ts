@@ -268,12 +268,12 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       if (path === '/') return serveHome(request, serverContext, url, fetchAPI.Response).then(endResponse);
       if (path.startsWith(datasetPathPrefix) && path.length > datasetPathPrefix.length) return serveDataset(request, serverContext, url, fetchAPI.Response).then(endResponse);
     },
-    // Whatever answered 404 without a page or a JSON body (the runtime's bare 404, the GraphQL-path 404) is said in the client's terms.
+    // Every 404 a browser gets is a page (the endpoint guard's and the runtime's included); another client's bare 404 becomes NOT_FOUND JSON.
     onResponse({ request, response, setResponse, fetchAPI }) {
       if (response.status !== 404) return;
       const type = response.headers.get('content-type') ?? '';
-      if (/^text\/html\b|json/i.test(type)) return;
-      const browser = request.method === 'GET' || request.method === 'HEAD' ? /\btext\/html\b/.test(request.headers.get('accept') ?? '') : false;
+      if (/^text\/html\b/i.test(type)) return;
+      const browser = (request.method === 'GET' || request.method === 'HEAD') && /\btext\/html\b/.test(request.headers.get('accept') ?? '');
       if (!browser && type) return;
       setResponse(notFound(request, new URL(request.url), fetchAPI.Response));
     },
