@@ -36,13 +36,13 @@ export const searchDatasetsTool = defineTool({
     'Find datasets across every region of the Wharf catalogue by words (any language, typos forgiven) and filters. ' +
     'Lists only datasets your credentials may discover, each with your access decision. Page with `after`.',
   input: {
-    query: z.string().max(500, 'query is at most 500 characters').optional().describe('Words to look for in titles, descriptions, keywords and publishers; leave out to list every dataset, newest first.'),
-    regions: z.array(regionCodeArgument).max(20, 'at most 20 regions').optional().describe('Only datasets of these regions ("MO", "CN-GX", "VN", …).'),
+    query: z.string().max(500, 'must be at most 500 characters').optional().describe('Words to look for in titles, descriptions, keywords and publishers; leave out to list every dataset, newest first.'),
+    regions: z.array(regionCodeArgument).max(20, 'must list at most 20 regions').optional().describe('Only datasets of these regions ("MO", "CN-GX", "VN", …).'),
     themes: filterList('theme', 20).describe('Only datasets with one of these EU data themes ("ECON", "HEAL", "TRAN", "ENVI", …).'),
     formats: filterList('format', 40).describe('Only datasets with a distribution in one of these formats ("CSV", "JSON", "API", …).'),
     licenses: filterList('licence', 500).describe('Only datasets under one of these licences, as the facets list them.'),
-    first: z.number().int('first is a whole number').min(1, 'first is at least 1').max(50, 'first is at most 50').default(10).describe('How many datasets to return (1–50).'),
-    after: z.string().max(1000, 'after is at most 1000 characters').optional().describe('The nextCursor of a previous answer, to continue after it (same query and filters).'),
+    first: z.number().int('must be a whole number from 1 to 50').min(1, 'must be from 1 to 50').max(50, 'must be from 1 to 50').default(10).describe('How many datasets to return (1–50).'),
+    after: z.string().max(1000, 'must be at most 1000 characters (a nextCursor)').optional().describe('The nextCursor of a previous answer, to continue after it (same query and filters).'),
     lang: langArgument,
   },
   output: {

@@ -28,8 +28,8 @@ export const getLineageTool = defineTool({
     'A dataset you may not discover appears by its id only (kind "restricted"), and the graph does not go through it.',
   input: {
     id: datasetIdArgument,
-    direction: z.enum(['UPSTREAM', 'DOWNSTREAM', 'BOTH'], 'direction is UPSTREAM, DOWNSTREAM or BOTH').default('BOTH'),
-    depth: z.number().int('depth is a whole number').min(1, 'depth is at least 1').max(10, 'depth is at most 10').default(3).describe('Hops from the dataset (1–10).'),
+    direction: z.enum(['UPSTREAM', 'DOWNSTREAM', 'BOTH'], 'must be UPSTREAM, DOWNSTREAM or BOTH').default('BOTH'),
+    depth: z.number().int('must be a whole number from 1 to 10').min(1, 'must be from 1 to 10').max(10, 'must be from 1 to 10').default(3).describe('Hops from the dataset (1–10).'),
     since: dateArgument.optional().describe('Keep only edges observed on or after this ISO 8601 date.'),
     lang: langArgument,
   },
@@ -109,7 +109,7 @@ export const crossBorderFlowsTool = defineTool({
     from: regionCodeArgument.optional().describe('Jurisdiction the data leaves ("CN", "CN-GX", "MO", …).'),
     to: regionCodeArgument.optional().describe('Jurisdiction the data enters.'),
     since: dateArgument.optional().describe('Only flows observed on or after this ISO 8601 date.'),
-    first: z.number().int('first is a whole number').min(1, 'first is at least 1').max(100, 'first is at most 100').default(50).describe('Most flows to return (1–100).'),
+    first: z.number().int('must be a whole number from 1 to 100').min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100').default(50).describe('Most flows to return (1–100).'),
     lang: langArgument,
   },
   output: {

@@ -28,6 +28,26 @@ export interface McpPluginOptions {
   maxBatch?: number;
 }
 
+/**
+ * Longest string anywhere in a message, in characters. No argument of any
+ * tool comes near it (the longest takes 1000), and the SDK quotes some
+ * values back (an unknown tool's name, a resource URI): none longer than this.
+ */
+const maxStringChars = 4096;
+
+/** The path of the first string in `value` longer than `maxStringChars`, if any. */
+function oversizedString(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.length > maxStringChars ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    // Keys count too: a key is quoted as the path of a refused argument.
+    if (key.length > maxStringChars) return `${path}.<key>`;
+    const found = oversizedString(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** A JSON-RPC error for an HTTP-level refusal; `data.code` is the registered code. */
 const jsonRpcRefusal = (code: ErrorCode, message: string, jsonRpcCode = -32000) => JSON.stringify({ jsonrpc: '2.0', error: { code: jsonRpcCode, message, data: { code } }, id: null });
 
@@ -47,7 +67,8 @@ const jsonRpcRefusal = (code: ErrorCode, message: string, jsonRpcCode = -32000) 
  * costs the caller two requests of its limit.
  *
  * The body is bounded by the gateway's request limits (first in the plugin
- * list); a batch of more than `maxBatch` messages is refused. A browser page
+ * list); a batch of more than `maxBatch` messages, or a string longer than
+ * 4096 characters anywhere in a message, is refused. A browser page
  * may call only from the public origin or a configured CORS origin (the MCP
  * specification asks servers to check `Origin` against DNS rebinding).
  */
@@ -108,12 +129,20 @@ export function mcpPlugin(options: McpPluginOptions): GatewayPlugin {
       return refuse(413, 'LIMIT_EXCEEDED', `The batch has ${body.length} messages; the gateway's maxBatch is ${maxBatch}.`, {}, -32600);
     }
 
+    const oversized = oversizedString(body, 'message');
+    if (oversized) return refuse(413, 'LIMIT_EXCEEDED', `A string at ${oversized.slice(0, 200)} is longer than the ${maxStringChars} characters a message may hold.`, {}, -32600);
+
     const server = createWharfMcpServer({ run, pageOrigin: originOf });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
       await server.connect(transport);
       // With JSON answers, this resolves once every message of the request has been answered.
-      return await transport.handleRequest(request, { parsedBody: body });
+      const answer = await transport.handleRequest(request, { parsedBody: body });
+      // Each answer is the caller's own: never kept or shared by a cache on the way.
+      const headers = new Headers(answer.headers);
+      headers.set('cache-control', 'private, no-store');
+      headers.set('vary', 'authorization, x-api-key');
+      return new ResponseClass(answer.body, { status: answer.status, headers });
     } finally {
       await server.close();
     }

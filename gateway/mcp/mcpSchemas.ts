@@ -11,40 +11,40 @@ import { regionCodePattern } from '../../schema/datasetId.ts';
 
 export const datasetIdArgument = z
   .string()
-  .max(140, 'a dataset id is at most 140 characters')
+  .max(140, 'must be at most 140 characters')
   .regex(datasetIdPattern, 'must be a catalogue dataset id: a region code, a colon and the identifier, such as "MO:trade-balance"')
   .describe('Catalogue id of the dataset: region code, colon, identifier (as search_datasets returns it), such as "MO:trade-balance".');
 
 export const regionCodeArgument = z
   .string()
-  .max(6, 'a region code is at most 6 characters')
+  .max(6, 'must be at most 6 characters')
   .regex(regionCodePattern, 'must be a region code such as "MO" or "CN-GX" (ISO 3166, upper case)');
 
 export const langArgument = z
   .string()
-  .max(35, 'a language tag is at most 35 characters')
+  .max(35, 'must be at most 35 characters')
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as "en", "zh" or "pt"')
   .optional()
   .describe('Language for titles and descriptions (BCP 47: "en", "zh", "vi", "ms", "pt"); each dataset falls back to its own language.');
 
 export const purposeArgument = z
   .string()
-  .min(1, 'a purpose is at least 1 character')
-  .max(100, 'a purpose is at most 100 characters')
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
   .regex(/^[a-z0-9][a-z0-9:._-]*$/, 'must be a purpose name in lower case, such as "statistics", "research" or "public-health"')
   .optional()
   .describe('What the data would be used for ("statistics", "research", "public-health", …); default: the purpose in your credentials.');
 
 export const dateArgument = z
   .string()
-  .max(30, 'a date is at most 30 characters')
+  .max(30, 'must be at most 30 characters')
   .regex(/^\d{4}-\d{2}(-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$/, 'must be an ISO 8601 date such as "2025-01-31"');
 
 /** A list filter: at most 20 values, each at most `maxChars`. */
 export const filterList = (what: string, maxChars: number) =>
   z
-    .array(z.string().min(1, `${what} values are not empty`).max(maxChars, `${what} values are at most ${maxChars} characters`))
-    .max(20, `at most 20 ${what} values`)
+    .array(z.string().min(1, 'must not be empty').max(maxChars, `must be at most ${maxChars} characters`))
+    .max(20, `must list at most 20 ${what} values`)
     .optional();
 
 /** A lineage node as the tools show it: a dataset in full, a restricted one by its id only, or an external input. */
