@@ -140,7 +140,8 @@ describe('MCP over HTTP: what the endpoint refuses', () => {
 describe('MCP rate limits', () => {
   let limited: FixtureWharf;
   beforeAll(async () => {
-    limited = await startFixtureWharf({ clientRequestsPerMinute: 5 });
+    // Behind a trusted proxy on loopback, so each test client can be a client address of its own.
+    limited = await startFixtureWharf({ clientRequestsPerMinute: 5, identity: { trustedProxies: ['127.0.0.1'] } });
   }, 60_000);
   afterAll(async () => {
     await limited?.[Symbol.asyncDispose]();
@@ -166,6 +167,28 @@ describe('MCP rate limits', () => {
     expect(outcomes.third).toBeInstanceOf(StreamableHTTPError);
     expect((outcomes.third as StreamableHTTPError).code).toBe(429);
     expect((outcomes.third as Error).message).toContain('"data":{"code":"RATE_LIMITED"}');
+  });
+
+  it('count an anonymous caller by its own client address, not the gateway’s', async () => {
+    const outcomes = await withinOneMinute(async (attempt) => {
+      const callFrom = async (address: string) => {
+        const response = await fetch(`${limited.wharf.origin}/mcp`, {
+          method: 'POST',
+          headers: { ...mcpHeaders, 'x-forwarded-for': address },
+          body: JSON.stringify(toolsCall(1, 'list_regions')),
+        });
+        const body = (await response.json()) as { result?: { isError?: boolean; content: { text: string }[] } };
+        return response.status !== 200 ? `HTTP ${response.status}` : body.result!.isError ? body.result!.content[0]!.text : 'answered';
+      };
+      const first = `203.0.113.${10 + attempt}`;
+      // Each call is two requests: the MCP request and the tool's operation.
+      return [await callFrom(first), await callFrom(first), await callFrom(first), await callFrom(first), await callFrom(`198.51.100.${10 + attempt}`)];
+    });
+    expect(outcomes.slice(0, 2)).toEqual(['answered', 'answered']);
+    expect(outcomes[2]).toMatch(/^RATE_LIMITED: An anonymous client may make 5 requests a minute; this is request 6\./);
+    expect(outcomes[3]).toBe('HTTP 429');
+    // Another client address has its own window.
+    expect(outcomes[4]).toBe('answered');
   });
 
   it('count every operation a tool runs against the caller’s limit, over stdio', async () => {
