@@ -74,6 +74,7 @@ const commands: Record<string, Command> = {
       `  Catalogue          ${demo.wharf.origin}/   search, dataset pages, lineage`,
       `  GraphQL endpoint   ${demo.wharf.graphqlUrl}   (open it in a browser for GraphiQL)`,
       `  Search component   ${demo.wharf.origin}/embed/wharf-search.js`,
+      `  MCP (assistants)   ${demo.wharf.origin}/mcp   (stdio: wharf mcp --endpoint ${demo.wharf.graphqlUrl})`,
       `  Health             ${demo.wharf.origin}/health   ready: ${demo.wharf.origin}/ready`,
       ``,
       `  Region subgraphs:`,

@@ -236,7 +236,7 @@ export const checkAccessTool = defineTool({
   description:
     "May you read a dataset for a purpose, and on what conditions? Decided by the owning region's own policies for your credentials: " +
     'the decision, the policies that decided, what you lack (for DENY) and the obligations (for CONDITIONAL).',
-  input: { id: datasetIdArgument, purpose: purposeArgument },
+  input: { id: datasetIdArgument, purpose: purposeArgument, lang: langArgument },
   output: {
     id: z.string(),
     title: z.string(),
@@ -249,7 +249,7 @@ export const checkAccessTool = defineTool({
     obligations: z.array(z.string()).describe('For CONDITIONAL: what you must do or refrain from.'),
   },
   async run(args, { run }) {
-    const result = await run('WharfMcpAccess', { id: args.id, purpose: args.purpose ?? null });
+    const result = await run('WharfMcpAccess', { id: args.id, purpose: args.purpose ?? null, lang: args.lang ?? null });
     const { dataset } = dataOf(result) as unknown as AccessData;
     if (!dataset) throw datasetNotFound(args.id);
     if (!dataset.access) {

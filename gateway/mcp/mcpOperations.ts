@@ -46,9 +46,9 @@ export const mcpOperations = {
     quality { score maxScore band dimensions { dimension score maxScore missing } }
   }
 }`,
-  WharfMcpAccess: `query WharfMcpAccess($id: ID!, $purpose: String) {
+  WharfMcpAccess: `query WharfMcpAccess($id: ID!, $purpose: String, $lang: String) {
   dataset(id: $id) {
-    id title
+    id title(lang: $lang)
     access(purpose: $purpose) { decision policies missing { kind anyOf reason policy } obligations purpose }
   }
 }`,

@@ -20,7 +20,7 @@ function init(method: string, path: string, headers: Record<string, string> = {}
   const mcp = path === '/mcp' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_regions', arguments: {} } }) : undefined;
   const body = method !== 'POST' ? undefined : path === '/graphql' ? JSON.stringify({ query: '{ regions { code } }' }) : path === '/hooks/harvest' ? '{"region":"MO"}' : (mcp ?? '{}');
   // An MCP client accepts JSON and an event stream (the endpoint answers JSON).
-  const accept = mcp ? { accept: 'application/json, text/event-stream' } : {};
+  const accept: Record<string, string> = mcp ? { accept: 'application/json, text/event-stream' } : {};
   return { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...accept, ...headers }, ...(body ? { body } : {}) };
 }
 
