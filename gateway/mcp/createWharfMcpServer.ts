@@ -4,12 +4,12 @@ import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/
 import { GatewayUnreadableError, type RunOperation } from './createOperationRunner.ts';
 import { registerDatasetResources, ResourceError } from './datasetResources.ts';
 import { checkAccessTool, getDatasetTool, searchDatasetsTool } from './datasetTools.ts';
-import type { ToolContext, ToolDefinition } from './defineTool.ts';
+import type { ToolContext } from './defineTool.ts';
 import { crossBorderFlowsTool, getLineageTool, listRegionsTool } from './lineageTools.ts';
 import { ToolFailure } from './toolFailure.ts';
 
 /** The tools, in the order clients list them. */
-export const wharfTools: readonly ToolDefinition[] = [searchDatasetsTool, getDatasetTool, checkAccessTool, getLineageTool, crossBorderFlowsTool, listRegionsTool] as unknown as ToolDefinition[];
+export const wharfTools = [searchDatasetsTool, getDatasetTool, checkAccessTool, getLineageTool, crossBorderFlowsTool, listRegionsTool] as const;
 
 /** Version of the MCP surface (tool names, arguments and answers), not of Wharf. */
 export const wharfMcpVersion = '1.0.0';
