@@ -24,6 +24,9 @@ Commands:
                                      Import CKAN, DCAT-AP JSON-LD or DCAT-US data.json metadata as dataset files
                                      or into PostgreSQL; reports what was taken and skipped and why.
   keys --out <folder>                Write a new gateway key pair (gateway.pem, gateway.pub.pem).
+  mcp --endpoint <graphql-url> [--token-file F | --api-key-file F]
+                                     MCP server on stdin/stdout for AI assistants, as the consumer of
+                                     WHARF_MCP_TOKEN / WHARF_MCP_API_KEY or the file (anonymous without one).
 
 Environment: see the configuration table in README.md.`;
 
@@ -71,6 +74,7 @@ const commands: Record<string, Command> = {
       `  Catalogue          ${demo.wharf.origin}/   search, dataset pages, lineage`,
       `  GraphQL endpoint   ${demo.wharf.graphqlUrl}   (open it in a browser for GraphiQL)`,
       `  Search component   ${demo.wharf.origin}/embed/wharf-search.js`,
+      `  MCP (assistants)   ${demo.wharf.origin}/mcp   (stdio: wharf mcp --endpoint ${demo.wharf.graphqlUrl})`,
       `  Health             ${demo.wharf.origin}/health   ready: ${demo.wharf.origin}/ready`,
       ``,
       `  Region subgraphs:`,
@@ -333,6 +337,46 @@ const commands: Record<string, Command> = {
     writeFileSync(join(values.out, 'gateway.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     writeFileSync(join(values.out, 'gateway.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     console.log(`Wrote ${join(values.out, 'gateway.pem')} (keep it on the gateway) and ${join(values.out, 'gateway.pub.pem')} (give it to every region).`);
+    return 0;
+  },
+
+  async mcp(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        endpoint: { type: 'string' },
+        'token-file': { type: 'string' },
+        'api-key-file': { type: 'string' },
+        // Declared only to refuse them with a reason: an argument is visible to every user of the machine.
+        token: { type: 'string' },
+        'api-key': { type: 'string' },
+      },
+    });
+    if (values.token !== undefined || values['api-key'] !== undefined) {
+      console.error('A credential is never taken as an argument (any user of the machine can list it): set WHARF_MCP_TOKEN or WHARF_MCP_API_KEY, or name a file with --token-file or --api-key-file.');
+      return 2;
+    }
+    if (!values.endpoint) {
+      console.error('Usage: wharf mcp --endpoint <graphql-url> [--token-file F | --api-key-file F]   (or WHARF_MCP_TOKEN / WHARF_MCP_API_KEY)');
+      return 2;
+    }
+    const given = [
+      values['token-file'] !== undefined && { kind: 'bearer' as const, token: readFileSync(values['token-file'], 'utf8').trim() },
+      values['api-key-file'] !== undefined && { kind: 'apiKey' as const, key: readFileSync(values['api-key-file'], 'utf8').trim() },
+      process.env.WHARF_MCP_TOKEN && { kind: 'bearer' as const, token: process.env.WHARF_MCP_TOKEN.trim() },
+      process.env.WHARF_MCP_API_KEY && { kind: 'apiKey' as const, key: process.env.WHARF_MCP_API_KEY.trim() },
+    ].filter((credential) => credential !== false && credential !== undefined && credential !== '');
+    if (given.length > 1) {
+      console.error('Give one credential: --token-file, --api-key-file, WHARF_MCP_TOKEN or WHARF_MCP_API_KEY.');
+      return 2;
+    }
+    const credential = given[0];
+    if (credential && (credential.kind === 'bearer' ? credential.token : credential.key) === '') {
+      console.error('The credential file is empty; leave it out to call the gateway anonymously.');
+      return 2;
+    }
+    const { serveMcpStdio } = await import('../gateway/mcp/serveMcpStdio.ts');
+    await serveMcpStdio({ endpoint: values.endpoint, ...(credential ? { credential } : {}) });
     return 0;
   },
 

@@ -21,6 +21,8 @@ import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './li
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
 import { portalOperationNames, portalPlugin } from './portal/portalPlugin.ts';
 import { metricsPlugin } from './metricsPlugin.ts';
+import { mcpOperationNames } from './mcp/mcpOperations.ts';
+import { mcpPlugin } from './mcp/mcpPlugin.ts';
 import { createGraphiqlPage } from './portal/graphiqlPage.ts';
 import { securityHeadersPlugin } from './portal/securityHeadersPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
@@ -158,7 +160,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // In place of the runtime's count-bounded parse and validation caches.
     parseCachePlugin({ registry: caches.registry }),
     // Answers /metrics itself, behind its token; the cache counters share its registry.
-    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log, knownOperationNames: portalOperationNames }),
+    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log, knownOperationNames: [...portalOperationNames, ...mcpOperationNames] }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvester.status(code) }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
@@ -179,8 +181,16 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       verifierOf: (code) => registry.verifierOf(code),
       ...(caches.redis ? { redis: caches.redis, onRedisError: () => caches.metrics.error('webhook', 'set') } : {}),
     }),
-    // Likewise: `/`, `/datasets/<id>`, `/embed/wharf-search.js` and GraphiQL's files; its 404 pages answer every path nothing served.
+    // Likewise: `/`, `/datasets/<id>`, `/embed/wharf-search.js` and GraphiQL's files.
     portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin, graphiql }),
+    // Likewise `/mcp`: every tool runs its GraphQL through the runtime as the caller, as the pages do.
+    mcpPlugin({
+      graphql: async (request, serverContext) => runtime!.fetch(request, serverContext),
+      apqStore,
+      publicOrigin: options.publicOrigin,
+      corsOrigins: options.corsOrigins ?? [],
+      maxBatch: requestLimits.maxBatch,
+    }),
     // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
     persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.

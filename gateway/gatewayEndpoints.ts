@@ -36,6 +36,7 @@ export const gatewayEndpoints: readonly GatewayEndpoint[] = [
   { path: '/hooks/harvest', methods: ['POST'], credential: 'region', description: "A region's signed ping: harvest it now." },
   { path: '/', methods: ['GET'], credential: 'consumer', description: 'The catalogue home page and search, run as the visitor.' },
   { path: '/datasets', subtree: true, methods: ['GET'], credential: 'consumer', description: 'A dataset page, run as the visitor.' },
+  { path: '/mcp', methods: ['POST'], credential: 'consumer', description: 'MCP (Streamable HTTP, stateless): the tools run as the caller, as on /graphql.' },
   { path: '/embed/wharf-search.js', methods: ['GET'], credential: 'public', description: 'The <wharf-search> web component.' },
   { path: '/assets/graphiql', subtree: true, methods: ['GET', 'HEAD'], credential: 'public', description: "GraphiQL's files, from the installed @graphql-yoga/graphiql package (no CDN)." },
 ];

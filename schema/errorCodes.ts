@@ -15,6 +15,7 @@ export const errorCodes = {
   PERSISTED_QUERY_MISMATCH: { httpStatus: 400, description: 'The operation text sent with a persisted-query hash does not hash to it (SHA-256 of the exact text).' },
   UNAUTHENTICATED: { httpStatus: 401, description: 'The bearer token or API key is missing a valid signature, has expired, or is for another issuer or audience; or the admin API was called without the admin token.' },
   RATE_LIMITED: { httpStatus: 429, description: 'The API key or client has made more requests than its limit allows; retry after the Retry-After header.' },
+  ORIGIN_NOT_ALLOWED: { httpStatus: 403, description: 'A browser page from an origin other than the gateway\'s own and its `WHARF_CORS_ORIGINS` called `/mcp`; MCP clients outside a browser send no `Origin`.' },
   LINEAGE_NAMESPACE_FORBIDDEN: { httpStatus: 403, description: "An OpenLineage producer posted an event naming, as an output (or as an input where the region declares it), a namespace its entry in the region's lineage producers file does not grant; nothing was stored." },
   FORBIDDEN: { httpStatus: 200, description: 'The consumer may not see this field: the owning region\'s policies deny `read`; `Dataset.access` says what is missing.' },
   REGION_UNAVAILABLE: { httpStatus: 200, description: "A region did not answer in time or could not be reached; its entities are null and the other regions' data is still returned." },

@@ -18,8 +18,11 @@ const children: Record<string, string> = { '/datasets': 'MO%3Atrade-balance', '/
 const concrete = (path: string, subtree: boolean | undefined) => (subtree ? `${path}/${children[path] ?? 'MO'}` : path);
 /** A request each method of each entry would accept, but for its credential. */
 function init(method: string, path: string, headers: Record<string, string> = {}): RequestInit {
-  const body = method !== 'POST' ? undefined : path === '/graphql' ? JSON.stringify({ query: '{ regions { code } }' }) : path === '/hooks/harvest' ? '{"region":"MO"}' : '{}';
-  return { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body } : {}) };
+  const mcp = path === '/mcp' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_regions', arguments: {} } }) : undefined;
+  const body = method !== 'POST' ? undefined : path === '/graphql' ? JSON.stringify({ query: '{ regions { code } }' }) : path === '/hooks/harvest' ? '{"region":"MO"}' : (mcp ?? '{}');
+  // An MCP client accepts JSON and an event stream (the endpoint answers JSON).
+  const accept: Record<string, string> = mcp ? { accept: 'application/json, text/event-stream' } : {};
+  return { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...accept, ...headers }, ...(body ? { body } : {}) };
 }
 
 describe('gateway endpoints: who may call what', () => {

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPortalApiKey, demoTokensPath } from '../../../gateway/demo/demoIdentity.ts';
 import { ConfigError, loadConfig } from '../../../gateway/loadConfig.ts';
+import { mcpOperationHashes } from '../../../gateway/mcp/mcpOperations.ts';
 import { buildEmbedBundle, searchOperationHashes } from '../../../gateway/portal/embedBundle.ts';
 import { createPersistedClient } from '../../../gateway/portal/persistedQuery.ts';
 import { supergraphHasQuality } from '../../../gateway/portal/portalPlugin.ts';
@@ -128,7 +129,8 @@ describe('portal', () => {
       const entries = new Map<string, string>();
       const store = { get: async (hash: string) => entries.get(hash), set: async (hash: string, query: string) => void entries.set(hash, query) };
       await using replica = await startFixtureWharf({ apqStore: store });
-      await expect.poll(() => [...entries.keys()].sort()).toEqual(Object.values(searchOperationHashes).sort());
+      // The component's operations and the MCP tools' are registered at start.
+      await expect.poll(() => [...entries.keys()].sort()).toEqual([...Object.values(searchOperationHashes), ...Object.values(mcpOperationHashes)].sort());
       // Registered elsewhere (another replica sharing the store): this one answers by hash alone.
       const { createHash } = await import('node:crypto');
       const query = 'query Codes { regions { code } }';
