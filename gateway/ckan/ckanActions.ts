@@ -5,7 +5,7 @@ import { groupList, groupShow, licenseList, organizationList, organizationShow, 
 import { packageList, packageSearch, packageShow } from './packageActions.ts';
 
 /** The names of the operations the actions run (metrics report them by name). */
-export const ckanOperationNames: readonly string[] = ['WharfCkanPackageSearch', 'WharfCkanSearchCursor', 'WharfCkanPackageList', 'WharfCkanPackageShow', 'WharfCkanRegions', 'WharfCkanFacets'];
+export const ckanOperationNames: readonly string[] = ['WharfCkanIdentity', 'WharfCkanPackageSearch', 'WharfCkanSearchCursor', 'WharfCkanPackageList', 'WharfCkanPackageShow', 'WharfCkanRegions', 'WharfCkanFacets'];
 
 interface ActionEntry {
   run: CkanAction;

@@ -36,6 +36,9 @@ const headers = {
 /** The CKAN parameter a catalogue argument comes from, for a Validation Error naming it. */
 const paramOf: Record<string, string> = { query: 'q', filter: 'fq', first: 'rows', after: 'start', facetLimit: 'facet.limit', ids: 'id' };
 
+/** The least operation there is: run only to have the gateway's identity step check a credential. */
+const identityCheck = /* GraphQL */ `query WharfCkanIdentity { __typename }`;
+
 const safeDecode = (text: string) => {
   try {
     return decodeURIComponent(text);
@@ -49,7 +52,8 @@ function refusal(result: CallerGraphqlResult<unknown>): CkanError {
   const [error] = result.errors;
   const message = error?.message ?? `The catalogue answered ${result.status}.`;
   const code = error?.extensions?.code;
-  if (result.status === 401 || code === 'UNAUTHENTICATED') return new CkanError(403, { __type: 'Authorization Error', message: `Access denied: ${message}` });
+  // 401 (CKAN answers its Authorization Error with 403): every gateway endpoint refuses a failed credential alike; clients read the type.
+  if (result.status === 401 || code === 'UNAUTHENTICATED') return new CkanError(401, { __type: 'Authorization Error', message: `Access denied: ${message}` }, { 'www-authenticate': 'Bearer' });
   if (result.status === 429 || code === 'RATE_LIMITED') return new CkanError(429, { __type: 'Rate Limit Error', message }, result.retryAfter ? { 'retry-after': result.retryAfter } : {});
   if (code === 'BAD_USER_INPUT') {
     const argument = typeof error?.extensions?.argumentName === 'string' ? error.extensions.argumentName : '';
@@ -94,6 +98,8 @@ export function ckanPlugin(options: CkanPluginOptions): GatewayPlugin {
           return { data: result.data, errors: result.errors };
         },
       };
+      // An action that reads nothing of the catalogue still refuses a credential the gateway does not accept, as every endpoint does.
+      if (!entry.asCaller && Object.keys(credentials).length > 0) await context.graphql(identityCheck);
       const result = await entry.run(context);
       return respond(200, { help, success: true, result });
     } catch (error) {

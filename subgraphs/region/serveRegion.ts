@@ -154,7 +154,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
 
   const httpServer = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: 'error', region: store.region, msg: 'request failed', error: String(error) }));
+      console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', region: store.region, msg: 'request failed', error: String(error) }));
       if (!response.headersSent) writeJson(response, 500, { error: 'Internal error.' });
       else response.destroy();
     });

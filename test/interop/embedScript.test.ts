@@ -72,8 +72,8 @@ describeWithBrowser('the embed script in Chromium, as a module with integrity', 
     pages.set('/', portal(integrity));
     const { page, problems } = await browser.newPage();
     await page.goto(`${hostOrigin}/`);
-    await page.locator('wharf-search [role=option]').first().waitFor({ timeout: 15_000 });
-    expect(await page.locator('wharf-search [role=option]').count()).toBeGreaterThan(0);
+    await page.locator('wharf-search li[part=card]').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('wharf-search li[part=card]').count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => customElements.get('wharf-search') !== undefined)).toBe(true);
     expect(problems).toEqual([]);
     await page.close();

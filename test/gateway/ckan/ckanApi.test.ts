@@ -288,11 +288,14 @@ describe('CKAN Action API (/api/3/action)', () => {
       expect((await ckan('package_search', {}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"rows": ' })).status).toBe(400);
     });
 
-    it('refuses a credential the gateway does not accept as CKAN\'s Authorization Error, never as anonymous', async () => {
-      const { status, body } = await ckan('package_search', {}, { headers: { 'x-ckan-api-key': 'not-a-key' } });
-      expect(status).toBe(403);
+    it('refuses a credential the gateway does not accept as CKAN\'s Authorization Error with 401, never as anonymous', async () => {
+      const { status, headers, body } = await ckan('package_search', {}, { headers: { 'x-ckan-api-key': 'not-a-key' } });
+      expect([status, headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
       expect(body.error).toEqual({ __type: 'Authorization Error', message: 'Access denied: The API key is not known to this gateway.' });
       expect((await ckan('package_search', {}, { headers: { authorization: 'Bearer not.a.token' } })).body.error.__type).toBe('Authorization Error');
+      // Even an action that reads nothing of the catalogue.
+      expect((await ckan('status_show', {}, { headers: { authorization: 'not-a-key' } })).status).toBe(401);
+      expect((await ckan('status_show', {}, { headers: { authorization: demoPortalApiKey } })).status).toBe(200);
     });
 
     it('answers 405 to other methods, and never a 500 to odd filters and queries', async () => {

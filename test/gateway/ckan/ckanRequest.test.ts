@@ -118,7 +118,7 @@ describe('operation names', () => {
     const { dcatOperationNames } = await import('../../../gateway/dcat/dcatPlugin.ts');
     const namesIn = async (files: string[]) =>
       (await Promise.all(files.map((file) => readFile(new URL(`../../../gateway/${file}`, import.meta.url), 'utf8')))).flatMap((text) => [...text.matchAll(/query (Wharf\w+)/g)].map((match) => match[1]!));
-    expect((await namesIn(['ckan/packageActions.ts', 'ckan/catalogueActions.ts'])).sort()).toEqual([...ckanOperationNames].sort());
+    expect((await namesIn(['ckan/packageActions.ts', 'ckan/catalogueActions.ts', 'ckan/ckanPlugin.ts'])).sort()).toEqual([...ckanOperationNames].sort());
     expect((await namesIn(['dcat/dcatPlugin.ts'])).sort()).toEqual([...dcatOperationNames].sort());
   });
 });
