@@ -1,6 +1,8 @@
 import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
-import { bm25f, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
+import { analyze } from './analyzer.ts';
+import { bm25f, fieldTexts, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
+import type { RankingTiers } from './rankingRules.ts';
 
 /** How a hit's score was made up (see `SearchEdge.explain`). */
 export interface ScoreExplanation {
@@ -10,6 +12,27 @@ export interface ScoreExplanation {
   /** Multiplier for metadata quality (see `qualityFactorOf`). */
   quality: number;
   matches: { term: string; fields: string[] }[];
+  /** Where the hit stands on each ranking rule (see `rankingRules.ts`). */
+  ranking: RankingTiers;
+}
+
+/**
+ * The languages of `record`'s texts holding a term the query reached,
+ * those holding one of the words as typed (`asTyped`) first, then those
+ * reached only through a translation; and whether only translations matched.
+ */
+export function matchedLanguagesOf(record: DatasetRecord, asTyped: ReadonlySet<string>, translated: ReadonlySet<string>): { languages: string[]; crossLingual: boolean } {
+  const direct = new Set<string>();
+  const through = new Set<string>();
+  for (const texts of Object.values(fieldTexts(record))) {
+    for (const text of texts) {
+      const terms = analyze(text.value, text.lang).terms;
+      if (terms.some((term) => asTyped.has(term))) direct.add(text.lang);
+      else if (terms.some((term) => translated.has(term))) through.add(text.lang);
+    }
+  }
+  for (const language of direct) through.delete(language);
+  return { languages: [...direct, ...through], crossLingual: direct.size === 0 && through.size > 0 };
 }
 
 /** Every field text of `record` that holds one of `matched`, marked up. */
@@ -37,25 +60,26 @@ export function highlightsOf(record: DatasetRecord, matched: ReadonlySet<string>
 export function explainScore(
   record: DatasetRecord,
   wordCount: number,
-  terms: readonly { term: string; weight: number; word: number; df: number }[],
+  terms: readonly { term: string; weight: number; words: number; df: number }[],
   documentCount: number,
   averages: readonly number[],
   exactTitle: number,
   quality: number,
+  ranking: RankingTiers,
 ): ScoreExplanation {
   const { tf, lengths } = termFrequencies(record);
   const lengthArray = Uint16Array.from(lengths);
   let textScore = 0;
   let mask = 0;
   const matches: { term: string; fields: string[] }[] = [];
-  for (const { term, weight, word, df } of terms) {
+  for (const { term, weight, words, df } of terms) {
     const packed = tf.get(term);
     if (!packed) continue;
     textScore += weight * idf(documentCount, df) * bm25f(packed, lengthArray, 0, averages, -1);
-    mask |= 1 << word;
+    mask |= words;
     matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });
   }
   let matchedWords = 0;
   for (let bits = mask; bits !== 0; bits &= bits - 1) matchedWords += 1;
-  return { textScore, coordination: matchedWords / wordCount, exactTitle, quality, matches };
+  return { textScore, coordination: matchedWords / wordCount, exactTitle, quality, matches, ranking };
 }
