@@ -119,6 +119,7 @@ export interface AnalyzedText {
 
 /** What `analyze` carries along a text. Module-level functions take it, not closures: the TypeScript loader wraps every closure it makes per call. */
 interface AnalyzerState {
+  text: string;
   out: AnalyzedText;
   stops: ReadonlySet<string> | undefined;
   position: number;
@@ -142,7 +143,9 @@ function emit(state: AnalyzerState, term: string, start: number, end: number): v
 function flushWord(state: AnalyzerState, end: number): void {
   if (!state.current) return;
   const term = state.current.normalize('NFC');
-  if (!state.stops?.has(term)) emit(state, term, state.currentStart, end);
+  // Part of a hyphenated word (`re-export`) is never a stop word.
+  const hyphenated = state.text[end] === '-' || state.text[state.currentStart - 1] === '-';
+  if (hyphenated || !state.stops?.has(term)) emit(state, term, state.currentStart, end);
   state.position += 1;
   state.current = '';
   state.currentStart = -1;
@@ -186,6 +189,7 @@ function flushRun(state: AnalyzerState): void {
 export function analyze(text: string, lang?: string): AnalyzedText {
   const language = lang === undefined ? undefined : primaryLanguage(lang);
   const state: AnalyzerState = {
+    text,
     out: { terms: [], positions: [], starts: [], ends: [] },
     stops: language === undefined ? undefined : stopWordsOf((latinLanguages as readonly string[]).includes(language) ? language : 'en'),
     position: 0,
@@ -250,16 +254,19 @@ export interface QueryWord {
   terms: string[];
   /** Written in a script whose words are dictionary-segmented (Han, Thai…): no typo or folding applies. */
   segmented: boolean;
+  /** A stop word of some catalogue language: left out of the query when no text in scope holds it as a word (see `expandQuery`). */
+  stopWord: boolean;
 }
 
 /**
  * The words of a query. The query is normalised first (NFKC, case, width,
  * spaces: `trade ` is `trade`); runs of Han and Thai are cut into words
  * by ICU's dictionary segmenter. Stop words of any catalogue language are
- * dropped, unless every word is one.
+ * marked: the query's language is not known, so `ha` (English) may be the
+ * Vietnamese `hà`.
  */
 export function analyzeQuery(text: string): QueryWord[] {
-  const words: { word: QueryWord; stop: boolean }[] = [];
+  const words: QueryWord[] = [];
   // Han and Thai runs are cut into words here; everything else is read as `analyze` reads it.
   const normal = text.normalize('NFKC');
   for (const piece of normal.split(/(\p{Script=Han}+|[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+)/u)) {
@@ -271,17 +278,15 @@ export function analyzeQuery(text: string): QueryWord[] {
         if (!segment.isWordLike) continue;
         const chars = [...segment.segment];
         const termsOf = chars.length >= 3 ? chars.slice(1).map((char, i) => chars[i]! + char) : [segment.segment];
-        const stop = stopWordsOf(han ? 'zh' : 'th').has(segment.segment);
-        words.push({ word: { text: segment.segment, terms: termsOf, segmented: true }, stop });
+        words.push({ text: segment.segment, terms: termsOf, segmented: true, stopWord: stopWordsOf(han ? 'zh' : 'th').has(segment.segment) });
       }
       continue;
     }
     // Latin and other spaced scripts, and Kana or Hangul: the terms `analyze` made of this piece, in order.
     for (const term of analyze(piece).terms) {
       const isCjk = cjkChar.test(term);
-      words.push({ word: { text: term, terms: [term], segmented: isCjk }, stop: !isCjk && isLatinStopWord(term) });
+      words.push({ text: term, terms: [term], segmented: isCjk, stopWord: !isCjk && isLatinStopWord(term) && !piece.includes(`${term}-`) && !piece.includes(`-${term}`) });
     }
   }
-  const kept = words.filter((entry) => !entry.stop);
-  return (kept.length > 0 ? kept : words).map((entry) => entry.word);
+  return words;
 }

@@ -13,7 +13,7 @@ import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
-import { expandQuery, type Expansion } from './expandQuery.ts';
+import { expandQuery, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
 import { collectMatches, MatchScratch } from './collectMatches.ts';
 import { diversifyHits, formatGroupKeyOf, formatSuffixOf } from './diversifyHits.ts';
@@ -404,9 +404,9 @@ export class SearchIndex {
 
   search(request: SearchRequest): SearchOutcome {
     const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified, this.filterScratch);
-    const words = analyzeQuery(request.text).slice(0, maxQueryWords);
     const statistics = this.statisticsOf(request.within);
     const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
+    const words = withoutIdleStopWords(this.dictionary, analyzeQuery(request.text), frequencies).slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
     let docs: Int32Array;
@@ -526,10 +526,10 @@ export class SearchIndex {
 
   /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first; `within` as in `SearchRequest`. */
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
-    const words = analyzeQuery(prefix).slice(0, maxQueryWords);
-    if (words.length === 0) return [];
     const statistics = this.statisticsOf(within);
     const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
+    const words = withoutIdleStopWords(this.dictionary, analyzeQuery(prefix), frequencies).slice(0, maxQueryWords);
+    if (words.length === 0) return [];
     const expansions = expandQuery(this.dictionary, words, frequencies, { alwaysPrefixLast: true, crossLingual: false });
     const eligible = within ? this.filterScratch.admitted.copyFrom(within).and(this.live) : this.live;
     const collected = collectHits(this.hitCollection(statistics, frequencies), words.length, expansions, eligible, true, 0);

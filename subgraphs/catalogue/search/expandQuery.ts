@@ -138,6 +138,18 @@ export function expandQuery(dictionary: TermDictionary, words: readonly QueryWor
   return [...expansions.values()];
 }
 
+/**
+ * The query's words less its stop words that no text in scope holds as a
+ * word (`and`, `của`, `的`): stop words were left out of each text in its
+ * language, so such a word would only make "every word" unreachable. A
+ * stop word of one language that is a word of another in scope stays
+ * (`ha` for `Hà Nội`). When every word would go, all stay.
+ */
+export function withoutIdleStopWords(dictionary: TermDictionary, words: readonly QueryWord[], frequencies: ScopedFrequencies): QueryWord[] {
+  const kept = words.filter((word) => !word.stopWord || word.terms.some((term) => dictionary.foldedGroup(foldTerm(term)).some((id) => frequencies.of(id) > 0)));
+  return kept.length > 0 ? kept : [...words];
+}
+
 const compareTerms = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
