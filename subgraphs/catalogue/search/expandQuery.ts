@@ -80,6 +80,8 @@ export function expandQuery(dictionary: TermDictionary, words: readonly QueryWor
     return ids;
   };
   const terms = dictionary.terms;
+  // Groups list terms in the order they were first indexed, which hidden datasets decide: each is put in term order.
+  const byTerm = (ids: number[]) => ids.sort((a, b) => compareTerms(terms[a]!, terms[b]!));
   words.forEach((word, i) => {
     const bit = 1 << i;
     const base = { words: bit, firstWord: i };
@@ -97,14 +99,14 @@ export function expandQuery(dictionary: TermDictionary, words: readonly QueryWor
       add({ ...base, termId: exact, weight: 1, kind: 'exact' });
       knownDf += frequencies.of(exact);
     }
-    for (const id of dictionary.foldedGroup(folded)) {
+    for (const id of byTerm(dictionary.foldedGroup(folded))) {
       if (id === exact || !inScope(id)) continue;
       add({ ...base, termId: id, weight: unaccented ? unaccentedWeight : matchWeights.folded, kind: unaccented ? 'exact' : 'folded' });
       knownDf += frequencies.of(id);
     }
     if (!word.segmented) {
       for (const language of stemmedLanguages) {
-        for (const id of dictionary.stemGroup(term, language)) if (inScope(id) && !expansions.has(`${id}/${bit}`)) add({ ...base, termId: id, weight: matchWeights.stem, kind: 'stem' });
+        for (const id of byTerm(dictionary.stemGroup(term, language))) if (inScope(id)) add({ ...base, termId: id, weight: matchWeights.stem, kind: 'stem' });
       }
     }
     const isLast = i === words.length - 1;
