@@ -79,22 +79,20 @@ export interface Matches {
 
 /**
  * The documents a phrase's terms are all in, as one posting list: the
- * entries of its rarest term (its frequencies stand for the phrase's), with
- * the title position of the phrase's start.
+ * entries of its first term, whose frequencies and title position stand
+ * for the phrase's. The first, not the rarest: which term is rarest
+ * depends on datasets outside the consumer's scope.
  */
 function phraseList(lists: readonly Postings[], capacity: number): Postings | undefined {
-  let rarest = 0;
-  lists.forEach((list, i) => {
-    if (list.length < lists[rarest]!.length) rarest = i;
-  });
+  const first = 0;
   const others = lists.flatMap((list, i) => {
-    if (i === rarest) return [];
+    if (i === first) return [];
     if (list.bits) return [list.bits];
     const set = new Bitset(capacity);
     for (let j = 0; j < list.length; j += 1) set.add(list.docs[j]!);
     return [set];
   });
-  const source = lists[rarest]!;
+  const source = lists[first]!;
   const out = new Postings(Math.max(4, source.length));
   for (let j = 0; j < source.length; j += 1) {
     const doc = source.docs[j]!;
@@ -102,7 +100,7 @@ function phraseList(lists: readonly Postings[], capacity: number): Postings | un
     const position = source.titlePositions[j]!;
     out.docs[out.length] = doc;
     out.tfs[out.length] = source.tfs[j]!;
-    out.titlePositions[out.length] = position > rarest ? position - rarest : 0;
+    out.titlePositions[out.length] = position;
     if (out.length > 0 && doc < out.docs[out.length - 1]!) out.ascending = false;
     out.length += 1;
   }

@@ -18,6 +18,7 @@ import { collectHits, type HitCollection } from './collectHits.ts';
 import { collectMatches, MatchScratch } from './collectMatches.ts';
 import { diversifyHits, formatGroupKeyOf, formatSuffixOf } from './diversifyHits.ts';
 import { tiersOf } from './rankingRules.ts';
+import { warmGlossary } from './crossLingual.ts';
 import { stemmedLanguages } from './languages.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
 
@@ -151,6 +152,7 @@ export class SearchIndex {
   constructor(options: { facetBitsetFrom?: number; postingBitsetFrom?: number } = {}) {
     this.facets = new FacetIndex(options.facetBitsetFrom);
     this.postingBitsetFrom = options.postingBitsetFrom ?? postingBitsetFrom;
+    warmGlossary();
   }
 
   get size(): number {

@@ -43,11 +43,23 @@ function glossaryIndex(): Map<string, Entry[]> {
       const key = keyOf(words);
       const equivalents = names.filter((other) => keyOf(other.words) !== key).map((other) => ({ language: other.language, terms: other.words.flatMap((word) => word.terms) }));
       const entries = byKey.get(key) ?? [];
-      if (entries.length < conceptsPerPhrase && !entries.some((entry) => entry.equivalents === equivalents)) entries.push({ key, equivalents });
+      if (entries.length < conceptsPerPhrase) entries.push({ key, equivalents });
       byKey.set(key, entries);
     }
   }
   return byKey;
+}
+
+let warming: NodeJS.Immediate | undefined;
+/**
+ * Builds the glossary's index soon, off the first search's path (it takes
+ * some hundreds of milliseconds), once per process; the process need not
+ * wait for it to exit.
+ */
+export function warmGlossary(): void {
+  if (byKey || warming) return;
+  warming = setImmediate(() => glossaryIndex());
+  warming.unref();
 }
 
 /** A run of query words the glossary names, and what else names the same concepts. */
