@@ -77,13 +77,12 @@ export function stemOf(word: string, language: StemmedLanguage): string {
 }
 
 const toSimplified = Converter({ from: 'hk', to: 'cn' });
-const traditionalFirst = Converter({ from: 'tw', to: 'cn' });
 
 /**
- * Chinese in one script: traditional characters (Macao's, Hong Kong's and
- * Taiwan's variants) converted to simplified with OpenCC's phrase
- * dictionaries, so `貿易` and `贸易` are one term.
+ * Chinese in one script: traditional characters (Macao writes Hong Kong's
+ * variants) converted to simplified with OpenCC's phrase dictionaries, so
+ * `貿易` and `贸易` are one term.
  */
 export function simplifiedChinese(text: string): string {
-  return traditionalFirst(toSimplified(text));
+  return toSimplified(text);
 }
