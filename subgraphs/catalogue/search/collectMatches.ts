@@ -140,6 +140,7 @@ export function collectMatches(
       list = into.postings[expansion.termId];
       df = frequencies.of(expansion.termId);
     }
+    expansion.df = df;
     if (!list || df === 0) continue;
     lists.push({ list, expansion, weight: expansion.weight * idf(into.documents, df) });
   }

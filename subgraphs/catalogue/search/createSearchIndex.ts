@@ -519,9 +519,10 @@ export class SearchIndex {
     hit.crossLingual = languages.crossLingual;
     if (!explain) return hit;
     const { statistics, frequencies } = explain;
-    const terms = expansions
-      .filter((expansion) => expansion.termId >= 0)
-      .map(({ termId, weight, words }) => ({ term: this.dictionary.terms[termId]!, weight, words, df: frequencies.of(termId) }));
+    const terms = expansions.map(({ termId, phrase, weight, words, df }) => {
+      const ids = phrase ?? [termId];
+      return { term: this.dictionary.terms[ids[0]!]!, phrase: ids.map((id) => this.dictionary.terms[id]!), weight, words, df: df ?? frequencies.of(termId) };
+    });
     hit.explanation = explainScore(record, wordCount, terms, statistics.documents, statistics.averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!, tiersOf(score));
     return hit;
   }

@@ -44,6 +44,8 @@ export interface Expansion {
   kind: MatchKind;
   /** For a translation, the language of the name it came from. */
   language?: string;
+  /** Its document frequency in the search's scope, once `collectMatches` counted it (a phrase's has no term of its own). */
+  df?: number;
 }
 
 export interface ExpandOptions {

@@ -60,7 +60,7 @@ export function highlightsOf(record: DatasetRecord, matched: ReadonlySet<string>
 export function explainScore(
   record: DatasetRecord,
   wordCount: number,
-  terms: readonly { term: string; weight: number; words: number; df: number }[],
+  terms: readonly { term: string; phrase: readonly string[]; weight: number; words: number; df: number }[],
   documentCount: number,
   averages: readonly number[],
   exactTitle: number,
@@ -72,9 +72,10 @@ export function explainScore(
   let textScore = 0;
   let mask = 0;
   const matches: { term: string; fields: string[] }[] = [];
-  for (const { term, weight, words, df } of terms) {
+  for (const { term, phrase, weight, words, df } of terms) {
+    // A phrase scores as its first term, when the record holds every one of its terms (see `collectMatches`).
     const packed = tf.get(term);
-    if (!packed) continue;
+    if (!packed || !phrase.every((part) => tf.has(part))) continue;
     textScore += weight * idf(documentCount, df) * bm25f(packed, lengthArray, 0, averages, -1);
     mask |= words;
     matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });
