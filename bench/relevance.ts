@@ -126,7 +126,7 @@ try {
 const rows = [...after.keys()].map((group) => {
   const b = before.get(group)!;
   const a = after.get(group)!;
-  return `| ${group} | ${a.ndcg.length} | ${mean(b.ndcg).toFixed(3)} | **${mean(a.ndcg).toFixed(3)}** | ${mean(b.mrr).toFixed(3)} | **${mean(a.mrr).toFixed(3)}** |`;
+  return `| ${group} | ${a.ndcg.length} | ${mean(b.ndcg).toFixed(3)} | ${mean(a.ndcg).toFixed(3)} | ${mean(b.mrr).toFixed(3)} | ${mean(a.mrr).toFixed(3)} |`;
 });
 console.log(`## Search relevance over the demo catalogue (${records.length.toLocaleString('en')} datasets)
 
