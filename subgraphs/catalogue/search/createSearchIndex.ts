@@ -6,8 +6,8 @@ import { assertIndexable, UnindexableRecordError } from './assertIndexable.ts';
 import { admittedDocuments, filterScratch } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 import { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight, termFrequencies } from './fieldStatistics.ts';
-import { explainScore, highlightsOf, matchedLanguagesOf } from './searchHits.ts';
-import { Postings, postingBitsetFrom, seekAscending } from './postings.ts';
+import { explainScore, highlightsOf } from './searchHits.ts';
+import { Postings, postingBitsetFrom } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
@@ -65,12 +65,6 @@ interface AccessGroup {
   lengthSums: number[];
 }
 
-/** Where `doc` is among the first `count` of `docs`, which are ascending; -1 when absent. */
-function positionOf(docs: Int32Array, count: number, doc: number): number {
-  const at = seekAscending(docs, count, doc);
-  return at < count && docs[at] === doc ? at : -1;
-}
-
 const titleKeyOf = (text: string) => tokenize(text).join(' ');
 /** Title sort keys keep this many characters; beyond them, ties fall back to the id. */
 const titleSortChars = 48;
@@ -83,10 +77,14 @@ function hash32(text: string): number {
 }
 
 /**
- * The catalogue's search index. Terms come from Wharf's analyzer; their
- * dictionary is MiniSearch's radix tree (prefix and typo expansion); posting
- * lists are typed arrays scored with BM25F; filters and facets are bitsets;
- * pages are cut with search-after over every hit. Measured in
+ * The catalogue's search index. Terms come from Wharf's analyzer, each text
+ * in its language; their dictionary keeps folded forms in MiniSearch's radix
+ * tree (prefix and typo expansion) and stem groups; posting lists are typed
+ * arrays scored with BM25F, with each term's first title position for
+ * proximity; a query's hits are ranked by the rules of `rankingRules.ts`,
+ * then spread across regions and folded into format groups
+ * (`diversifyHits`); filters and facets are bitsets; pages are cut with
+ * search-after over every hit. See docs/search.md; measured in
  * bench/RESULTS.md against MiniSearch and FlexSearch used whole.
  *
  * Removal is lazy: a removed document leaves the live set at once (and its
@@ -466,7 +464,7 @@ export class SearchIndex {
     const termsOf = (expansion: Expansion) => (expansion.phrase ?? [expansion.termId]).map((id) => terms[id]!);
     const asTyped = new Set(expansions.filter((expansion) => expansion.kind !== 'translation').flatMap(termsOf));
     const translated = new Set(expansions.filter((expansion) => expansion.kind === 'translation').flatMap(termsOf));
-    const matched = { asTyped, translated, all: new Set([...asTyped, ...translated]) };
+    const matched = { asTyped, translated };
     const explain = request.explain ? { statistics, frequencies } : undefined;
     const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words.length, expansions, matched, exact, explain, variants.get(docs[i]!)));
     return {
@@ -495,7 +493,7 @@ export class SearchIndex {
     key: number | string,
     wordCount: number,
     expansions: Expansion[],
-    matched: { asTyped: Set<string>; translated: Set<string>; all: Set<string> },
+    matched: { asTyped: Set<string>; translated: Set<string> },
     exact: Set<number> | undefined,
     explain: { statistics: ScopeStatistics; frequencies: ScopedFrequencies } | undefined,
     variantDocs: number[] | undefined,
@@ -513,10 +511,10 @@ export class SearchIndex {
       ];
     }
     if (wordCount === 0) return hit;
-    hit.highlights = highlightsOf(record, matched.all);
-    const languages = matchedLanguagesOf(record, matched.asTyped, matched.translated);
-    hit.matchedLanguages = languages.languages;
-    hit.crossLingual = languages.crossLingual;
+    const matchedTexts = highlightsOf(record, matched.asTyped, matched.translated);
+    hit.highlights = matchedTexts.highlights;
+    hit.matchedLanguages = matchedTexts.languages;
+    hit.crossLingual = matchedTexts.crossLingual;
     if (!explain) return hit;
     const { statistics, frequencies } = explain;
     const terms = expansions.map(({ termId, phrase, weight, words, df }) => {

@@ -1,6 +1,6 @@
 import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
-import { analyze } from './analyzer.ts';
-import { bm25f, fieldTexts, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
+import { tokenizeWithSpans } from './analyzer.ts';
+import { bm25f, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
 import type { RankingTiers } from './rankingRules.ts';
 
@@ -17,40 +17,39 @@ export interface ScoreExplanation {
 }
 
 /**
- * The languages of `record`'s texts holding a term the query reached,
- * those holding one of the words as typed (`asTyped`) first, then those
- * reached only through a translation; and whether only translations matched.
+ * Every field text of `record` that holds a term the query reached, marked
+ * up; the languages of those texts, those holding one of the words as typed
+ * (`asTyped`) first, then those reached only through a translation
+ * (`translated`); and whether only translations matched. Each text is
+ * analysed once, in its language.
  */
-export function matchedLanguagesOf(record: DatasetRecord, asTyped: ReadonlySet<string>, translated: ReadonlySet<string>): { languages: string[]; crossLingual: boolean } {
-  const direct = new Set<string>();
-  const through = new Set<string>();
-  for (const texts of Object.values(fieldTexts(record))) {
-    for (const text of texts) {
-      const terms = analyze(text.value, text.lang).terms;
-      if (terms.some((term) => asTyped.has(term))) direct.add(text.lang);
-      else if (terms.some((term) => translated.has(term))) through.add(text.lang);
-    }
-  }
-  for (const language of direct) through.delete(language);
-  return { languages: [...direct, ...through], crossLingual: direct.size === 0 && through.size > 0 };
-}
-
-/** Every field text of `record` that holds one of `matched`, marked up. */
-export function highlightsOf(record: DatasetRecord, matched: ReadonlySet<string>): { field: string; lang?: string; snippet: string }[] {
+export function highlightsOf(
+  record: DatasetRecord,
+  asTyped: ReadonlySet<string>,
+  translated: ReadonlySet<string>,
+): { highlights: { field: string; lang?: string; snippet: string }[]; languages: string[]; crossLingual: boolean } {
   const fields: [string, LocalizedText[]][] = [
     ['title', record.title],
     ['description', record.description],
     ['keywords', record.keywords.map((value) => ({ lang: record.language, value }))],
     ['publisher', record.publisher ? [{ lang: record.language, value: record.publisher.name }] : []],
   ];
-  const out: { field: string; lang?: string; snippet: string }[] = [];
+  const all = new Set([...asTyped, ...translated]);
+  const highlights: { field: string; lang?: string; snippet: string }[] = [];
+  const direct = new Set<string>();
+  const through = new Set<string>();
   for (const [field, texts] of fields) {
     for (const text of texts) {
-      const snippet = highlight(text.value, matched);
-      if (snippet) out.push({ field, lang: text.lang, snippet });
+      const tokens = tokenizeWithSpans(text.value, text.lang);
+      const snippet = highlight(text.value, all, tokens);
+      if (!snippet) continue;
+      highlights.push({ field, lang: text.lang, snippet });
+      if (tokens.some((token) => asTyped.has(token.term))) direct.add(text.lang);
+      else through.add(text.lang);
     }
   }
-  return out;
+  for (const language of direct) through.delete(language);
+  return { highlights, languages: [...direct, ...through], crossLingual: direct.size === 0 && through.size > 0 };
 }
 
 /**
