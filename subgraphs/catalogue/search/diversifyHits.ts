@@ -101,21 +101,28 @@ export function diversifyHits(
   }
   if (options.crowdRegions) {
     const kept = perRegion * (breadthBuckets - 1);
-    // Per region, its best `kept` hits so far, best first.
-    const best = new Map<number, number[]>();
+    // Per region (by number), its best `kept` hits so far, best first.
+    const best: number[][] = [];
     for (let i = 0; i < count; i += 1) {
       const region = regionOf[docs[i]!]!;
-      let list = best.get(region);
-      if (!list) best.set(region, (list = []));
+      const list = (best[region] ??= []);
+      // Most hits fall below a full list's last: one comparison of keys rejects them.
+      if (list.length === kept && keys[i]! < keys[list[kept - 1]!]!) continue;
       if (list.length === kept && !before(i, list[kept - 1]!)) continue;
       let at = list.length;
       while (at > 0 && before(i, list[at - 1]!)) at -= 1;
       list.splice(at, 0, i);
       if (list.length > kept) list.pop();
     }
-    const bucketOf = new Map<number, number>();
-    for (const list of best.values()) list.forEach((i, rank) => bucketOf.set(i, Math.floor(rank / perRegion)));
-    for (let i = 0; i < count; i += 1) keys[i] = withBreadthBucket(keys[i]!, bucketOf.get(i) ?? breadthBuckets - 1);
+    // Every hit to the last bucket, then each region's first ones back up to theirs (whole multiples of the unit: exact).
+    const last = breadthBuckets - 1;
+    for (let i = 0; i < count; i += 1) keys[i] = withBreadthBucket(keys[i]!, last);
+    for (const list of best) {
+      if (!list) continue;
+      list.forEach((i, rank) => {
+        keys[i] = withBreadthBucket(keys[i]!, Math.floor(rank / perRegion) - last);
+      });
+    }
   }
   return { count, variants };
 }
