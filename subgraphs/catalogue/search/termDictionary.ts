@@ -22,8 +22,12 @@ export class TermDictionary {
   private foldedFirst = new Int32Array(1024);
   private readonly foldedMore = new Map<number, number[]>();
   private foldedCount = 0;
-  /** `${language}:${stem}` → the terms of that language with that stem. */
-  private readonly stems = new Map<string, number[]>();
+  /**
+   * Per stemmed language, stem → the terms of that language with that stem:
+   * one term as a number, several as an array (most stems have one term;
+   * a stem equal to its term is keyed by the term's own string).
+   */
+  private readonly stems: Map<string, number | number[]>[] = stemmedLanguages.map(() => new Map());
   /** Per term, the stemmed languages it was indexed in (bit i: `stemmedLanguages[i]`). */
   private languages = new Uint8Array(1024);
   readonly terms: string[] = [];
@@ -77,10 +81,14 @@ export class TermDictionary {
     const bit = stemmedLanguages.indexOf(language as StemmedLanguage);
     if (bit < 0 || (this.languages[id]! & (1 << bit)) !== 0) return;
     this.languages[id]! |= 1 << bit;
-    const key = `${language}:${stemOf(this.terms[id]!, language as StemmedLanguage)}`;
-    const group = this.stems.get(key);
-    if (group) group.push(id);
-    else this.stems.set(key, [id]);
+    const term = this.terms[id]!;
+    const stem = stemOf(term, language as StemmedLanguage);
+    const key = stem === term ? term : stem;
+    const stems = this.stems[bit]!;
+    const group = stems.get(key);
+    if (group === undefined) stems.set(key, id);
+    else if (typeof group === 'number') stems.set(key, [group, id]);
+    else group.push(id);
   }
 
   /** Terms folding to the form numbered `number`. */
@@ -97,7 +105,9 @@ export class TermDictionary {
 
   /** Terms of `language`'s text sharing `word`'s stem in that language, that some live document holds. */
   stemGroup(word: string, language: StemmedLanguage): number[] {
-    return (this.stems.get(`${language}:${stemOf(word, language)}`) ?? []).filter((id) => this.df[id]! > 0);
+    const group = this.stems[stemmedLanguages.indexOf(language)]!.get(stemOf(word, language));
+    const ids = group === undefined ? [] : typeof group === 'number' ? [group] : group;
+    return ids.filter((id) => this.df[id]! > 0);
   }
 
   /** Every term whose folded form starts with `prefix` (longer than it) that some live document holds, in no particular order. */
