@@ -10,6 +10,7 @@ const benchmarks: Record<string, string> = {
   embed: './embed.ts',
   libraries: './compareSearchLibraries.ts',
   plans: './plans.ts',
+  relevance: './relevance.ts',
 };
 const [name, ...rest] = process.argv.slice(2);
 const file = name ? benchmarks[name] : undefined;

@@ -14,6 +14,9 @@ export const searchOperations = {
     edges {
       cursor
       highlights { field lang snippet }
+      matchedLanguages
+      crossLingual
+      variants { format }
       node {
         id
         region

@@ -38,6 +38,10 @@ const scriptUrl =
 interface Hit {
   cursor: string;
   highlights: { field: string; lang: string | null; snippet: string }[];
+  matchedLanguages: string[];
+  crossLingual: boolean;
+  /** A format group's members' formats (empty for a single dataset). */
+  variants: { format: string }[];
   node: {
     id: string;
     region: string;
@@ -375,8 +379,21 @@ export class WharfSearch extends HTMLElement {
     const region = regionLabel(node.region, lang);
     const meta = h('div', { class: 'meta', part: 'meta' }, h('span', { part: 'region', title: node.region }, h('span', { 'aria-hidden': 'true' }, flagOf(node.region)), ` ${region}`));
     if (node.publisher) meta.append(h('span', { part: 'publisher' }, node.publisher.name));
-    const formats = [...new Set((node.distributions ?? []).map((item) => item.format).filter((format): format is string => !!format))];
+    // A format group shows its members' formats; a single dataset, its distributions'.
+    const formats = hit.variants?.length ? hit.variants.map((item) => item.format) : [...new Set((node.distributions ?? []).map((item) => item.format).filter((format): format is string => !!format))];
     if (formats.length) meta.append(h('span', { part: 'formats' }, ...formats.map((format) => h('span', { part: 'format', class: 'fmt', 'data-format': format }, formatLabel(format, lang)))));
+    if (hit.crossLingual && hit.matchedLanguages?.[0]) {
+      // Found through a translation: say in which language, named in the page's.
+      const matched = hit.matchedLanguages[0];
+      const name = (() => {
+        try {
+          return new Intl.DisplayNames([lang], { type: 'language' }).of(matched) ?? matched;
+        } catch {
+          return matched;
+        }
+      })();
+      meta.append(h('span', { part: 'matched-language', lang, title: matched }, `⇄ ${name}`));
+    }
     if (node.modified) {
       const date = new Date(node.modified);
       const day = Number.isNaN(date.getTime()) ? node.modified : new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);

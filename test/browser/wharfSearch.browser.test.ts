@@ -96,7 +96,7 @@ describeWithBrowser('<wharf-search> and the catalogue page in Chromium', () => {
       calls.push(`${request.method()} ${url.searchParams.has('query') ? 'text' : hashed ? 'hash' : 'none'}`);
     });
     await page.locator('wharf-search input').pressSequentially('container throughput', { delay: 20 });
-    await waitForStatus(page, '6 datasets');
+    await waitForStatus(page, '2 datasets');
     const first = cards(page).first();
     expect(await first.getAttribute('data-id')).toBe(containerAnnual);
     expect(await first.locator('[part=title]').innerText()).toBe('Container Throughput, Annual');
