@@ -12,6 +12,7 @@ const benchmarks: Record<string, string> = {
   plans: './plans.ts',
   restart: './restart.ts',
   replication: './replication.ts',
+  relevance: './relevance.ts',
 };
 const [name, ...rest] = process.argv.slice(2);
 const file = name ? benchmarks[name] : undefined;

@@ -5,8 +5,9 @@
  *
  *   npm run bench -- search --count 100000 [--queries 300] [--scope anonymous|none]
  *
- * Every search is scoped to what a consumer may discover, as the catalogue
- * scopes it: by default an anonymous consumer under the demo regions'
+ * Searches run as \`Query.search\` runs them by default (region breadth,
+ * format groups and cross-lingual expansion on). Every search is scoped to
+ * what a consumer may discover, as the catalogue scopes it: by default an anonymous consumer under the demo regions'
  * policies (every dataset below the confidential tier); `--scope none`
  * searches every dataset.
  *
@@ -16,7 +17,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SearchIndex, type SearchFilter } from '../subgraphs/catalogue/search/createSearchIndex.ts';
 import { tokenize } from '../subgraphs/catalogue/search/analyzer.ts';
-import { iterateDatasets } from './generateDatasets.ts';
+import { iterateDatasets, vocabulary } from './generateDatasets.ts';
 import { mulberry32, percentile, rssMb, settle } from './measure.ts';
 
 const { values } = parseArgs({
@@ -81,6 +82,10 @@ const kinds: Record<string, () => { text: string; filter?: SearchFilter }> = {
     const word = pick(prefixable);
     return { text: word.slice(0, 3 + Math.floor(random() * 2)).toLowerCase() };
   },
+  'cross-lingual (a subject in zh, vi, ms, pt, id or th)': () => {
+    const subject = pick(vocabulary.subjects);
+    return { text: subject[pick(['zh', 'vi', 'ms', 'pt', 'id', 'th'] as const)] };
+  },
   'CJK (2 characters)': () => {
     const title = pick(chineseTitles);
     const bigrams = tokenize(title).filter((term) => term.length === 2 && /\p{Script=Han}/u.test(term));
@@ -90,7 +95,8 @@ const kinds: Record<string, () => { text: string; filter?: SearchFilter }> = {
 
 // The discoverable set is made once, as the catalogue caches it per consumer until the index changes.
 const within = values.scope === 'none' ? undefined : index.documentsWhere((key) => key.tier !== 'confidential');
-const scoped = within ? { within } : {};
+// As \`Query.search\` runs by default: region breadth, format groups and cross-lingual expansion on.
+const scoped = { ...(within ? { within } : {}), crowdRegions: true, groupFormats: true };
 const rows: string[] = [];
 for (const [kind, make] of Object.entries(kinds)) {
   const queries = Array.from({ length: queryCount }, make);

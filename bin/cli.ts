@@ -32,6 +32,9 @@ Commands:
                                      Import CKAN, DCAT-AP JSON-LD or DCAT-US data.json metadata as dataset files
                                      or into PostgreSQL; reports what was taken and skipped and why.
   keys --out <folder> [--name NAME]  Write a new key pair (NAME.pem, NAME.pub.pem; NAME defaults to gateway).
+  mcp --endpoint <graphql-url> [--token-file F | --api-key-file F]
+                                     MCP server on stdin/stdout for AI assistants, as the consumer of
+                                     WHARF_MCP_TOKEN / WHARF_MCP_API_KEY or the file (anonymous without one).
 
 Environment: see the configuration table in README.md.`;
 
@@ -79,6 +82,7 @@ const commands: Record<string, Command> = {
       `  Catalogue          ${demo.wharf.origin}/   search, dataset pages, lineage`,
       `  GraphQL endpoint   ${demo.wharf.graphqlUrl}   (open it in a browser for GraphiQL)`,
       `  Search component   ${demo.wharf.origin}/embed/wharf-search.js`,
+      `  MCP (assistants)   ${demo.wharf.origin}/mcp   (stdio: wharf mcp --endpoint ${demo.wharf.graphqlUrl})`,
       `  Health             ${demo.wharf.origin}/health   ready: ${demo.wharf.origin}/ready`,
       ``,
       `  Region subgraphs:`,
@@ -438,6 +442,46 @@ const commands: Record<string, Command> = {
     return 0;
   },
 
+  async mcp(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        endpoint: { type: 'string' },
+        'token-file': { type: 'string' },
+        'api-key-file': { type: 'string' },
+        // Declared only to refuse them with a reason: an argument is visible to every user of the machine.
+        token: { type: 'string' },
+        'api-key': { type: 'string' },
+      },
+    });
+    if (values.token !== undefined || values['api-key'] !== undefined) {
+      console.error('A credential is never taken as an argument (any user of the machine can list it): set WHARF_MCP_TOKEN or WHARF_MCP_API_KEY, or name a file with --token-file or --api-key-file.');
+      return 2;
+    }
+    if (!values.endpoint) {
+      console.error('Usage: wharf mcp --endpoint <graphql-url> [--token-file F | --api-key-file F]   (or WHARF_MCP_TOKEN / WHARF_MCP_API_KEY)');
+      return 2;
+    }
+    const given = [
+      values['token-file'] !== undefined && { kind: 'bearer' as const, token: readFileSync(values['token-file'], 'utf8').trim() },
+      values['api-key-file'] !== undefined && { kind: 'apiKey' as const, key: readFileSync(values['api-key-file'], 'utf8').trim() },
+      process.env.WHARF_MCP_TOKEN && { kind: 'bearer' as const, token: process.env.WHARF_MCP_TOKEN.trim() },
+      process.env.WHARF_MCP_API_KEY && { kind: 'apiKey' as const, key: process.env.WHARF_MCP_API_KEY.trim() },
+    ].filter((credential) => credential !== false && credential !== undefined && credential !== '');
+    if (given.length > 1) {
+      console.error('Give one credential: --token-file, --api-key-file, WHARF_MCP_TOKEN or WHARF_MCP_API_KEY.');
+      return 2;
+    }
+    const credential = given[0];
+    if (credential && (credential.kind === 'bearer' ? credential.token : credential.key) === '') {
+      console.error('The credential file is empty; leave it out to call the gateway anonymously.');
+      return 2;
+    }
+    const { serveMcpStdio } = await import('../gateway/mcp/serveMcpStdio.ts');
+    await serveMcpStdio({ endpoint: values.endpoint, ...(credential ? { credential } : {}) });
+    return 0;
+  },
+
   async compose(args) {
     const { values } = parseArgs({ args, options: { check: { type: 'boolean', default: false } } });
     const { composeSupergraph, supergraphPath } = await import('../schema/composeSupergraph.ts');
@@ -509,7 +553,19 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(args);
   } catch (error) {
-    console.error((error as Error).message);
+    const portHint = (error as { code?: string }).code === 'EADDRINUSE' ? busyPortHint(name!, (error as { port?: number }).port) : '';
+    console.error(`${(error as Error).message}${portHint}`);
     return 1;
   }
+}
+
+/** What moves the port a command could not listen on: the variable or flag that sets it. */
+export function busyPortHint(command: string, port: number | undefined): string {
+  if (command === 'demo') {
+    const gatewayPort = Number(process.env.WHARF_PORT ?? 4000);
+    return port === gatewayPort
+      ? ` Set WHARF_PORT to a free port for the gateway (WHARF_PORT=0 picks one), or stop the process that holds ${port}.`
+      : ` The demo regions listen on WHARF_REGION_PORT_BASE (${process.env.WHARF_REGION_PORT_BASE ?? 4001}) and the next ports: set WHARF_REGION_PORT_BASE to a free range (0 picks free ports), or stop the process that holds ${port}.`;
+  }
+  return ` Start it with --port <another port> (--port 0 picks a free one), or stop the process that holds ${port}.`;
 }

@@ -38,6 +38,8 @@ export interface GatewayCaches extends AsyncDisposable {
   ready(timeoutMs?: number): Promise<boolean>;
 }
 
+const mebi = 1024 * 1024;
+
 export function createCaches(options: CachesOptions = {}): GatewayCaches {
   const registry = new Registry();
   const metrics = createCacheMetrics(registry);
@@ -52,16 +54,20 @@ export function createCaches(options: CachesOptions = {}): GatewayCaches {
       : undefined;
   // A cache never throws at its caller; connection errors are counted per command, not logged per event.
   redis?.on('error', () => {});
-  const tier = (name: string) => createTieredCache({ name, metrics, ...(redis ? { redis } : {}) });
+  /**
+   * Each in-process tier bounded in characters (2 bytes each), so what
+   * clients can fill stays within a known budget: 64 + 32 + 32 + 16 MB.
+   */
+  const tier = (name: string, localChars: number) => createTieredCache({ name, metrics, localChars, ...(redis ? { redis } : {}) });
   const enabled = options.enabled ?? true;
   return {
     registry,
     metrics,
     redis,
-    entities: enabled ? tier('entities') : undefined,
-    search: enabled ? tier('search') : undefined,
-    responses: enabled && options.responses !== false ? tier('responses') : undefined,
-    persistedQueries: tier('apq'),
+    entities: enabled ? tier('entities', 32 * mebi) : undefined,
+    search: enabled ? tier('search', 16 * mebi) : undefined,
+    responses: enabled && options.responses !== false ? tier('responses', 16 * mebi) : undefined,
+    persistedQueries: tier('apq', 8 * mebi),
     ready: async (timeoutMs = 1000) => (redis ? whenReady(redis, timeoutMs) : true),
     async [Symbol.asyncDispose]() {
       if (!redis) return;

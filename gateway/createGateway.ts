@@ -3,7 +3,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Logger } from '@graphql-hive/logger';
+import type { Logger } from '@graphql-hive/logger';
 import type { Consumer } from '../schema/consumer.ts';
 import { signedRequestHeader, signRegionRequest, type RegionRequest } from '../schema/signedRequest.ts';
 import { supergraphPath } from '../schema/composeSupergraph.ts';
@@ -11,6 +11,7 @@ import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import { catalogueExecutorPlugin, type CatalogueExecutor } from './catalogueExecutorPlugin.ts';
 import { createCaches, type GatewayCaches } from './createCaches.ts';
 import { createEntityCache } from './partition/entityCache.ts';
+import { createGatewayLogger } from './gatewayLogger.ts';
 import { harvestWebhookPlugin } from './harvestWebhookPlugin.ts';
 import type { Authenticator } from './identity/authenticate.ts';
 import { identityPlugin, type IdentityPluginOptions } from './identity/identityPlugin.ts';
@@ -18,8 +19,10 @@ import { createRateLimiter } from './identity/createRateLimiter.ts';
 import { maskError } from './maskError.ts';
 import { defaultOperationLimits, limitsPlugin, type OperationLimits } from './limitsPlugin.ts';
 import { partitionRouterPlugin } from './partition/partitionRouterPlugin.ts';
-import { portalOperationNames, portalPlugin } from './portal/portalPlugin.ts';
+import { portalOperationNames, portalPlugin, publicAssetPaths } from './portal/portalPlugin.ts';
 import { metricsPlugin } from './metricsPlugin.ts';
+import { mcpOperationNames } from './mcp/mcpOperations.ts';
+import { mcpPlugin } from './mcp/mcpPlugin.ts';
 import { createGraphiqlPage } from './portal/graphiqlPage.ts';
 import { securityHeadersPlugin } from './portal/securityHeadersPlugin.ts';
 import { persistedGetCachePlugin } from './persistedGetCachePlugin.ts';
@@ -27,8 +30,13 @@ import { parseCachePlugin } from './parseCachePlugin.ts';
 import { persistedQueriesPlugin } from './persistedQueriesPlugin.ts';
 import { responseCachePlugin } from './responseCachePlugin.ts';
 import { adminPlugin } from './adminPlugin.ts';
+import { endpointGuardPlugin } from './gatewayEndpoints.ts';
 import { ContractRefusedError, type RegionRegistry } from './createRegionRegistry.ts';
 import { validationErrorsPlugin } from './validationErrorsPlugin.ts';
+import { ckanOperationNames } from './ckan/ckanActions.ts';
+import { ckanPlugin } from './ckan/ckanPlugin.ts';
+import { dcatOperationNames, dcatPlugin } from './dcat/dcatPlugin.ts';
+import { createSearchOffsets } from './searchOffsets.ts';
 import { defaultRequestLimits, requestLimitsPlugin, type RequestLimits } from './requestLimitsPlugin.ts';
 
 /** What the gateway needs of the catalogue: in this process (`startWharf`), or a catalogue service over HTTP (`startGateway`). */
@@ -81,8 +89,15 @@ export interface GatewayOptions {
   clientRequestsPerMinute?: number;
   /** See `IdentityPluginOptions`: failed authentications a minute per client address, trusted proxies. */
   identity?: Pick<IdentityPluginOptions, 'authFailuresPerMinute' | 'trustedProxies'>;
-  /** Runtime log level; false silences it. @default 'warn' */
+  /**
+   * Least level logged; false silences it. Lines are JSON unless the output
+   * is a terminal; expected outcomes (denials, bad credentials, bad input,
+   * unknown paths) are logged at `info`, failures at `error` (see
+   * `GatewayLogWriter`). @default 'warn'
+   */
   logging?: 'debug' | 'info' | 'warn' | 'error' | false;
+  /** A logger to write through instead of the one `logging` makes (tests capture lines with it). */
+  logger?: Logger;
   /**
    * Where automatic persisted queries (hash → operation text) are kept. Any
    * `{ get(hash), set(hash, query) }` will do, sync or async; a store shared by
@@ -157,7 +172,15 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   /** The consumer of each request, set by the identity plugin. */
   const consumers = new WeakMap<Request, Consumer>();
   const graphiql = createGraphiqlPage();
+  const log = options.logger ?? createGatewayLogger({ level: options.logging ?? 'warn' });
+  /** What the CKAN API and the DCAT catalogue run their GraphQL through: the runtime itself, as the caller. */
+  const asCaller = async (request: Request, serverContext: object) => runtime!.fetch(request, serverContext);
+  // Over HTTP the catalogue's versions are not known here: remembered offsets then last at most the minute they were taken in.
+  const catalogueVersion = local ? () => `${local.index.contentVersion}|${local.discovery.policyVersions()}` : () => `minute ${Math.floor(Date.now() / 60_000)}`;
+  const searchOffsets = createSearchOffsets({ version: catalogueVersion });
   const plugins: GatewayPlugin[] = [
+    // Before anything reads the request: a path no endpoint lists is a 404.
+    endpointGuardPlugin(),
     // First: no other plugin reads a body larger than the limit.
     requestLimitsPlugin(requestLimits),
     // Response headers only: every HTML response gets a policy, nosniff, no framing and no referrer.
@@ -165,7 +188,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     // In place of the runtime's count-bounded parse and validation caches.
     parseCachePlugin({ registry: caches.registry }),
     // Answers /metrics itself, behind its token; the cache counters share its registry.
-    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log: new Logger({ level: options.logging ?? 'warn' }), knownOperationNames: portalOperationNames }),
+    metricsPlugin({ registry: caches.registry, token: options.metricsToken, log, knownOperationNames: [...portalOperationNames, ...mcpOperationNames, ...ckanOperationNames, ...dcatOperationNames] }),
     // Answers its own paths, behind the admin credential.
     adminPlugin({ registry, token: options.adminToken, harvestStatus: (code) => catalogue.harvestStatus(code) }),
     // Parsing hooks of its own: no GraphQL work starts for a request whose credentials fail, nor on any path but /graphql.
@@ -186,8 +209,20 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       verifierOf: (code) => registry.verifierOf(code),
       ...(caches.redis ? { redis: caches.redis, onRedisError: () => caches.metrics.error('webhook', 'set') } : {}),
     }),
-    // Likewise: `/`, `/datasets/<id>` and `/embed/wharf-search.js`.
-    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin }),
+    // Likewise: `/`, `/datasets/<id>`, `/embed/wharf-search.js` and GraphiQL's files.
+    portalPlugin({ graphql: async (request, serverContext) => runtime!.fetch(request, serverContext), supergraphSdl, apqStore, authenticator: options.authenticator, publicOrigin: options.publicOrigin, graphiql }),
+    // Likewise `/mcp`: every tool runs its GraphQL through the runtime as the caller, as the pages do.
+    mcpPlugin({
+      graphql: async (request, serverContext) => runtime!.fetch(request, serverContext),
+      apqStore,
+      publicOrigin: options.publicOrigin,
+      corsOrigins: options.corsOrigins ?? [],
+      maxBatch: requestLimits.maxBatch,
+    }),
+    // Likewise: `/api/3/action/*`, CKAN's Action API, each action's GraphQL run through the runtime as the caller.
+    ckanPlugin({ graphql: asCaller, publicOrigin: options.publicOrigin, regionCodes: () => registry.list().map((region) => region.code), catalogueVersion, offsets: searchOffsets }),
+    // Likewise: `/dcat`, the federated DCAT-AP catalogue, a page per operation run as the caller.
+    dcatPlugin({ graphql: asCaller, publicOrigin: options.publicOrigin, catalogueVersion, offsets: searchOffsets }),
     // Before parsing: a hash-only request gets its text from the store; a text is registered once it validates.
     persistedQueriesPlugin({ store: apqStore }),
     // Response headers only: a persisted GET's clean, non-personal answer may be cached.
@@ -211,18 +246,20 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     supergraph: supergraphSdl,
     unifiedGraphHandler,
     graphqlEndpoint: graphqlPath,
-    logging: options.logging ?? 'warn',
+    logging: log,
     plugins: () => plugins,
     maskedErrors: { maskError },
-    renderGraphiQL: (graphiqlOptions) => graphiql.render(graphiqlOptions),
+    // Wharf's GraphiQL page, its files served by the portal plugin from the installed package (no CDN).
+    renderGraphiQL: () => graphiql.render(),
     // An unknown path is a 404, not the runtime's welcome page.
     landingPage: false,
     batching: { limit: Math.max(1, requestLimits.maxBatch) },
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/ready',
     // Without the option the runtime would reflect any origin; Wharf allows only those configured.
+    // The embed script and its integrity value keep their own `Access-Control-Allow-Origin: *`.
     cors: corsOrigins.length
-      ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: corsAllowedHeaders, credentials: false, maxAge: 600 }
+      ? (request) => (publicAssetPaths.has(new URL(request.url).pathname) ? false : { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: corsAllowedHeaders, credentials: false, maxAge: 600 })
       : false,
   });
   return runtime;

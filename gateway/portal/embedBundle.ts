@@ -19,12 +19,20 @@ export interface EmbedBundle {
   gzip: Uint8Array;
   /** Strong ETag: the first 16 bytes of the code's SHA-256, base64url, quoted. */
   etag: string;
+  /**
+   * The Subresource Integrity value of the code, `sha384-<base64>`: what a
+   * portal puts in `<script integrity>`. Browsers hash the decoded body, so
+   * it holds for the gzipped answer too. The bundle depends on nothing of
+   * the deployment, so one Wharf version has one value everywhere.
+   */
+  integrity: string;
 }
 
 /**
- * Bundles `<wharf-search>` with esbuild into one classic script (IIFE,
- * ES2022, minified): a portal includes it with a plain `<script src>` and no
- * build step of its own. The operation hashes are baked in so the browser
+ * Bundles `<wharf-search>` with esbuild into one script (IIFE, ES2022,
+ * minified) that runs the same loaded as a classic script (`<script src>`)
+ * or as a module (`<script type="module" crossorigin integrity>`): it
+ * imports and exports nothing. A portal needs no build step of its own. The operation hashes are baked in so the browser
  * never hashes (WebCrypto is missing on plain-http pages). About 60 ms.
  */
 export async function buildEmbedBundle(): Promise<EmbedBundle> {
@@ -46,5 +54,6 @@ export async function buildEmbedBundle(): Promise<EmbedBundle> {
     code,
     gzip: gzipSync(code, { level: 9 }),
     etag: `"${createHash('sha256').update(code).digest().subarray(0, 16).toString('base64url')}"`,
+    integrity: `sha384-${createHash('sha384').update(code).digest('base64')}`,
   };
 }

@@ -24,7 +24,17 @@ export interface Messages {
   open: string;
   conditional: string;
   restricted: string;
+  /** CONDITIONAL whose only condition is to credit the publisher. */
+  openAttribution: string;
+  /** CONDITIONAL on other conditions. */
+  openConditions: string;
+  /** DENY until the consumer's organisation holds a transfer mechanism. */
+  needsMechanism: string;
   resultsLabel: string;
+  sort: string;
+  sortRelevance: string;
+  sortModified: string;
+  sortTitle: string;
 }
 
 export const messages: Record<UiLanguage, Messages> = {
@@ -49,7 +59,14 @@ export const messages: Record<UiLanguage, Messages> = {
     open: 'Open',
     conditional: 'Conditional',
     restricted: 'Restricted',
+    openAttribution: 'Open with attribution',
+    openConditions: 'Open on conditions',
+    needsMechanism: 'Needs a transfer mechanism',
     resultsLabel: 'Search results',
+    sort: 'Sort by',
+    sortRelevance: 'Best match',
+    sortModified: 'Recently updated',
+    sortTitle: 'Title (A–Z)',
   },
   zh: {
     label: '搜索数据目录',
@@ -72,7 +89,14 @@ export const messages: Record<UiLanguage, Messages> = {
     open: '开放',
     conditional: '有条件',
     restricted: '受限',
+    openAttribution: '开放（需署名）',
+    openConditions: '有条件开放',
+    needsMechanism: '需要跨境传输机制',
     resultsLabel: '搜索结果',
+    sort: '排序',
+    sortRelevance: '最相关',
+    sortModified: '最近更新',
+    sortTitle: '标题（按字母）',
   },
   vi: {
     label: 'Tìm kiếm danh mục dữ liệu',
@@ -95,7 +119,14 @@ export const messages: Record<UiLanguage, Messages> = {
     open: 'Mở',
     conditional: 'Có điều kiện',
     restricted: 'Hạn chế',
+    openAttribution: 'Mở, cần ghi nguồn',
+    openConditions: 'Mở có điều kiện',
+    needsMechanism: 'Cần cơ chế chuyển dữ liệu',
     resultsLabel: 'Kết quả tìm kiếm',
+    sort: 'Sắp xếp',
+    sortRelevance: 'Phù hợp nhất',
+    sortModified: 'Mới cập nhật',
+    sortTitle: 'Tiêu đề (A–Z)',
   },
   ms: {
     label: 'Cari katalog data',
@@ -118,7 +149,14 @@ export const messages: Record<UiLanguage, Messages> = {
     open: 'Terbuka',
     conditional: 'Bersyarat',
     restricted: 'Terhad',
+    openAttribution: 'Terbuka dengan atribusi',
+    openConditions: 'Terbuka dengan syarat',
+    needsMechanism: 'Perlukan mekanisme pemindahan',
     resultsLabel: 'Hasil carian',
+    sort: 'Susun mengikut',
+    sortRelevance: 'Paling sepadan',
+    sortModified: 'Terkini dikemas kini',
+    sortTitle: 'Tajuk (A–Z)',
   },
   pt: {
     label: 'Pesquisar o catálogo de dados',
@@ -141,7 +179,14 @@ export const messages: Record<UiLanguage, Messages> = {
     open: 'Aberto',
     conditional: 'Condicional',
     restricted: 'Restrito',
+    openAttribution: 'Aberto com atribuição',
+    openConditions: 'Aberto sob condições',
+    needsMechanism: 'Requer mecanismo de transferência',
     resultsLabel: 'Resultados da pesquisa',
+    sort: 'Ordenar por',
+    sortRelevance: 'Mais relevantes',
+    sortModified: 'Atualizados recentemente',
+    sortTitle: 'Título (A–Z)',
   },
 };
 

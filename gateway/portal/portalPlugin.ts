@@ -3,16 +3,22 @@ import type { APQStore } from '@graphql-yoga/plugin-apq';
 import { Kind, parse, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
 import { datasetPageQuery, lineageDepth, renderDatasetPage, type DatasetPageData, type DatasetPageOptions } from './datasetPage.ts';
 import { buildEmbedBundle, searchOperationHashes, type EmbedBundle } from './embedBundle.ts';
-import { homePageQuery, renderHomePage } from './homePage.ts';
+import type { GraphiqlPage } from './graphiqlPage.ts';
+import { homeOpenCandidates, homePageQuery, homeRecentCount, renderHomePage, type HomePageData } from './homePage.ts';
 import { catalogueLayout } from './catalogueLayout.ts';
 import { html } from './html.ts';
 import type { UiLanguage } from './messages.ts';
 import { pageMessagesFor } from './pageMessages.ts';
 import { searchOperations, type SearchOperationName } from './searchOperations.ts';
+import { emptySearchState, readSearchState, writeSearchState } from './searchState.ts';
 import type { Authenticator } from '../identity/authenticate.ts';
 
 /** Where the gateway serves the search component. Stable: portals link to it. */
 export const embedPath = '/embed/wharf-search.js';
+/** Where the gateway serves the component's Subresource Integrity value (`sha384-…`), as text. */
+export const embedIntegrityPath = `${embedPath}.sri`;
+/** Static assets any origin may load (`Access-Control-Allow-Origin: *`), whatever `WHARF_CORS_ORIGINS` allows for the API. */
+export const publicAssetPaths: ReadonlySet<string> = new Set([embedPath, embedIntegrityPath]);
 /** Dataset pages live at `/datasets/<id>` (the id URL-encoded or as is). */
 export const datasetPathPrefix = '/datasets/';
 
@@ -42,6 +48,8 @@ export interface PortalOptions {
   publicOrigin: string | (() => string);
   /** How long browsers and caches may keep the script before revalidating (by ETag), in seconds. @default 600 */
   embedMaxAgeSeconds?: number;
+  /** GraphiQL's files (`/assets/graphiql/…`), served from the installed package. */
+  graphiql?: GraphiqlPage;
 }
 
 type ObjectNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
@@ -82,6 +90,9 @@ const pageHeaders = {
  *   distributions, the access decision with its reasons and obligations for
  *   the request's own credentials (bearer token or API key), quality, the
  *   lineage picture, schema.org JSON-LD.
+ * - `GET /assets/graphiql/…` — GraphiQL's files, from the installed package.
+ * - Any other path the gateway does not serve: 404, a page for a browser
+ *   (`Accept: text/html`), `NOT_FOUND` as JSON for any other client.
  *
  * Page data comes from the gateway's own GraphQL execution, never around it.
  */
@@ -106,6 +117,8 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       vary: 'accept-encoding',
       // Portals that isolate themselves (COEP) may still load it.
       'cross-origin-resource-policy': 'cross-origin',
+      // A module script, or one with `integrity`, is fetched in CORS mode: any page may load it, without credentials.
+      'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
     };
     const tags = request.headers.get('if-none-match')?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
@@ -116,6 +129,20 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     headers['content-length'] = String(body.byteLength);
     if (gzipped) headers['content-encoding'] = 'gzip';
     return new ResponseClass(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), { status: 200, headers });
+  }
+
+  /** The component's integrity value, for portals pinning the script with `integrity`. */
+  async function serveIntegrity(request: Request, ResponseClass: typeof Response): Promise<Response> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return new ResponseClass(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+    const { integrity, etag } = await bundle;
+    const headers = {
+      'content-type': 'text/plain; charset=utf-8',
+      etag,
+      'cache-control': `public, max-age=${maxAge}`,
+      'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
+    };
+    return new ResponseClass(request.method === 'HEAD' ? null : `${integrity}\n`, { status: 200, headers });
   }
 
   /**
@@ -163,20 +190,58 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
   function errorPage(ResponseClass: typeof Response, status: number, strings: ReturnType<typeof pageMessagesFor>, url: URL, message: string, retryAfter?: string | null): Response {
     const body = catalogueLayout({
       lang: strings.lang,
-      title: strings.page.catalogue,
+      title: `${status} — ${strings.page.catalogue}`,
       catalogue: strings.page.catalogue,
+      labels: strings.page,
       languageHref: hrefWithLang(url),
-      body: html`<section role="alert"><h1>${status}</h1><p>${message}</p><p><a href="/?lang=${strings.lang}">${strings.page.back}</a></p></section>`,
+      body: html`<section role="alert"><h1>${status}</h1><p>${message}</p><p><a href="/?lang=${strings.lang}">${strings.page.home}</a></p></section>`,
     });
     return page(ResponseClass, status, body.value, retryAfter);
   }
 
+  /** The catalogue page searching for `param=value`, in the page's language. */
+  const searchHrefFor = (lang: UiLanguage) => (param: 'theme' | 'region', value: string) => {
+    const state = emptySearchState();
+    state.filters[param === 'theme' ? 'themes' : 'regions'] = [value];
+    return `/?${writeSearchState(state, new URLSearchParams({ lang })).toString()}`;
+  };
+
+  /**
+   * The 404 of a path nothing else answered: a page for a browser, JSON for
+   * any other client. The path is quoted back at most in part.
+   */
+  function notFound(request: Request, url: URL, ResponseClass: typeof Response): Response {
+    const path = url.pathname.length > 100 ? `${url.pathname.slice(0, 100)}…` : url.pathname;
+    if (/\btext\/html\b/.test(request.headers.get('accept') ?? '')) {
+      const strings = pageMessagesFor(languageOf(request, url));
+      const body = catalogueLayout({
+        lang: strings.lang,
+        title: `${strings.page.pageNotFound} — ${strings.page.catalogue}`,
+        catalogue: strings.page.catalogue,
+        labels: strings.page,
+        languageHref: hrefWithLang(url),
+        body: html`<section id="not-found" aria-labelledby="not-found-h"><h1 id="not-found-h">${strings.page.pageNotFound}</h1><p>${strings.page.pageNotFoundText.replace('{path}', path)}</p><p><a href="/?lang=${strings.lang}">${strings.page.home}</a></p></section>`,
+      });
+      return page(ResponseClass, 404, request.method === 'HEAD' ? '' : body.value);
+    }
+    const body = { errors: [{ message: `Nothing is served at ${path}: GraphQL is at /graphql, the catalogue at /.`, extensions: { code: 'NOT_FOUND' } }] };
+    return new ResponseClass(request.method === 'HEAD' ? null : JSON.stringify(body), { status: 404, headers: { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' } });
+  }
+
   async function serveHome(request: Request, serverContext: object, url: URL, ResponseClass: typeof Response): Promise<Response> {
     const strings = pageMessagesFor(languageOf(request, url));
-    const result = await execute(request, serverContext, url, homePageQuery, {});
-    const regions = (result.data as { regions?: Parameters<typeof renderHomePage>[0]['regions'] } | null)?.regions;
-    if (!regions) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
-    const body = renderHomePage({ regions, strings, query: url.searchParams.get('q') ?? '', languageHref: hrefWithLang(url) });
+    const consumer = await consumerOf(request);
+    const result = await execute(request, serverContext, url, homePageQuery, { lang: strings.lang, first: consumer ? homeOpenCandidates : homeRecentCount });
+    const data = result.data as HomePageData | null;
+    if (!data?.regions) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
+    const body = renderHomePage({
+      data,
+      strings,
+      consumer,
+      languageHref: hrefWithLang(url),
+      searchHref: searchHrefFor(strings.lang),
+      datasetHref: (id) => `${datasetPathPrefix}${encodeURIComponent(id)}?lang=${strings.lang}`,
+    });
     return page(ResponseClass, 200, body.value);
   }
 
@@ -196,8 +261,12 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id.length > 100 ? `${id.slice(0, 100)}…` : id})`);
     const origin = typeof options.publicOrigin === 'string' ? options.publicOrigin : options.publicOrigin();
     const pageUrl = new URL(`${datasetPathPrefix}${encodeURIComponent(id)}`, origin).href;
+    // "Back to search": the search the visitor came from (the component puts it in `back`), bounded like any search in a URL.
+    const back = writeSearchState(readSearchState(new URLSearchParams(url.searchParams.get('back') ?? '')), new URLSearchParams({ lang: strings.lang }));
     const body = renderDatasetPage({
       data: data as DatasetPageOptions['data'],
+      backHref: `/?${back.toString()}`,
+      searchHref: searchHrefFor(strings.lang),
       errors: result.errors,
       strings,
       consumer: await consumerOf(request),
@@ -213,9 +282,23 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const path = url.pathname;
       if (path === embedPath) return serveEmbed(request, fetchAPI.Response).then(endResponse);
+      if (path === embedIntegrityPath) return serveIntegrity(request, fetchAPI.Response).then(endResponse);
+      const asset = options.graphiql?.serveAsset(request, fetchAPI.Response);
+      if (asset) return asset.then(endResponse);
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (path === '/') return serveHome(request, serverContext, url, fetchAPI.Response).then(endResponse);
       if (path.startsWith(datasetPathPrefix) && path.length > datasetPathPrefix.length) return serveDataset(request, serverContext, url, fetchAPI.Response).then(endResponse);
+    },
+    // Every 404 a browser gets is a page (the endpoint guard's and the runtime's included); another client's bare 404 becomes NOT_FOUND JSON.
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      if (response.status !== 404) return;
+      // The CKAN API and the DCAT documents answer their own 404s, in the forms their clients read.
+      if (/^\/(api|dcat)([/.]|$)/.test(new URL(request.url).pathname)) return;
+      const type = response.headers.get('content-type') ?? '';
+      if (/^text\/html\b/i.test(type)) return;
+      const browser = (request.method === 'GET' || request.method === 'HEAD') && /\btext\/html\b/.test(request.headers.get('accept') ?? '');
+      if (!browser && type) return;
+      setResponse(notFound(request, new URL(request.url), fetchAPI.Response));
     },
   };
 }

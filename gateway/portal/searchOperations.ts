@@ -6,22 +6,27 @@
  * changes its hash: old bundles keep working through the APQ fallback.
  */
 export const searchOperations = {
-  WharfSearch: `query WharfSearch($query: String, $filter: SearchFilter, $first: Int, $after: String, $lang: String) {
-  search(query: $query, filter: $filter, first: $first, after: $after, facetLimit: 8) {
+  WharfSearch: `query WharfSearch($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String, $lang: String) {
+  search(query: $query, filter: $filter, sort: $sort, first: $first, after: $after, facetLimit: 8) {
     totalCount
     pageInfo { hasNextPage endCursor }
     facets { field values { value count } }
     edges {
       cursor
       highlights { field lang snippet }
+      matchedLanguages
+      crossLingual
+      variants { format }
       node {
         id
         region
         title(lang: $lang)
+        titleTranslations { lang value }
+        language
         publisher { name }
         modified
         distributions { format }
-        access { decision }
+        access { decision obligations missing { kind } }
       }
     }
   }

@@ -15,8 +15,9 @@ const strictPolicy = "default-src 'none'; object-src 'none'; base-uri 'none'; fo
  * plugin made it, each set only when the response has none of its own (the
  * catalogue pages set their own policy and allow framing by themselves):
  *
- * - `Content-Security-Policy`: GraphiQL's (its inline scripts by hash and
- *   its CDN folder) on the GraphiQL page, else a policy that allows nothing;
+ * - `Content-Security-Policy`: GraphiQL's (scripts, styles and workers from
+ *   this origin only, no CDN) on the GraphiQL page, else a policy that
+ *   allows nothing;
  * - `X-Content-Type-Options: nosniff`;
  * - `X-Frame-Options: DENY`, for browsers without `frame-ancestors`;
  * - `Referrer-Policy: no-referrer`: page URLs carry dataset ids and purposes.

@@ -42,6 +42,9 @@ interface SearchArgs {
   first?: number | null;
   after?: string | null;
   facetLimit?: number | null;
+  crowdRegions?: boolean | null;
+  groupFormats?: boolean | null;
+  crossLingual?: boolean | null;
 }
 
 const inputFieldOf: Record<FacetField, keyof SearchFilterInput> = {
@@ -123,8 +126,10 @@ const searchCacheTtlMs = 5 * 60_000;
 
 /** A search page as the cache keeps it: hits by id, the rest as the resolver returns it. */
 interface CachedPage {
-  edges: { cursor: string; id: string; score: number; highlights: unknown; explain: unknown }[];
+  edges: { cursor: string; id: string; score: number; highlights: unknown; explain: unknown; matchedLanguages: string[]; crossLingual: boolean; variants: { format: string; id: string }[] }[];
   totalCount: number;
+  datasetCount: number;
+  matchedAllWords: boolean;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   facets: unknown;
 }
@@ -147,10 +152,16 @@ const normaliseText = (text: string) => text.normalize('NFC').toLowerCase().repl
 /** The page with each hit's record from the index; undefined if one is gone (then the page is computed again). */
 function fromCacheWith(index: CatalogueIndex, page: CachedPage) {
   const edges = [];
-  for (const { id, ...edge } of page.edges) {
+  for (const { id, variants: variantIds, ...edge } of page.edges) {
     const node = index.get(id);
     if (!node) return undefined;
-    edges.push({ ...edge, node });
+    const variants = [];
+    for (const variant of variantIds) {
+      const variantNode = index.get(variant.id);
+      if (!variantNode) return undefined;
+      variants.push({ format: variant.format, node: variantNode });
+    }
+    edges.push({ ...edge, node, variants });
   }
   return { ...page, edges };
 }
@@ -171,13 +182,15 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
       const text = args.query ?? '';
       checkSearchText('query', text);
       const filter = toSearchFilter(args.filter);
-      const fingerprint = searchFingerprint([text, filter, sort]);
+      // Breadth, grouping and translations are on unless turned off: they change the order, so a cursor belongs to one setting.
+      const options = { crowdRegions: args.crowdRegions ?? true, groupFormats: args.groupFormats ?? true, crossLingual: args.crossLingual ?? true };
+      const fingerprint = searchFingerprint([text, filter, sort, options]);
       const after = args.after ? decodeCursor(args.after, fingerprint) : undefined;
       // Explaining re-reads each hit's text: only when a query asks for it.
       const explain = selectsPath(info, ['edges', 'explain']);
       const key = cache
         ? createHash('sha256')
-            .update(JSON.stringify([normaliseText(text), text.length, filter, sort, first, facetLimit, explain, args.after ?? null, policyFingerprint(context.consumer), index.contentVersion, discovery.policyVersions()]))
+            .update(JSON.stringify([normaliseText(text), text.length, filter, sort, options, first, facetLimit, explain, args.after ?? null, policyFingerprint(context.consumer), index.contentVersion, discovery.policyVersions()]))
             .digest('base64url')
         : undefined;
       if (cache && key) {
@@ -193,6 +206,7 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
         first,
         facetLimit,
         explain,
+        ...options,
         within: discovery.discoverable(context.consumer),
         recheck: (record) => discovery.canDiscover(context.consumer, record),
         ...(after ? { after } : {}),
@@ -203,15 +217,23 @@ export function createSearchResolvers(index: CatalogueIndex, discovery: Discover
         score: hit.score,
         highlights: hit.highlights,
         explain: hit.explanation ?? null,
+        matchedLanguages: hit.matchedLanguages,
+        crossLingual: hit.crossLingual,
+        variants: hit.variants.map((variant) => ({ format: variant.format, node: variant.record })),
       }));
       const page = {
         edges,
         totalCount: outcome.total,
+        datasetCount: outcome.datasetCount,
+        matchedAllWords: outcome.allWords,
         pageInfo: { hasNextPage: outcome.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
         facets: facetFields.map((field) => ({ field: field.toUpperCase(), values: outcome.facets[field] })),
       };
       if (cache && key) {
-        const cached: CachedPage = { ...page, edges: edges.map(({ node, ...edge }) => ({ ...edge, id: node.id })) };
+        const cached: CachedPage = {
+          ...page,
+          edges: edges.map(({ node, variants, ...edge }) => ({ ...edge, id: node.id, variants: variants.map((variant) => ({ format: variant.format, id: variant.node.id })) })),
+        };
         cache.set(key, JSON.stringify(cached), searchCacheTtlMs);
       }
       return page;

@@ -33,7 +33,10 @@ export interface RegionEndpoint {
 export const regionEndpoints = [
   { path: '/contract', methods: ['GET'], credential: 'public', description: 'The region contract SDL it serves and its version, which the gateway checks before routing to it.' },
   { path: '/health', methods: ['GET'], credential: 'public', description: 'Liveness: `{ status, region }`, nothing about the data.' },
-  { path: '/dcat', subtree: true, methods: ['GET'], credential: 'public', description: 'DCAT-AP 3 JSON-LD of the datasets the caller may discover (anonymous unless the gateway signed for a consumer).' },
+  { path: '/dcat', subtree: true, methods: ['GET'], credential: 'public', description: 'DCAT-AP 3 of the datasets the caller may discover (anonymous unless the gateway signed for a consumer): the whole catalogue, a page of it (`?page=N`), or one dataset (`/dcat/<id>`); JSON-LD, Turtle or RDF/XML by `Accept` or extension.' },
+  { path: '/dcat.jsonld', methods: ['GET'], credential: 'public', description: 'The DCAT-AP 3 catalogue as JSON-LD, as `/dcat`.' },
+  { path: '/dcat.ttl', methods: ['GET'], credential: 'public', description: 'The DCAT-AP 3 catalogue as Turtle, as `/dcat`.' },
+  { path: '/dcat.rdf', methods: ['GET'], credential: 'public', description: 'The DCAT-AP 3 catalogue as RDF/XML, as `/dcat`.' },
   { path: '/graphql', methods: ['GET', 'POST'], credential: 'gateway', description: 'The region contract: `_entities` fetches from the gateway, for the consumer it signed for.' },
   { path: '/changes', methods: ['GET'], credential: 'harvester', description: 'The change feed the catalogue harvests: every dataset in full, hidden ones included.' },
   { path: '/policies', methods: ['GET'], credential: 'harvester', description: "The region's Cedar policies, which the catalogue applies inside search." },

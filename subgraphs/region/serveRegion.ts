@@ -109,6 +109,9 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
       writeJson(response, 200, { region: store.region, version: formatVersion(contract.version), sdl: contract.sdl }),
     '/health': async (_request, response) => writeJson(response, 200, { status: 'ok', region: store.region }),
     '/dcat': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/dcat.jsonld': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/dcat.ttl': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
+    '/dcat.rdf': (request, response, url, consumer) => dcat.handle(request, response, url, consumer),
     '/graphql': (request, response, _url, consumer, body) => serveApollo(server, request, response, () => createContext(consumer), body),
     '/changes': async (_request, response, url) => {
       const limit = parseLimit(url.searchParams.get('limit'));
@@ -161,7 +164,7 @@ export async function serveRegion(options: RegionServerOptions): Promise<RegionS
 
   const httpServer = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: 'error', region: store.region, msg: 'request failed', error: String(error) }));
+      console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', region: store.region, msg: 'request failed', error: String(error) }));
       if (!response.headersSent) writeJson(response, 500, { error: 'Internal error.' });
       else response.destroy();
     });

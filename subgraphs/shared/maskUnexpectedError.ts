@@ -22,7 +22,8 @@ export function maskUnexpectedError(formatted: GraphQLFormattedError, error: unk
     return { ...formatted, extensions };
   }
   const requestId = randomUUID();
-  console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', requestId, error: String((original as Error)?.stack ?? original) }));
+  // One JSON line, the stack's newlines escaped: a log collector keeps it as one entry.
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unexpected error', requestId, error: String((original as Error)?.stack ?? original) }));
   return {
     message: `Unexpected error; quote request id ${requestId} when reporting it.`,
     ...(formatted.path ? { path: formatted.path } : {}),

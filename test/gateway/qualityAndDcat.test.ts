@@ -1,3 +1,4 @@
+import { relevanceFraction } from '../../subgraphs/catalogue/search/rankingRules.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dcatDatasetDocument } from '../../subgraphs/region/dcat/toDcatDataset.ts';
@@ -57,10 +58,11 @@ describe('quality and DCAT-AP through the gateway', () => {
   });
 
   it('shows the quality factor among a search hit\'s score parts', async () => {
-    const { data, errors } = await wharf.query('{ search(query: "trade balance", first: 1) { edges { node { id quality { score } } score explain { textScore coordination exactTitle quality } } } }');
+    const { data, errors } = await wharf.query('{ search(query: "trade balance", first: 1) { edges { node { id quality { score } } score explain { textScore quality ranking { relevance } } } } }');
     expect(errors).toBeUndefined();
     const [edge] = data.search.edges;
     expect(edge.explain.quality).toBeCloseTo(1 + (0.1 * edge.node.quality.score) / 405, 12);
-    expect(edge.score).toBeCloseTo(edge.explain.textScore * edge.explain.coordination * edge.explain.exactTitle * edge.explain.quality, 9);
+    // Relevance, the last ranking rule, is the text score times the quality factor (squashed into [0, 1)).
+    expect(edge.explain.ranking.relevance).toBeCloseTo(relevanceFraction(edge.explain.textScore * edge.explain.quality), 5);
   });
 });

@@ -12,7 +12,7 @@ const regionsQuery = `{ regions { code datasetCount quality {
 } } }`;
 
 /** The home page's count for a region, as a person reads it. */
-const homeCount = (html: string, code: string) => Number(new RegExp(`<strong>${code}</strong>[^<]*· ([\\d,]+) `).exec(html)?.[1]?.replace(/,/g, ''));
+const homeCount = (html: string, code: string) => Number(new RegExp(`<li data-region="${code}"><a [^>]*>[^<]*</a> <span class="count">([\\d,]+) datasets?</span>`).exec(html)?.[1]?.replace(/,/g, ''));
 
 describe('region aggregates', () => {
   it('count and score only the datasets the consumer may discover: a hidden dataset changes no total, mean or improvement', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDatasets } from '../../bench/generateDatasets.ts';
+import { generateDatasets, vocabulary as benchVocabulary } from '../../bench/generateDatasets.ts';
 import { mulberry32 } from '../../bench/measure.ts';
 import { anonymousConsumer } from '../../schema/consumer.ts';
 import type { DatasetRecord } from '../../schema/datasetRecord.ts';
@@ -10,9 +10,15 @@ import { tokenize } from '../../subgraphs/catalogue/search/analyzer.ts';
 import { SearchIndex } from '../../subgraphs/catalogue/search/createSearchIndex.ts';
 import { compileRegionPolicies } from '../../subgraphs/shared/access/loadRegionPolicies.ts';
 
-/** Few words, several a typo or a prefix apart, so statistics and expansions overlap between visible and hidden datasets. */
-const vocabulary = ['port', 'ports', 'portal', 'container', 'containers', 'cargo', 'cargoes', 'vessel', 'vessels', 'trade', 'traded', 'monthly', 'statistics', 'statistic', 'secretive', 'hải', '港口', '口岸'];
-const regions = ['SG', 'MY'];
+/**
+ * Few words, several a typo, a prefix, a stem or an accent apart, and some
+ * the glossary translates (population, dân số, 人口, penduduk, trade, 贸易),
+ * so statistics, expansions, proximity and translations overlap between
+ * visible and hidden datasets.
+ */
+const vocabulary = ['port', 'ports', 'portal', 'container', 'containers', 'cargo', 'cargoes', 'vessel', 'vessels', 'trade', 'traded', 'monthly', 'statistics', 'statistic', 'secretive', 'hải', '港口', '口岸', 'population', 'dân', 'số', 'dan', '人口', '贸易', '貿易', 'penduduk', 'census'];
+/** Four regions, so region breadth reorders pages. */
+const regions = ['SG', 'MY', 'VN', 'MO'];
 const publishers = ['Maritime Authority', 'Statistics Office', 'Port Statistics Board'];
 /** The anonymous consumer discovers public datasets only; restricted and confidential ones are hidden from it. */
 const discoverPublic = '@id("public") @reason("r") permit (principal, action == Wharf::Action::"discover", resource) when { resource.tier == "public" };';
@@ -22,6 +28,9 @@ const datasetContent = fc.record({
   region: fc.constantFrom(...regions),
   title: words(1, 3),
   titleZh: fc.option(words(1, 2), { nil: undefined }),
+  titleVi: fc.option(words(1, 3), { nil: undefined }),
+  /** A format suffix, so datasets group (same region, publisher and title but for it). */
+  formatSuffix: fc.option(fc.constantFrom(' (KML)', ' (GEOJSON)', ' (SHP)'), { nil: undefined }),
   description: words(0, 8),
   keywords: fc.array(fc.constantFrom(...vocabulary), { maxLength: 3 }),
   publisher: fc.constantFrom(...publishers),
@@ -38,7 +47,11 @@ function recordOf(content: Content, identifier: string, tier: DatasetRecord['acc
     identifier,
     revision: `${identifier}-r`,
     language: 'en',
-    title: [{ lang: 'en', value: content.title }, ...(content.titleZh ? [{ lang: 'zh', value: content.titleZh }] : [])],
+    title: [
+      { lang: 'en', value: content.title + (content.formatSuffix ?? '') },
+      ...(content.titleZh ? [{ lang: 'zh', value: content.titleZh }] : []),
+      ...(content.titleVi ? [{ lang: 'vi', value: content.titleVi }] : []),
+    ],
     description: [{ lang: 'en', value: content.description }],
     keywords: content.keywords,
     themes: [content.theme],
@@ -62,26 +75,34 @@ const queryText = fc
     return picked.join(' ') + (space ? ' ' : '');
   });
 
-const searchDocument = parse(`query ($q: String, $first: Int, $after: String, $sort: SearchSort) {
-  search(query: $q, first: $first, after: $after, sort: $sort, facetLimit: 100) {
-    totalCount
+const searchDocument = parse(`query ($q: String, $first: Int, $after: String, $sort: SearchSort, $crowd: Boolean, $group: Boolean, $translate: Boolean) {
+  search(query: $q, first: $first, after: $after, sort: $sort, facetLimit: 100, crowdRegions: $crowd, groupFormats: $group, crossLingual: $translate) {
+    totalCount datasetCount matchedAllWords
     pageInfo { hasNextPage endCursor }
     edges {
       cursor score
       node { id }
       highlights { field lang snippet }
-      explain { textScore coordination exactTitle quality matches { term fields } }
+      matchedLanguages crossLingual
+      variants { format node { id } }
+      explain {
+        textScore coordination exactTitle quality matches { term fields }
+        ranking { wordsMatched typos breadthBucket proximity titleWords exactWords exactTitle relevance }
+      }
     }
     facets { field values { value count } }
   }
 }`);
 const suggestDocument = parse(`query ($p: String!) { suggest(prefix: $p, first: 10) { text dataset { id } } }`);
 
+/** Breadth, grouping and translation as `Query.search` has them by default (all on), or each turned off. */
+type SearchOptions = { crowd?: boolean; group?: boolean; translate?: boolean };
+
 /** Everything an anonymous consumer can ask about `text`: two pages of a search, and suggestions. */
-async function answersOf(catalogue: Catalogue, text: string, first: number, sort: string) {
-  const page = await catalogue.execute({ document: searchDocument, variables: { q: text, first, sort } }, anonymousConsumer);
+async function answersOf(catalogue: Catalogue, text: string, first: number, sort: string, options: SearchOptions = {}) {
+  const page = await catalogue.execute({ document: searchDocument, variables: { q: text, first, sort, ...options } }, anonymousConsumer);
   const after = (page.data as { search?: { pageInfo: { endCursor: string | null } } } | undefined)?.search?.pageInfo.endCursor;
-  const next = after ? await catalogue.execute({ document: searchDocument, variables: { q: text, first, sort, after } }, anonymousConsumer) : undefined;
+  const next = after ? await catalogue.execute({ document: searchDocument, variables: { q: text, first, sort, after, ...options } }, anonymousConsumer) : undefined;
   const suggest = text.trim() ? await catalogue.execute({ document: suggestDocument, variables: { p: text } }, anonymousConsumer) : undefined;
   return { page, next, suggest };
 }
@@ -101,12 +122,20 @@ describe('search statistics with hidden datasets (anonymous consumer)', () => {
     await withHidden?.[Symbol.asyncDispose]();
   });
 
-  it('answers identically, totals, order, scores, explanations, highlights, facets, pages and suggestions, whatever hidden datasets hold', async () => {
+  it('answers identically, totals, order, ranking rules, translations, matched languages, format groups, region breadth, explanations, highlights, facets, pages and suggestions, whatever hidden datasets hold', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(datasetContent, { minLength: 1, maxLength: 25 }),
         fc.array(fc.tuple(datasetContent, fc.constantFrom('restricted', 'confidential' as const), fc.nat()), { minLength: 1, maxLength: 25 }),
-        fc.array(fc.tuple(queryText, fc.integer({ min: 1, max: 6 }), fc.constantFrom('RELEVANCE', 'RELEVANCE', 'MODIFIED', 'TITLE')), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.tuple(
+            queryText,
+            fc.integer({ min: 1, max: 6 }),
+            fc.constantFrom('RELEVANCE', 'RELEVANCE', 'MODIFIED', 'TITLE'),
+            fc.record({ crowd: fc.option(fc.boolean(), { nil: undefined }), group: fc.option(fc.boolean(), { nil: undefined }), translate: fc.option(fc.boolean(), { nil: undefined }) }),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (visibleContents, hiddenContents, queries) => {
           const visible = visibleContents.map((content, i) => recordOf(content, `v${i}`, 'public'));
           // The hidden datasets go in between the visible ones, so they also take document numbers among them.
@@ -115,10 +144,10 @@ describe('search statistics with hidden datasets (anonymous consumer)', () => {
           for (const record of visible) withoutHidden.index.upsert(record);
           for (const record of interleaved) withHidden.index.upsert(record);
           try {
-            for (const [text, first, sort] of queries) {
-              const expected = await answersOf(withoutHidden, text, first, sort);
+            for (const [text, first, sort, options] of queries) {
+              const expected = await answersOf(withoutHidden, text, first, sort, options);
               expect(expected.page.errors).toBeUndefined();
-              expect(await answersOf(withHidden, text, first, sort)).toEqual(expected);
+              expect(await answersOf(withHidden, text, first, sort, options)).toEqual(expected);
             }
           } finally {
             // Removed again, lazily: their posting entries stay until compaction, as in a long-running catalogue.
@@ -131,7 +160,7 @@ describe('search statistics with hidden datasets (anonymous consumer)', () => {
     );
   }, 240_000);
 
-  it('answers identically over a realistic catalogue whose first pages are cut short by score bounds, for 60 searches of every kind', async () => {
+  it('answers identically over a realistic catalogue of eight regions, for 60 searches of every kind, cross-lingual ones included', async () => {
     const all = generateDatasets(3000, 17);
     const isPublic = (record: DatasetRecord) => record.access.tier === 'public';
     await using publicOnly = await createCatalogue({ regions: [], harvestIntervalMs: 0 });
@@ -148,6 +177,8 @@ describe('search statistics with hidden datasets (anonymous consumer)', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const titleWords = all.flatMap((record) => record.title.flatMap((text) => tokenize(text.value))).filter((word) => word.length > 2);
     const texts = Array.from({ length: 60 }, (_, i) => {
+      // A subject in another language than English, which the glossary translates.
+      if (i % 6 === 5) return pick(benchVocabulary.subjects)[pick(['zh', 'vi', 'ms', 'pt'] as const)];
       const word = pick(titleWords);
       if (i % 4 === 0) return `${word} ${pick(titleWords)}`;
       if (i % 4 === 1 && word.length > 5) return word.slice(0, 2) + word.slice(3);
@@ -162,9 +193,9 @@ describe('search statistics with hidden datasets (anonymous consumer)', () => {
   }, 120_000);
 
   it('gives the same typo expansion and score to a word a hidden dataset also holds once', async () => {
-    const visible = recordOf({ region: 'SG', title: 'container statistics', description: '', keywords: [], publisher: publishers[0]!, theme: 'TRAN', format: 'CSV', day: 1, titleZh: undefined }, 'v-one', 'public');
-    const other = recordOf({ region: 'SG', title: 'containers monthly', description: '', keywords: [], publisher: publishers[0]!, theme: 'TRAN', format: 'CSV', day: 2, titleZh: undefined }, 'v-two', 'public');
-    const hidden = recordOf({ region: 'SG', title: 'container secretive', description: '', keywords: [], publisher: publishers[1]!, theme: 'ECON', format: 'CSV', day: 3, titleZh: undefined }, 'h-one', 'confidential');
+    const visible = recordOf({ region: 'SG', title: 'container statistics', description: '', keywords: [], publisher: publishers[0]!, theme: 'TRAN', format: 'CSV', day: 1, titleZh: undefined, titleVi: undefined, formatSuffix: undefined }, 'v-one', 'public');
+    const other = recordOf({ region: 'SG', title: 'containers monthly', description: '', keywords: [], publisher: publishers[0]!, theme: 'TRAN', format: 'CSV', day: 2, titleZh: undefined, titleVi: undefined, formatSuffix: undefined }, 'v-two', 'public');
+    const hidden = recordOf({ region: 'SG', title: 'container secretive', description: '', keywords: [], publisher: publishers[1]!, theme: 'ECON', format: 'CSV', day: 3, titleZh: undefined, titleVi: undefined, formatSuffix: undefined }, 'h-one', 'confidential');
     for (const record of [visible, other]) withoutHidden.index.upsert(record);
     for (const record of [visible, hidden, other]) withHidden.index.upsert(record);
     try {
@@ -182,7 +213,7 @@ describe('search statistics with hidden datasets (anonymous consumer)', () => {
   });
 
   it('scores a blank query 0, whatever the search before it scored', async () => {
-    const records = [0, 1, 2].map((i) => recordOf({ region: 'SG', title: `port statistics ${vocabulary[i]}`, description: '', keywords: [], publisher: publishers[0]!, theme: 'TRAN', format: 'CSV', day: i + 1, titleZh: undefined }, `blank-${i}`, 'public'));
+    const records = [0, 1, 2].map((i) => recordOf({ region: 'SG', title: `port statistics ${vocabulary[i]}`, description: '', keywords: [], publisher: publishers[0]!, theme: 'TRAN', format: 'CSV', day: i + 1, titleZh: undefined, titleVi: undefined, formatSuffix: undefined }, `blank-${i}`, 'public'));
     for (const record of records) withHidden.index.upsert(record);
     try {
       await withHidden.execute({ document: searchDocument, variables: { q: 'port statistics', first: 3 } }, { ...anonymousConsumer, subject: 'someone-else' });

@@ -125,8 +125,9 @@ describe('GET /dcat under many readers', () => {
       const refused = await fetch(`${server.origin}/dcat`);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
-      expect(await refused.json()).toEqual({ error: 'Region SG is already serving 4 catalogue exports; retry in a few seconds, or ask for one dataset at /dcat/<id>.' });
-      // One dataset by id and the other endpoints still answer.
+      expect(await refused.json()).toEqual({ error: 'Region SG is already serving 4 catalogue exports; retry in a few seconds, ask for a page at /dcat?page=1, or for one dataset at /dcat/<id>.' });
+      // A page, one dataset by id and the other endpoints still answer.
+      expect((await fetch(`${server.origin}/dcat?page=1`)).status).toBe(200);
       const [first] = (await sgStore.changes(undefined, 1)).changes;
       expect((await fetch(`${server.origin}/dcat/${encodeURIComponent(first!.id)}`)).status).toBe(200);
       expect((await fetch(`${server.origin}/health`)).status).toBe(200);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTokensPath } from '../../gateway/demo/demoIdentity.ts';
 import { signedRequestHeader } from '../../schema/signedRequest.ts';
 import { startFixtureWharf, type FixtureWharf } from '../support/fixtureRegions.ts';
+import { changeFeed, hostileRecord, startHostileRegion, upsert } from './hostileRegion.ts';
 
 const officialToken = (JSON.parse(readFileSync(demoTokensPath, 'utf8')) as Record<string, string>)['guangxi-official']!;
 
@@ -62,5 +63,25 @@ describe('a signed region request captured by another region', () => {
     const elsewhere = await fetch(url.replace('/graphql', '/changes'), { headers });
     expect(elsewhere.status).toBe(401);
     expect(await elsewhere.text()).toContain('signed for another method or path');
+  });
+});
+
+describe('a hostile region that appears in an official’s results', () => {
+  it('captures the signed request it is sent, and can replay it nowhere', async () => {
+    await using hostile = await startHostileRegion({ handlers: { '/changes': changeFeed('HX', [[upsert(hostileRecord('HX', 'bait'))]]) } });
+    await using fixture = await startFixtureWharf({ extraRegions: [hostile.entry] });
+    const result = await fixture.query('{ datasets(ids: ["HX:bait", "CN-GX:customs-exports"]) { id access { decision } } }', {}, officialToken);
+    expect(result.data.datasets[1]).toEqual({ id: 'CN-GX:customs-exports', access: { decision: expect.any(String) } });
+
+    const [captured] = hostile.requestsTo('/graphql');
+    const header = captured?.headers[signedRequestHeader];
+    expect(header).toEqual(expect.any(String));
+    const guangxi = fixture.regions.get('CN-GX')!.server;
+    // The official's signed request, replayed at Guangxi as it was sent, and with a body asking for Guangxi's data.
+    for (const body of [captured!.body, captured!.body.replaceAll('HX:bait', 'CN-GX:customs-exports')]) {
+      const replayed = await fetch(guangxi.url, { method: 'POST', headers: { 'content-type': 'application/json', [signedRequestHeader]: header as string }, body });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.text()).toContain('signed for another region, not CN-GX');
+    }
   });
 });

@@ -222,12 +222,14 @@ describe('dataset page fed by a hostile region', () => {
     access: { decision: 'ALLOW', policies: [], missing: [], obligations: [], purpose: '' },
   };
   const page = renderDatasetPage({
-    data: { dataset, lineage: { isPartial: false, partialRegions: [], nodes: [], edges: [] } },
+    data: { dataset, upstream: null, downstream: null },
     errors: [],
     strings: pageMessagesFor('en'),
     consumer: undefined,
     pageUrl: 'https://wharf.example/datasets/MO%3Atrade-balance',
     catalogueUrl: 'https://wharf.example/',
+    backHref: '/?lang=en',
+    searchHref: (param, value) => `/?${param}=${value}`,
     languageHref: (lang) => `?lang=${lang}`,
     datasetHref: (id) => `/datasets/${encodeURIComponent(id)}`,
   }).value;

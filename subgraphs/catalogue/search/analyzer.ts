@@ -1,29 +1,46 @@
+import { isLatinStopWord, latinLanguages, primaryLanguage, simplifiedChinese, stopWordsOf } from './languages.ts';
+
 /**
  * The one text analyzer, used for indexing, querying and highlighting, so
- * every side folds the same way:
- * - NFKD with combining marks removed, so `Hà Nội` = `ha noi`, `comércio` = `comercio`;
- * - `đ`/`Đ` → `d` (a letter of its own in Vietnamese, not a mark);
- * - lower case;
- * - Han, Kana and Hangul runs become overlapping bigrams (`南宁海关` → 南宁 宁海 海关),
- *   a lone character stays a unigram, so a two-character query finds a
- *   Chinese title without a dictionary;
- * - everything else splits on anything that is not a letter or a digit.
+ * every side reads text the same way:
+ * - NFKC per character (full-width `ＣＳＶ` is `csv`), lower case, the
+ *   accents kept (`dân`, `comércio`): the dictionary folds them apart (see
+ *   `foldTerm`), so a word typed with its accents ranks the accented form
+ *   above the folded one;
+ * - Chinese in one script: traditional converted to simplified with OpenCC
+ *   (`languages.ts`), then each run of Han, Kana or Hangul indexed as
+ *   overlapping bigrams (`南宁海关` → 南宁 宁海 海关; a lone character as
+ *   itself); a query's runs are cut into words by ICU's dictionary
+ *   segmenter (`Intl.Segmenter`) first, a word of three or more characters
+ *   standing for its bigrams together;
+ * - Thai, Lao, Khmer and Burmese, written without spaces, cut into words by
+ *   the same segmenter;
+ * - every other run of letters, digits and marks is a word;
+ * - the stop words of the text's language (`stopWordsOf`) are left out,
+ *   still counting as a position, so `dan` of a Malay text is never a term
+ *   and a Vietnamese `dân` cannot meet it.
+ *
+ * Every term has a position (words and bigrams counted from the text's
+ * start), read by proximity ranking.
  */
+
 /**
- * Longest term, in UTF-16 code units once folded, the catalogue indexes or
- * searches for: longer tokens (a hash, a run of letters without a space)
- * are left out of the index, and a query holding one is refused, as is a
- * query longer than `maxQueryChars`. Typo expansion costs the square of a
- * word's length; real words, identifiers and hex digests are no longer.
+ * Longest term, in UTF-16 code units, the catalogue indexes or searches
+ * for: longer tokens (a hash, a run of letters without a space) are left
+ * out of the index, and a query holding one is refused, as is a query
+ * longer than `maxQueryChars`. Typo expansion costs the square of a word's
+ * length; real words, identifiers and hex digests are no longer.
  */
 export const maxWordChars = 64;
 export const maxQueryChars = 1000;
 
 const combiningMark = /\p{M}/u;
 const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const segmentedChar = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const wordChar = /[\p{L}\p{N}]/u;
+const hanChar = /\p{Script=Han}/u;
 
-/** Folds one code point; may return '' (a lone mark) or several characters (a ligature). */
+/** Folds one code point for comparison without accents; may return '' (a lone mark) or several characters. */
 export function foldChar(char: string): string {
   if (char === 'đ' || char === 'Đ') return 'd';
   let folded = '';
@@ -37,29 +54,36 @@ export function foldText(text: string): string {
   return folded;
 }
 
-/** A token and where it stands in the original text, for highlighting. */
-export interface Token {
-  term: string;
-  start: number;
-  end: number;
+/**
+ * A term without its accents (`dân` → `dan`, `população` → `populacao`),
+ * the key the dictionary groups spellings under. Terms of scripts whose
+ * marks are letters (Thai vowels and tones) keep them.
+ */
+export function foldTerm(term: string): string {
+  return segmentedChar.test(term) ? term : foldText(term);
 }
 
 const separator = 0;
 const word = 1;
 const cjk = 2;
-/** What a character is to the tokenizer, and what it folds to. */
+const segmented = 3;
 interface CharClass {
-  kind: typeof separator | typeof word | typeof cjk;
-  folded: string;
+  kind: typeof separator | typeof word | typeof cjk | typeof segmented;
+  /** NFKC and lower case: what the character adds to a word. */
+  normal: string;
 }
 
 function classify(char: string): CharClass {
-  if (cjkChar.test(char)) return { kind: cjk, folded: char };
-  if (wordChar.test(char) || combiningMark.test(char)) return { kind: word, folded: foldChar(char) };
-  return { kind: separator, folded: '' };
+  if (cjkChar.test(char)) return { kind: cjk, normal: char };
+  if (segmentedChar.test(char)) return { kind: segmented, normal: char };
+  if (wordChar.test(char) || combiningMark.test(char)) return { kind: word, normal: char.normalize('NFKC').toLowerCase() };
+  const compatible = char.normalize('NFKC');
+  // A full-width letter or digit is its ASCII self.
+  if (compatible !== char && [...compatible].every((part) => wordChar.test(part))) return { kind: word, normal: compatible.toLowerCase() };
+  return { kind: separator, normal: '' };
 }
 
-// Indexing folds millions of characters: ASCII from a table, the rest memoised per code point.
+// Indexing reads millions of characters: ASCII from a table, the rest memoised per code point.
 const asciiClasses: CharClass[] = Array.from({ length: 128 }, (_, code) => classify(String.fromCharCode(code)));
 /**
  * Code points memoised, at most: queries and harvested text can name any of
@@ -78,91 +102,191 @@ function classOf(char: string, code: number): CharClass {
   return found;
 }
 
-/**
- * Tokens of `text` with their spans in the original string (UTF-16 offsets).
- */
-export function tokenizeWithSpans(text: string): Token[] {
-  const tokens: Token[] = [];
-  let current = '';
-  let currentStart = -1;
-  let cjkRun: { char: string; start: number; end: number }[] = [];
-  const flushWord = (end: number) => {
-    if (current) tokens.push({ term: current, start: currentStart, end });
-    current = '';
-    currentStart = -1;
-  };
-  const flushCjk = () => {
-    if (cjkRun.length === 1) tokens.push({ term: cjkRun[0]!.char, start: cjkRun[0]!.start, end: cjkRun[0]!.end });
-    for (let i = 0; i + 1 < cjkRun.length; i += 1) {
-      tokens.push({ term: cjkRun[i]!.char + cjkRun[i + 1]!.char, start: cjkRun[i]!.start, end: cjkRun[i + 1]!.end });
+const segmenters = new Map<string, Intl.Segmenter>();
+const segmenterOf = (locale: string) => {
+  let segmenter = segmenters.get(locale);
+  if (!segmenter) segmenters.set(locale, (segmenter = new Intl.Segmenter(locale, { granularity: 'word' })));
+  return segmenter;
+};
+
+/** A text's terms, as parallel arrays: each term, its position, and its span in the original text (UTF-16 offsets). */
+export interface AnalyzedText {
+  terms: string[];
+  positions: number[];
+  starts: number[];
+  ends: number[];
+}
+
+/** What `analyze` carries along a text. Module-level functions take it, not closures: the TypeScript loader wraps every closure it makes per call. */
+interface AnalyzerState {
+  text: string;
+  out: AnalyzedText;
+  stops: ReadonlySet<string> | undefined;
+  position: number;
+  /** The word being read, and where it started (-1: none). */
+  current: string;
+  currentStart: number;
+  /** The run of Han (or Thai…) characters being read, with each character's offset. */
+  runKind: number;
+  runText: string;
+  runOffsets: number[];
+  runEnd: number;
+}
+
+function emit(state: AnalyzerState, term: string, start: number, end: number): void {
+  state.out.terms.push(term);
+  state.out.positions.push(state.position);
+  state.out.starts.push(start);
+  state.out.ends.push(end);
+}
+
+function flushWord(state: AnalyzerState, end: number): void {
+  if (!state.current) return;
+  const term = state.current.normalize('NFC');
+  // Part of a hyphenated word (`re-export`) is never a stop word.
+  const hyphenated = state.text[end] === '-' || state.text[state.currentStart - 1] === '-';
+  if (hyphenated || !state.stops?.has(term)) emit(state, term, state.currentStart, end);
+  state.position += 1;
+  state.current = '';
+  state.currentStart = -1;
+}
+
+function flushRun(state: AnalyzerState): void {
+  const offsets = state.runOffsets;
+  if (offsets.length === 0) return;
+  if (state.runKind === cjk) {
+    const converted = hanChar.test(state.runText) ? [...simplifiedChinese(state.runText)] : [...state.runText];
+    // OpenCC maps characters one to one almost always; otherwise every bigram spans the whole run.
+    const aligned = converted.length === offsets.length;
+    if (converted.length === 1) {
+      emit(state, converted[0]!, offsets[0]!, state.runEnd);
+      state.position += 1;
     }
-    cjkRun = [];
+    for (let i = 0; i + 1 < converted.length; i += 1) {
+      const start = aligned ? offsets[i]! : offsets[0]!;
+      const end = aligned && i + 2 < offsets.length ? offsets[i + 2]! : state.runEnd;
+      emit(state, converted[i]! + converted[i + 1]!, start, end);
+      state.position += 1;
+    }
+  } else {
+    const thaiStops = stopWordsOf('th');
+    const base = offsets[0]!;
+    for (const segment of segmenterOf('th').segment(state.runText)) {
+      if (!segment.isWordLike) continue;
+      if (!thaiStops.has(segment.segment)) emit(state, segment.segment, base + segment.index, base + segment.index + segment.segment.length);
+      state.position += 1;
+    }
+  }
+  state.runText = '';
+  state.runOffsets = [];
+  state.runKind = separator;
+}
+
+/**
+ * The terms of `text`, a text in `lang` (a BCP 47 tag; stop words are left
+ * out only when it is given), as indexed and highlighted.
+ */
+export function analyze(text: string, lang?: string): AnalyzedText {
+  const language = lang === undefined ? undefined : primaryLanguage(lang);
+  const state: AnalyzerState = {
+    text,
+    out: { terms: [], positions: [], starts: [], ends: [] },
+    stops: language === undefined ? undefined : stopWordsOf((latinLanguages as readonly string[]).includes(language) ? language : 'en'),
+    position: 0,
+    current: '',
+    currentStart: -1,
+    runKind: separator,
+    runText: '',
+    runOffsets: [],
+    runEnd: 0,
   };
   let offset = 0;
   while (offset < text.length) {
     const code = text.codePointAt(offset)!;
     const width = code > 0xffff ? 2 : 1;
     const char = width === 1 ? text[offset]! : text.slice(offset, offset + 2);
-    const end = offset + width;
     const charClass = classOf(char, code);
-    if (charClass.kind === cjk) {
-      flushWord(offset);
-      cjkRun.push({ char, start: offset, end });
-    } else if (charClass.kind === word) {
-      if (cjkRun.length > 0) flushCjk();
-      if (charClass.folded) {
-        if (currentStart < 0) currentStart = offset;
-        current += charClass.folded;
-      }
-    } else {
-      flushWord(offset);
-      if (cjkRun.length > 0) flushCjk();
+    const kind = charClass.kind;
+    if (kind !== word && state.current) flushWord(state, offset);
+    if (kind !== state.runKind && state.runOffsets.length > 0) flushRun(state);
+    if (kind === word) {
+      if (state.currentStart < 0) state.currentStart = offset;
+      state.current += charClass.normal;
+    } else if (kind === cjk || kind === segmented) {
+      state.runKind = kind;
+      state.runText += char;
+      state.runOffsets.push(offset);
+      state.runEnd = offset + width;
     }
-    offset = end;
+    offset += width;
   }
-  flushWord(offset);
-  flushCjk();
-  return tokens;
+  flushWord(state, offset);
+  flushRun(state);
+  return state.out;
+}
+
+/** The terms of `text` in no particular language (no stop words left out), as `analyze` makes them. */
+export function tokenize(text: string): string[] {
+  return analyze(text).terms;
+}
+
+/** A token and where it stands in the original text, for highlighting. */
+export interface Token {
+  term: string;
+  start: number;
+  end: number;
+}
+
+/** Tokens of `text` (in `lang`) with their spans in the original string. */
+export function tokenizeWithSpans(text: string, lang?: string): Token[] {
+  const { terms, starts, ends } = analyze(text, lang);
+  return terms.map((term, i) => ({ term, start: starts[i]!, end: ends[i]! }));
 }
 
 /**
- * The terms of `text`, as indexed and as queried: the same tokens as
- * `tokenizeWithSpans`, without spans. This is the indexing hot path, so it
- * makes no objects but the terms (and no closures, which the TypeScript
- * loader wraps).
+ * One word of a query: the index terms that must all be in a dataset for
+ * it to match (one, or the bigrams of a Chinese word of three or more
+ * characters), and how it was written.
  */
-export function tokenize(text: string): string[] {
-  const terms: string[] = [];
-  let current = '';
-  let previousCjk = '';
-  let cjkRunLength = 0;
-  let offset = 0;
-  while (offset <= text.length) {
-    let kind: number = separator;
-    let folded = '';
-    let char = '';
-    if (offset < text.length) {
-      const code = text.codePointAt(offset)!;
-      char = code > 0xffff ? text.slice(offset, offset + 2) : text[offset]!;
-      const charClass = classOf(char, code);
-      kind = charClass.kind;
-      folded = charClass.folded;
-      offset += char.length;
-    } else offset += 1;
-    if (kind !== word && current) {
-      terms.push(current);
-      current = '';
+export interface QueryWord {
+  /** The word as normalised: lower case, NFKC, accents kept, Chinese simplified. */
+  text: string;
+  terms: string[];
+  /** Written in a script whose words are dictionary-segmented (Han, Thai…): no typo or folding applies. */
+  segmented: boolean;
+  /** A stop word of some catalogue language: left out of the query when no text in scope holds it as a word (see `expandQuery`). */
+  stopWord: boolean;
+}
+
+/**
+ * The words of a query. The query is normalised first (NFKC, case, width,
+ * spaces: `trade ` is `trade`); runs of Han and Thai are cut into words
+ * by ICU's dictionary segmenter. Stop words of any catalogue language are
+ * marked: the query's language is not known, so `ha` (English) may be the
+ * Vietnamese `hà`.
+ */
+export function analyzeQuery(text: string): QueryWord[] {
+  const words: QueryWord[] = [];
+  // Han and Thai runs are cut into words here; everything else is read as `analyze` reads it.
+  const normal = text.normalize('NFKC');
+  for (const piece of normal.split(/(\p{Script=Han}+|[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]+)/u)) {
+    if (!piece) continue;
+    if (hanChar.test(piece) || segmentedChar.test(piece)) {
+      const han = hanChar.test(piece);
+      const source = han ? simplifiedChinese(piece) : piece;
+      for (const segment of segmenterOf(han ? 'zh' : 'th').segment(source)) {
+        if (!segment.isWordLike) continue;
+        const chars = [...segment.segment];
+        const termsOf = chars.length >= 3 ? chars.slice(1).map((char, i) => chars[i]! + char) : [segment.segment];
+        words.push({ text: segment.segment, terms: termsOf, segmented: true, stopWord: stopWordsOf(han ? 'zh' : 'th').has(segment.segment) });
+      }
+      continue;
     }
-    if (kind !== cjk && cjkRunLength > 0) {
-      if (cjkRunLength === 1) terms.push(previousCjk);
-      cjkRunLength = 0;
-    }
-    if (kind === word) current += folded;
-    else if (kind === cjk) {
-      if (cjkRunLength > 0) terms.push(previousCjk + char);
-      previousCjk = char;
-      cjkRunLength += 1;
+    // Latin and other spaced scripts, and Kana or Hangul: the terms `analyze` made of this piece, in order.
+    for (const term of analyze(piece).terms) {
+      const isCjk = cjkChar.test(term);
+      words.push({ text: term, terms: [term], segmented: isCjk, stopWord: !isCjk && isLatinStopWord(term) && !piece.includes(`${term}-`) && !piece.includes(`-${term}`) });
     }
   }
-  return terms;
+  return words;
 }

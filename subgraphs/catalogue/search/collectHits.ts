@@ -76,11 +76,12 @@ export function collectHits(
   // term weight (from the scope's statistics), ties in expansion order, never by the lists' score bounds: those count
   // documents outside the scope, and a sum's last bit must not depend on them.
   const lists = expansions
-    .flatMap(({ termId, weight, word }) => {
-      const list = into.postings[termId];
+    .flatMap(({ termId, weight, words }) => {
+      // Phrases (termId -1) are for searches; autocomplete matches titles word by word.
+      const list = termId >= 0 ? into.postings[termId] : undefined;
       if (!list) return [];
       const termWeight = weight * idf(into.documents, frequencies.of(termId));
-      return [{ list, termWeight, bit: 1 << word, bound: scoreBound(list, termWeight, averages) }];
+      return [{ list, termWeight, bit: words, bound: scoreBound(list, termWeight, averages) }];
     })
     .sort((a, b) => b.termWeight - a.termWeight);
   const accumulate = (entry: (typeof lists)[number], start: number, end: number, fromDoc: number, toDoc: number) =>

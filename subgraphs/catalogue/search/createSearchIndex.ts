@@ -1,5 +1,5 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
-import { foldText, tokenize } from './analyzer.ts';
+import { analyzeQuery, foldText, tokenize } from './analyzer.ts';
 import { Bitset } from './bitset.ts';
 import { FacetIndex, facetValuesOf, type FacetField } from './facetIndex.ts';
 import { assertIndexable, UnindexableRecordError } from './assertIndexable.ts';
@@ -7,14 +7,19 @@ import { admittedDocuments, filterScratch } from './searchFilter.ts';
 import type { AccessGroupKey, SearchHit, SearchOutcome, SearchRequest } from './searchTypes.ts';
 import { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight, termFrequencies } from './fieldStatistics.ts';
 import { explainScore, highlightsOf } from './searchHits.ts';
-import { Postings, postingBitsetFrom, seekAscending } from './postings.ts';
+import { Postings, postingBitsetFrom } from './postings.ts';
 import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
-import { expandQuery, type Expansion } from './expandQuery.ts';
+import { expandQuery, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
+import { collectMatches, MatchScratch } from './collectMatches.ts';
+import { diversifyHits, formatGroupKeyOf, formatSuffixOf } from './diversifyHits.ts';
+import { tiersOf } from './rankingRules.ts';
+import { warmGlossary } from './crossLingual.ts';
+import { stemmedLanguages } from './languages.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
 
 export { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight };
@@ -33,6 +38,12 @@ export interface PreparedRecord {
   readonly record: DatasetRecord;
   readonly json: Buffer;
   readonly tf: Map<string, number>;
+  /** Per title term, its first position there plus one (see `termFrequencies`). */
+  readonly titlePositions: Map<string, number>;
+  /** Per term, the stemmed languages of the texts it came from. */
+  readonly languages: Map<string, number>;
+  /** Its format group (see `formatGroupKeyOf`), if its title ends with a format. */
+  readonly formatGroup: string | undefined;
   /** Per field, its length in terms (at most 65,535). */
   readonly lengths: readonly number[];
   readonly modifiedMs: number;
@@ -54,12 +65,6 @@ interface AccessGroup {
   lengthSums: number[];
 }
 
-/** Where `doc` is among the first `count` of `docs`, which are ascending; -1 when absent. */
-function positionOf(docs: Int32Array, count: number, doc: number): number {
-  const at = seekAscending(docs, count, doc);
-  return at < count && docs[at] === doc ? at : -1;
-}
-
 const titleKeyOf = (text: string) => tokenize(text).join(' ');
 /** Title sort keys keep this many characters; beyond them, ties fall back to the id. */
 const titleSortChars = 48;
@@ -72,10 +77,14 @@ function hash32(text: string): number {
 }
 
 /**
- * The catalogue's search index. Terms come from Wharf's analyzer; their
- * dictionary is MiniSearch's radix tree (prefix and typo expansion); posting
- * lists are typed arrays scored with BM25F; filters and facets are bitsets;
- * pages are cut with search-after over every hit. Measured in
+ * The catalogue's search index. Terms come from Wharf's analyzer, each text
+ * in its language; their dictionary keeps folded forms in MiniSearch's radix
+ * tree (prefix and typo expansion) and stem groups; posting lists are typed
+ * arrays scored with BM25F, with each term's first title position for
+ * proximity; a query's hits are ranked by the rules of `rankingRules.ts`,
+ * then spread across regions and folded into format groups
+ * (`diversifyHits`); filters and facets are bitsets; pages are cut with
+ * search-after over every hit. See docs/search.md; measured in
  * bench/RESULTS.md against MiniSearch and FlexSearch used whole.
  *
  * Removal is lazy: a removed document leaves the live set at once (and its
@@ -103,6 +112,13 @@ export class SearchIndex {
   /** Per document: the MQA indicators it passes (see `qualityMask`) and the ranking factor they make. */
   private qualityMasks = new Uint32Array(1024);
   private qualityFactors = new Float64Array(1024);
+  /** Per document: its region's number (in `regionNumbers`) and its format group's (-1 for none), for breadth and grouping. */
+  private regionOf = new Uint16Array(1024);
+  private formatGroupOf = new Int32Array(1024).fill(-1);
+  private readonly regionNumbers = new Map<string, number>();
+  /** Format groups with live members: key → number and member count (a group leaves when its last member does). */
+  private readonly formatGroups = new Map<string, { number: number; members: number }>();
+  private nextFormatGroup = 0;
   private liveCount = 0;
   /** Goes up with every insert and removal: statistics of a document set are valid for one value of it. */
   private changes = 0;
@@ -121,6 +137,7 @@ export class SearchIndex {
   private readonly hitBits = new Bitset();
   private readonly markedBits = new Bitset();
   private readonly filterScratch = filterScratch();
+  private readonly matchScratch = new MatchScratch();
   private sortKeyScratch = new Float64Array(0);
 
   private readonly postingBitsetFrom: number;
@@ -133,6 +150,7 @@ export class SearchIndex {
   constructor(options: { facetBitsetFrom?: number; postingBitsetFrom?: number } = {}) {
     this.facets = new FacetIndex(options.facetBitsetFrom);
     this.postingBitsetFrom = options.postingBitsetFrom ?? postingBitsetFrom;
+    warmGlossary();
   }
 
   get size(): number {
@@ -199,6 +217,10 @@ export class SearchIndex {
     this.modified = grow(this.modified, capacity);
     this.qualityMasks = grow(this.qualityMasks, capacity);
     this.qualityFactors = grow(this.qualityFactors, capacity);
+    this.regionOf = grow(this.regionOf, capacity);
+    const groups = new Int32Array(capacity).fill(-1);
+    groups.set(this.formatGroupOf);
+    this.formatGroupOf = groups;
     this.fieldLengths = grow(this.fieldLengths, capacity * 4);
     this.scores = grow(this.scores, capacity);
     this.masks = grow(this.masks, capacity);
@@ -224,12 +246,15 @@ export class SearchIndex {
     } catch (error) {
       throw new UnindexableRecordError(record.id, 'the record', `cannot be stored as JSON (${(error as Error).message})`);
     }
-    const { tf, lengths } = termFrequencies(record);
+    const { tf, lengths, titlePositions, languages } = termFrequencies(record);
     const mask = qualityMask(record);
     return {
       record,
       json,
       tf,
+      titlePositions,
+      languages,
+      formatGroup: formatGroupKeyOf(record),
       lengths: lengths.map((length) => Math.min(length, 65535)),
       modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
       qualityMask: mask,
@@ -255,9 +280,20 @@ export class SearchIndex {
     }
     for (const [term, packed] of tf) {
       const id = this.dictionary.intern(term);
-      (this.postings[id] ??= new Postings(4, this.postingBitsetFrom)).push(doc, packed, this.fieldLengths, doc * 4, this.ids.length);
+      (this.postings[id] ??= new Postings(4, this.postingBitsetFrom)).push(doc, packed, prepared.titlePositions.get(term) ?? 0, this.fieldLengths, doc * 4, this.ids.length);
       this.dictionary.df[id]! += 1;
+      const languages = prepared.languages.get(term) ?? 0;
+      if (languages !== 0) stemmedLanguages.forEach((language, bit) => (languages & (1 << bit)) !== 0 && this.dictionary.noteLanguage(id, language));
     }
+    let region = this.regionNumbers.get(record.region);
+    if (region === undefined) this.regionNumbers.set(record.region, (region = this.regionNumbers.size));
+    this.regionOf[doc] = region;
+    if (prepared.formatGroup !== undefined) {
+      let group = this.formatGroups.get(prepared.formatGroup);
+      if (!group) this.formatGroups.set(prepared.formatGroup, (group = { number: this.nextFormatGroup++, members: 0 }));
+      group.members += 1;
+      this.formatGroupOf[doc] = group.number;
+    } else this.formatGroupOf[doc] = -1;
     this.totalPostings += tf.size;
     this.records.putJson(doc, prepared.json);
     this.ids[doc] = record.id;
@@ -312,6 +348,10 @@ export class SearchIndex {
       group.lengthSums[f]! -= this.fieldLengths[doc * 4 + f]!;
     }
     for (const key of this.exactTitleKeys(record)) this.exactTitles.delete(key, doc);
+    const formatGroup = formatGroupKeyOf(record);
+    const formatGroupEntry = formatGroup === undefined ? undefined : this.formatGroups.get(formatGroup);
+    if (formatGroupEntry && (formatGroupEntry.members -= 1) === 0) this.formatGroups.delete(formatGroup!);
+    this.formatGroupOf[doc] = -1;
     this.facets.remove(doc);
     group.docs.delete(doc);
     group.size -= 1;
@@ -364,20 +404,20 @@ export class SearchIndex {
 
   search(request: SearchRequest): SearchOutcome {
     const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified, this.filterScratch);
-    const words = [...new Set(tokenize(request.text))].slice(0, maxQueryWords);
     const statistics = this.statisticsOf(request.within);
     const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
+    const words = withoutIdleStopWords(this.dictionary, analyzeQuery(request.text), frequencies).slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
     let docs: Int32Array;
     let scores: Float64Array;
     let count = 0;
     let expansions: Expansion[] = [];
-    const exact = words.length > 0 ? this.exactTitleDocs(words.join(' '), statistics.docs ?? this.live) : undefined;
-    let hitSet = this.hitBits;
+    const exact = words.length > 0 ? this.exactTitleDocs(titleKeyOf(request.text), statistics.docs ?? this.live) : undefined;
+    let hitSet: Bitset;
     let total = 0;
-    // Whether docs[0..count) is every hit, or only those a first page could hold (see `collect`).
-    let everyHit = true;
+    let variants = new Map<number, number[]>();
+    let allWords = true;
     if (words.length === 0) {
       docs = this.hitDocs;
       scores = this.hitScores;
@@ -387,33 +427,55 @@ export class SearchIndex {
       scores.fill(0, 0, count);
       total = count;
     } else {
-      const prefixLast = !/\s$/.test(request.text);
-      expansions = expandQuery(this.dictionary, words, prefixLast, frequencies);
-      const firstPage = sort === 'RELEVANCE' && request.after === undefined && request.first > 0 ? { size: request.first, exact } : undefined;
-      const collected = collectHits(this.hitCollection(statistics, frequencies), words.length, expansions, admitted ?? this.live, false, -1, this.qualityFactors, firstPage);
-      docs = collected.docs;
-      scores = collected.scores;
-      count = collected.count;
-      total = collected.total;
-      everyHit = !collected.partial;
-      for (const doc of exact ?? []) {
-        const at = positionOf(docs, count, doc);
-        if (at >= 0) scores[at]! *= exactTitleBoost;
+      expansions = expandQuery(this.dictionary, words, frequencies, { crossLingual: request.crossLingual !== false });
+      const scope = statistics.docs ?? this.live;
+      const matches = collectMatches(
+        { postings: this.postings, frequencies, scope, documents: statistics.documents, averages: statistics.averages, fieldLengths: this.fieldLengths, scratch: this.matchScratch },
+        words.length,
+        expansions,
+        admitted ?? this.live,
+        this.qualityFactors,
+        exact,
+      );
+      docs = matches.docs;
+      scores = matches.keys;
+      hitSet = this.matchScratch.hits;
+      count = matches.count;
+      allWords = matches.allWords;
+      // Facets count every matching dataset, before format groups fold.
+      total = count;
+      if (sort === 'RELEVANCE' && (request.crowdRegions || request.groupFormats)) {
+        const diversified = diversifyHits(docs, scores, count, this.regionOf, this.formatGroupOf, (doc) => this.ids[doc]!, {
+          crowdRegions: request.crowdRegions === true,
+          groupFormats: request.groupFormats === true,
+        });
+        variants = diversified.variants;
+        count = diversified.count;
       }
     }
-    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, everyHit ? docs.subarray(0, count) : undefined);
+    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, words.length === 0 ? docs.subarray(0, count) : undefined);
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
     const idAt = (i: number) => this.ids[docs[i]!]!;
     const selected = sort === 'TITLE' ? selectPage(count, keyAt, idAt, sort, request.after, request.first) : selectTopByKey(count, this.sortKeys(sort, docs, scores, count), idAt, request.after, request.first);
     const { page } = selected;
-    // Hits left out of docs cannot be on a first page, but they follow it.
-    const hasMore = selected.hasMore || (!everyHit && total > page.length);
-    const matchedTerms = new Set(expansions.map((expansion) => this.dictionary.terms[expansion.termId]!));
+    const terms = this.dictionary.terms;
+    const termsOf = (expansion: Expansion) => (expansion.phrase ?? [expansion.termId]).map((id) => terms[id]!);
+    const asTyped = new Set(expansions.filter((expansion) => expansion.kind !== 'translation').flatMap(termsOf));
+    const translated = new Set(expansions.filter((expansion) => expansion.kind === 'translation').flatMap(termsOf));
+    const matched = { asTyped, translated };
     const explain = request.explain ? { statistics, frequencies } : undefined;
-    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words, expansions, matchedTerms, exact, explain));
-    return { total, hasMore, facets, hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits };
+    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words.length, expansions, matched, exact, explain, variants.get(docs[i]!)));
+    return {
+      // Results as listed: a format group is one.
+      total: count,
+      datasetCount: total,
+      allWords,
+      hasMore: selected.hasMore,
+      facets,
+      hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits,
+    };
   }
 
   /** The numeric sort key of each of `count` hits: its score, or its modified time. */
@@ -424,35 +486,52 @@ export class SearchIndex {
     return keys;
   }
 
-  /** A page's hit, with its highlights, and its score explained with the search's statistics when given `explain`. */
+  /** A page's hit, with its highlights, the languages it matched in, its format variants, and its score explained when given `explain`. */
   private toHit(
     doc: number,
     score: number,
     key: number | string,
-    words: string[],
+    wordCount: number,
     expansions: Expansion[],
-    matched: Set<string>,
+    matched: { asTyped: Set<string>; translated: Set<string> },
     exact: Set<number> | undefined,
     explain: { statistics: ScopeStatistics; frequencies: ScopedFrequencies } | undefined,
+    variantDocs: number[] | undefined,
   ): SearchHit {
     const record = this.records.get(doc)!;
-    const hit: SearchHit = { id: record.id, key, record, score, highlights: [] };
-    if (words.length === 0) return hit;
-    hit.highlights = highlightsOf(record, matched);
+    const hit: SearchHit = { id: record.id, key, record, score, highlights: [], matchedLanguages: [], crossLingual: false, variants: [] };
+    if (variantDocs) {
+      const own = formatSuffixOf(record);
+      hit.variants = [
+        ...(own ? [{ format: own.format, record }] : []),
+        ...variantDocs.map((variant) => {
+          const other = this.records.get(variant)!;
+          return { format: formatSuffixOf(other)?.format ?? '', record: other };
+        }),
+      ];
+    }
+    if (wordCount === 0) return hit;
+    const matchedTexts = highlightsOf(record, matched.asTyped, matched.translated);
+    hit.highlights = matchedTexts.highlights;
+    hit.matchedLanguages = matchedTexts.languages;
+    hit.crossLingual = matchedTexts.crossLingual;
     if (!explain) return hit;
     const { statistics, frequencies } = explain;
-    const terms = expansions.map(({ termId, weight, word }) => ({ term: this.dictionary.terms[termId]!, weight, word, df: frequencies.of(termId) }));
-    hit.explanation = explainScore(record, words.length, terms, statistics.documents, statistics.averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!);
+    const terms = expansions.map(({ termId, phrase, weight, words, df }) => {
+      const ids = phrase ?? [termId];
+      return { term: this.dictionary.terms[ids[0]!]!, phrase: ids.map((id) => this.dictionary.terms[id]!), weight, words, df: df ?? frequencies.of(termId) };
+    });
+    hit.explanation = explainScore(record, wordCount, terms, statistics.documents, statistics.averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!, tiersOf(score));
     return hit;
   }
 
   /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first; `within` as in `SearchRequest`. */
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
-    const words = [...new Set(tokenize(prefix))].slice(0, maxQueryWords);
-    if (words.length === 0) return [];
     const statistics = this.statisticsOf(within);
     const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
-    const expansions = expandQuery(this.dictionary, words, true, frequencies);
+    const words = withoutIdleStopWords(this.dictionary, analyzeQuery(prefix), frequencies).slice(0, maxQueryWords);
+    if (words.length === 0) return [];
+    const expansions = expandQuery(this.dictionary, words, frequencies, { alwaysPrefixLast: true, crossLingual: false });
     const eligible = within ? this.filterScratch.admitted.copyFrom(within).and(this.live) : this.live;
     const collected = collectHits(this.hitCollection(statistics, frequencies), words.length, expansions, eligible, true, 0);
     // Equal scores by id: document numbers depend on what else was ever indexed.

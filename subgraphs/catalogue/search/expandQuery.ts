@@ -1,55 +1,157 @@
-import { maxWordChars } from './analyzer.ts';
+import { foldTerm, maxWordChars, type QueryWord } from './analyzer.ts';
+import { glossaryMatches } from './crossLingual.ts';
+import { stemmedLanguages } from './languages.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 import { keepLargest } from './searchPaging.ts';
 import type { TermDictionary } from './termDictionary.ts';
 
-/** Typo tolerance: words the catalogue does not know, from this length, match indexed words one edit away (two from `twoEditsFrom`). */
-const fuzzyFrom = 5;
-const twoEditsFrom = 9;
-/** Search as you type: the last word also matches as a prefix, from this length, by its most frequent completions. */
+/**
+ * Typo tolerance by word length, as Meilisearch and Typesense do it: none
+ * up to 4 characters, one edit from `oneTypoFrom`, two from `twoTyposFrom`,
+ * and only for a word the scope barely knows (fewer than `typoBelowDf`
+ * datasets): a real word is not second-guessed.
+ */
+const oneTypoFrom = 5;
+const twoTyposFrom = 9;
+const typoBelowDf = 2;
+/** Search as you type: the last word, when it is not a whole word the scope knows, stands for its most frequent completions from this length. */
 const prefixFrom = 2;
 const prefixCompletions = 64;
-/** Weights of expanded terms relative to the word as typed. */
-const prefixWeight = 0.6;
-const fuzzyWeight = [1, 0.45, 0.3] as const;
+/** Terms one query word's translations may add, at most. */
+const maxTranslations = 48;
 
-/** One indexed term a query word stands for: the word itself, a completion of it, or a near spelling. */
+/**
+ * How an indexed term was reached from the query, best first; the
+ * exactness rule ranks them in this order and `weight`s follow it.
+ */
+export type MatchKind = 'exact' | 'folded' | 'stem' | 'translation' | 'prefix' | 'typo';
+export const matchWeights: Record<MatchKind, number> = { exact: 1, folded: 0.7, stem: 0.8, translation: 0.6, prefix: 0.5, typo: 0.4 };
+/** A word typed without accents matches its accented forms as if exactly (`populacao` is `população`). */
+const unaccentedWeight = 0.95;
+const twoTyposWeight = 0.3;
+
+/** One indexed term (or phrase of terms) that query words stand for. */
 export interface Expansion {
+  /** The term; -1 for a phrase. */
   termId: number;
+  /** The terms that must all be in a document, for a phrase (a Chinese word's bigrams, a translation of several words). */
+  phrase?: readonly number[];
   weight: number;
-  /** The query word's position. */
-  word: number;
+  /** The query words it stands for, one bit each. */
+  words: number;
+  /** The first of those words: proximity compares a term's title position with it. */
+  firstWord: number;
+  kind: MatchKind;
+  /** For a translation, the language of the name it came from. */
+  language?: string;
+  /** Its document frequency in the search's scope, once `collectMatches` counted it (a phrase's has no term of its own). */
+  df?: number;
+}
+
+export interface ExpandOptions {
+  /** Expand the last word into completions even when it is a whole word (autocomplete). @default false */
+  alwaysPrefixLast?: boolean;
+  /** Add the glossary's equivalents. @default true */
+  crossLingual?: boolean;
 }
 
 /**
- * The indexed terms each query word stands for; `prefixLast` lets the last
- * word stand for its completions too. Which terms exist, which are frequent
- * and whether a word is rare enough to be read as a typo are decided by the
- * document frequencies in the search's scope (`frequencies`), and ties by
- * the terms themselves, so the expansions depend on nothing outside the
- * scope, not even on the order terms were first indexed in.
+ * The indexed terms each query word stands for: the word itself, its
+ * folded spellings, its stems, the glossary's names for it in every
+ * language, completions of the last word, near spellings of a rare one.
+ * Every decision (which terms exist, which are frequent, whether a word
+ * is known) is made on document frequencies in the search's scope
+ * (`frequencies`), ties by the terms themselves, so the expansions depend
+ * on nothing outside the scope.
  */
-export function expandQuery(dictionary: TermDictionary, words: readonly string[], prefixLast: boolean, frequencies: ScopedFrequencies): Expansion[] {
-  const expansions: Expansion[] = [];
-  const terms = dictionary.terms;
-  words.forEach((word, i) => {
-    const exact = dictionary.idOf(word);
-    const exactDf = exact === undefined ? 0 : frequencies.of(exact);
-    if (exactDf > 0) expansions.push({ termId: exact!, weight: 1, word: i });
-    if (prefixLast && i === words.length - 1 && word.length >= prefixFrom) {
-      for (const termId of mostFrequent(dictionary.completions(word), prefixCompletions, terms, frequencies)) expansions.push({ termId, weight: prefixWeight, word: i });
+export function expandQuery(dictionary: TermDictionary, words: readonly QueryWord[], frequencies: ScopedFrequencies, options: ExpandOptions = {}): Expansion[] {
+  const expansions = new Map<string, Expansion>();
+  const inScope = (id: number) => frequencies.of(id) > 0;
+  const add = (expansion: Expansion) => {
+    const key = `${expansion.phrase ? expansion.phrase.join(',') : expansion.termId}/${expansion.words}`;
+    const known = expansions.get(key);
+    if (!known || known.weight < expansion.weight) expansions.set(key, expansion);
+  };
+  const phraseOf = (terms: readonly string[]): number[] | undefined => {
+    const ids: number[] = [];
+    for (const term of terms) {
+      const id = dictionary.idOf(term);
+      if (id === undefined || !inScope(id)) return undefined;
+      ids.push(id);
     }
-    // Typo tolerance only for words the catalogue barely knows: a real word is not second-guessed. Its cost is the
-    // square of the word's length, so a longer word than any indexed term (one the API refuses) is not expanded.
-    if (word.length >= fuzzyFrom && word.length <= maxWordChars && exactDf < 2) {
+    return ids;
+  };
+  const terms = dictionary.terms;
+  // Groups list terms in the order they were first indexed, which hidden datasets decide: each is put in term order.
+  const byTerm = (ids: number[]) => ids.sort((a, b) => compareTerms(terms[a]!, terms[b]!));
+  words.forEach((word, i) => {
+    const bit = 1 << i;
+    const base = { words: bit, firstWord: i };
+    if (word.terms.length > 1) {
+      const phrase = phraseOf(word.terms);
+      if (phrase) add({ ...base, termId: -1, phrase, weight: 1, kind: 'exact' });
+      return;
+    }
+    const term = word.terms[0]!;
+    const folded = foldTerm(term);
+    const unaccented = folded === term;
+    let knownDf = 0;
+    const exact = dictionary.idOf(term);
+    if (exact !== undefined && inScope(exact)) {
+      add({ ...base, termId: exact, weight: 1, kind: 'exact' });
+      knownDf += frequencies.of(exact);
+    }
+    for (const id of byTerm(dictionary.foldedGroup(folded))) {
+      if (id === exact || !inScope(id)) continue;
+      add({ ...base, termId: id, weight: unaccented ? unaccentedWeight : matchWeights.folded, kind: unaccented ? 'exact' : 'folded' });
+      knownDf += frequencies.of(id);
+    }
+    if (!word.segmented) {
+      for (const language of stemmedLanguages) {
+        for (const id of byTerm(dictionary.stemGroup(term, language))) if (inScope(id)) add({ ...base, termId: id, weight: matchWeights.stem, kind: 'stem' });
+      }
+    }
+    const isLast = i === words.length - 1;
+    if (isLast && [...term].length >= (word.segmented ? 1 : prefixFrom) && (knownDf === 0 || options.alwaysPrefixLast)) {
+      for (const id of mostFrequent(dictionary.completions(folded), prefixCompletions, terms, frequencies)) add({ ...base, termId: id, weight: matchWeights.prefix, kind: 'prefix' });
+    }
+    // Typo tolerance costs the square of the word's length: a word longer than any indexed term (one the API refuses) is not expanded.
+    if (!word.segmented && folded.length >= oneTypoFrom && folded.length <= maxWordChars && knownDf < typoBelowDf) {
       const near = dictionary
-        .neighbours(word, word.length >= twoEditsFrom ? 2 : 1)
-        .filter(({ id }) => frequencies.of(id) > 0)
+        .neighbours(folded, folded.length >= twoTyposFrom ? 2 : 1)
+        .filter(({ id }) => inScope(id))
         .sort((a, b) => a.distance - b.distance || compareTerms(terms[a.id]!, terms[b.id]!));
-      for (const { id, distance } of near) expansions.push({ termId: id, weight: fuzzyWeight[distance] ?? 0.3, word: i });
+      for (const { id, distance } of near) add({ ...base, termId: id, weight: distance === 1 ? matchWeights.typo : twoTyposWeight, kind: 'typo' });
     }
   });
-  return expansions;
+  if (options.crossLingual !== false) {
+    for (const match of glossaryMatches(words)) {
+      let mask = 0;
+      for (let i = match.from; i < match.from + match.length; i += 1) mask |= 1 << i;
+      let added = 0;
+      for (const equivalent of match.equivalents) {
+        if (added >= maxTranslations) break;
+        const ids = phraseOf(equivalent.terms);
+        if (!ids) continue;
+        const base = { words: mask, firstWord: match.from, weight: matchWeights.translation, kind: 'translation' as const, language: equivalent.language };
+        add(ids.length === 1 ? { ...base, termId: ids[0]! } : { ...base, termId: -1, phrase: ids });
+        added += 1;
+      }
+    }
+  }
+  return [...expansions.values()];
+}
+
+/**
+ * The query's words less its stop words that no text in scope holds as a
+ * word (`and`, `của`, `的`): stop words were left out of each text in its
+ * language, so such a word would only make "every word" unreachable. A
+ * stop word of one language that is a word of another in scope stays
+ * (`ha` for `Hà Nội`). When every word would go, all stay.
+ */
+export function withoutIdleStopWords(dictionary: TermDictionary, words: readonly QueryWord[], frequencies: ScopedFrequencies): QueryWord[] {
+  const kept = words.filter((word) => !word.stopWord || word.terms.some((term) => dictionary.foldedGroup(foldTerm(term)).some((id) => frequencies.of(id) > 0)));
+  return kept.length > 0 ? kept : [...words];
 }
 
 const compareTerms = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

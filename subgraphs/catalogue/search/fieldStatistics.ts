@@ -1,6 +1,7 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
-import { maxWordChars, tokenize } from './analyzer.ts';
+import { analyze, maxWordChars } from './analyzer.ts';
+import { primaryLanguage, stemmedLanguages, type StemmedLanguage } from './languages.ts';
 
 /**
  * Field boosts: a match in the title counts most, then keywords, publisher,
@@ -26,39 +27,65 @@ export const exactTitleBoost = 4;
 export const qualityWeight = 0.1;
 export const qualityFactorOf = (score: number) => 1 + (qualityWeight * score) / qualityMaxScore;
 
-/** The texts of each field of a record, every language together. */
-export function fieldTexts(record: DatasetRecord): Record<TextField, string[]> {
+/** The texts of each field of a record, every language together, each with its language. */
+export function fieldTexts(record: DatasetRecord): Record<TextField, { lang: string; value: string }[]> {
   return {
-    title: record.title.map((text) => text.value),
-    keywords: record.keywords,
-    publisher: record.publisher ? [record.publisher.name] : [],
-    description: record.description.map((text) => text.value),
+    title: record.title,
+    keywords: record.keywords.map((value) => ({ lang: record.language, value })),
+    publisher: record.publisher ? [{ lang: record.language, value: record.publisher.name }] : [],
+    description: record.description,
   };
 }
 
+/** Positions of a title's later translations start this far after the last one's, so words of two translations never look adjacent. */
+const translationGap = 8;
+/** Title positions are kept in a byte: 0 for none, else position + 1, at most this. */
+export const maxTitlePosition = 255;
+
+/** What indexing derives from a record's text (see `termFrequencies`). */
+export interface TermStatistics {
+  /** Per term, its frequency in each field packed in one number (8 bits a field in `textFields` order, saturating at 255). */
+  tf: Map<string, number>;
+  /** Each field's length in terms. */
+  lengths: number[];
+  /** Per term in the title, its first position there plus one (at most `maxTitlePosition`). */
+  titlePositions: Map<string, number>;
+  /** Per term, the stemmed languages of the texts it came from (bit i: `stemmedLanguages[i]`). */
+  languages: Map<string, number>;
+}
+
 /**
- * Per term, its frequency in each field packed in one number (8 bits
- * a field in `textFields` order, saturating at 255); and each field's length
- * in terms. Terms longer than `maxWordChars` count in the lengths only.
+ * A record's terms, analysed in the language of each text: frequencies per
+ * field, field lengths, first title positions and the languages terms came
+ * from. Terms longer than `maxWordChars` count in the lengths only.
  */
-export function termFrequencies(record: DatasetRecord): { tf: Map<string, number>; lengths: number[] } {
+export function termFrequencies(record: DatasetRecord): TermStatistics {
   const texts = fieldTexts(record);
   const tf = new Map<string, number>();
+  const titlePositions = new Map<string, number>();
+  const languages = new Map<string, number>();
   const lengths = [0, 0, 0, 0];
   for (let f = 0; f < textFields.length; f += 1) {
     const shift = f * 8;
+    let titleBase = 0;
     for (const text of texts[textFields[f]!]) {
-      const terms = tokenize(text);
+      const analyzed = analyze(text.value, text.lang);
+      const { terms, positions } = analyzed;
+      const languageBit = stemmedLanguages.indexOf(primaryLanguage(text.lang) as StemmedLanguage);
       lengths[f]! += terms.length;
-      for (const term of terms) {
+      for (let i = 0; i < terms.length; i += 1) {
+        const term = terms[i]!;
         // No query can name a longer term: indexing it would only grow the dictionary.
         if (term.length > maxWordChars) continue;
         const packed = tf.get(term) ?? 0;
         if (((packed >>> shift) & 0xff) < 255) tf.set(term, packed + 2 ** shift);
+        if (f === 0 && !titlePositions.has(term)) titlePositions.set(term, Math.min(maxTitlePosition, titleBase + positions[i]! + 1));
+        if (languageBit >= 0) languages.set(term, (languages.get(term) ?? 0) | (1 << languageBit));
       }
+      if (f === 0) titleBase += (positions.at(-1) ?? -1) + 1 + translationGap;
     }
   }
-  return { tf, lengths };
+  return { tf, lengths, titlePositions, languages };
 }
 
 /** The frequency of field `f` in a packed word. */

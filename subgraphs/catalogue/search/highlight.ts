@@ -1,4 +1,4 @@
-import { tokenizeWithSpans } from './analyzer.ts';
+import { tokenizeWithSpans, type Token } from './analyzer.ts';
 
 /** Longest stretch of a long text shown around its first match, in characters. */
 const snippetChars = 180;
@@ -7,13 +7,13 @@ const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => escapes[char]!);
 
 /**
- * `text` with every token that is one of `terms` wrapped in `<mark>…</mark>`
+ * `text` with every token (its `tokens`, when already analysed) that is one of `terms` wrapped in `<mark>…</mark>`
  * and everything else HTML-escaped, so a page can insert it as is; long
  * texts are cut to a window around the first match. Undefined when nothing
  * in `text` matches.
  */
-export function highlight(text: string, terms: ReadonlySet<string>): string | undefined {
-  const spans = tokenizeWithSpans(text).filter((token) => terms.has(token.term));
+export function highlight(text: string, terms: ReadonlySet<string>, tokens: readonly Token[] = tokenizeWithSpans(text)): string | undefined {
+  const spans = tokens.filter((token) => terms.has(token.term));
   if (spans.length === 0) return undefined;
   // Overlapping CJK bigrams merge into one marked run.
   const merged: { start: number; end: number }[] = [];

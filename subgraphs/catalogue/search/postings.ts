@@ -32,6 +32,8 @@ export function seekAscending(values: Int32Array, length: number, value: number,
 export class Postings {
   docs: Int32Array;
   tfs: Uint32Array;
+  /** Per entry, the term's first position in the document's title plus one, 0 when not in it (see `termFrequencies`): proximity reads it. */
+  titlePositions: Uint8Array;
   length = 0;
   /**
    * Whether the documents are ascending, as appends of new documents keep
@@ -56,10 +58,11 @@ export class Postings {
   ) {
     this.docs = new Int32Array(capacity);
     this.tfs = new Uint32Array(capacity);
+    this.titlePositions = new Uint8Array(capacity);
   }
 
   /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`, with `documentNumbers` in use. */
-  push(doc: number, packedTf: number, lengths: Uint16Array, offset: number, documentNumbers = 0): void {
+  push(doc: number, packedTf: number, titlePosition: number, lengths: Uint16Array, offset: number, documentNumbers = 0): void {
     if (this.bits) this.bits.add(doc);
     else if (this.length + 1 >= this.bitsetFrom && (this.length + 1) * 32 >= documentNumbers) {
       this.bits = new Bitset(documentNumbers);
@@ -78,12 +81,16 @@ export class Postings {
       docs.set(this.docs);
       const tfs = new Uint32Array(capacity);
       tfs.set(this.tfs);
+      const titlePositions = new Uint8Array(capacity);
+      titlePositions.set(this.titlePositions);
       this.docs = docs;
       this.tfs = tfs;
+      this.titlePositions = titlePositions;
     }
     if (this.length > 0 && doc < this.docs[this.length - 1]!) this.ascending = false;
     this.docs[this.length] = doc;
     this.tfs[this.length] = packedTf;
+    this.titlePositions[this.length] = titlePosition;
     this.length += 1;
   }
 
@@ -100,6 +107,7 @@ export class Postings {
       if (!keep(doc)) continue;
       this.docs[write] = doc;
       this.tfs[write] = this.tfs[read]!;
+      this.titlePositions[write] = this.titlePositions[read]!;
       write += 1;
     }
     const dropped = this.length - write;

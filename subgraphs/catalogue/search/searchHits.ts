@@ -1,6 +1,8 @@
 import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord.ts';
+import { tokenizeWithSpans } from './analyzer.ts';
 import { bm25f, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
+import type { RankingTiers } from './rankingRules.ts';
 
 /** How a hit's score was made up (see `SearchEdge.explain`). */
 export interface ScoreExplanation {
@@ -10,24 +12,44 @@ export interface ScoreExplanation {
   /** Multiplier for metadata quality (see `qualityFactorOf`). */
   quality: number;
   matches: { term: string; fields: string[] }[];
+  /** Where the hit stands on each ranking rule (see `rankingRules.ts`). */
+  ranking: RankingTiers;
 }
 
-/** Every field text of `record` that holds one of `matched`, marked up. */
-export function highlightsOf(record: DatasetRecord, matched: ReadonlySet<string>): { field: string; lang?: string; snippet: string }[] {
+/**
+ * Every field text of `record` that holds a term the query reached, marked
+ * up; the languages of those texts, those holding one of the words as typed
+ * (`asTyped`) first, then those reached only through a translation
+ * (`translated`); and whether only translations matched. Each text is
+ * analysed once, in its language.
+ */
+export function highlightsOf(
+  record: DatasetRecord,
+  asTyped: ReadonlySet<string>,
+  translated: ReadonlySet<string>,
+): { highlights: { field: string; lang?: string; snippet: string }[]; languages: string[]; crossLingual: boolean } {
   const fields: [string, LocalizedText[]][] = [
     ['title', record.title],
     ['description', record.description],
     ['keywords', record.keywords.map((value) => ({ lang: record.language, value }))],
     ['publisher', record.publisher ? [{ lang: record.language, value: record.publisher.name }] : []],
   ];
-  const out: { field: string; lang?: string; snippet: string }[] = [];
+  const all = new Set([...asTyped, ...translated]);
+  const highlights: { field: string; lang?: string; snippet: string }[] = [];
+  const direct = new Set<string>();
+  const through = new Set<string>();
   for (const [field, texts] of fields) {
     for (const text of texts) {
-      const snippet = highlight(text.value, matched);
-      if (snippet) out.push({ field, lang: text.lang, snippet });
+      const tokens = tokenizeWithSpans(text.value, text.lang);
+      const snippet = highlight(text.value, all, tokens);
+      if (!snippet) continue;
+      highlights.push({ field, lang: text.lang, snippet });
+      if (tokens.some((token) => asTyped.has(token.term))) direct.add(text.lang);
+      else through.add(text.lang);
     }
   }
-  return out;
+  for (const language of direct) through.delete(language);
+  return { highlights, languages: [...direct, ...through], crossLingual: direct.size === 0 && through.size > 0 };
 }
 
 /**
@@ -37,25 +59,27 @@ export function highlightsOf(record: DatasetRecord, matched: ReadonlySet<string>
 export function explainScore(
   record: DatasetRecord,
   wordCount: number,
-  terms: readonly { term: string; weight: number; word: number; df: number }[],
+  terms: readonly { term: string; phrase: readonly string[]; weight: number; words: number; df: number }[],
   documentCount: number,
   averages: readonly number[],
   exactTitle: number,
   quality: number,
+  ranking: RankingTiers,
 ): ScoreExplanation {
   const { tf, lengths } = termFrequencies(record);
   const lengthArray = Uint16Array.from(lengths);
   let textScore = 0;
   let mask = 0;
   const matches: { term: string; fields: string[] }[] = [];
-  for (const { term, weight, word, df } of terms) {
+  for (const { term, phrase, weight, words, df } of terms) {
+    // A phrase scores as its first term, when the record holds every one of its terms (see `collectMatches`).
     const packed = tf.get(term);
-    if (!packed) continue;
+    if (!packed || !phrase.every((part) => tf.has(part))) continue;
     textScore += weight * idf(documentCount, df) * bm25f(packed, lengthArray, 0, averages, -1);
-    mask |= 1 << word;
+    mask |= words;
     matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });
   }
   let matchedWords = 0;
   for (let bits = mask; bits !== 0; bits &= bits - 1) matchedWords += 1;
-  return { textScore, coordination: matchedWords / wordCount, exactTitle, quality, matches };
+  return { textScore, coordination: matchedWords / wordCount, exactTitle, quality, matches, ranking };
 }

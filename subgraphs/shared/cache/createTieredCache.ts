@@ -10,7 +10,7 @@ export interface TieredCacheOptions {
   redis?: RedisClient;
   /** Entries the in-process LRU keeps. @default 10000 */
   localEntries?: number;
-  /** Characters of values the in-process LRU keeps in all. @default 64 MiB worth */
+  /** Characters of keys and values the in-process LRU keeps in all (two bytes each). @default 67108864 */
   localChars?: number;
   /**
    * Consecutive Redis failures after which the cache stops asking Redis for
@@ -51,7 +51,7 @@ export interface TieredCache {
 
 export function createTieredCache(options: TieredCacheOptions): TieredCache {
   const { name, redis, localEntries = 10_000, localChars = 64 * 1024 * 1024, breakerFailures = 3, breakerOpenMs = 1000, localTtlMs = 30_000, metrics = noCacheMetrics } = options;
-  const local = new LRUCache<string, string>({ max: localEntries, maxSize: localChars, sizeCalculation: (value) => Math.max(1, value.length) });
+  const local = new LRUCache<string, string>({ max: localEntries, maxSize: localChars, sizeCalculation: (value, key) => value.length + key.length });
   const prefix = `${name}:`;
   const breaker = createRedisBreaker({ failures: breakerFailures, openMs: breakerOpenMs });
   const redisUsable = (): boolean => redis !== undefined && breaker.usable();

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPortalApiKey, demoTokensPath } from '../../../gateway/demo/demoIdentity.ts';
 import { ConfigError, loadConfig } from '../../../gateway/loadConfig.ts';
+import { mcpOperationHashes } from '../../../gateway/mcp/mcpOperations.ts';
 import { buildEmbedBundle, searchOperationHashes } from '../../../gateway/portal/embedBundle.ts';
 import { createPersistedClient } from '../../../gateway/portal/persistedQuery.ts';
 import { supergraphHasQuality } from '../../../gateway/portal/portalPlugin.ts';
@@ -128,7 +129,8 @@ describe('portal', () => {
       const entries = new Map<string, string>();
       const store = { get: async (hash: string) => entries.get(hash), set: async (hash: string, query: string) => void entries.set(hash, query) };
       await using replica = await startFixtureWharf({ apqStore: store });
-      await expect.poll(() => [...entries.keys()].sort()).toEqual(Object.values(searchOperationHashes).sort());
+      // The component's operations and the MCP tools' are registered at start.
+      await expect.poll(() => [...entries.keys()].sort()).toEqual([...Object.values(searchOperationHashes), ...Object.values(mcpOperationHashes)].sort());
       // Registered elsewhere (another replica sharing the store): this one answers by hash alone.
       const { createHash } = await import('node:crypto');
       const query = 'query Codes { regions { code } }';
@@ -220,8 +222,9 @@ describe('portal', () => {
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(page).toContain('<html lang="pt">');
       expect(page).toContain('<script src="/embed/wharf-search.js" defer></script>');
-      expect(page).toContain('<wharf-search endpoint="/graphql" lang="pt" dataset-url="/datasets/{id}?lang=pt" query="trade"></wharf-search>');
-      expect(page).toContain('<li><strong>MO</strong> Macao · 2 conjuntos de dados</li>');
+      expect(page).toContain('<wharf-search endpoint="/graphql" lang="pt" dataset-url="/datasets/{id}?lang=pt" url-state></wharf-search>');
+      expect(page).toContain('<li data-region="MO"><a href="/?lang=pt&amp;region=MO">Região Administrativa Especial de Macau</a> <span class="count">2 conjuntos de dados</span></li>');
+      expect(page).toContain('<a href="/?lang=pt&amp;theme=ECON" data-theme="ECON">Economia e finanças <span class="count">4</span></a>');
     });
 
     it('renders a dataset page with its metadata, access decision, distributions, lineage and schema.org JSON-LD', async () => {
@@ -230,7 +233,7 @@ describe('portal', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('private, no-cache');
       expect(page).toContain('<h1>Re-export trade reconciliation</h1>');
-      expect(page).toContain('<span class="badge ALLOW" data-decision="ALLOW">ALLOW</span> You may read this dataset.');
+      expect(page).toContain('<span class="badge open" data-decision="ALLOW">Open</span> You may read this dataset.');
       expect(page).toContain('<a href="https://www.dsec.gov.mo/reexport.xlsx" rel="noopener">https://www.dsec.gov.mo/reexport.xlsx</a> 47.1 kB');
       expect(page).toMatch(/<g class="edge cross-border" data-upstream="CN-GX:customs-exports" data-downstream="MO:reexport-reconciliation" data-from="CN-GX" data-to="MO">/);
       expect(jsonLdOf(page)).toEqual({
@@ -270,8 +273,8 @@ describe('portal', () => {
       const response = await fetch(`${origin}/datasets/VN%3Ahanoi-air-quality`);
       const page = await response.text();
       expect(response.status).toBe(200);
-      expect(page).toContain('<span class="badge DENY" data-decision="DENY">DENY</span> You may not read this dataset.');
-      expect(page).toContain('<dt>What is missing</dt><dd><ul class="missing"><li><strong>AUTHENTICATION</strong><br><span class="muted">Sign in: this dataset is not open to anonymous consumers.</span></li></ul></dd>');
+      expect(page).toContain('<span class="badge restricted" data-decision="DENY">Restricted</span> You may not read this dataset.');
+      expect(page).toContain('<dt>What is missing</dt><dd><ul class="missing"><li><strong>AUTHENTICATION</strong><br><span class="muted" lang="en">Sign in: this dataset is not open to anonymous consumers.</span></li></ul></dd>');
       expect(page).toContain('<td><span class="muted">not available to you</span></td>');
       expect(jsonLdOf(page).distribution).toBeUndefined();
       const signedIn = await (await fetch(`${origin}/datasets/VN%3Ahanoi-air-quality`, { headers: { authorization: `Bearer ${tokens['hanoi-researcher']}` } })).text();

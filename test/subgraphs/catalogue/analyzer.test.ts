@@ -4,10 +4,11 @@ import { generateDatasets } from '../../../bench/generateDatasets.ts';
 
 describe('analyzer', () => {
   it.each([
-    ['Hà Nội, Đà Nẵng', ['ha', 'noi', 'da', 'nang']],
+    ['Hà Nội, Đà Nẵng', ['hà', 'nội', 'đà', 'nẵng']],
     ['南宁海关 出口', ['南宁', '宁海', '海关', '出口']],
-    ['澳門 A 貨', ['澳門', 'a', '貨']],
-    ['Comércio Externo (2024)', ['comercio', 'externo', '2024']],
+    ['澳門 A 貨', ['澳门', 'a', '货']],
+    ['Comércio Externo (2024)', ['comércio', 'externo', '2024']],
+    ['ＣＳＶ　Ｔｒａｄｅ', ['csv', 'trade']],
     ['COVID-19 e.g.', ['covid', '19', 'e', 'g']],
     ['Kelahiran Hidup Harian', ['kelahiran', 'hidup', 'harian']],
     ['ﬁnance ①', ['finance', '1']],

@@ -1,3 +1,4 @@
+import { relevanceFraction } from '../../../subgraphs/catalogue/search/rankingRules.ts';
 import { describe, expect, it } from 'vitest';
 import { datasetFileSchema } from '../../../schema/datasetFile.ts';
 import { toDatasetRecord } from '../../../schema/datasetRecord.ts';
@@ -34,11 +35,12 @@ describe('SearchIndex quality signal', () => {
     expect(hits[0]!.explanation!.textScore).toBeCloseTo(hits[1]!.explanation!.textScore, 12);
   });
 
-  it('shows the quality factor in explain, and the score is the product of its parts', () => {
+  it('shows the quality factor in explain, and the relevance rule is the text score times it', () => {
     for (const hit of search('monthly totals').hits) {
-      const { textScore, coordination, exactTitle, quality } = hit.explanation!;
+      const { textScore, coordination, quality, ranking } = hit.explanation!;
       expect(quality).toBe(qualityFactorOf(assessQuality(hit.record).score));
-      expect(hit.score).toBeCloseTo(textScore * coordination * exactTitle * quality, 12);
+      expect(coordination).toBe(1);
+      expect(ranking.relevance).toBeCloseTo(relevanceFraction(textScore * quality), 5);
     }
     expect(qualityFactorOf(0)).toBe(1);
     expect(qualityFactorOf(405)).toBeCloseTo(1.1, 12);

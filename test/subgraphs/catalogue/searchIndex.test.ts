@@ -63,12 +63,14 @@ describe('SearchIndex relevance', () => {
     expect(first.hasMore).toBe(true);
   });
 
-  it('ranks datasets matching more words higher without dropping partial matches', () => {
+  it('returns only datasets matching every word when some do, and those matching the most words when none does', () => {
     const outcome = search(index, 'container throughput ports');
-    expect(ids(outcome.hits).slice(0, 2).sort()).toEqual(['SG:desc', 'SG:longer'].sort());
-    expect(ids(outcome.hits)).toContain('SG:one-word');
-    expect(ids(outcome.hits).indexOf('SG:one-word')).toBeGreaterThan(ids(outcome.hits).indexOf('SG:longer'));
-    expect(ids(outcome.hits)).not.toContain('SG:unrelated');
+    expect(ids(outcome.hits)).toEqual(['SG:longer', 'SG:desc']);
+    expect([outcome.total, outcome.allWords]).toEqual([2, true]);
+    const partial = search(index, 'container registry admissions');
+    // Two words first; then one word each, the rarest word (admissions) before the commonest (container).
+    expect(ids(partial.hits)).toEqual(['SG:one-word', 'SG:unrelated', 'SG:exact', 'SG:longer', 'SG:desc']);
+    expect([partial.total, partial.allWords]).toEqual([5, false]);
   });
 
   it('weighs a title match above a description match (field boosts)', () => {
@@ -86,7 +88,14 @@ describe('SearchIndex relevance', () => {
     expect(search(html, 'tariffs').hits[0]!.explanation).toBeUndefined();
     const [hit] = search(html, 'tariffs', { explain: true }).hits;
     expect(hit!.highlights).toEqual([{ field: 'title', lang: 'en', snippet: 'Trade &lt;b&gt;&amp; <mark>Tariffs</mark>&lt;/b&gt;' }]);
-    expect(hit!.explanation).toEqual({ textScore: expect.any(Number), coordination: 1, exactTitle: 1, quality: expect.any(Number), matches: [{ term: 'tariffs', fields: ['title'] }] });
+    expect(hit!.explanation).toEqual({
+      textScore: expect.any(Number),
+      coordination: 1,
+      exactTitle: 1,
+      quality: expect.any(Number),
+      matches: [{ term: 'tariffs', fields: ['title'] }],
+      ranking: { wordsMatched: 1, typos: 0, breadthBucket: 0, proximity: 0, titleWords: 1, exactWords: 1, exactTitle: false, relevance: expect.any(Number) },
+    });
   });
 });
 
