@@ -29,8 +29,8 @@ export interface GatewayEndpoint {
  */
 export const gatewayEndpoints: readonly GatewayEndpoint[] = [
   { path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], credential: 'consumer', description: 'The GraphQL API (GraphiQL for a browser GET).' },
-  { path: '/health', methods: ['GET'], credential: 'public', description: 'Liveness.' },
-  { path: '/ready', methods: ['GET'], credential: 'public', description: 'Readiness: the supergraph is loaded.' },
+  { path: '/health', methods: ['GET'], credential: 'public', description: 'Liveness; with the catalogue a durable replica in this process, whether its database is reachable and harvesting runs (proportions only; counts with the metrics token).' },
+  { path: '/ready', methods: ['GET'], credential: 'public', description: 'Readiness: the supergraph is loaded and, with the catalogue a durable replica in this process, it has applied the stored catalogue (503 with how much before).' },
   { path: '/metrics', methods: ['GET'], credential: 'metrics', description: 'Prometheus metrics, every label bounded.' },
   { path: '/admin/regions', subtree: true, methods: ['GET', 'POST', 'DELETE'], credential: 'admin', description: 'List, register and remove regions.' },
   { path: '/hooks/harvest', methods: ['POST'], credential: 'region', description: "A region's signed ping: harvest it now." },
