@@ -129,6 +129,8 @@ export function createReplica(options: ReplicaOptions): Replica {
       db,
       from,
       {
+        // Known from the start of the read, so progress (`behind`) is right while a long catch-up runs.
+        head: (head) => void (stored = Math.max(stored, head)),
         policies(changes) {
           for (const change of changes) {
             if (!change.texts) continue;

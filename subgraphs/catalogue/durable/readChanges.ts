@@ -29,6 +29,8 @@ export interface HarvestChange {
 
 /** What one catch-up hands over, in this order: policies, then datasets (in batches, in sequence order), then harvest states. */
 export interface ChangeHandlers {
+  /** The head this catch-up reads up to, told before anything else. */
+  head?(head: number): void;
   policies(changes: readonly PolicyChange[]): void;
   datasets(batch: readonly DatasetChange[]): void;
   harvests(changes: readonly HarvestChange[]): void;
@@ -62,6 +64,7 @@ export async function readChanges(
       const state = await client.query<{ head: string; purged_through: string }>(`SELECT head, purged_through FROM ${db.table('catalogue_state')}`);
       const head = Number(state.rows[0]!.head);
       const purgedThrough = Number(state.rows[0]!.purged_through);
+    handlers.head?.(head);
       if (head > after) {
         const policies = await client.query<{ region: string; version: string; texts: Record<string, string> | null }>(
           `SELECT region, version, texts FROM ${db.table('region_policies')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`,

@@ -21,7 +21,7 @@ await describeWithServers([postgresServer], 'durable catalogue with its database
   let catalogue: CatalogueService;
   let gateway: GatewayService;
 
-  const open = () => openCatalogueDatabase({ url: proxy.rewrite(postgresUrl), schema, maxConnections: 3, connectTimeoutMs: 1000, queryTimeoutMs: 2000 });
+  const open = () => openCatalogueDatabase({ url: proxy.rewrite(postgresUrl), schema, maxConnections: 3, connectTimeoutMs: 5000, queryTimeoutMs: 2000 });
   const search = async (text: string) => {
     const response = await fetch(gateway.graphqlUrl, {
       method: 'POST',
