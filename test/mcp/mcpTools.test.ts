@@ -71,7 +71,7 @@ describe.each(['http', 'stdio'] as Transport[])('MCP tools over %s', (transport)
   });
 
   it('search_datasets finds datasets by words and filters, each with the caller’s own access decision', async () => {
-    const search = { query: 'port', regions: ['CN-GX'], themes: ['TRAN'], formats: ['CSV'], lang: 'en' };
+    const search = { query: 'manifests', regions: ['CN-GX'], themes: ['TRAN'], formats: ['CSV'], lang: 'en' };
     const facets = [
       { field: 'region', values: [{ value: 'CN-GX', count: 1 }] },
       { field: 'theme', values: [{ value: 'TRAN', count: 1 }] },
@@ -83,7 +83,7 @@ describe.each(['http', 'stdio'] as Transport[])('MCP tools over %s', (transport)
     const denied = await call(anonymous.client, 'search_datasets', search);
     expect(denied.structuredContent).toEqual({ totalCount: 1, datasets: [{ ...manifests, access: 'DENY' }], nextCursor: null, facets, notes: [] });
     expect(textOf(denied)).toBe(
-      '1 dataset(s) you may see match "port"; 1 shown.\n1. CN-GX:port-manifests — "Qinzhou port cargo manifests" [CN-GX; CSV; modified 2025-03-01; access DENY]\nBy region: CN-GX 1.\nBy theme: TRAN 1.',
+      '1 dataset(s) you may see match "manifests"; 1 shown.\n1. CN-GX:port-manifests — "Qinzhou port cargo manifests" [CN-GX; CSV; modified 2025-03-01; access DENY]\nBy region: CN-GX 1.\nBy theme: TRAN 1.',
     );
     expect((await call(official.client, 'search_datasets', search)).structuredContent).toMatchObject({ datasets: [{ ...manifests, access: 'CONDITIONAL' }] });
     expect((await call(anonymous.client, 'search_datasets', { ...search, licenses: ['https://creativecommons.org/licenses/by/4.0/'] })).structuredContent).toMatchObject({ totalCount: 0, datasets: [] });
