@@ -36,7 +36,7 @@ Commands:
                                      MCP server on stdin/stdout for AI assistants, as the consumer of
                                      WHARF_MCP_TOKEN / WHARF_MCP_API_KEY or the file (anonymous without one).
 
-Environment: see the configuration table in README.md.`;
+Environment: every variable, its default and the command that reads it, in docs/configuration.md.`;
 
 type Command = (args: string[]) => Promise<number>;
 

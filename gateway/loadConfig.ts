@@ -44,8 +44,8 @@ const regionHosts = z
   .optional();
 
 /**
- * Every environment variable Wharf reads, with its default. The README's
- * configuration table lists the same; only `main` code passes `process.env`.
+ * Every environment variable Wharf reads, with its default. docs/configuration.md
+ * lists the same (a test keeps them equal); only `main` code passes `process.env`.
  */
 export const configSchema = z.object({
   /** Interface every server listens on. */

@@ -88,7 +88,7 @@ function coded(error: GraphQLError, code: string): GraphQLError {
   const { http: given, ...extensions } = error.extensions ?? {};
   // A field's error leaves the answer 200 with partial data. An error of the whole request answers the status it was
   // given, else its registered one, whatever the client accepts: the server would answer 200 to an `application/json`
-  // client for the errors it marks as the GraphQL-over-HTTP spec's (validation), where the README promises 400.
+  // client for the errors it marks as the GraphQL-over-HTTP spec's (validation), where docs/api.md promises 400.
   const http = error.path
     ? (given ?? { status: 200 })
     : { ...(given as object | undefined), status: (given as { status?: number } | undefined)?.status ?? errorCodes[code as ErrorCode]?.httpStatus ?? 400, spec: false };

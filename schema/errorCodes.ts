@@ -2,8 +2,8 @@ import { GraphQLError } from 'graphql';
 
 /**
  * Every error code Wharf puts in `extensions.code`, with what it means and
- * the HTTP status it maps to when it fails a whole request. The README's
- * error table is this registry; a test keeps them equal.
+ * the HTTP status it maps to when it fails a whole request. The error table
+ * in docs/api.md is this registry; a test keeps them equal.
  */
 export const errorCodes = {
   BAD_USER_INPUT: { httpStatus: 400, description: 'An argument or variable has a value Wharf cannot use; the message names it.' },
