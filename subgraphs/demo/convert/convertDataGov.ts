@@ -14,24 +14,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetFileSchema, identifierPattern, type DatasetFile } from '../../../schema/datasetFile.ts';
+import type { Conversion, Skip } from './conversion.ts';
 import { convertMy } from './convertDataGovMy.ts';
 import { convertSg } from './convertDataGovSg.ts';
-
-/** A dataset the converter left out, and why. */
-export interface Skip {
-  id: string;
-  reason: string;
-}
-
-/** What a region converter produces; the entry point does all the writing. */
-export interface Conversion {
-  datasets: DatasetFile[];
-  skipped: Skip[];
-  /** Data-quality observations that did not stop a dataset from being written. */
-  notes: string[];
-  /** Attribution files written beside the datasets, by file name. */
-  attribution: Record<string, string | Buffer>;
-}
 
 interface Region {
   code: string;
