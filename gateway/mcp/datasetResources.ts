@@ -2,12 +2,9 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, ListResourcesRequestSchema, type ListResourcesResult, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext } from './defineTool.ts';
 import { getDatasetTool } from './datasetTools.ts';
+import { datasetUri, datasetUriTemplate } from './datasetUri.ts';
 import { clip } from './mcpSchemas.ts';
 import { dataOf, ToolFailure } from './toolFailure.ts';
-
-/** Where a dataset lives as an MCP resource. Catalogue ids need no escaping in a URI path (letters, digits, `:._~-`). */
-export const datasetUriTemplate = 'wharf://datasets/{id}';
-export const datasetUri = (id: string) => `wharf://datasets/${id}`;
 
 /** Datasets per page of `resources/list`. */
 const resourcePageSize = 50;

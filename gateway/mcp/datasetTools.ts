@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from './defineTool.ts';
 import { clip, datasetIdArgument, filterList, langArgument, purposeArgument, regionCodeArgument } from './mcpSchemas.ts';
-import { datasetUri } from './datasetResources.ts';
+import { datasetUri } from './datasetUri.ts';
 import { dataOf, datasetNotFound, notesOf, notesText, ToolFailure } from './toolFailure.ts';
 
 const decision = z.enum(['ALLOW', 'CONDITIONAL', 'DENY']);

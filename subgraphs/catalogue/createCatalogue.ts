@@ -11,6 +11,7 @@ import type { RegionEntry } from '../../schema/regionEntry.ts';
 import { datasetFieldResolvers } from '../shared/datasetFieldResolvers.ts';
 import { maskUnexpectedError } from '../shared/maskUnexpectedError.ts';
 import type { TieredCache } from '../shared/cache/createTieredCache.ts';
+import type { CatalogueContext } from './catalogueContext.ts';
 import { createCatalogueIndex, type CatalogueIndex } from './createCatalogueIndex.ts';
 import { anonymousConsumer, type Consumer } from '../../schema/consumer.ts';
 import { createDiscovery, type Discovery } from './createDiscovery.ts';
@@ -46,11 +47,6 @@ export interface CatalogueOptions {
    * it harvests only while it leads. @default none: one process, in memory
    */
   durable?: ReplicationOptions;
-}
-
-/** What catalogue resolvers know of a request. */
-export interface CatalogueContext {
-  consumer: Consumer;
 }
 
 /** One operation as the gateway hands it to a subgraph. */

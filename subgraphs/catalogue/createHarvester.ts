@@ -1,96 +1,29 @@
 import type { ChangeFeedPage } from '../../schema/changeFeed.ts';
-import { datasetIdPattern } from '../../schema/datasetFile.ts';
-import { formatDatasetId, regionOfDatasetId } from '../../schema/datasetId.ts';
+import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import type { DatasetRecord } from '../../schema/datasetRecord.ts';
-import { datasetRecordLimits, datasetRecordProblems, datasetRecordSchema } from '../../schema/datasetRecordSchema.ts';
-import { changeFeedUrlOf, type RegionEntry } from '../../schema/regionEntry.ts';
-import { compileRegionPolicies, InvalidPoliciesError, type RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
-import { parseBoundedJson } from '../shared/parseBoundedJson.ts';
-import { readCappedText, ResponseTooLargeError } from '../shared/readCappedText.ts';
-import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import type { RegionEntry } from '../../schema/regionEntry.ts';
 import type { RegionRequest } from '../../schema/signedRequest.ts';
+import { compileRegionPolicies, InvalidPoliciesError, type RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
+import { checkHarvestedChange } from './checkHarvestedChange.ts';
+import type { CatalogueIndex } from './createCatalogueIndex.ts';
+import { checkBudget, defaultHarvestLimits, HarvestError, PageTooLargeError, plural, startHarvestBudget, type HarvestBudget, type HarvestLimits } from './harvestBudget.ts';
 import { indexSink, StoreUnavailableError, type HarvestSink, type StoredHarvestState, type ValidChange } from './harvestSink.ts';
+import { createRegionFeedReader } from './regionFeedReader.ts';
+import {
+  applyStoredHarvestState,
+  freshHarvestState,
+  harvestStatusOf,
+  maxSkippedReported,
+  type RegionHarvestState,
+  type RegionHarvestStatus,
+  type SkippedRecord,
+} from './regionHarvestState.ts';
 
-/** A record the harvester refused, as the region's status reports it. */
-export interface SkippedRecord {
-  /** The record's id when it has a well-formed one. */
-  id: string | null;
-  reason: string;
-}
-
-/** What the catalogue knows about harvesting one region. Operators see all of it; `Query.regions` shows only a generic summary. */
-export interface RegionHarvestState {
-  region: RegionEntry;
-  /** Feed position after the last applied page; undefined until the first full snapshot. */
-  cursor: string | undefined;
-  lastHarvestAt: Date | undefined;
-  lastSuccessAt: Date | undefined;
-  /** Why the last harvest failed, or what it skipped, in detail: for operators (logs, the admin API), never for consumers. */
-  lastError: string | undefined;
-  /** The last harvest failed: the index holds the region's last good copy. */
-  stale: boolean;
-  /** When the last full reconcile finished. */
-  lastReconcileAt: Date | undefined;
-  /** Records the last harvest skipped as malformed or too large. */
-  skippedRecords: number;
-  /** The first of them (at most `maxSkippedReported`), with why. */
-  skipped: SkippedRecord[];
-}
-
-/** A region's harvest state as JSON, for operators (`GET /admin/regions`). */
-export interface RegionHarvestStatus {
-  stale: boolean;
-  lastError: string | null;
-  lastHarvestAt: string | null;
-  lastSuccessAt: string | null;
-  lastReconcileAt: string | null;
-  skippedRecords: number;
-  skipped: SkippedRecord[];
-}
-
-/**
- * What one harvest of one region may take. A region is input, not trusted:
- * whatever it serves, a harvest reads, parses and holds at most this much,
- * and ends within `harvestBudgetMs`.
- */
-export interface HarvestLimits {
-  /**
-   * Largest change-feed page body read, in bytes. A larger page is asked for
-   * again with half the page size, down to one change; a single change
-   * larger than this fails the harvest. @default 8388608 (8 MiB)
-   */
-  maxPageBytes: number;
-  /** Largest `/policies` body read, in bytes. @default 1048576 (1 MiB) */
-  maxPoliciesBytes: number;
-  /** Largest dataset record, in bytes of JSON; a larger one is skipped and reported. @default 1048576 (1 MiB) */
-  maxRecordBytes: number;
-  /** Change-feed pages one harvest may read. @default 1000 */
-  maxPagesPerHarvest: number;
-  /** Changes one harvest may read. @default 200000 */
-  maxChangesPerHarvest: number;
-  /** Page bytes one harvest may read, in bytes: bounds what a snapshot holds before it is applied. @default 268435456 (256 MiB) */
-  maxBytesPerHarvest: number;
-  /** Longest one harvest may take, fetches included, in milliseconds. @default 120000 */
-  harvestBudgetMs: number;
-  /** Datasets one region may have in the catalogue; a feed offering more fails the harvest. @default 100000 */
-  maxDatasetsPerRegion: number;
-}
-
-export const defaultHarvestLimits: HarvestLimits = {
-  maxPageBytes: 8 * 1024 * 1024,
-  maxPoliciesBytes: 1024 * 1024,
-  maxRecordBytes: datasetRecordLimits.maxRecordBytes,
-  maxPagesPerHarvest: 1000,
-  maxChangesPerHarvest: 200_000,
-  maxBytesPerHarvest: 256 * 1024 * 1024,
-  harvestBudgetMs: 120_000,
-  maxDatasetsPerRegion: 100_000,
-};
-
-/** Skipped records listed per region; the count covers them all. */
-export const maxSkippedReported = 10;
-/** Longest cursor taken from a region: it goes back into the next page's URL. */
-const maxCursorLength = 1024;
+// The harvester's options and state name these; they keep being importable from here.
+export type { HarvestLimits } from './harvestBudget.ts';
+export { defaultHarvestLimits } from './harvestBudget.ts';
+export type { RegionHarvestState, RegionHarvestStatus, SkippedRecord } from './regionHarvestState.ts';
+export { maxSkippedReported } from './regionHarvestState.ts';
 
 export interface HarvesterOptions {
   regions: readonly RegionEntry[];
@@ -175,21 +108,6 @@ export interface Harvester extends AsyncDisposable {
   restore(code: string, stored: StoredHarvestState): void;
 }
 
-class HarvestError extends Error {}
-/** A page over `maxPageBytes`: asked for again, smaller. */
-class PageTooLargeError extends HarvestError {}
-
-/** What one harvest has spent of its `HarvestLimits`. */
-interface HarvestBudget {
-  pages: number;
-  changes: number;
-  bytes: number;
-  /** Aborts every fetch of the harvest once `harvestBudgetMs` has passed. */
-  deadline: AbortSignal;
-}
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-
 /**
  * Pulls every region's change feed into the catalogue index. A region is
  * input, not trusted: redirects are never followed, every body is read with
@@ -207,18 +125,8 @@ export function createHarvester(options: HarvesterOptions): Harvester {
   const { index, intervalMs = 30_000, retryBaseMs = 1000, reconcileIntervalMs = 3_600_000, pageTimeoutMs = 10_000, pageLimit = 500, fetch = globalThis.fetch, onPolicies, policyVersion, admit, onProblem, signRequest, canHarvest } = options;
   const sink = options.sink ?? indexSink(index, onPolicies);
   const limits: HarvestLimits = { ...defaultHarvestLimits, ...options.limits };
-  const freshState = (region: RegionEntry): RegionHarvestState => ({
-    region,
-    cursor: undefined,
-    lastHarvestAt: undefined,
-    lastSuccessAt: undefined,
-    lastError: undefined,
-    stale: false,
-    lastReconcileAt: undefined,
-    skippedRecords: 0,
-    skipped: [],
-  });
-  const states = new Map<string, RegionHarvestState>(options.regions.map((region) => [region.code, freshState(region)]));
+  const reader = createRegionFeedReader({ fetch, signRequest, pageTimeoutMs, limits });
+  const states = new Map<string, RegionHarvestState>(options.regions.map((region) => [region.code, freshHarvestState(region)]));
   /** The last stored state of each region, by code: kept until the region is (re)registered at its URL. Bounded by the regions the store knows. */
   const stored = new Map<string, StoredHarvestState>();
   const running = new Map<string, Promise<void>>();
@@ -246,104 +154,10 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     retries.set(code, retry);
   }
 
-  /**
-   * GETs one of the region's paths within the page timeout and the harvest's
-   * deadline. Redirects are not followed (`redirect: 'manual'`): a region's
-   * address is what its operator registered, and a 3xx is a failure, so a
-   * region cannot point the harvester at another host.
-   */
-  async function fetchFromRegion(what: string, region: string, url: URL, budget: HarvestBudget): Promise<Response> {
-    let response: Response;
-    try {
-      // Signed as the gateway's own request (no consumer): a region serves its feed and policies to nobody else.
-      const headers = signRequest?.({ region, method: 'GET', target: `${url.pathname}${url.search}` }) ?? {};
-      response = await fetch(url, { headers, signal: AbortSignal.any([AbortSignal.timeout(pageTimeoutMs), budget.deadline]), redirect: 'manual' });
-    } catch (error) {
-      if (budget.deadline.aborted) throw overBudget();
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${pageTimeoutMs} ms` : 'could not be reached';
-      throw new HarvestError(`${what} ${reason}`);
-    }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new HarvestError(`${what} answered HTTP ${response.status}, a redirect; the harvester does not follow redirects`);
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new HarvestError(`${what} answered HTTP ${response.status}`);
-    }
-    return response;
-  }
-
-  /** Throws when the harvest was stopped or ran out of time: nothing more of it is handed on. */
-  function checkBudget(budget: HarvestBudget): void {
-    if (!budget.deadline.aborted) return;
-    if (stopping.signal.aborted) throw new HarvestError('harvest stopped');
-    throw overBudget();
-  }
-
-  function overBudget(): HarvestError {
-    return new HarvestError(`harvest stopped after ${limits.harvestBudgetMs} ms, the longest one harvest may take (harvestBudgetMs)`);
-  }
-
-  /** Reads a body of at most `maxBytes` (and what is left of the harvest's byte budget) and parses it. */
-  async function readJson(what: string, response: Response, maxBytes: number, budget: HarvestBudget): Promise<unknown> {
-    const left = limits.maxBytesPerHarvest - budget.bytes;
-    let read: { text: string; bytes: number };
-    try {
-      read = await readCappedText(response, Math.min(maxBytes, left));
-    } catch (error) {
-      if (error instanceof ResponseTooLargeError) {
-        if (left < maxBytes) throw new HarvestError(`harvest stopped after reading ${limits.maxBytesPerHarvest} bytes, the most one harvest may read (maxBytesPerHarvest)`);
-        throw new PageTooLargeError(`${what} is larger than ${maxBytes} bytes`);
-      }
-      if (budget.deadline.aborted) throw overBudget();
-      // The deadline covers the body too: a page that stops arriving half-way is slow, not malformed.
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new HarvestError(`${what} not received within ${pageTimeoutMs} ms`);
-      throw new HarvestError(`${what} could not be read`);
-    }
-    budget.bytes += read.bytes;
-    try {
-      return parseBoundedJson(read.text);
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function fetchPage(state: RegionHarvestState, since: string | undefined, limit: number, budget: HarvestBudget): Promise<ChangeFeedPage> {
-    if (budget.pages >= limits.maxPagesPerHarvest) {
-      throw new HarvestError(`harvest stopped after ${plural(budget.pages, 'change-feed page')}, the most one harvest may read (maxPagesPerHarvest)`);
-    }
-    budget.pages += 1;
-    const url = changeFeedUrlOf(state.region);
-    url.searchParams.set('limit', String(limit));
-    if (since) url.searchParams.set('since', since);
-    const response = await fetchFromRegion('change feed', state.region.code, url, budget);
-    const page = (await readJson('change feed page', response, limits.maxPageBytes, budget)) as ChangeFeedPage | undefined;
-    if (
-      !page ||
-      typeof page !== 'object' ||
-      typeof page.cursor !== 'string' ||
-      page.cursor.length > maxCursorLength ||
-      !Array.isArray(page.changes) ||
-      page.region !== state.region.code
-    ) {
-      throw new HarvestError('change feed answered something that is not a change-feed page of this region');
-    }
-    return page;
-  }
-
   /** Takes the region's current policies; invalid ones are refused and the last good ones stay. */
   async function harvestPolicies(state: RegionHarvestState, budget: HarvestBudget): Promise<void> {
     if (!onPolicies && !options.sink) return;
-    let body: { region?: string; version?: string; policies?: Record<string, string> } | undefined;
-    try {
-      const response = await fetchFromRegion('policies', state.region.code, new URL('policies', state.region.url), budget);
-      body = (await readJson('policies', response, limits.maxPoliciesBytes, budget)) as typeof body;
-    } catch (error) {
-      if (error instanceof PageTooLargeError) throw new HarvestError(error.message);
-      throw error;
-    }
+    const body = (await reader.fetchPolicies(state.region, budget)) as { region?: string; version?: string; policies?: Record<string, string> } | undefined;
     if (!body || typeof body !== 'object' || body.region !== state.region.code || typeof body.policies !== 'object' || body.policies === null) {
       throw new HarvestError('policies answered without a policy set of this region');
     }
@@ -356,27 +170,8 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       throw error;
     }
     if (policies.version === policyVersion?.(state.region.code)) return;
-    checkBudget(budget);
+    checkBudget(budget, limits);
     await sink.applyPolicies(state.region, policies);
-  }
-
-  /** A change as the index may take it, or why not. Every check is on the change as sent: the region is not trusted. */
-  function checkChange(change: unknown, region: string): ValidChange | { id: string | null; reason: string } {
-    const value = change as { op?: unknown; id?: unknown; dataset?: unknown } | null;
-    const id = typeof value?.id === 'string' && datasetIdPattern.test(value.id) ? value.id : null;
-    if (typeof value !== 'object' || value === null) return { id: null, reason: 'not a change' };
-    if (id === null) return { id: null, reason: 'id: not a dataset id' };
-    if (regionOfDatasetId(id) !== region) return { id, reason: `id: a dataset of region ${regionOfDatasetId(id)}, not of ${region}` };
-    if (value.op === 'delete') return { op: 'delete', id };
-    if (value.op !== 'upsert') return { id, reason: 'op: neither "upsert" nor "delete"' };
-    const parsed = datasetRecordSchema.safeParse(value.dataset);
-    if (!parsed.success) return { id, reason: datasetRecordProblems(parsed.error).join('; ') };
-    const record = parsed.data as DatasetRecord;
-    if (record.id !== id) return { id, reason: `dataset.id: "${record.id}", not the change's id` };
-    if (record.region !== region || formatDatasetId(record.region, record.identifier) !== id) return { id, reason: 'dataset.region or dataset.identifier: does not match the id' };
-    const bytes = Buffer.byteLength(JSON.stringify(record));
-    if (bytes > limits.maxRecordBytes) return { id, reason: `${bytes} bytes, more than the ${limits.maxRecordBytes} a record may have (maxRecordBytes)` };
-    return { op: 'upsert', id, record };
   }
 
   const quotaError = () => new HarvestError(`the region offers more than ${limits.maxDatasetsPerRegion} datasets, its quota (maxDatasetsPerRegion)`);
@@ -394,7 +189,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     }
     if (size > limits.maxDatasetsPerRegion) throw quotaError();
     // A harvest cut short by `stop` hands nothing more on.
-    checkBudget(budget);
+    checkBudget(budget, limits);
     await sink.applyPage(region, changes, cursor);
   }
 
@@ -403,7 +198,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     const reconcileDue = !state.lastReconcileAt || Date.now() - state.lastReconcileAt.getTime() >= reconcileIntervalMs;
     let since = reconcileDue ? undefined : state.cursor;
     const stopped = stopping.signal;
-    const budget: HarvestBudget = { pages: 0, changes: 0, bytes: 0, deadline: AbortSignal.any([AbortSignal.timeout(limits.harvestBudgetMs), stopped]) };
+    const budget = startHarvestBudget(limits, stopped);
     /** A snapshot under way: ids it holds, and the records that differ from the index's (unchanged ones need no copy). */
     let snapshot: { seen: Set<string>; staged: Map<string, DatasetRecord> } | undefined;
     const skipped: SkippedRecord[] = [];
@@ -420,7 +215,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       for (;;) {
         let page: ChangeFeedPage;
         try {
-          page = await fetchPage(state, since, limit, budget);
+          page = await reader.fetchPage(state.region, since, limit, budget);
         } catch (error) {
           if (!(error instanceof PageTooLargeError) || limit === 1) throw error;
           limit = Math.max(1, Math.floor(limit / 2));
@@ -433,7 +228,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
         if (page.reset && !snapshot) snapshot = { seen: new Set(), staged: new Map() };
         const valid: ValidChange[] = [];
         for (const change of page.changes) {
-          const checked = checkChange(change, code);
+          const checked = checkHarvestedChange(change, code, limits.maxRecordBytes);
           if ('op' in checked) {
             valid.push(checked);
             continue;
@@ -468,7 +263,7 @@ export function createHarvester(options: HarvesterOptions): Harvester {
         const seen = snapshot.seen;
         const removals = [...index.regionIds(code)].filter((id) => !seen.has(id));
         const reconciledAt = new Date();
-        checkBudget(budget);
+        checkBudget(budget, limits);
         await sink.applySnapshot(state.region, removals, [...snapshot.staged.values()], since!, reconciledAt);
         state.cursor = since;
         state.lastReconcileAt = reconciledAt;
@@ -520,28 +315,19 @@ export function createHarvester(options: HarvesterOptions): Harvester {
     states: () => [...states.values()],
     status(code) {
       const state = states.get(code);
-      if (!state) return undefined;
-      return {
-        stale: state.stale,
-        lastError: state.lastError ?? null,
-        lastHarvestAt: state.lastHarvestAt?.toISOString() ?? null,
-        lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
-        lastReconcileAt: state.lastReconcileAt?.toISOString() ?? null,
-        skippedRecords: state.skippedRecords,
-        skipped: state.skipped,
-      };
+      return state ? harvestStatusOf(state) : undefined;
     },
     addRegion(region) {
-      const state = freshState(region);
+      const state = freshHarvestState(region);
       const kept = stored.get(region.code);
-      if (kept && kept.url === region.url) applyStored(state, kept);
+      if (kept && kept.url === region.url) applyStoredHarvestState(state, kept);
       states.set(region.code, state);
     },
     restore(code, kept) {
       stored.set(code, kept);
       const state = states.get(code);
       // A harvest under way owns its state; the store's copy is what it wrote last.
-      if (state && state.region.url === kept.url && !running.has(code)) applyStored(state, kept);
+      if (state && state.region.url === kept.url && !running.has(code)) applyStoredHarvestState(state, kept);
     },
     async removeRegion(code) {
       if (!states.delete(code)) return false;
@@ -577,20 +363,6 @@ export function createHarvester(options: HarvesterOptions): Harvester {
       await Promise.allSettled(running.values());
     },
   };
-}
-
-/** Puts a stored harvest state into a region's in-memory one. */
-function applyStored(state: RegionHarvestState, kept: StoredHarvestState): void {
-  state.cursor = kept.cursor ?? undefined;
-  state.lastReconcileAt = kept.reconciledAt ?? undefined;
-  if (!kept.status) return;
-  const parse = (value: string | null) => (value ? new Date(value) : undefined);
-  state.stale = kept.status.stale;
-  state.lastError = kept.status.lastError ?? undefined;
-  state.lastHarvestAt = parse(kept.status.lastHarvestAt);
-  state.lastSuccessAt = parse(kept.status.lastSuccessAt);
-  state.skippedRecords = kept.status.skippedRecords;
-  state.skipped = kept.status.skipped;
 }
 
 const describeSkipped = (skipped: SkippedRecord) => `${skipped.id ?? '(no id)'}: ${skipped.reason}`;

@@ -2,24 +2,13 @@ import type { DatasetRecord } from '../../schema/datasetRecord.ts';
 import type { RegionEntry } from '../../schema/regionEntry.ts';
 import type { RegionPolicies } from '../shared/access/loadRegionPolicies.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
-import type { RegionHarvestState, RegionHarvestStatus } from './createHarvester.ts';
+import type { RegionHarvestState } from './regionHarvestState.ts';
+
+// The durable catalogue reads and writes it through its sink.
+export type { StoredHarvestState } from './regionHarvestState.ts';
 
 /** A change that passed every check of the harvester, ready for the catalogue. */
 export type ValidChange = { op: 'upsert'; id: string; record: DatasetRecord } | { op: 'delete'; id: string };
-
-/**
- * A region's harvest state as the durable catalogue keeps it, so that every
- * replica shows it and a new leader resumes where the last one stopped.
- */
-export interface StoredHarvestState {
-  /** The region address the state was read from: a region registered elsewhere starts afresh. */
-  url: string;
-  /** Feed position after the last change stored; null until the first snapshot. */
-  cursor: string | null;
-  reconciledAt: Date | null;
-  /** The last harvest's outcome; null before the first. */
-  status: (Omit<RegionHarvestStatus, 'lastReconcileAt'> & { lastHarvestAt: string | null }) | null;
-}
 
 /**
  * Where the harvester puts what it harvested. Each call is whole or nothing:

@@ -1,6 +1,7 @@
 import type { ColumnLineageRecord } from '../../schema/datasetFile.ts';
 import type { LineageEdgeRecord } from '../../schema/datasetRecord.ts';
-import type { GraphWalk, LineageGraph } from './lineageGraph.ts';
+import type { LineageGraph } from './lineageGraph.ts';
+import type { GraphWalk } from './lineageWalk.ts';
 
 /**
  * One edge as a lineage answer shows it (`LineageEdge` in the schema).

@@ -2,7 +2,8 @@ import { countryOf } from '../shared/access/createAccessEvaluator.ts';
 import { regionOfDatasetId } from '../../schema/datasetId.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
-import { reachedDataset, reachedMissing, type GraphWalk, type LineageGraph } from './lineageGraph.ts';
+import type { LineageGraph } from './lineageGraph.ts';
+import { reachedDataset, reachedMissing, type GraphWalk } from './lineageWalk.ts';
 import { FoundEdges, type LineageEdgeView } from './lineageEdgeView.ts';
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';

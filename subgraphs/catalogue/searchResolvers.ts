@@ -5,7 +5,7 @@ import { pickTranslation, type DatasetRecord } from '../../schema/datasetRecord.
 import type { TieredCache } from '../shared/cache/createTieredCache.ts';
 import { WharfError } from '../../schema/errorCodes.ts';
 import type { CatalogueIndex } from './createCatalogueIndex.ts';
-import type { CatalogueContext } from './createCatalogue.ts';
+import type { CatalogueContext } from './catalogueContext.ts';
 import type { Discovery } from './createDiscovery.ts';
 import type { SearchFilter } from './search/createSearchIndex.ts';
 import { facetFields, type FacetField } from './search/facetIndex.ts';

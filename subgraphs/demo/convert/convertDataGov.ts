@@ -5,33 +5,18 @@
  * removed, every converted record is checked against `datasetFileSchema`, and the
  * attribution files (source and licence) are written beside the datasets.
  *
- *   npx tsx subgraphs/demo/convert/convertDataGov.ts [--shared <dir>]
+ *   npm run demo:convert -- <folder>
  *
- * `<dir>` holds `datagovsg/` and `datagovmy/` (default: `../shared/data` beside the repo).
- * Output is deterministic: schema key order, 2-space JSON, trailing newline.
+ * `<folder>` holds `datagovsg/` and `datagovmy/` (see `sourceLayout` for what each needs and where it
+ * comes from). Output is deterministic: schema key order, 2-space JSON, trailing newline.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetFileSchema, identifierPattern, type DatasetFile } from '../../../schema/datasetFile.ts';
+import type { Conversion, Skip } from './conversion.ts';
 import { convertMy } from './convertDataGovMy.ts';
 import { convertSg } from './convertDataGovSg.ts';
-
-/** A dataset the converter left out, and why. */
-export interface Skip {
-  id: string;
-  reason: string;
-}
-
-/** What a region converter produces; the entry point does all the writing. */
-export interface Conversion {
-  datasets: DatasetFile[];
-  skipped: Skip[];
-  /** Data-quality observations that did not stop a dataset from being written. */
-  notes: string[];
-  /** Attribution files written beside the datasets, by file name. */
-  attribution: Record<string, string | Buffer>;
-}
 
 interface Region {
   code: string;
@@ -44,7 +29,6 @@ export const regions: Region[] = [
   { code: 'MY', sourceFolder: 'datagovmy', convert: convertMy },
 ];
 
-const defaultSharedDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const outputRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /** Drops undefined, null, empty strings, empty arrays and empty objects, keeping key order. */
@@ -80,11 +64,11 @@ export function serialise(dataset: DatasetFile): { text: string } | { reason: st
 }
 
 /** Converts one region and rewrites its folder; returns the printed summary lines. */
-export function writeRegion(region: Region, sharedDir: string): { ok: boolean; lines: string[] } {
+export function writeRegion(region: Region, sourceDir: string): { ok: boolean; lines: string[] } {
   const outDir = join(outputRoot, region.code);
   let conversion: Conversion;
   try {
-    conversion = region.convert(join(sharedDir, region.sourceFolder));
+    conversion = region.convert(join(sourceDir, region.sourceFolder));
   } catch (error) {
     return { ok: false, lines: [`${region.code}: conversion failed, folder left untouched: ${(error as Error).message}`] };
   }
@@ -123,29 +107,48 @@ function summariseSkips(skipped: Skip[]): string[] {
   });
 }
 
-export function parseArgs(argv: string[]): { sharedDir: string } {
-  const index = argv.indexOf('--shared');
-  const value = index >= 0 ? argv[index + 1] : undefined;
-  if (index >= 0 && !value) throw new Error('--shared needs a directory');
-  return { sharedDir: value ? resolve(value) : defaultSharedDir };
+/** What the source folder holds, and where each part comes from; printed when it is missing. */
+export const sourceLayout = `<folder> must hold:
+  datagovsg/  datasets.json, collections.json and SOURCE.txt: data.gov.sg catalogue metadata
+              (datasets.json and collections.json as in github.com/euanlimzx/STB at 4870617,
+              JSON taken out of scripts/output.js and prod/collections.js)
+  datagovmy/  data-catalogue/*.json, LICENSE and SOURCE.txt: github.com/data-gov-my/datagovmy-meta
+              at 65e91e6
+The SOURCE.txt files are copied beside the converted datasets; subgraphs/demo/SG and MY hold the ones
+the committed demo was made from.`;
+
+/** The source folder from the command line; throws a message fit to print when it is unusable. */
+export function parseArgs(argv: string[]): { sourceDir: string } {
+  const positional = argv.filter((arg) => !arg.startsWith('-'));
+  const unknown = argv.filter((arg) => arg.startsWith('-'));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]}`);
+  if (positional.length === 0) throw new Error('no source folder given');
+  if (positional.length > 1) throw new Error(`one source folder expected, got ${positional.length}`);
+  const sourceDir = resolve(positional[0]!);
+  if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
+    throw new Error(`the source folder ${sourceDir} does not exist`);
+  }
+  const missing = regions.map((region) => region.sourceFolder).filter((folder) => !existsSync(join(sourceDir, folder)));
+  if (missing.length > 0) throw new Error(`${sourceDir} has no ${missing.map((folder) => `${folder}/`).join(' or ')}`);
+  return { sourceDir };
 }
 
 export function main(argv: string[]): void {
-  let sharedDir: string;
+  let sourceDir: string;
   try {
-    ({ sharedDir } = parseArgs(argv));
+    ({ sourceDir } = parseArgs(argv));
   } catch (error) {
-    console.error(`usage: convertDataGov.ts [--shared <dir>]: ${(error as Error).message}`);
+    console.error(`npm run demo:convert -- <folder>: ${(error as Error).message}.\n${sourceLayout}`);
     process.exitCode = 2;
     return;
   }
   const started = performance.now();
   for (const region of regions) {
-    const { ok, lines } = writeRegion(region, sharedDir);
+    const { ok, lines } = writeRegion(region, sourceDir);
     console.log(lines.join('\n'));
     if (!ok) process.exitCode = 1;
   }
-  console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s (source: ${sharedDir})`);
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(2)} s (source: ${sourceDir})`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

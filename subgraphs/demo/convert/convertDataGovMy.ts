@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { DatasetFile } from '../../../schema/datasetFile.ts';
-import type { Conversion, Skip } from './convertDataGov.ts';
+import type { Conversion, Skip } from './conversion.ts';
 
 interface MyCategory {
   category_en?: string;

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetFile } from '../../../schema/datasetFile.ts';
-import type { Conversion, Skip } from './convertDataGov.ts';
+import type { Conversion, Skip } from './conversion.ts';
 
 interface SgDataset {
   datasetId: string;
