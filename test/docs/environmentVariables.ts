@@ -81,12 +81,19 @@ export function variablesReadByScript(text: string): Array<{ name: string; line:
  * The variables a shell script reads: every `${NAME…}` (`$NAME` alone is
  * not taken, to keep the scan exact), except names the script sets itself
  * without reading a value from outside (`NAME=value` with no `${NAME` on
- * that line).
+ * that line, outside here-documents).
  */
 export function variablesReadByShell(text: string): Array<{ name: string; line: number }> {
   const lines = text.split('\n');
   const setHere = new Set<string>();
+  let hereDocEnd: string | undefined;
   lines.forEach((line) => {
+    // A here-document is text, not commands: `NAME=…` in it sets nothing.
+    if (hereDocEnd !== undefined) {
+      if (line.trim() === hereDocEnd) hereDocEnd = undefined;
+      return;
+    }
+    hereDocEnd = /<<-?\s*['"]?(\w+)['"]?/.exec(line)?.[1];
     const assigned = new RegExp(`^\\s*(?:export\\s+|local\\s+|readonly\\s+)?(${name})=`).exec(line)?.[1];
     if (assigned && !line.includes(`\${${assigned}`)) setHere.add(assigned);
   });
