@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../gateway/loadConfig.ts';
-import { codeFiles, environmentMismatches, variablesDocumented, variablesReadByCode, variablesReadByScript, variablesReadByShell } from './environmentVariables.ts';
+import { codeFiles, defaultMismatches, defaultsDocumented, environmentMismatches, variablesDocumented, variablesReadByCode, variablesReadByScript, variablesReadByShell } from './environmentVariables.ts';
 import { repositoryRoot } from './markdownLinks.ts';
 
 const page = 'docs/configuration.md';
@@ -13,6 +13,11 @@ describe('docs/configuration.md and the environment the code reads', () => {
 
   it('every variable the code reads is documented, and every documented one is read', () => {
     expect(environmentMismatches(code, documented, page)).toEqual([]);
+  });
+
+  it('every default the configuration loader gives is the one the page shows', () => {
+    const loaderDefaults = Object.fromEntries(Object.entries(configSchema.shape).map(([name, schema]) => [name, schema.safeParse(undefined).data]));
+    expect(defaultMismatches(loaderDefaults, defaultsDocumented(readFileSync(join(repositoryRoot, page), 'utf8')), page)).toEqual([]);
   });
 
   it('the scan sees every variable the configuration loader validates', () => {
@@ -52,6 +57,13 @@ describe('the environment scan itself', () => {
     expect(environmentMismatches(code, documented, page)).toEqual([
       'gateway/x.ts:7: reads WHARF_NEW, which docs/configuration.md does not document',
       'docs/configuration.md:12: documents WHARF_OLD, which no code reads',
+    ]);
+  });
+
+  it('names the page line of a default that differs from the loader\'s', () => {
+    const documented = defaultsDocumented(['| variable | default |', '| --- | --- |', '| `WHARF_PORT` | `4000` | x |', '| `WHARF_CACHE` | `off` | x |', '| `REDIS_URL` | — | x |'].join('\n'));
+    expect(defaultMismatches({ WHARF_PORT: 4000, WHARF_CACHE: 'on', REDIS_URL: undefined }, documented, page)).toEqual([
+      "docs/configuration.md:4: WHARF_CACHE's default is `off`, but the configuration loader's is `on`",
     ]);
   });
 });

@@ -177,3 +177,29 @@ export function environmentMismatches(code: CodeVariables, documented: Map<strin
   }
   return problems;
 }
+
+/** The default column (the second cell) of each documented variable, with its line. */
+export function defaultsDocumented(markdown: string): Map<string, { cell: string; line: number }> {
+  const defaults = new Map<string, { cell: string; line: number }>();
+  markdown.split('\n').forEach((line, index) => {
+    const match = new RegExp(`^\\|\\s*\`(${name}(?:<[A-Z]+>)?)\`\\s*\\|([^|]*)\\|`).exec(line);
+    if (match && !defaults.has(match[1]!)) defaults.set(match[1]!, { cell: match[2]!.trim(), line: index + 1 });
+  });
+  return defaults;
+}
+
+/**
+ * Where the page's default of a variable differs from the loader's: each
+ * variable with a number or text default must show exactly that value,
+ * in backticks, in its default column.
+ */
+export function defaultMismatches(loaderDefaults: Record<string, unknown>, documented: Map<string, { cell: string; line: number }>, page: string): string[] {
+  const problems: string[] = [];
+  for (const [variable, value] of Object.entries(loaderDefaults)) {
+    if (typeof value !== 'number' && typeof value !== 'string') continue;
+    const entry = documented.get(variable);
+    if (!entry) continue; // an undocumented variable is reported by environmentMismatches
+    if (entry.cell !== `\`${value}\``) problems.push(`${page}:${entry.line}: ${variable}'s default is ${entry.cell || '(empty)'}, but the configuration loader's is \`${value}\``);
+  }
+  return problems;
+}
