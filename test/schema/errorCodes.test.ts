@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { errorCodes, WharfError } from '../../schema/errorCodes.ts';
 
 describe('error code registry', () => {
-  it('is the README\'s error table, row for row', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map(([, code, status, description]) => [code, Number(status), description]);
+  it('is the error table of docs/api.md, row for row', () => {
+    const page = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const rows = [...page.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map(([, code, status, description]) => [code, Number(status), description]);
     expect(rows).toEqual(Object.entries(errorCodes).map(([code, entry]) => [code, entry.httpStatus, entry.description]));
   });
 
