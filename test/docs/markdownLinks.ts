@@ -22,10 +22,11 @@ export interface MarkdownLink {
 
 /**
  * Lines of a Markdown text with fenced code blocks blanked (kept as empty
- * lines so numbering stays right) and inline code spans removed: a link
- * written inside code is an example, not a link.
+ * lines so numbering stays right). Inline code spans are removed unless
+ * `keepCode`: a link written inside code is an example, not a link, but a
+ * heading's code is part of its anchor.
  */
-function proseLines(markdown: string): string[] {
+function proseLines(markdown: string, keepCode = false): string[] {
   let fence: string | undefined;
   return markdown.split('\n').map((line) => {
     const marker = /^\s*(```+|~~~+)/.exec(line)?.[1];
@@ -37,7 +38,7 @@ function proseLines(markdown: string): string[] {
       fence = marker;
       return '';
     }
-    return line.replace(/(`+)[^`]*?\1/g, '');
+    return keepCode ? line : line.replace(/(`+)[^`]*?\1/g, '');
   });
 }
 
@@ -71,7 +72,7 @@ export function headingSlug(heading: string): string {
 export function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const text of proseLinesKeepingCode(markdown)) {
+  for (const text of proseLines(markdown, true)) {
     const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(text)?.[1];
     if (heading === undefined) continue;
     const slug = headingSlug(heading);
@@ -80,20 +81,6 @@ export function headingAnchors(markdown: string): Set<string> {
     anchors.add(count === 0 ? slug : `${slug}-${count}`);
   }
   return anchors;
-}
-
-/** Lines outside fenced code blocks, inline code kept (a heading's code is part of its anchor). */
-function proseLinesKeepingCode(markdown: string): string[] {
-  let fence: string | undefined;
-  return markdown.split('\n').map((line) => {
-    const marker = /^\s*(```+|~~~+)/.exec(line)?.[1];
-    if (fence !== undefined) {
-      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-      return '';
-    }
-    if (marker !== undefined) fence = marker;
-    return marker !== undefined ? '' : line;
-  });
 }
 
 /**
