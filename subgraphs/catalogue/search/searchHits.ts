@@ -16,6 +16,26 @@ export interface ScoreExplanation {
   ranking: RankingTiers;
 }
 
+const asciiOnly = /^[\x00-\x7f]*$/;
+
+/**
+ * Whether `text` may hold one of `terms` as a token: false only when it
+ * cannot, so a text ruled out is never analysed (most of a hit's texts are
+ * in languages the query did not reach). A token is its characters each
+ * NFKC-normalised and lower-cased (see `analyze`), so a token that is all
+ * ASCII is a substring of the whole text NFKC-normalised and lower-cased
+ * (of the text lower-cased, when it is ASCII too). A term beyond ASCII in a
+ * text beyond ASCII (a bigram of a traditional text, an accented word) is
+ * left to the analyser.
+ */
+function mayHold(text: string, terms: readonly string[], termsAscii: boolean): boolean {
+  const ascii = asciiOnly.test(text);
+  if (!ascii && !termsAscii) return true;
+  const normal = ascii ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
+  for (const term of terms) if (normal.includes(term)) return true;
+  return false;
+}
+
 /**
  * Every field text of `record` that holds a term the query reached, marked
  * up; the languages of those texts, those holding one of the words as typed
@@ -38,8 +58,11 @@ export function highlightsOf(
   const highlights: { field: string; lang?: string; snippet: string }[] = [];
   const direct = new Set<string>();
   const through = new Set<string>();
+  const terms = [...all];
+  const termsAscii = terms.every((term) => asciiOnly.test(term));
   for (const [field, texts] of fields) {
     for (const text of texts) {
+      if (!mayHold(text.value, terms, termsAscii)) continue;
       const tokens = tokenizeWithSpans(text.value, text.lang);
       const snippet = highlight(text.value, all, tokens);
       if (!snippet) continue;
