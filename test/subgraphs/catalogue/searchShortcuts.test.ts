@@ -78,6 +78,23 @@ describe('search shortcuts', () => {
     expect(hit!.matchedLanguages).toEqual(['zh', 'pt']);
   });
 
+  it('highlights the glossary\'s equivalents in every script the page holds them in, and nothing in a text holding none', () => {
+    const index = new SearchIndex();
+    index.upsert(
+      record({
+        title: [
+          { lang: 'en', value: 'Population census' },
+          { lang: 'zh', value: '人口普查' },
+          { lang: 'th', value: 'ข้อมูล ประชากร' },
+        ],
+        description: [{ lang: 'vi', value: 'Tổng điều tra dân số' }],
+      }),
+    );
+    const langs = (text: string) => index.search({ text, sort: 'RELEVANCE', first: 1 }).hits[0]!.highlights.map((highlight) => `${highlight.lang} ${highlight.snippet}`);
+    expect(langs('population')).toEqual(['en <mark>Population</mark> census', 'zh <mark>人口</mark>普查', 'vi Tổng điều tra <mark>dân</mark> <mark>số</mark>']);
+    expect(langs('人口')).toEqual(['en <mark>Population</mark> census', 'zh <mark>人口</mark>普查', 'vi Tổng điều tra <mark>dân</mark> <mark>số</mark>']);
+  });
+
   it('spreads results over more regions than its first scratch holds: two of each region before any region\'s third', () => {
     const index = new SearchIndex();
     const regions = Array.from({ length: 90 }, (_, r) => `R${String(r).padStart(2, '0')}`);
