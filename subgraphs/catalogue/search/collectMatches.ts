@@ -19,25 +19,35 @@ export interface MatchCollection {
   scratch: MatchScratch;
 }
 
-/** Per-document accumulators (zero between searches) and bitsets, grown with the index. */
+/** Slots of a document's entry in `MatchScratch.flags`: query words matched; matched other than by a typo; matched as typed; matched in the title (by the words as typed, by translations). */
+const matched = 0;
+const clean = 1;
+const exact = 2;
+const typedTitle = 3;
+const translatedTitle = 4;
+const flagSlots = 5;
+/**
+ * Slots of a document's entry in `MatchScratch.spans`: lowest and highest
+ * (title position − query word) seen, for the words as typed and for
+ * translations apart; their spread is the proximity. Apart, because a
+ * translation stands in another language's title, whose positions mean
+ * nothing to the typed words'.
+ */
+const typedLow = 0;
+const translatedLow = 2;
+const spanSlots = 4;
+
+/**
+ * Per-document accumulators (zero between searches) and bitsets, grown
+ * with the index. A document's masks sit side by side (`flags`), as do its
+ * title spans (`spans`): scoring a hit touches three cache lines, not ten.
+ */
 export class MatchScratch {
   scores = new Float64Array(1024);
-  /** Query words matched; matched other than by a typo; matched as typed; matched in the title. */
-  masks = new Uint32Array(1024);
-  cleanMasks = new Uint32Array(1024);
-  exactMasks = new Uint32Array(1024);
-  titleMasks = new Uint32Array(1024);
-  /**
-   * Lowest and highest (title position − query word) seen, for the words as
-   * typed and for translations apart (`translatedTitleMasks`): their spread
-   * is the proximity. Apart, because a translation stands in another
-   * language's title, whose positions mean nothing to the typed words'.
-   */
-  low = new Int16Array(1024);
-  high = new Int16Array(1024);
-  translatedLow = new Int16Array(1024);
-  translatedHigh = new Int16Array(1024);
-  translatedTitleMasks = new Uint32Array(1024);
+  /** Per document, `flagSlots` masks (see `matched` … `translatedTitle`). */
+  flags = new Uint32Array(1024 * flagSlots);
+  /** Per document, `spanSlots` positions (see `typedLow`, `translatedLow`), valid where the matching title mask is set. */
+  spans = new Int16Array(1024 * spanSlots);
   outDocs = new Int32Array(1024);
   outKeys = new Float64Array(1024);
   /** The hits, left for facets. */
@@ -48,23 +58,16 @@ export class MatchScratch {
   ensure(documents: number): void {
     if (documents <= this.scores.length) return;
     const capacity = Math.max(documents, this.scores.length * 2);
-    const grow = <T extends Float64Array | Uint32Array | Int32Array | Int16Array>(array: T): T => {
-      const next = new (array.constructor as new (length: number) => T)(capacity);
+    const grow = <T extends Float64Array | Uint32Array | Int32Array | Int16Array>(array: T, slots: number): T => {
+      const next = new (array.constructor as new (length: number) => T)(capacity * slots);
       next.set(array);
       return next;
     };
-    this.scores = grow(this.scores);
-    this.masks = grow(this.masks);
-    this.cleanMasks = grow(this.cleanMasks);
-    this.exactMasks = grow(this.exactMasks);
-    this.titleMasks = grow(this.titleMasks);
-    this.low = grow(this.low);
-    this.high = grow(this.high);
-    this.translatedLow = grow(this.translatedLow);
-    this.translatedHigh = grow(this.translatedHigh);
-    this.translatedTitleMasks = grow(this.translatedTitleMasks);
-    this.outDocs = grow(this.outDocs);
-    this.outKeys = grow(this.outKeys);
+    this.scores = grow(this.scores, 1);
+    this.flags = grow(this.flags, flagSlots);
+    this.spans = grow(this.spans, spanSlots);
+    this.outDocs = grow(this.outDocs, 1);
+    this.outKeys = grow(this.outKeys, 1);
   }
 }
 
@@ -198,14 +201,13 @@ function accumulate(
   const average1 = averages[1]! || 1;
   const average2 = averages[2]! || 1;
   const average3 = averages[3]! || 1;
-  const { scores, masks, cleanMasks, exactMasks } = scratch;
+  const { scores, flags, spans } = scratch;
   const translation = expansion.kind === 'translation';
-  const titleMasks = translation ? scratch.translatedTitleMasks : scratch.titleMasks;
-  const low = translation ? scratch.translatedLow : scratch.low;
-  const high = translation ? scratch.translatedHigh : scratch.high;
+  const titleSlot = translation ? translatedTitle : typedTitle;
+  const spanSlot = translation ? translatedLow : typedLow;
   const words = expansion.words;
-  const clean = expansion.kind === 'typo' ? 0 : words;
-  const exact = expansion.kind === 'exact' ? words : 0;
+  const cleanWords = expansion.kind === 'typo' ? 0 : words;
+  const exactWords = expansion.kind === 'exact' ? words : 0;
   const firstWord = expansion.firstWord;
   const { docs, tfs, titlePositions, length } = list;
   const candidateWords = candidates.words;
@@ -222,20 +224,22 @@ function accumulate(
     tf = packed >>> 24;
     if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
-    masks[doc]! |= words;
-    cleanMasks[doc]! |= clean;
-    exactMasks[doc]! |= exact;
+    const flagsAt = doc * flagSlots;
+    flags[flagsAt + matched]! |= words;
+    flags[flagsAt + clean]! |= cleanWords;
+    flags[flagsAt + exact]! |= exactWords;
     const position = titlePositions[j]!;
     if (position !== 0) {
       const relative = position - firstWord;
-      if (titleMasks[doc] === 0) {
-        low[doc] = relative;
-        high[doc] = relative;
+      const low = doc * spanSlots + spanSlot;
+      if (flags[flagsAt + titleSlot] === 0) {
+        spans[low] = relative;
+        spans[low + 1] = relative;
       } else {
-        if (relative < low[doc]!) low[doc] = relative;
-        if (relative > high[doc]!) high[doc] = relative;
+        if (relative < spans[low]!) spans[low] = relative;
+        if (relative > spans[low + 1]!) spans[low + 1] = relative;
       }
-      titleMasks[doc]! |= words;
+      flags[flagsAt + titleSlot]! |= words;
     }
   };
   // Seeking costs a few steps per candidate; reading costs one per entry.
@@ -263,8 +267,9 @@ function accumulate(
 
 /** Every candidate with its ranking key, in document order; the accumulators are left at zero. */
 function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, factors: Float64Array, exactTitles: Set<number> | undefined, allWords: boolean): Matches {
-  const { scores, masks, cleanMasks, exactMasks, titleMasks, low, high, translatedTitleMasks, translatedLow, translatedHigh, outDocs, outKeys } = scratch;
+  const { scores, flags, spans, outDocs, outKeys } = scratch;
   const words = candidates.words;
+  const exactTitled = wordCount > 0 ? exactTitles : undefined;
   let count = 0;
   for (let w = 0; w < words.length; w += 1) {
     let bits = words[w]!;
@@ -272,23 +277,28 @@ function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, fa
       const lowBit = bits & -bits;
       bits ^= lowBit;
       const doc = (w << 5) + 31 - Math.clz32(lowBit);
-      const typedTitleWords = popcount(titleMasks[doc]!);
-      const translatedTitleWords = popcount(translatedTitleMasks[doc]!);
+      const flagsAt = doc * flagSlots;
+      const spansAt = doc * spanSlots;
+      const typedTitleMask = flags[flagsAt + typedTitle]!;
+      const translatedTitleMask = flags[flagsAt + translatedTitle]!;
       const key = rankingKey(
-        popcount(masks[doc]!),
-        popcount(cleanMasks[doc]!),
-        Math.max(proximityLevel(typedTitleWords, high[doc]! - low[doc]!), proximityLevel(translatedTitleWords, translatedHigh[doc]! - translatedLow[doc]!)),
-        popcount(titleMasks[doc]! | translatedTitleMasks[doc]!),
-        popcount(exactMasks[doc]!),
-        wordCount > 0 && exactTitles?.has(doc) === true,
+        popcount(flags[flagsAt + matched]!),
+        popcount(flags[flagsAt + clean]!),
+        Math.max(
+          proximityLevel(popcount(typedTitleMask), spans[spansAt + typedLow + 1]! - spans[spansAt + typedLow]!),
+          proximityLevel(popcount(translatedTitleMask), spans[spansAt + translatedLow + 1]! - spans[spansAt + translatedLow]!),
+        ),
+        popcount(typedTitleMask | translatedTitleMask),
+        popcount(flags[flagsAt + exact]!),
+        exactTitled?.has(doc) === true,
         scores[doc]! * factors[doc]!,
       );
       scores[doc] = 0;
-      masks[doc] = 0;
-      cleanMasks[doc] = 0;
-      exactMasks[doc] = 0;
-      titleMasks[doc] = 0;
-      translatedTitleMasks[doc] = 0;
+      flags[flagsAt + matched] = 0;
+      flags[flagsAt + clean] = 0;
+      flags[flagsAt + exact] = 0;
+      flags[flagsAt + typedTitle] = 0;
+      flags[flagsAt + translatedTitle] = 0;
       outDocs[count] = doc;
       outKeys[count] = key;
       count += 1;

@@ -442,18 +442,18 @@ export class SearchIndex {
       hitSet = this.matchScratch.hits;
       count = matches.count;
       allWords = matches.allWords;
-      // Facets count every matching dataset, before format groups fold.
       total = count;
-      if (sort === 'RELEVANCE' && (request.crowdRegions || request.groupFormats)) {
-        const diversified = diversifyHits(docs, scores, count, this.regionOf, this.formatGroupOf, (doc) => this.ids[doc]!, {
-          crowdRegions: request.crowdRegions === true,
-          groupFormats: request.groupFormats === true,
-        });
-        variants = diversified.variants;
-        count = diversified.count;
-      }
     }
-    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, words.length === 0 ? docs.subarray(0, count) : undefined);
+    // Facets count every matching dataset, before format groups fold (the hits listed ascending, as a tally reads them).
+    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, docs.subarray(0, count));
+    if (words.length > 0 && sort === 'RELEVANCE' && (request.crowdRegions || request.groupFormats)) {
+      const diversified = diversifyHits(docs, scores, count, this.regionOf, this.formatGroupOf, (doc) => this.ids[doc]!, {
+        crowdRegions: request.crowdRegions === true,
+        groupFormats: request.groupFormats === true,
+      });
+      variants = diversified.variants;
+      count = diversified.count;
+    }
 
     const keyAt =
       sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;

@@ -43,6 +43,18 @@ export function formatGroupKeyOf(record: DatasetRecord): string | undefined {
   return suffix ? JSON.stringify([record.region, record.publisher?.name ?? '', foldText(suffix.base).trim()]) : undefined;
 }
 
+/** Per region number, the key a hit must reach to enter its region's list: reused (searches run one at a time). */
+let floorScratch = new Float64Array(64);
+/** The floors, all -Infinity, with room for regions below `regions`. */
+function regionFloors(regions: number): Float64Array {
+  if (floorScratch.length < regions) {
+    const grown = new Float64Array(regions * 2).fill(-Infinity);
+    grown.set(floorScratch);
+    return (floorScratch = grown);
+  }
+  return regions === 0 ? floorScratch.fill(-Infinity) : floorScratch;
+}
+
 export interface DiversifyOptions {
   crowdRegions: boolean;
   groupFormats: boolean;
@@ -101,18 +113,22 @@ export function diversifyHits(
   }
   if (options.crowdRegions) {
     const kept = perRegion * (breadthBuckets - 1);
-    // Per region (by number), its best `kept` hits so far, best first.
+    // Per region (by number), its best `kept` hits so far, best first, and the key of a full list's last (-Infinity until full).
     const best: number[][] = [];
+    let floors = regionFloors(0);
     for (let i = 0; i < count; i += 1) {
+      const key = keys[i]!;
       const region = regionOf[docs[i]!]!;
-      const list = (best[region] ??= []);
+      if (region >= floors.length) floors = regionFloors(region + 1);
       // Most hits fall below a full list's last: one comparison of keys rejects them.
-      if (list.length === kept && keys[i]! < keys[list[kept - 1]!]!) continue;
+      if (key < floors[region]!) continue;
+      const list = (best[region] ??= []);
       if (list.length === kept && !before(i, list[kept - 1]!)) continue;
       let at = list.length;
       while (at > 0 && before(i, list[at - 1]!)) at -= 1;
       list.splice(at, 0, i);
       if (list.length > kept) list.pop();
+      if (list.length === kept) floors[region] = keys[list[kept - 1]!]!;
     }
     // Every hit to the last bucket, then each region's first ones back up to theirs (whole multiples of the unit: exact).
     const last = breadthBuckets - 1;

@@ -115,6 +115,8 @@ export class FacetIndex {
   private starts = new Int32Array(1024);
   private counts = new Int32Array(1024);
   private tally = new Int32Array(64);
+  /** Counts of the values `keepTop` holds, by value id (read only for the values it holds). */
+  private topCounts = new Int32Array(64);
   private docScratch = new Int32Array(0);
   private documents = 0;
 
@@ -243,6 +245,7 @@ export class FacetIndex {
    */
   count(hits: Bitset, hitCount: number, limit: number, live: Bitset, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
     if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
+    if (this.topCounts.length < this.values.length) this.topCounts = new Int32Array(this.values.length * 2);
     const tally = this.tally;
     const sizeOf = (id: number) => this.postings[id]!.size;
     for (const candidates of this.bitsetValues) candidates.sort((a, b) => sizeOf(b) - sizeOf(a));
@@ -257,18 +260,39 @@ export class FacetIndex {
       this.tallyHits(this.listed(live, others, hits));
       for (let id = 0; id < this.values.length; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
     } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
-    const byField: [number, number][][] = facetFields.map(() => []);
+    // Per field, its top `limit` values so far, best first: a field's thousands of counted keywords are never sorted whole.
+    const best: number[][] = facetFields.map(() => []);
     for (let id = 0; id < this.values.length; id += 1) {
-      if (tally[id] === 0) continue;
-      byField[this.fieldOf[id]!]!.push([id, tally[id]!]);
+      const count = tally[id]!;
+      if (count === 0) continue;
       tally[id] = 0;
+      if (limit > 0) this.keepTop(best[this.fieldOf[id]!]!, id, count, limit);
     }
     const result = {} as Record<FacetField, FacetCount[]>;
     facetFields.forEach((field, f) => {
-      const counted = byField[f]!.sort((a, b) => b[1] - a[1] || (this.values[a[0]]! < this.values[b[0]]! ? -1 : 1));
-      result[field] = counted.slice(0, limit).map(([id, count]) => ({ value: this.values[id]!, count }));
+      result[field] = best[f]!.map((id) => ({ value: this.values[id]!, count: this.topCounts[id]! }));
     });
     return result;
+  }
+
+  /**
+   * Puts value `id` with `count` into `top` (at most `limit` ids, most
+   * frequent first, ties by value), as a full sort would order them: a
+   * value ranking after a full list's last is rejected by one comparison.
+   */
+  private keepTop(top: number[], id: number, count: number, limit: number): void {
+    if (top.length === limit && !this.ranksBefore(id, count, top[limit - 1]!)) return;
+    this.topCounts[id] = count;
+    let at = top.length;
+    while (at > 0 && this.ranksBefore(id, count, top[at - 1]!)) at -= 1;
+    top.splice(at, 0, id);
+    if (top.length > limit) top.pop();
+  }
+
+  /** Whether value `a`, counted `countOfA`, ranks before value `b` held by `keepTop`. A method, not a closure made per call. */
+  private ranksBefore(a: number, countOfA: number, b: number): boolean {
+    const countOfB = this.topCounts[b]!;
+    return countOfA > countOfB || (countOfA === countOfB && this.values[a]! < this.values[b]!);
   }
 
   /** The `count` documents of `set` not in `except`, ascending, in a reused array. */

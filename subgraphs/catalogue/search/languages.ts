@@ -76,6 +76,22 @@ export function stemOf(word: string, language: StemmedLanguage): string {
   }
 }
 
+/** Query words' stems kept per language: a catalogue's queries repeat their words, and four stemmers a word add up. */
+const memoisedStems = 4096;
+const stemMemos = stemmedLanguages.map(() => new Map<string, string>());
+
+/** `stemOf`, memoised for query words (the oldest of `memoisedStems` goes first). */
+export function memoisedStemOf(word: string, language: StemmedLanguage): string {
+  const memo = stemMemos[stemmedLanguages.indexOf(language)]!;
+  let stem = memo.get(word);
+  if (stem === undefined) {
+    stem = stemOf(word, language);
+    if (memo.size >= memoisedStems) memo.delete(memo.keys().next().value!);
+    memo.set(word, stem);
+  }
+  return stem;
+}
+
 const toSimplified = Converter({ from: 'hk', to: 'cn' });
 
 /**

@@ -16,6 +16,56 @@ export interface ScoreExplanation {
   ranking: RankingTiers;
 }
 
+const asciiOnly = /^[\x00-\x7f]*$/;
+const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const segmentedChar = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** A page's matched terms by what a text must hold to have one as a token (see `mayHold`). */
+interface MatchedTerms {
+  ascii: string[];
+  /** Whether some term holds Han, Kana or Hangul (a bigram of a Chinese run); Thai, Lao, Khmer or Burmese (a segmented word); anything else beyond ASCII. */
+  cjk: boolean;
+  segmented: boolean;
+  otherScripts: boolean;
+}
+
+function matchedTermsOf(terms: Iterable<string>): MatchedTerms {
+  const matched: MatchedTerms = { ascii: [], cjk: false, segmented: false, otherScripts: false };
+  for (const term of terms) {
+    if (asciiOnly.test(term)) matched.ascii.push(term);
+    else if (cjkChar.test(term)) matched.cjk = true;
+    else if (segmentedChar.test(term)) matched.segmented = true;
+    else matched.otherScripts = true;
+  }
+  return matched;
+}
+
+/**
+ * Whether `text` may hold one of the matched terms as a token: false only
+ * when it cannot, so a text ruled out is never analysed (most of a hit's
+ * texts are in languages the query did not reach). As `analyze` makes
+ * tokens: a token is its characters each NFKC-normalised and lower-cased,
+ * so one in ASCII is a substring of the whole text so normalised (of the
+ * text lower-cased, when it is ASCII); a Chinese bigram comes only from Han,
+ * Kana or Hangul characters, a Thai (Lao, Khmer, Burmese) word only from
+ * those scripts, and any other token beyond ASCII only from a text beyond
+ * ASCII, which is then left to the analyser.
+ */
+function mayHold(text: string, terms: MatchedTerms): boolean {
+  if (asciiOnly.test(text)) return includesAny(text.toLowerCase(), terms.ascii);
+  if (terms.otherScripts) return true;
+  // NFKC too: a compatibility character (㊀) may be a word whose normal form is Han.
+  const compatible = text.normalize('NFKC');
+  if (terms.cjk && (cjkChar.test(text) || cjkChar.test(compatible))) return true;
+  if (terms.segmented && (segmentedChar.test(text) || segmentedChar.test(compatible))) return true;
+  return includesAny(compatible.toLowerCase(), terms.ascii);
+}
+
+function includesAny(text: string, terms: readonly string[]): boolean {
+  for (const term of terms) if (text.includes(term)) return true;
+  return false;
+}
+
 /**
  * Every field text of `record` that holds a term the query reached, marked
  * up; the languages of those texts, those holding one of the words as typed
@@ -38,8 +88,10 @@ export function highlightsOf(
   const highlights: { field: string; lang?: string; snippet: string }[] = [];
   const direct = new Set<string>();
   const through = new Set<string>();
+  const terms = matchedTermsOf(all);
   for (const [field, texts] of fields) {
     for (const text of texts) {
+      if (!mayHold(text.value, terms)) continue;
       const tokens = tokenizeWithSpans(text.value, text.lang);
       const snippet = highlight(text.value, all, tokens);
       if (!snippet) continue;

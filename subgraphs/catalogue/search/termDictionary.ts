@@ -1,6 +1,6 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import { foldTerm } from './analyzer.ts';
-import { stemmedLanguages, stemOf, type StemmedLanguage } from './languages.ts';
+import { memoisedStemOf, stemmedLanguages, stemOf, type StemmedLanguage } from './languages.ts';
 
 /**
  * Every indexed term, numbered, with its document frequency, and the ways
@@ -105,7 +105,7 @@ export class TermDictionary {
 
   /** Terms of `language`'s text sharing `word`'s stem in that language, that some live document holds. */
   stemGroup(word: string, language: StemmedLanguage): number[] {
-    const group = this.stems[stemmedLanguages.indexOf(language)]!.get(stemOf(word, language));
+    const group = this.stems[stemmedLanguages.indexOf(language)]!.get(memoisedStemOf(word, language));
     const ids = group === undefined ? [] : typeof group === 'number' ? [group] : group;
     return ids.filter((id) => this.df[id]! > 0);
   }
