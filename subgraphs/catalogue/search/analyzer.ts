@@ -246,7 +246,8 @@ export function tokenizeWithSpans(text: string, lang?: string): Token[] {
 /**
  * One word of a query: the index terms that must all be in a dataset for
  * it to match (one, or the bigrams of a Chinese word of three or more
- * characters), and how it was written.
+ * characters; a Thai, Lao, Khmer or Burmese word is one term, as indexed),
+ * and how it was written.
  */
 export interface QueryWord {
   /** The word as normalised: lower case, NFKC, accents kept, Chinese simplified. */
@@ -277,7 +278,8 @@ export function analyzeQuery(text: string): QueryWord[] {
       for (const segment of segmenterOf(han ? 'zh' : 'th').segment(source)) {
         if (!segment.isWordLike) continue;
         const chars = [...segment.segment];
-        const termsOf = chars.length >= 3 ? chars.slice(1).map((char, i) => chars[i]! + char) : [segment.segment];
+        // Chinese is indexed as bigrams, so a longer word is looked up as its bigrams; Thai and its neighbours are indexed as whole words.
+        const termsOf = han && chars.length >= 3 ? chars.slice(1).map((char, i) => chars[i]! + char) : [segment.segment];
         words.push({ text: segment.segment, terms: termsOf, segmented: true, stopWord: stopWordsOf(han ? 'zh' : 'th').has(segment.segment) });
       }
       continue;

@@ -107,6 +107,7 @@ describe('SearchIndex language handling', () => {
     record({ identifier: 'macau', region: 'MO', title: [{ lang: 'zh', value: '澳門對外商品貿易' }, { lang: 'pt', value: 'Comércio Externo de Mercadorias' }] }),
     record({ identifier: 'births', region: 'MY', title: [{ lang: 'ms', value: 'Kelahiran Hidup Harian' }, { lang: 'en', value: 'Daily Live Births' }] }),
     record({ identifier: 'throughput', title: en('Container throughput, monthly') }),
+    record({ identifier: 'thai-population', region: 'VN', title: [{ lang: 'th', value: 'สถิติประชากรของประเทศไทย' }] }),
   ]);
   const first = (text: string) => ids(search(index, text).hits)[0];
 
@@ -122,6 +123,8 @@ describe('SearchIndex language handling', () => {
     ['tolerates a typo', 'contaner', 'SG:throughput'],
     ['tolerates a typo in Malay', 'kelahiren', 'MY:births'],
     ['completes the last word as a prefix', 'container throu', 'SG:throughput'],
+    ['finds a Thai word as typed', 'ประชากร', 'VN:thai-population'],
+    ['finds a Thai phrase cut into its words', 'สถิติประชากร', 'VN:thai-population'],
   ])('%s (%s)', (_, text, expected) => {
     expect(first(text)).toBe(expected);
   });
