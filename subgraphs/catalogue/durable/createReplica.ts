@@ -94,6 +94,8 @@ export function createReplica(options: ReplicaOptions): Replica {
   let snapshotSeq = -1;
   let snapshotTimer: NodeJS.Timeout | undefined;
   const { snapshots } = options;
+  /** When this replica was made: its first catch-up's log line says how long a start took. */
+  const startedAt = performance.now();
   let databaseReachable = true;
   let lastError: string | null = null;
   let running: Promise<void> | undefined;
@@ -185,9 +187,10 @@ export function createReplica(options: ReplicaOptions): Replica {
     databaseReachable = true;
     lastError = null;
     lastLogged = undefined;
-    if (!caughtUp && snapshots && snapshotSeq < 0) {
+    if (!caughtUp) {
+      log({ level: 'info', msg: 'replica caught up with the stored catalogue; serving', applied, datasets: index.size(), fromSnapshot: snapshotSeq >= 0 ? snapshotSeq : null, ms: Math.round(performance.now() - startedAt) });
       // Rebuilt from the database: the next start need not do that again.
-      setImmediate(() => void writeSnapshotNow());
+      if (snapshots && snapshotSeq < 0) setImmediate(() => void writeSnapshotNow());
     }
     caughtUp = true;
     phase = 'caught up';

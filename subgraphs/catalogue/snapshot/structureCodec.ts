@@ -48,6 +48,12 @@ const enum Tag {
   Shape,
   /** An object written before: shared references stay shared (an access group is in a map and in every document's slot). */
   Ref,
+  /** An array of 32-bit integers (document numbers, term ids), as one run of bytes. */
+  IntArray,
+  /** An array of other numbers, as one run of doubles. */
+  NumberArray,
+  /** A string written before (an id is in the id list, the id map, its region's set and the lineage graph): written once, shared again when read. */
+  StringRef,
 }
 
 const typedArrayTypes = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array] as const;
@@ -146,6 +152,8 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
   const shapes = new Map<string, number>();
   /** Objects written so far, numbered in the order written (the decoder numbers them in the same order). */
   const seen = new Map<object, number>();
+  /** Strings likewise. */
+  const strings = new Map<string, number>();
   /** Whether `value` was written before (then written as a reference); else numbers it. */
   function reference(value: object): boolean {
     const number = seen.get(value);
@@ -191,9 +199,16 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
         }
         out.byte(Tag.Float);
         return out.f64(value);
-      case 'string':
+      case 'string': {
+        const known = strings.get(value);
+        if (known !== undefined) {
+          out.byte(Tag.StringRef);
+          return out.u32(known);
+        }
+        strings.set(value, strings.size);
         out.byte(Tag.String);
         return out.string(value);
+      }
       case 'object':
         break;
       default:
@@ -256,17 +271,44 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
 
   function array(values: unknown[], path: string): void {
     // Arrays of strings (ids, terms; holes allowed) as one run of UTF-8: decoded with one call, then cut.
-    let strings = values.length > 0;
-    for (let i = 0; i < values.length && strings; i += 1) strings = typeof values[i] === 'string' || values[i] === undefined;
-    if (strings) {
+    let allStrings = values.length > 0;
+    for (let i = 0; i < values.length && allStrings; i += 1) allStrings = typeof values[i] === 'string' || values[i] === undefined;
+    if (!allStrings && values.length > 0 && typeof values[0] === 'number') {
+      let ints = true;
+      let numbers = true;
+      for (let i = 0; i < values.length && numbers; i += 1) {
+        const each = values[i];
+        if (typeof each !== 'number') numbers = false;
+        else if (ints && (!Number.isInteger(each) || each < -0x80000000 || each > 0x7fffffff || Object.is(each, -0))) ints = false;
+      }
+      if (numbers) {
+        const run = ints ? Int32Array.from(values as number[]) : Float64Array.from(values as number[]);
+        out.byte(ints ? Tag.IntArray : Tag.NumberArray);
+        out.u32(values.length);
+        out.raw(asBytes(run));
+        return;
+      }
+    }
+    if (allStrings) {
       out.byte(Tag.StringArray);
       out.u32(values.length);
       let text = '';
       const lengths = new Int32Array(values.length);
+      // Per entry: its length when new (its text follows in the run), -1 for none, or -2 - n for the n-th string written before.
       for (let i = 0; i < values.length; i += 1) {
         const each = values[i] as string | undefined;
-        lengths[i] = each === undefined ? -1 : each.length;
-        if (each !== undefined) text += each;
+        if (each === undefined) {
+          lengths[i] = -1;
+          continue;
+        }
+        const known = strings.get(each);
+        if (known !== undefined) {
+          lengths[i] = -2 - known;
+          continue;
+        }
+        strings.set(each, strings.size);
+        lengths[i] = each.length;
+        text += each;
       }
       out.raw(asBytes(lengths));
       const bytes = Buffer.from(text, 'utf8');
@@ -290,6 +332,8 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
   const shapes: { number: number; keys: string[] }[] = [];
   /** Objects read so far, in the order written: what a `Ref` names. */
   const objects: unknown[] = [];
+  /** Strings read so far, in the order written: what a `StringRef` names. */
+  const texts: string[] = [];
   const made = <T>(value: T): T => {
     objects.push(value);
     return value;
@@ -353,8 +397,16 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
         at += 8;
         return value;
       }
-      case Tag.String:
-        return string();
+      case Tag.String: {
+        const value = string();
+        texts.push(value);
+        return value;
+      }
+      case Tag.StringRef: {
+        const value = texts[u32()];
+        if (value === undefined) throw new SnapshotDecodeError('The snapshot refers to a string it has not written.');
+        return value;
+      }
       case Tag.Buffer: {
         const length = u32();
         need(length);
@@ -381,6 +433,8 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
       }
       case Tag.StringArray:
       case Tag.Array:
+      case Tag.IntArray:
+      case Tag.NumberArray:
         return list(tag, true);
       case Tag.Map: {
         const map = made(new Map());
@@ -431,7 +485,7 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
   function listTag(): Tag {
     need(1);
     const tag = bytes[at++] as Tag;
-    if (tag !== Tag.Array && tag !== Tag.StringArray) throw new SnapshotDecodeError('The snapshot holds a map or set without its entries.');
+    if (tag !== Tag.Array && tag !== Tag.StringArray && tag !== Tag.IntArray && tag !== Tag.NumberArray) throw new SnapshotDecodeError('The snapshot holds a map or set without its entries.');
     return tag;
   }
 
@@ -442,6 +496,15 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
     if (own) made(values);
     if (tag === Tag.Array) {
       for (let i = 0; i < count; i += 1) values[i] = read();
+      return values;
+    }
+    if (tag === Tag.IntArray || tag === Tag.NumberArray) {
+      const size = count * (tag === Tag.IntArray ? 4 : 8);
+      need(size);
+      const run = tag === Tag.IntArray ? new Int32Array(count) : new Float64Array(count);
+      new Uint8Array(run.buffer).set(bytes.subarray(at, at + size));
+      at += size;
+      for (let i = 0; i < count; i += 1) values[i] = run[i];
       return values;
     }
     need(count * 4);
@@ -457,9 +520,17 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
     let offset = 0;
     for (let i = 0; i < count; i += 1) {
       const length = lengths[i]!;
-      if (length < 0) continue;
+      if (length === -1) continue;
+      if (length < -1) {
+        const known = texts[-2 - length];
+        if (known === undefined) throw new SnapshotDecodeError('The snapshot refers to a string it has not written.');
+        values[i] = known;
+        continue;
+      }
       if (offset + length > text.length) throw new SnapshotDecodeError('A run of strings in the snapshot is shorter than its lengths.');
-      values[i] = text.slice(offset, offset + length);
+      const value = text.slice(offset, offset + length);
+      texts.push(value);
+      values[i] = value;
       offset += length;
     }
     return values;
