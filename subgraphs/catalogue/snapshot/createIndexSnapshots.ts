@@ -31,7 +31,7 @@ export interface WrittenSnapshot {
   path: string;
   seq: number;
   bytes: number;
-  /** Encoding the index (the event loop is held this long), in milliseconds. */
+  /** Encoding the index (in slices of 20 ms, between which searches run), in milliseconds. */
   encodeMs: number;
   /** Writing and flushing the file, in milliseconds. */
   writeMs: number;
@@ -85,7 +85,7 @@ export function createIndexSnapshots(options: IndexSnapshotOptions & { catalogue
     },
     async write(index, seq) {
       let started = performance.now();
-      const body = encodeIndex(index);
+      const body = await encodeIndex(index);
       const encodeMs = performance.now() - started;
       started = performance.now();
       const written = await writeSnapshotFile(folder, { fingerprint: derivationFingerprint(), catalogue, seq, datasets: index.size() }, body);

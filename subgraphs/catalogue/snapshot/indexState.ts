@@ -10,7 +10,7 @@ import { HashMultimap } from '../search/hashMultimap.ts';
 import { Postings } from '../search/postings.ts';
 import { RecordArena } from '../search/recordArena.ts';
 import { TermDictionary } from '../search/termDictionary.ts';
-import { decodeStructure, encodeStructure, SnapshotDecodeError, type ClassRegistry } from './structureCodec.ts';
+import { decodeStructure, encodeStructureSliced, SnapshotDecodeError, type ClassRegistry } from './structureCodec.ts';
 
 /**
  * The classes an index snapshot holds, with what of each is not written:
@@ -68,14 +68,15 @@ function lineageOf(state: CatalogueIndexState): LineageState {
 }
 
 /**
- * The index as parts of a snapshot body (see `writeSnapshotFile`). The
- * large parts are views of the live index: write them before it changes.
+ * The index as parts of a snapshot body (see `writeSnapshotFile`), encoded
+ * in time slices (searches go on meanwhile). Nothing may change the index
+ * until the parts are written: the large ones are views of it.
  */
-export function encodeIndex(index: CatalogueIndex): Buffer[] {
+export function encodeIndex(index: CatalogueIndex): Promise<Buffer[]> {
   const state = index.snapshotState();
   const { graph: _graph, ...rest } = state;
   const encoded: EncodedIndex = { ...rest, lineage: lineageOf(state) };
-  return encodeStructure(encoded, indexClasses);
+  return encodeStructureSliced(encoded, indexClasses);
 }
 
 /** Decodes a snapshot body into index structures, the lineage graph rebuilt from its datasets' edges; `SnapshotDecodeError` if it is not one. */

@@ -146,6 +146,33 @@ const asBytes = (array: AnyTypedArray, length = array.length) => new Uint8Array(
  * views of the live ones: write the parts before `value` changes.
  */
 export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer[] {
+  const encoding = encodeInSlices(value, registry);
+  while (!encoding.steps.next().done);
+  return encoding.parts();
+}
+
+/**
+ * `encodeStructure` in time slices: the returned promise resolves with the
+ * parts once written, and the event loop turns every `sliceMs` meanwhile
+ * (searches go on while a large index is encoded). Nothing may change
+ * `value` until it resolves.
+ */
+export async function encodeStructureSliced(value: unknown, registry: ClassRegistry, sliceMs = 20): Promise<Buffer[]> {
+  const encoding = encodeInSlices(value, registry);
+  let deadline = performance.now() + sliceMs;
+  while (!encoding.steps.next().done) {
+    if (performance.now() < deadline) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    deadline = performance.now() + sliceMs;
+  }
+  return encoding.parts();
+}
+
+/** Containers with more entries than this are written a slice at a time. */
+const sliceEntries = 1024;
+
+/** The encoding as steps (each a bounded amount of work), then its parts. */
+function encodeInSlices(root: unknown, registry: ClassRegistry): { steps: Generator<void>; parts: () => Buffer[] } {
   const out = new Output();
   const classNumber = new Map<unknown, number>(registry.map((codec, number) => [codec.type, number]));
   /** Shapes (class and field names) already written, by key, with their numbers. */
@@ -254,22 +281,27 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
     const shape = shapeOf(number, keys);
     out.byte(Tag.Instance);
     out.u32(shape);
-    for (const key of keys) {
-      const field = (value as Record<string, unknown>)[key];
-      const transient = codec.transient?.[key];
-      if (transient === 'fresh') out.byte(Tag.Undefined);
-      else if (transient === 'zeroed') {
-        if (!ArrayBuffer.isView(field)) throw new SnapshotEncodeError(`${path}.${key} is declared zeroed scratch but is not a typed array.`);
-        out.byte(Tag.ZeroedTypedArray);
-        out.byte(typedArrayKind.get(field.constructor)!);
-        out.u32((field as AnyTypedArray).length);
-      } else if (codec.trim?.[key] !== undefined && ArrayBuffer.isView(field)) {
-        if (!reference(field)) typedArray(field as AnyTypedArray, (value as Record<string, number>)[codec.trim[key]!]);
-      } else write(field, `${path}.${key}`);
-    }
+    for (const key of keys) if (!special(codec, value as Record<string, unknown>, key, path)) write((value as Record<string, unknown>)[key], `${path}.${key}`);
   }
 
-  function array(values: unknown[], path: string): void {
+  /** Writes a field its class declares transient or trimmed, and says so; false for any other field. */
+  function special(codec: ClassCodec, value: Record<string, unknown>, key: string, path: string): boolean {
+    const field = value[key];
+    const transient = codec.transient?.[key];
+    if (transient === 'fresh') out.byte(Tag.Undefined);
+    else if (transient === 'zeroed') {
+      if (!ArrayBuffer.isView(field)) throw new SnapshotEncodeError(`${path}.${key} is declared zeroed scratch but is not a typed array.`);
+      out.byte(Tag.ZeroedTypedArray);
+      out.byte(typedArrayKind.get(field.constructor)!);
+      out.u32((field as AnyTypedArray).length);
+    } else if (codec.trim?.[key] !== undefined && ArrayBuffer.isView(field)) {
+      if (!reference(field)) typedArray(field as AnyTypedArray, value[codec.trim[key]!] as number);
+    } else return false;
+    return true;
+  }
+
+  /** Writes `values` as one run (all strings, all 32-bit integers, or all numbers) when they are one; false when not. */
+  function runOf(values: unknown[]): boolean {
     // Arrays of strings (ids, terms; holes allowed) as one run of UTF-8: decoded with one call, then cut.
     let allStrings = values.length > 0;
     for (let i = 0; i < values.length && allStrings; i += 1) allStrings = typeof values[i] === 'string' || values[i] === undefined;
@@ -286,7 +318,7 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
         out.byte(ints ? Tag.IntArray : Tag.NumberArray);
         out.u32(values.length);
         out.raw(asBytes(run));
-        return;
+        return true;
       }
     }
     if (allStrings) {
@@ -315,15 +347,84 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
       out.u32(bytes.length);
       out.u32(text.length);
       out.raw(bytes);
-      return;
+      return true;
     }
+    return false;
+  }
+
+  function array(values: unknown[], path: string): void {
+    if (runOf(values)) return;
     out.byte(Tag.Array);
     out.u32(values.length);
     for (let i = 0; i < values.length; i += 1) write(values[i], path);
   }
 
-  write(value, '$');
-  return out.parts();
+  /** Whether `value` is worth descending into a slice at a time: the top levels of the structure, and long lists. */
+  function large(value: unknown, depth: number): value is object {
+    if (value === null || typeof value !== 'object' || seen.has(value) || ArrayBuffer.isView(value)) return false;
+    if (Array.isArray(value)) return value.length > sliceEntries;
+    if (value instanceof Map || value instanceof Set) return value.size > sliceEntries;
+    return depth < 3;
+  }
+
+  /** `write`, yielding between slices: the containers `large` picks are walked here, the rest written at once. */
+  function* sliced(value: object, path: string, depth: number): Generator<void> {
+    if (Array.isArray(value)) {
+      reference(value);
+      return yield* entries(value, path, depth);
+    }
+    if (value instanceof Map) {
+      reference(value);
+      out.byte(Tag.Map);
+      yield* entries([...value.keys()], `${path}.keys`, depth);
+      return yield* entries([...value.values()], `${path}.values`, depth);
+    }
+    if (value instanceof Set) {
+      reference(value);
+      out.byte(Tag.Set);
+      return yield* entries([...value], `${path}.values`, depth);
+    }
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    const plain = prototype === Object.prototype || prototype === null;
+    const number = plain ? -1 : classNumber.get(prototype.constructor);
+    if (number === undefined) {
+      // Refused there, with the reason.
+      write(value, path);
+      return;
+    }
+    const codec = number >= 0 ? registry[number]! : undefined;
+    reference(value);
+    const keys = Object.keys(value);
+    const shape = shapeOf(number, keys);
+    out.byte(plain ? Tag.Object : Tag.Instance);
+    out.u32(shape);
+    for (const key of keys) {
+      const field = (value as Record<string, unknown>)[key];
+      if (codec && special(codec, value as Record<string, unknown>, key, path)) continue;
+      if (large(field, depth + 1)) yield* sliced(field, `${path}.${key}`, depth + 1);
+      else write(field, `${path}.${key}`);
+      yield;
+    }
+  }
+
+  function* entries(values: unknown[], path: string, depth: number): Generator<void> {
+    if (runOf(values)) return;
+    out.byte(Tag.Array);
+    out.u32(values.length);
+    for (let i = 0; i < values.length; i += 1) {
+      const each = values[i];
+      if (large(each, depth + 1)) yield* sliced(each, path, depth + 1);
+      else write(each, path);
+      if (i % sliceEntries === sliceEntries - 1) yield;
+    }
+  }
+
+  function* steps(): Generator<void> {
+    if (large(root, 0)) yield* sliced(root, '$', 0);
+    else write(root, '$');
+  }
+
+  return { steps: steps(), parts: () => out.parts() };
 }
 
 /** Decodes what `encodeStructure` wrote with the same registry. */

@@ -98,8 +98,8 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     regions = await startSyntheticRegions(datasets, { seed: 5, harvesterPublicKey: cluster.harvesterPublicKey });
     await cluster.writeRegions([...regions.regions.values()].map((region) => region.entry));
     leader = await cluster.start('leader');
-    await waitUntil(() => count(leader), (total) => total === datasets, { timeoutMs: 60_000, what: 'the leader to harvest every region' });
-  }, 120_000);
+    await waitUntil(() => count(leader), (total) => total === datasets, { timeoutMs: 120_000, what: 'the leader to harvest every region' });
+  }, 180_000);
   afterAll(async () => {
     await cluster?.[Symbol.asyncDispose]();
     await regions?.[Symbol.asyncDispose]();
@@ -111,7 +111,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     const first = await startWithSnapshots('follower');
     await readyWithEverything(first, datasets);
     // Rebuilt from PostgreSQL, it writes a snapshot so that its next start need not.
-    await waitUntil(() => lines(first, /index snapshot written/).length, (written) => written === 1, { timeoutMs: 60_000, what: 'the first snapshot' });
+    await waitUntil(() => lines(first, /index snapshot written/).length, (written) => written === 1, { timeoutMs: 120_000, what: 'the first snapshot' });
     const snapshot = await newestSnapshot();
     expect(snapshot.seq).toBeGreaterThan(0);
     await first.stop();
@@ -131,7 +131,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
       }
     }
     const total = datasets - deleted.size;
-    await waitUntil(() => count(leader), (held) => held === total, { timeoutMs: 60_000, what: 'the leader to harvest the changes' });
+    await waitUntil(() => count(leader), (held) => held === total, { timeoutMs: 120_000, what: 'the leader to harvest the changes' });
     await expectTruth(leader);
 
     const restarted = await startWithSnapshots('follower');
@@ -146,7 +146,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     const fromSnapshot = await answers(restarted);
     expect(fromSnapshot).toEqual(await rebuiltAnswers());
     await restarted.stop();
-  }, 300_000);
+  }, 600_000);
 
   it('detects a truncated and a corrupted snapshot by its checksum, logs it once and serves the whole index rebuilt from PostgreSQL', async () => {
     const total = (await regions.truth()).size;
@@ -179,7 +179,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
       await expectTruth(replica);
       await replica.stop();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('ignores a snapshot of another format or made by code that indexes differently', async () => {
     const total = (await regions.truth()).size;
@@ -189,7 +189,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     ] as const) {
       const writer = await startWithSnapshots(`writer-${what}`);
       await readyWithEverything(writer, total);
-      await waitUntil(() => lines(writer, /index (snapshot written|loaded from snapshot)/).length, (seen) => seen > 0, { what: 'a snapshot to be in place' });
+      await waitUntil(() => lines(writer, /index (snapshot written|loaded from snapshot)/).length, (seen) => seen > 0, { timeoutMs: 120_000, what: 'a snapshot to be in place' });
       await writer.stop();
       const victim = await newestSnapshot();
       const bytes = await readFile(victim.path);
@@ -206,5 +206,5 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
       await expectTruth(replica);
       await replica.stop();
     }
-  }, 300_000);
+  }, 600_000);
 });
