@@ -93,6 +93,8 @@ export function createReplica(options: ReplicaOptions): Replica {
   /** The sequence number of the newest snapshot written or loaded: a snapshot is written only when the index has moved past it. */
   let snapshotSeq = -1;
   let snapshotTimer: NodeJS.Timeout | undefined;
+  /** A job (a snapshot) waiting for the round of catching up under way to end. */
+  let waitingJob: (() => Promise<void>) | undefined;
   const { snapshots } = options;
   /** When this replica was made: its first catch-up's log line says how long a start took. */
   const startedAt = performance.now();
@@ -200,8 +202,8 @@ export function createReplica(options: ReplicaOptions): Replica {
     if (!snapshots || !caughtUp || disposed) return undefined;
     let written: Awaited<ReturnType<IndexSnapshots['write']>> | undefined;
     const job = async () => {
-      // Nothing new since the last, or nothing stored at all: no snapshot would make a start faster.
-      if (applied === snapshotSeq || applied === 0) return;
+      // Nothing new since the last, or nothing stored at all: no snapshot would make a start faster; nor one at shutdown.
+      if (applied === snapshotSeq || applied === 0 || disposed) return;
       try {
         written = await snapshots.write(index, applied);
         snapshotSeq = written.seq;
@@ -212,10 +214,26 @@ export function createReplica(options: ReplicaOptions): Replica {
       }
     };
     // As the one job under way: no change is applied while the index is encoded and written.
-    if (running) await running.catch(() => undefined);
-    if (running) return undefined;
-    await run(job);
+    if (!running) await run(job);
+    else {
+      // Between two rounds of the catch-up under way: a steady stream of changes cannot put it off for ever.
+      await new Promise<void>((resolve) => {
+        const before = waitingJob;
+        waitingJob = async () => {
+          await before?.();
+          await job();
+          resolve();
+        };
+      });
+    }
     return written;
+  }
+
+  /** Runs the job waiting for a round of catching up to end, if any (it never throws). */
+  async function runWaitingJob(): Promise<void> {
+    const job = waitingJob;
+    waitingJob = undefined;
+    await job?.();
   }
 
   /**
@@ -229,9 +247,11 @@ export function createReplica(options: ReplicaOptions): Replica {
       try {
         again = false;
         await first();
+        await runWaitingJob();
         while (again && !disposed) {
           again = false;
           await catchUpOnce();
+          await runWaitingJob();
         }
       } catch (error) {
         databaseReachable = false;
@@ -240,6 +260,7 @@ export function createReplica(options: ReplicaOptions): Replica {
         lastLogged = lastError;
         throw error;
       } finally {
+        await runWaitingJob();
         running = undefined;
       }
     })();

@@ -74,6 +74,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     expect(await count(replica)).toBe(truth.size);
   }
   const newestSnapshot = async () => (await listSnapshots(folder))[0]!;
+
   const lines = (replica: CatalogueProcess, pattern: RegExp) => replica.output().split('\n').filter((line) => pattern.test(line));
   /** A replica with a snapshot folder, started as an operator would. */
   const startWithSnapshots = (name: string) => cluster.start(name, { WHARF_CATALOGUE_SNAPSHOT_DIR: folder, WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS: '600000' });
@@ -155,8 +156,10 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
       // A good snapshot first, of the index as it is now.
       const writer = await startWithSnapshots(`writer-${damage}`);
       await readyWithEverything(writer, total);
+      await waitUntil(() => lines(writer, /index (snapshot written|loaded from snapshot)/).length, (seen) => seen > 0, { timeoutMs: 120_000, what: 'a snapshot to be in place' });
       await writer.stop();
       const victim = await newestSnapshot();
+      expect(victim, writer.output()).toBeDefined();
       const { size } = await stat(victim.path);
       if (damage === 'truncated') await truncate(victim.path, Math.floor(size * 0.6));
       else {
