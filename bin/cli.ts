@@ -520,7 +520,12 @@ async function openDatabase(config: import('../gateway/loadConfig.ts').WharfConf
 
 /** The replica's own settings from the configuration. */
 function replicationOf(config: import('../gateway/loadConfig.ts').WharfConfig) {
-  return config.WHARF_CATALOGUE_REPLICA_NAME ? { name: config.WHARF_CATALOGUE_REPLICA_NAME } : {};
+  return {
+    ...(config.WHARF_CATALOGUE_REPLICA_NAME ? { name: config.WHARF_CATALOGUE_REPLICA_NAME } : {}),
+    ...(config.WHARF_CATALOGUE_SNAPSHOT_DIR
+      ? { snapshots: { folder: config.WHARF_CATALOGUE_SNAPSHOT_DIR, intervalMs: config.WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS, keep: config.WHARF_CATALOGUE_SNAPSHOT_KEEP } }
+      : {}),
+  };
 }
 
 function parsePort(value: string): number | undefined {

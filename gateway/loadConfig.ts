@@ -128,6 +128,16 @@ export const configSchema = z.object({
   WHARF_CATALOGUE_DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and "_", starting with a letter or "_"').default('wharf_catalogue'),
   /** How this catalogue replica names itself as leader (logs, `catalogue_state.leader_name`); unset, `<host>:<pid>`. */
   WHARF_CATALOGUE_REPLICA_NAME: z.string().min(1).max(200).optional(),
+  /**
+   * A folder for this catalogue replica's index snapshots: it starts from the
+   * newest and replays only the changes after it. Unset, every start rebuilds
+   * the index from the database. One folder per replica (local disk).
+   */
+  WHARF_CATALOGUE_SNAPSHOT_DIR: z.string().min(1).optional(),
+  /** How often a replica writes a snapshot when its index has changed since the last. */
+  WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS: ms(600_000).pipe(z.number().min(1000, 'must be at least 1000 ms')),
+  /** Snapshots kept in the folder; older ones are deleted. */
+  WHARF_CATALOGUE_SNAPSHOT_KEEP: z.coerce.number().int().min(1).max(100).default(2),
   /** A gateway's longest wait for the catalogue service (`--catalogue-url`). */
   WHARF_CATALOGUE_TIMEOUT_MS: ms(5_000).pipe(z.number().min(1, 'must be at least 1 ms')),
   /** Gateway runtime log level. */

@@ -50,18 +50,33 @@ export interface CatalogueIndex {
   readonly lineageGraph: LineageGraph;
   /** Documents whose access group `allows` admits (see `SearchIndex.documentsWhere`). */
   documentsWhere(allows: (key: AccessGroupKey) => boolean): Bitset;
+  /** The structures a snapshot holds (see subgraphs/catalogue/snapshot): live, not copies; read them while nothing changes the index. */
+  snapshotState(): CatalogueIndexState;
+  /** Replaces everything held by `state` (a snapshot's), at once: readers see the old index or the new, never a mix. */
+  restoreState(state: CatalogueIndexState): void;
+}
+
+/** The index's own structures, apart from the lineage graph (rebuilt from the records' edges, see `restoreLineage`). */
+export interface CatalogueIndexState {
+  search: SearchIndex;
+  byRegion: Map<string, Set<string>>;
+  downstream: Map<string, Set<string>>;
+  withLineage: Set<string>;
+  graph: LineageGraph;
+  contentHigh: number;
+  contentLow: number;
 }
 
 const noIds: ReadonlySet<string> = new Set();
 
 export function createCatalogueIndex(): CatalogueIndex {
-  const search = new SearchIndex();
-  const byRegion = new Map<string, Set<string>>();
-  const downstream = new Map<string, Set<string>>();
+  let search = new SearchIndex();
+  let byRegion = new Map<string, Set<string>>();
+  let downstream = new Map<string, Set<string>>();
   /** Ids of datasets that declare at least one upstream. */
-  const withLineage = new Set<string>();
+  let withLineage = new Set<string>();
   /** The lineage graph apart from the records, so a traversal never parses one. */
-  const graph = new LineageGraph();
+  let graph = new LineageGraph();
   let version = 0;
   // Two 32-bit halves of an order-independent XOR over (id, revision) hashes.
   let contentHigh = 0;
@@ -135,7 +150,14 @@ export function createCatalogueIndex(): CatalogueIndex {
     search: (request) => search.search(request),
     suggest: (prefix, limit, within, recheck) => search.suggest(prefix, limit, within, recheck),
     documentsWhere: (allows) => search.documentsWhere(allows),
-    lineageGraph: graph,
+    get lineageGraph() {
+      return graph;
+    },
     idsWithLineage: () => [...withLineage].sort(),
+    snapshotState: () => ({ search, byRegion, downstream, withLineage, graph, contentHigh, contentLow }),
+    restoreState(state) {
+      ({ search, byRegion, downstream, withLineage, graph, contentHigh, contentLow } = state);
+      version += 1;
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { Discovery } from '../createDiscovery.ts';
 import type { Harvester } from '../createHarvester.ts';
 import type { CatalogueDatabase } from './openCatalogueDatabase.ts';
 import { readChanges, type DatasetChange } from './readChanges.ts';
+import type { IndexSnapshots } from '../snapshot/createIndexSnapshots.ts';
 
 /** Where a replica stands against the stored catalogue. */
 export interface ReplicaStatus {
@@ -16,6 +17,8 @@ export interface ReplicaStatus {
   behind: number;
   /** True once the replica has caught up with the stored catalogue at least once: it then serves the whole catalogue. */
   caughtUp: boolean;
+  /** What the replica is doing before it is caught up the first time; `caught up` after. */
+  phase: 'loading snapshot' | 'catching up' | 'caught up';
   /** Whether the last read of the database worked. */
   databaseReachable: boolean;
   /** Why the last read failed, for operators. */
@@ -33,8 +36,10 @@ export interface ReplicaOptions {
   batchRows?: number;
   /** Told of each dataset change applied after the first catch-up, with how long after its write (for the lag histogram). */
   onApplied?: (lagMs: number) => void;
-  /** Problems for the operator's log (a record the index refused, a read that failed), once per new problem. */
-  log?: (entry: { msg: string; [key: string]: unknown }) => void;
+  /** Problems for the operator's log (a record the index refused, a read that failed), once per new problem; `level` info for news that is no problem. */
+  log?: (entry: { msg: string; level?: 'info' | 'warn'; [key: string]: unknown }) => void;
+  /** Index snapshots on disk: loaded at start (`loadSnapshot`), written every `intervalMs` once caught up. @default none: the index is rebuilt from the database at every start */
+  snapshots?: IndexSnapshots;
 }
 
 export interface Replica extends AsyncDisposable {
@@ -54,8 +59,16 @@ export interface Replica extends AsyncDisposable {
   applyWritten(range: { from: number; head: number }, apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>): Promise<void>;
   /** Tells the replica the head has moved (a notification), so it catches up. */
   notify(head: number): void;
-  /** Starts the poll timer. */
+  /** Starts the poll timer (and the snapshot timer). */
   start(): void;
+  /**
+   * Before the first catch-up: puts the newest usable snapshot into the
+   * index, so the catch-up reads only the changes after it. Any problem
+   * with it is logged and leaves the index empty, to be rebuilt.
+   */
+  loadSnapshot(): Promise<void>;
+  /** Writes a snapshot of the index now, between applied changes; undefined when there is nothing new to write or no snapshots are configured. */
+  writeSnapshot(): Promise<{ seq: number; bytes: number; path: string } | undefined>;
 }
 
 /**
@@ -74,6 +87,17 @@ export function createReplica(options: ReplicaOptions): Replica {
   let applied = 0;
   let stored = 0;
   let caughtUp = false;
+  let phase: ReplicaStatus['phase'] = 'catching up';
+  /** Set while the index came from a snapshot and the first catch-up has not yet read every region's policies and harvest state (a snapshot holds datasets only). */
+  let statesAfter: number | undefined;
+  /** The sequence number of the newest snapshot written or loaded: a snapshot is written only when the index has moved past it. */
+  let snapshotSeq = -1;
+  let snapshotTimer: NodeJS.Timeout | undefined;
+  /** A job (a snapshot) waiting for the round of catching up under way to end. */
+  let waitingJob: (() => Promise<void>) | undefined;
+  const { snapshots } = options;
+  /** When this replica was made: its first catch-up's log line says how long a start took. */
+  const startedAt = performance.now();
   let databaseReachable = true;
   let lastError: string | null = null;
   let running: Promise<void> | undefined;
@@ -147,8 +171,9 @@ export function createReplica(options: ReplicaOptions): Replica {
           for (const change of changes) if (!change.removed) harvester.restore(change.region, change.state);
         },
       },
-      { batchRows },
+      { batchRows, ...(statesAfter !== undefined ? { statesAfter } : {}) },
     );
+    statesAfter = undefined;
     if (head < from) {
       // The database is behind this replica: restored from a backup. Read it whole again (same revisions cost nothing), then drop what it no longer has.
       log({ msg: 'the catalogue database is behind this replica (restored from a backup?); reading it whole again', applied: from, stored: head });
@@ -164,7 +189,51 @@ export function createReplica(options: ReplicaOptions): Replica {
     databaseReachable = true;
     lastError = null;
     lastLogged = undefined;
+    if (!caughtUp) {
+      log({ level: 'info', msg: 'replica caught up with the stored catalogue; serving', applied, datasets: index.size(), fromSnapshot: snapshotSeq >= 0 ? snapshotSeq : null, ms: Math.round(performance.now() - startedAt) });
+      // Rebuilt from the database: the next start need not do that again.
+      if (snapshots && snapshotSeq < 0) setImmediate(() => void writeSnapshotNow());
+    }
     caughtUp = true;
+    phase = 'caught up';
+  }
+
+  async function writeSnapshotNow(): Promise<{ seq: number; bytes: number; path: string } | undefined> {
+    if (!snapshots || !caughtUp || disposed) return undefined;
+    let written: Awaited<ReturnType<IndexSnapshots['write']>> | undefined;
+    const job = async () => {
+      // Nothing new since the last, or nothing stored at all: no snapshot would make a start faster; nor one at shutdown.
+      if (applied === snapshotSeq || applied === 0 || disposed) return;
+      try {
+        written = await snapshots.write(index, applied);
+        snapshotSeq = written.seq;
+        log({ level: 'info', msg: 'index snapshot written', path: written.path, seq: written.seq, bytes: written.bytes, encodeMs: Math.round(written.encodeMs), writeMs: Math.round(written.writeMs) });
+      } catch (error) {
+        // A full disk or a folder gone costs the next restart its speed, nothing else.
+        log({ msg: 'index snapshot not written; the replica goes on without it', error: (error as Error).message });
+      }
+    };
+    // As the one job under way: no change is applied while the index is encoded and written.
+    if (!running) await run(job);
+    else {
+      // Between two rounds of the catch-up under way: a steady stream of changes cannot put it off for ever.
+      await new Promise<void>((resolve) => {
+        const before = waitingJob;
+        waitingJob = async () => {
+          await before?.();
+          await job();
+          resolve();
+        };
+      });
+    }
+    return written;
+  }
+
+  /** Runs the job waiting for a round of catching up to end, if any (it never throws). */
+  async function runWaitingJob(): Promise<void> {
+    const job = waitingJob;
+    waitingJob = undefined;
+    await job?.();
   }
 
   /**
@@ -178,9 +247,11 @@ export function createReplica(options: ReplicaOptions): Replica {
       try {
         again = false;
         await first();
+        await runWaitingJob();
         while (again && !disposed) {
           again = false;
           await catchUpOnce();
+          await runWaitingJob();
         }
       } catch (error) {
         databaseReachable = false;
@@ -189,6 +260,7 @@ export function createReplica(options: ReplicaOptions): Replica {
         lastLogged = lastError;
         throw error;
       } finally {
+        await runWaitingJob();
         running = undefined;
       }
     })();
@@ -204,7 +276,31 @@ export function createReplica(options: ReplicaOptions): Replica {
   }
 
   return {
-    status: () => ({ applied, stored, behind: Math.max(0, stored - applied), caughtUp, databaseReachable, lastError }),
+    status: () => ({ applied, stored, behind: Math.max(0, stored - applied), caughtUp, phase, databaseReachable, lastError }),
+    async loadSnapshot() {
+      if (!snapshots || caughtUp || applied > 0 || running) return;
+      // As the one job under way: a poll or notification meanwhile catches up after it, from the snapshot's sequence number.
+      await run(async () => {
+        phase = 'loading snapshot';
+        try {
+          // The head first, so /ready says how far behind the replica is while the snapshot loads.
+          const head = await db.pool.query<{ head: string }>(`SELECT head FROM ${db.table('catalogue_state')}`).catch(() => undefined);
+          if (head) stored = Math.max(stored, Number(head.rows[0]!.head));
+          const loaded = await snapshots.loadNewest((entry) => log(entry));
+          if (!loaded) return;
+          index.restoreState(loaded.state);
+          applied = loaded.seq;
+          snapshotSeq = loaded.seq;
+          statesAfter = 0;
+          log({ level: 'info', msg: 'index loaded from snapshot; catching up from its sequence number', path: loaded.path, seq: loaded.seq, datasets: loaded.datasets, bytes: loaded.bytes, readMs: Math.round(loaded.readMs), decodeMs: Math.round(loaded.decodeMs) });
+        } catch (error) {
+          log({ msg: 'index snapshot not loaded; rebuilding the index from PostgreSQL', error: (error as Error).message });
+        } finally {
+          phase = caughtUp ? 'caught up' : 'catching up';
+        }
+      });
+    },
+    writeSnapshot: writeSnapshotNow,
     catchUp,
     async waitFor(seq) {
       stored = Math.max(stored, seq);
@@ -230,10 +326,15 @@ export function createReplica(options: ReplicaOptions): Replica {
       if (timer || disposed) return;
       timer = setInterval(() => void catchUp().catch(() => undefined), pollIntervalMs);
       timer.unref();
+      if (snapshots) {
+        snapshotTimer = setInterval(() => void writeSnapshotNow(), snapshots.intervalMs);
+        snapshotTimer.unref();
+      }
     },
     async [Symbol.asyncDispose]() {
       disposed = true;
       clearInterval(timer);
+      clearInterval(snapshotTimer);
       await running?.catch(() => undefined);
     },
   };

@@ -39,6 +39,12 @@ export interface ChangeHandlers {
 export interface ReadChangesOptions {
   /** Rows fetched at a time from the server-side cursor. @default 2000 */
   batchRows?: number;
+  /**
+   * Policies and harvest states are read from after this number instead of
+   * `after`: a replica whose index came from a snapshot (which holds
+   * datasets only) reads them all. @default after
+   */
+  statesAfter?: number;
 }
 
 /**
@@ -57,18 +63,18 @@ export async function readChanges(
   handlers: ChangeHandlers,
   options: ReadChangesOptions = {},
 ): Promise<{ head: number; purgedThrough: number }> {
-  const { batchRows = 2000 } = options;
+  const { batchRows = 2000, statesAfter = after } = options;
   return withPooledClient(db.pool, async (client) => {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const state = await client.query<{ head: string; purged_through: string }>(`SELECT head, purged_through FROM ${db.table('catalogue_state')}`);
       const head = Number(state.rows[0]!.head);
       const purgedThrough = Number(state.rows[0]!.purged_through);
-    handlers.head?.(head);
-      if (head > after) {
+      handlers.head?.(head);
+      if (head > Math.min(after, statesAfter)) {
         const policies = await client.query<{ region: string; version: string; texts: Record<string, string> | null }>(
           `SELECT region, version, texts FROM ${db.table('region_policies')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
-          [after, head],
+          [statesAfter, head],
         );
         if (policies.rows.length > 0) handlers.policies(policies.rows);
         await streamDatasets(client, db, after, head, batchRows, handlers);
@@ -79,7 +85,7 @@ export async function readChanges(
           reconciled_at: Date | null;
           status: StoredHarvestState['status'];
           removed: boolean;
-        }>(`SELECT region, url, cursor, reconciled_at, status, removed FROM ${db.table('region_harvest')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [after, head]);
+        }>(`SELECT region, url, cursor, reconciled_at, status, removed FROM ${db.table('region_harvest')} WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [statesAfter, head]);
         if (harvests.rows.length > 0) {
           handlers.harvests(
             harvests.rows.map((row) => ({

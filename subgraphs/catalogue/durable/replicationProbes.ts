@@ -39,6 +39,7 @@ export function answerReplicationProbe(path: '/ready' | '/health', status: Repli
   const catalogue = {
     role: status.role,
     caughtUp: status.caughtUp,
+    phase: status.phase,
     appliedPercent: Math.floor(appliedShare * 100),
     database: status.databaseReachable ? 'reachable' : 'unreachable',
     harvest: status.harvest,
@@ -47,7 +48,17 @@ export function answerReplicationProbe(path: '/ready' | '/health', status: Repli
   if (path === '/ready') {
     return status.caughtUp
       ? { status: 200, body: { ready: true, catalogue } }
-      : { status: 503, body: { ready: false, reason: `catching up with the stored catalogue: ${catalogue.appliedPercent}% applied`, catalogue } };
+      : {
+          status: 503,
+          body: {
+            ready: false,
+            reason:
+              status.phase === 'loading snapshot'
+                ? `loading the index snapshot; then catching up with the stored catalogue (${catalogue.appliedPercent}% applied so far)`
+                : `catching up with the stored catalogue: ${catalogue.appliedPercent}% applied`,
+            catalogue,
+          },
+        };
   }
   return { status: 200, body: { status: status.databaseReachable ? 'ok' : 'degraded', catalogue } };
 }

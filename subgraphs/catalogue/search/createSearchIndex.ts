@@ -173,6 +173,12 @@ export class SearchIndex {
     return doc === undefined ? undefined : this.qualityMasks[doc];
   }
 
+  /** The modified time held for `id` (epoch ms, 0 when unknown), without reading the record. */
+  modifiedMsOf(id: string): number | undefined {
+    const doc = this.docOf.get(id);
+    return doc === undefined ? undefined : this.modified[doc];
+  }
+
   /** The revision held for `id`, without reading the record. */
   revisionOf(id: string): string | undefined {
     const doc = this.docOf.get(id);

@@ -29,7 +29,7 @@ export interface FacetCount {
  * plain list, common ones a bitset: one bitset per value would cost
  * maxDoc/8 bytes for every keyword ever seen.
  */
-class ValuePosting {
+export class ValuePosting {
   private list: number[] | undefined = [];
   bits: Bitset | undefined;
   size = 0;

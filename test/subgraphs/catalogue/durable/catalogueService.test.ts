@@ -120,7 +120,7 @@ await describeWithServers([postgresServer], 'the catalogue as a service, behind 
     expect(await scraped.text()).toMatch(/^wharf_catalogue_leader 1$/m);
     // In public, proportions only: a count of stored changes would count hidden datasets.
     const ready = await (await fetch(`${service.origin}/ready`)).json();
-    expect(ready).toEqual({ ready: true, catalogue: { role: 'leader', caughtUp: true, appliedPercent: expect.any(Number), database: 'reachable', harvest: 'running' } });
+    expect(ready).toEqual({ ready: true, catalogue: { role: 'leader', caughtUp: true, phase: 'caught up', appliedPercent: expect.any(Number), database: 'reachable', harvest: 'running' } });
     const detailed = await (await fetch(`${service.origin}/ready`, { headers: { authorization: `Bearer ${metricsToken}` } })).json();
     expect(detailed.catalogue).toEqual(expect.objectContaining({ applied: expect.any(Number), stored: expect.any(Number), behind: expect.any(Number) }));
   });

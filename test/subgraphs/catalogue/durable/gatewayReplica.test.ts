@@ -63,7 +63,7 @@ await describeWithServers([postgresServer], 'a gateway whose in-process catalogu
     expect(await first.json()).toEqual({
       ready: false,
       reason: expect.stringMatching(/^catching up with the stored catalogue: \d+% applied$/),
-      catalogue: { role: 'follower', caughtUp: false, appliedPercent: expect.any(Number), database: 'reachable', harvest: 'left to the leader' },
+      catalogue: { role: 'follower', caughtUp: false, phase: expect.stringMatching(/^(loading snapshot|catching up)$/), appliedPercent: expect.any(Number), database: 'reachable', harvest: 'left to the leader' },
     });
     const ready = await waitUntil(() => fetch(`${fixture.wharf.origin}/ready`), (response) => response.status === 200, { timeoutMs: 60_000, what: '/ready' });
     expect((await ready.json()).ready).toBe(true);

@@ -1,0 +1,97 @@
+import { rm } from 'node:fs/promises';
+import type { CatalogueIndex, CatalogueIndexState } from '../createCatalogueIndex.ts';
+import { derivationFingerprint } from './derivationFingerprint.ts';
+import { decodeIndex, encodeIndex } from './indexState.ts';
+import { listSnapshots, pruneSnapshots, readSnapshotFile, SnapshotRejectedError, writeSnapshotFile } from './snapshotFile.ts';
+import { SnapshotDecodeError } from './structureCodec.ts';
+
+export interface IndexSnapshotOptions {
+  /** The folder snapshots are kept in (`WHARF_CATALOGUE_SNAPSHOT_DIR`); made if missing. */
+  folder: string;
+  /** How often a replica writes one, when its index has changed since the last, in milliseconds (`WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS`). @default 600000 */
+  intervalMs?: number;
+  /** Snapshots kept; older ones are deleted after each write (`WHARF_CATALOGUE_SNAPSHOT_KEEP`). @default 2 */
+  keep?: number;
+}
+
+/** A snapshot loaded: the index state and where it stands, with what loading cost. */
+export interface LoadedSnapshot {
+  state: CatalogueIndexState;
+  seq: number;
+  datasets: number;
+  path: string;
+  bytes: number;
+  /** Reading the file and checking its checksum, in milliseconds. */
+  readMs: number;
+  /** Decoding it into index structures, in milliseconds. */
+  decodeMs: number;
+}
+
+export interface WrittenSnapshot {
+  path: string;
+  seq: number;
+  bytes: number;
+  /** Encoding the index (in slices of 20 ms, between which searches run), in milliseconds. */
+  encodeMs: number;
+  /** Writing and flushing the file, in milliseconds. */
+  writeMs: number;
+}
+
+export interface IndexSnapshots {
+  readonly intervalMs: number;
+  /**
+   * The newest snapshot in the folder, decoded, or undefined when there is
+   * none usable: one made by other code or of another catalogue is left
+   * alone; a damaged one (truncated, checksum wrong, undecodable) is
+   * deleted. Either is told to `log` in one line, and the caller rebuilds
+   * from the database. Older snapshots are not tried: the newest is the
+   * one the folder vouches for, and a rebuild is always right.
+   */
+  loadNewest(log: (entry: { level: 'info' | 'warn'; msg: string; [key: string]: unknown }) => void): Promise<LoadedSnapshot | undefined>;
+  /**
+   * Writes `index` at `seq` and prunes old snapshots. The index must not
+   * change until this resolves (its large arrays are written as they are).
+   */
+  write(index: CatalogueIndex, seq: number): Promise<WrittenSnapshot>;
+}
+
+/** Snapshots of one catalogue's index (named by its database schema) in a folder. */
+export function createIndexSnapshots(options: IndexSnapshotOptions & { catalogue: string }): IndexSnapshots {
+  const { folder, catalogue, intervalMs = 600_000, keep = 2 } = options;
+  return {
+    intervalMs,
+    async loadNewest(log) {
+      const [newest] = await listSnapshots(folder);
+      if (!newest) return undefined;
+      const expected = { fingerprint: derivationFingerprint(), catalogue };
+      let started = performance.now();
+      try {
+        const { header, body } = await readSnapshotFile(newest.path, expected);
+        const readMs = performance.now() - started;
+        started = performance.now();
+        const state = decodeIndex(body);
+        if (state.search.size !== header.datasets) throw new SnapshotDecodeError(`it decodes to ${state.search.size} datasets; its header says ${header.datasets}`);
+        return { state, seq: header.seq, datasets: header.datasets, path: newest.path, bytes: body.length, readMs, decodeMs: performance.now() - started };
+      } catch (error) {
+        if (error instanceof SnapshotRejectedError && error.kind === 'foreign') {
+          log({ level: 'info', msg: `index snapshot not used: ${error.message}; rebuilding the index from PostgreSQL`, path: newest.path });
+          return undefined;
+        }
+        if (!(error instanceof SnapshotRejectedError) && !(error instanceof SnapshotDecodeError)) throw error;
+        log({ level: 'warn', msg: `index snapshot is damaged: ${error.message}; deleted, rebuilding the index from PostgreSQL`, path: newest.path });
+        await rm(newest.path, { force: true });
+        return undefined;
+      }
+    },
+    async write(index, seq) {
+      let started = performance.now();
+      const body = await encodeIndex(index);
+      const encodeMs = performance.now() - started;
+      started = performance.now();
+      const written = await writeSnapshotFile(folder, { fingerprint: derivationFingerprint(), catalogue, seq, datasets: index.size() }, body);
+      const writeMs = performance.now() - started;
+      await pruneSnapshots(folder, keep);
+      return { ...written, seq, encodeMs, writeMs };
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * An index snapshot on disk:
+ *
+ *     "WHARFIDX" | u32 header length | header (JSON) | body | sha256 of all before it (32 bytes)
+ *
+ * The header says the format version, the derivation fingerprint of the
+ * code that wrote it (see `derivationFingerprint`), the catalogue it is a
+ * copy of (its database schema) and the sequence number the index was at.
+ * It is written to a temporary file in the same folder, flushed to disk,
+ * then renamed into place (and the folder flushed), so a crash leaves the
+ * last complete snapshot or none, never a part of one under a snapshot's
+ * name; a file damaged anyway (disk, copy, truncation) fails its checksum.
+ */
+export const snapshotFormatVersion = 1;
+const magic = Buffer.from('WHARFIDX');
+const checksumBytes = 32;
+/** Bytes written per call: one call moves at most 2 GB, and smaller writes let the event loop turn. */
+const stagingBytes = 16 << 20;
+const suffix = '.wharfidx';
+const namePattern = /^catalogue-(\d{16})-(\d{13})-[0-9a-f]{8}\.wharfidx$/;
+
+export interface SnapshotHeader {
+  format: number;
+  fingerprint: string;
+  /** The catalogue's database schema: a snapshot of another catalogue is not this one's. */
+  catalogue: string;
+  /** The last sequence number applied to the index snapshotted. */
+  seq: number;
+  /** Datasets held. */
+  datasets: number;
+  createdAt: string;
+  bodyBytes: number;
+}
+
+/** A snapshot file found in the folder, by its name (newest first from `listSnapshots`). */
+export interface SnapshotEntry {
+  path: string;
+  seq: number;
+  createdMs: number;
+}
+
+/** Why a snapshot was not loaded: made by other code or for another catalogue (`foreign`), or damaged (`corrupt`). */
+export class SnapshotRejectedError extends Error {
+  constructor(
+    readonly kind: 'foreign' | 'corrupt',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Snapshot files in `folder`, newest (highest sequence, then latest written) first; none when the folder does not exist. */
+export async function listSnapshots(folder: string): Promise<SnapshotEntry[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const entries: SnapshotEntry[] = [];
+  for (const name of names) {
+    const match = namePattern.exec(name);
+    if (match) entries.push({ path: join(folder, name), seq: Number(match[1]), createdMs: Number(match[2]) });
+  }
+  return entries.sort((a, b) => b.seq - a.seq || b.createdMs - a.createdMs);
+}
+
+/**
+ * Writes a snapshot of `body` (parts, written in order) atomically into
+ * `folder`; returns its path and size. The parts are read while this runs:
+ * the caller keeps them unchanged until it resolves.
+ */
+export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHeader, 'format' | 'bodyBytes' | 'createdAt'>, body: readonly Buffer[]): Promise<{ path: string; bytes: number }> {
+  await mkdir(folder, { recursive: true });
+  const createdAt = new Date();
+  const bodyBytes = body.reduce((sum, part) => sum + part.length, 0);
+  const full: SnapshotHeader = { format: snapshotFormatVersion, ...header, createdAt: createdAt.toISOString(), bodyBytes };
+  const headerJson = Buffer.from(JSON.stringify(full));
+  const lead = Buffer.alloc(magic.length + 4);
+  magic.copy(lead);
+  lead.writeUInt32LE(headerJson.length, magic.length);
+  const name = `catalogue-${String(header.seq).padStart(16, '0')}-${String(createdAt.getTime()).padStart(13, '0')}-${randomBytes(4).toString('hex')}${suffix}`;
+  const temporary = join(folder, `.${name}.${process.pid}.tmp`);
+  const hash = createHash('sha256');
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    // Each slice is copied before it is hashed and written: the checksum is of exactly the bytes on disk, even if a search scribbles on a scratch array meanwhile.
+    const staging = Buffer.allocUnsafe(stagingBytes);
+    for (const part of [lead, headerJson, ...body]) {
+      for (let at = 0; at < part.length; at += stagingBytes) {
+        const length = Math.min(stagingBytes, part.length - at);
+        part.copy(staging, 0, at, at + length);
+        const slice = staging.subarray(0, length);
+        hash.update(slice);
+        await file.write(slice, 0, length);
+      }
+    }
+    await file.write(hash.digest());
+    await file.sync();
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await file.close();
+  const path = join(folder, name);
+  await rename(temporary, path);
+  // The rename itself is durable only once the folder is.
+  const directory = await open(folder, 'r');
+  await directory.sync().catch(() => undefined);
+  await directory.close();
+  return { path, bytes: lead.length + headerJson.length + bodyBytes + checksumBytes };
+}
+
+/** Reads only the header of a snapshot file (to skip one made by other code without reading it whole). */
+export async function readSnapshotHeader(path: string): Promise<SnapshotHeader> {
+  return (await readLead(path)).header;
+}
+
+/** The header and where the body starts. */
+async function readLead(path: string): Promise<{ header: SnapshotHeader; bodyStart: number }> {
+  const file = await open(path, 'r');
+  try {
+    const lead = Buffer.alloc(magic.length + 4);
+    const { bytesRead } = await file.read(lead, 0, lead.length, 0);
+    if (bytesRead < lead.length || !lead.subarray(0, magic.length).equals(magic)) throw new SnapshotRejectedError('corrupt', 'it does not start as a Wharf index snapshot');
+    const length = lead.readUInt32LE(magic.length);
+    if (length > 1 << 20) throw new SnapshotRejectedError('corrupt', 'its header length is implausible');
+    const json = Buffer.alloc(length);
+    const read = await file.read(json, 0, length, lead.length);
+    if (read.bytesRead < length) throw new SnapshotRejectedError('corrupt', 'it ends inside its header');
+    let header: SnapshotHeader;
+    try {
+      header = JSON.parse(json.toString('utf8')) as SnapshotHeader;
+    } catch {
+      throw new SnapshotRejectedError('corrupt', 'its header is not JSON');
+    }
+    if (typeof header !== 'object' || header === null || !Number.isSafeInteger(header.seq) || !Number.isSafeInteger(header.bodyBytes)) throw new SnapshotRejectedError('corrupt', 'its header lacks its sequence number or size');
+    return { header, bodyStart: lead.length + length };
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Reads and checks a snapshot file: its header must match `expected` (else
+ * `SnapshotRejectedError` 'foreign'), its length the header's and its
+ * checksum its bytes (else 'corrupt'). Returns the header and the body.
+ */
+export async function readSnapshotFile(path: string, expected: { fingerprint: string; catalogue: string }): Promise<{ header: SnapshotHeader; body: Buffer }> {
+  const { header, bodyStart } = await readLead(path);
+  if (header.format !== snapshotFormatVersion) throw new SnapshotRejectedError('foreign', `it is in format ${header.format}; this code reads format ${snapshotFormatVersion}`);
+  if (header.fingerprint !== expected.fingerprint) throw new SnapshotRejectedError('foreign', 'it was made by code that indexes differently (another derivation fingerprint)');
+  if (header.catalogue !== expected.catalogue) throw new SnapshotRejectedError('foreign', `it is a snapshot of catalogue "${header.catalogue}", not "${expected.catalogue}"`);
+  const { size } = await stat(path);
+  if (size !== bodyStart + header.bodyBytes + checksumBytes) throw new SnapshotRejectedError('corrupt', `it is ${size} bytes long; its header says ${bodyStart + header.bodyBytes + checksumBytes} (truncated?)`);
+  const bytes = Buffer.allocUnsafe(size);
+  const file = await open(path, 'r');
+  try {
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await file.read(bytes, at, Math.min(64 << 20, size - at), at);
+      if (bytesRead === 0) throw new SnapshotRejectedError('corrupt', 'it ended while being read');
+      at += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+  const digest = createHash('sha256').update(bytes.subarray(0, size - checksumBytes)).digest();
+  if (!digest.equals(bytes.subarray(size - checksumBytes))) throw new SnapshotRejectedError('corrupt', 'its checksum does not match its contents');
+  return { header, body: bytes.subarray(bodyStart, size - checksumBytes) };
+}
+
+/** Deletes all but the `keep` newest snapshots, and temporary files this process did not leave in the middle of a write (older than an hour). */
+export async function pruneSnapshots(folder: string, keep: number): Promise<number> {
+  const entries = await listSnapshots(folder);
+  let removed = 0;
+  for (const entry of entries.slice(keep)) {
+    await rm(entry.path, { force: true });
+    removed += 1;
+  }
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    if (!name.startsWith('.catalogue-') || !name.endsWith('.tmp')) continue;
+    const path = join(folder, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > 3_600_000) await rm(path, { force: true });
+  }
+  return removed;
+}
