@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../../bench/generateDatasets.ts';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import { record } from '../../support/datasetRecord.ts';
 import { SearchIndex, type SearchFilter, type SearchHit } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
 import { facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
 import type { SearchSort, Sortable } from '../../../subgraphs/catalogue/search/searchPaging.ts';
 
-let serial = 0;
-function record(fields: Partial<DatasetRecord> & { title: DatasetRecord['title'] }): DatasetRecord {
-  serial += 1;
-  const identifier = fields.identifier ?? `d${serial}`;
-  return {
-    id: `${fields.region ?? 'SG'}:${identifier}`,
-    region: 'SG',
-    identifier,
-    revision: `r${serial}`,
-    language: fields.title[0]!.lang,
-    description: [{ lang: 'en', value: 'A dataset.' }],
-    keywords: [],
-    themes: [],
-    spatial: [],
-    distributions: [],
-    lineage: [],
-    identifiers: [],
-    access: { tier: 'public', personalData: 'none', securityLevel: 'general', residency: 'SG', allowedPurposes: [], allowedDestinations: [], readerRoles: [], obligations: [] },
-    ...fields,
-  };
-}
 const en = (value: string) => [{ lang: 'en', value }];
 
 function indexOf(records: DatasetRecord[]): SearchIndex {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
+import { record } from '../../support/datasetRecord.ts';
 import { SearchIndex } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
 import { facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
 
@@ -9,27 +10,6 @@ import { facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/
  * list them, highlights wherever a matched term stands, region breadth
  * over any number of regions.
  */
-let serial = 0;
-function record(fields: Partial<DatasetRecord> & { title: DatasetRecord['title'] }): DatasetRecord {
-  serial += 1;
-  const identifier = fields.identifier ?? `d${serial}`;
-  return {
-    id: `${fields.region ?? 'SG'}:${identifier}`,
-    region: 'SG',
-    identifier,
-    revision: `r${serial}`,
-    language: fields.title[0]!.lang,
-    description: [{ lang: 'en', value: 'A dataset.' }],
-    keywords: [],
-    themes: [],
-    spatial: [],
-    distributions: [],
-    lineage: [],
-    identifiers: [],
-    access: { tier: 'public', personalData: 'none', securityLevel: 'general', residency: 'SG', allowedPurposes: [], allowedDestinations: [], readerRoles: [], obligations: [] },
-    ...fields,
-  };
-}
 
 describe('search shortcuts', () => {
   it('lists each facet field as a full count sorted by count, then value, would, ties included', () => {
