@@ -1,4 +1,5 @@
 import { accessRightsIri, dataThemeIri, dataThemes } from '../../subgraphs/shared/dcatVocabularies.ts';
+import type { DatasetMetadataAnswer } from '../datasetAnswer.ts';
 import { licenceOf } from './ckanLicenses.ts';
 
 /**
@@ -40,27 +41,10 @@ interface LocalizedText {
 }
 
 /** One dataset as `ckanPackageFragment` selects it. */
-export interface DatasetNode {
-  id: string;
-  region: string;
-  identifier: string;
+export interface DatasetNode extends DatasetMetadataAnswer {
   revision: string;
-  title: string;
   titleTranslations: LocalizedText[];
-  description: string;
   descriptionTranslations: LocalizedText[];
-  language: string;
-  keywords: string[];
-  themes: string[];
-  publisher: { name: string; url: string | null } | null;
-  contactPoint: { name: string | null; email: string | null; url: string | null } | null;
-  license: string | null;
-  spatial: string[];
-  temporal: { start: string | null; end: string | null } | null;
-  accrualPeriodicity: string | null;
-  landingPage: string | null;
-  issued: string | null;
-  modified: string | null;
   classification: { tier: string };
   /** Absent when not selected; null when the region did not answer. */
   distributions?: { title: string | null; description: string | null; format: string | null; mediaType: string | null; accessUrl: string | null; downloadUrl: string | null; byteSize: number | null }[] | null;

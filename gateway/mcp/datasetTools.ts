@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DatasetMetadataAnswer } from '../datasetAnswer.ts';
 import { defineTool } from './defineTool.ts';
 import { clip, datasetIdArgument, filterList, langArgument, purposeArgument, regionCodeArgument } from './mcpSchemas.ts';
 import { datasetUri } from './datasetUri.ts';
@@ -112,29 +113,12 @@ export const searchDatasetsTool = defineTool({
 });
 
 interface DatasetData {
-  dataset: {
-    id: string;
-    region: string;
-    identifier: string;
-    title: string;
-    description: string;
-    language: string;
-    keywords: string[];
-    themes: string[];
-    publisher: { name: string; url: string | null } | null;
-    contactPoint: { name: string | null; email: string | null; url: string | null } | null;
-    license: string | null;
-    spatial: string[];
-    temporal: { start: string | null; end: string | null } | null;
-    accrualPeriodicity: string | null;
-    landingPage: string | null;
-    issued: string | null;
-    modified: string | null;
+  dataset: (DatasetMetadataAnswer & {
     classification: { tier: string; personalData: string; securityLevel: string; residency: string };
     distributions: { title: string | null; format: string | null; mediaType: string | null; accessUrl: string | null; downloadUrl: string | null; byteSize: number | null }[] | null;
     access: { decision: z.infer<typeof decision>; purpose: string } | null;
     quality: { score: number; maxScore: number; band: string; dimensions: { dimension: string; score: number; maxScore: number; missing: string[] }[] };
-  } | null;
+  }) | null;
 }
 
 const nullableString = z.string().nullable();

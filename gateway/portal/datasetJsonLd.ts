@@ -1,3 +1,4 @@
+import type { DatasetMetadataAnswer } from '../datasetAnswer.ts';
 /** A distribution as the dataset page queries it; URLs are null when the consumer may not read. */
 export interface DistributionForJsonLd {
   title: string | null;
@@ -8,20 +9,8 @@ export interface DistributionForJsonLd {
 }
 
 /** The fields of a dataset the JSON-LD is made from (as the dataset page queries them). */
-export interface DatasetForJsonLd {
-  id: string;
-  title: string;
-  description: string;
-  language: string;
-  keywords: string[];
-  themes: string[];
-  publisher: { name: string; url: string | null } | null;
-  license: string | null;
-  spatial: string[];
-  temporal: { start: string | null; end: string | null } | null;
-  landingPage: string | null;
-  issued: string | null;
-  modified: string | null;
+export interface DatasetForJsonLd
+  extends Pick<DatasetMetadataAnswer, 'id' | 'title' | 'description' | 'language' | 'keywords' | 'themes' | 'publisher' | 'license' | 'spatial' | 'temporal' | 'landingPage' | 'issued' | 'modified'> {
   distributions: DistributionForJsonLd[] | null;
 }
 
