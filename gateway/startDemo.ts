@@ -11,7 +11,7 @@ import { readRegionList } from '../subgraphs/region/readRegionList.ts';
 import { readLineageProducers } from '../subgraphs/region/lineage/lineageProducers.ts';
 import { serveRegion, type RegionServer } from '../subgraphs/region/serveRegion.ts';
 import { createFileStore } from '../subgraphs/region/store/createFileStore.ts';
-import { cachesOptionsOf, operationLimitsOf, requestLimitsOf, type WharfConfig } from './loadConfig.ts';
+import { cachesOptionsOf, identityOptionsOf, operationLimitsOf, requestLimitsOf, type WharfConfig } from './loadConfig.ts';
 import { startWharf, type Wharf } from './startWharf.ts';
 
 /** The demo region list shipped with Wharf. */
@@ -34,7 +34,8 @@ export async function startDemo(
     Partial<Pick<WharfConfig, 'WHARF_WEBHOOK_SECRET' | 'WHARF_CORS_ORIGINS' | 'WHARF_RECONCILE_INTERVAL_MS' | 'WHARF_MAX_DEPTH' | 'WHARF_MAX_ALIASES' | 'WHARF_MAX_TOKENS' | 'WHARF_MAX_DIRECTIVES' | 'WHARF_MAX_COST'>> &
     Partial<Pick<WharfConfig, 'WHARF_CLIENT_RATE_LIMIT_PER_MINUTE' | 'WHARF_CACHE' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'WHARF_REDIS_KEY_PREFIX' | 'WHARF_REDIS_TIMEOUT_MS'>> &
     Partial<Pick<WharfConfig, 'WHARF_MAX_BODY_BYTES' | 'WHARF_MAX_BATCH' | 'WHARF_SHUTDOWN_TIMEOUT_MS'>> & { adminToken?: string } &
-    Partial<Pick<WharfConfig, 'WHARF_MAX_QUERY_BYTES' | 'WHARF_METRICS_TOKEN' | 'WHARF_PUBLIC_ORIGIN'>>,
+    Partial<Pick<WharfConfig, 'WHARF_MAX_QUERY_BYTES' | 'WHARF_METRICS_TOKEN' | 'WHARF_PUBLIC_ORIGIN'>> &
+    Partial<Pick<WharfConfig, 'WHARF_AUTH_FAILURES_PER_MINUTE' | 'WHARF_TRUSTED_PROXIES' | 'WHARF_REGION_HOSTS'>>,
   regionListPath = demoRegionListPath,
 ): Promise<Demo> {
   const sources = await readRegionList(regionListPath);
@@ -100,6 +101,8 @@ export async function startDemo(
       requestLimits: requestLimitsOf(config),
       caches: cachesOptionsOf(config),
       ...(config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE !== undefined ? { clientRequestsPerMinute: config.WHARF_CLIENT_RATE_LIMIT_PER_MINUTE } : {}),
+      identity: identityOptionsOf(config),
+      ...(config.WHARF_REGION_HOSTS ? { regionHosts: config.WHARF_REGION_HOSTS } : {}),
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       ...(config.WHARF_METRICS_TOKEN ? { metricsToken: config.WHARF_METRICS_TOKEN } : {}),
       ...(config.WHARF_PUBLIC_ORIGIN ? { publicOrigin: config.WHARF_PUBLIC_ORIGIN } : {}),

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../gateway/startDemo.ts';
 import { anonymousConsumer } from '../../schema/consumer.ts';
 
+const adminToken = 'demo-admin-token-for-tests-0123456789';
+
 describe('startDemo (npm start)', () => {
   let demo: Demo;
   const query = async (source: string) => {
@@ -21,6 +23,10 @@ describe('startDemo (npm start)', () => {
       WHARF_HARVEST_INTERVAL_MS: 0,
       WHARF_REGION_TIMEOUT_MS: 5000,
       WHARF_LOG_LEVEL: 'error',
+      // Settings `npm start` shares with `wharf gateway`; the last test checks the demo honours them.
+      adminToken,
+      WHARF_REGION_HOSTS: ['regions.example'],
+      WHARF_AUTH_FAILURES_PER_MINUTE: 2,
     });
   });
   afterAll(async () => {
@@ -65,5 +71,26 @@ describe('startDemo (npm start)', () => {
   it('serves /health and /ready', async () => {
     expect((await fetch(`${demo.wharf.origin}/health`)).status).toBe(200);
     expect((await fetch(`${demo.wharf.origin}/ready`)).status).toBe(200);
+  });
+
+  it('honours the region hosts and the failed-authentication limit it shares with wharf gateway', async () => {
+    const registration = await fetch(`${demo.wharf.origin}/admin/regions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ code: 'XX', name: 'Elsewhere', url: 'http://127.0.0.1:9/graphql' }),
+    });
+    expect(registration.status).toBe(400);
+    expect(JSON.stringify(await registration.json())).toContain('WHARF_REGION_HOSTS allows regions.example');
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const response = await fetch(demo.wharf.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': `guess-${i}` },
+        body: JSON.stringify({ query: '{ regions { code } }' }),
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
   });
 });
