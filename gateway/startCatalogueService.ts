@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { RegionEntry } from '../schema/regionEntry.ts';
-import { signedRequestHeader, signRegionRequest } from '../schema/signedRequest.ts';
-import { createCatalogue, type Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
+import type { Catalogue } from '../subgraphs/catalogue/createCatalogue.ts';
 import type { HarvestLimits } from '../subgraphs/catalogue/createHarvester.ts';
 import type { ReplicationOptions } from '../subgraphs/catalogue/durable/createReplication.ts';
 import type { CatalogueDatabase } from '../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
-import { createReplicationMetrics } from '../subgraphs/catalogue/durable/replicationMetrics.ts';
 import { serveCatalogue, type CatalogueServer } from '../subgraphs/catalogue/serveCatalogue.ts';
 import { createCaches, type CachesOptions } from './createCaches.ts';
 import type { RegionRegistry } from './createRegionRegistry.ts';
+import { createRegistryCatalogue } from './createRegistryCatalogue.ts';
+import { registryOptionsOf } from './gatewayService.ts';
 import { openRegionRegistry } from './openRegionRegistry.ts';
 import type { RegionFileEntry } from './readRegionEntries.ts';
 
@@ -74,40 +74,18 @@ export interface CatalogueService extends AsyncDisposable {
 export async function startCatalogueService(options: CatalogueServiceOptions): Promise<CatalogueService> {
   const { catalogueDatabase: database, logging = true } = options;
   const caches = createCaches(options.caches);
-  const { registry, store } = await openRegionRegistry({
-    regions: options.regions,
-    ...(options.registryFile ? { registryFile: options.registryFile } : {}),
-    database,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
-  });
-  let catalogue: Catalogue | undefined;
-  const metrics = createReplicationMetrics(caches.registry, () => catalogue?.replication?.status());
-  catalogue = await createCatalogue({
-    ...(caches.search ? { searchCache: caches.search } : {}),
-    regions: registry.list(),
+  const { registry, store } = await openRegionRegistry({ ...registryOptionsOf(options), database });
+  const inProcess = await createRegistryCatalogue({
+    registry,
+    caches,
+    signingKey: options.harvestKey,
     ...(options.harvestIntervalMs !== undefined ? { harvestIntervalMs: options.harvestIntervalMs } : {}),
     ...(options.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    signRequest: (request) => ({ [signedRequestHeader]: signRegionRequest(options.harvestKey, request) }),
     ...(options.harvestLimits ? { harvestLimits: options.harvestLimits } : {}),
-    ...(logging ? { onHarvestProblem: (region: string, detail: string) => console.warn(JSON.stringify({ level: 'warn', msg: 'region harvest problem', region, detail })) } : {}),
-    admit: async (region, recheck) => void (await registry.verify(region, { recheck })),
-    durable: {
-      ...options.replication,
-      database,
-      onApplied: (lagMs) => metrics.applied(lagMs),
-      onRoleChange: (role) => metrics.roleChanged(role),
-      ...(!logging && !options.replication?.log ? { log: () => undefined } : {}),
-    },
-  });
-  const inProcess = catalogue;
-  registry.subscribe({
-    added(region) {
-      inProcess.harvester.addRegion(region);
-      void inProcess.harvester.harvest(region.code).catch(() => undefined);
-    },
-    removed: (code) => inProcess.harvester.removeRegion(code).then(() => undefined),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    logging,
+    database,
+    ...(options.replication ? { replication: options.replication } : {}),
   });
   const close = async () => {
     await inProcess[Symbol.asyncDispose]();

@@ -1,17 +1,11 @@
-import type { Server } from 'node:http';
-import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import type { CatalogueDatabase } from '../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
 import { readHarvestStatus, requestHarvest } from '../subgraphs/catalogue/durable/harvestWrites.ts';
-import { createCaches, type GatewayCaches } from './createCaches.ts';
-import { createGateway } from './createGateway.ts';
-import type { RegionRegistry } from './createRegionRegistry.ts';
+import type { CatalogueDatabase } from '../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
+import { createCaches } from './createCaches.ts';
+import { createServiceGateway, listenGatewayService, registryOptionsOf, type GatewayService, type GatewayServiceOptions } from './gatewayService.ts';
 import { openRegionRegistry } from './openRegionRegistry.ts';
 import { createRemoteCatalogueExecutor } from './remoteCatalogueExecutor.ts';
-import { serveGateway, type WharfPhase } from './serveGateway.ts';
-import type { WharfOptions } from './startWharf.ts';
 
-export interface GatewayServiceOptions
-  extends Omit<WharfOptions, 'catalogueDatabase' | 'replication' | 'harvestIntervalMs' | 'reconcileIntervalMs' | 'harvestLimits' | 'cacheDecisions'> {
+export interface RemoteCatalogueGatewayOptions extends GatewayServiceOptions {
   /** The catalogue service's GraphQL endpoint (`--catalogue-url`); reached with requests signed for each consumer. */
   catalogueUrl: string;
   /** Longest wait for the catalogue service's answer, in milliseconds. @default 5000 */
@@ -21,16 +15,6 @@ export interface GatewayServiceOptions
    * where harvest pings are handed to the catalogue's leader. Closed at shutdown.
    */
   catalogueDatabase: CatalogueDatabase;
-}
-
-export interface GatewayService extends AsyncDisposable {
-  readonly origin: string;
-  readonly graphqlUrl: string;
-  readonly gateway: GatewayRuntime;
-  readonly httpServer: Server;
-  readonly caches: GatewayCaches;
-  readonly registry: RegionRegistry;
-  readonly phase: WharfPhase;
 }
 
 /**
@@ -44,21 +28,14 @@ export interface GatewayService extends AsyncDisposable {
  * revisions, which are not in this process); regions' answers are fetched
  * as they are asked for.
  */
-export async function startGateway(options: GatewayServiceOptions): Promise<GatewayService> {
-  const { host = '127.0.0.1', port = 0, shutdownTimeoutMs = 10_000, resources = [], catalogueDatabase: database } = options;
+export async function startGateway(options: RemoteCatalogueGatewayOptions): Promise<GatewayService> {
+  const { catalogueDatabase: database } = options;
   const caches = createCaches(options.caches);
   const redisReady = caches.ready(3000);
-  const { registry, store } = await openRegionRegistry({
-    regions: options.regions,
-    ...(options.registryFile ? { registryFile: options.registryFile } : {}),
-    database,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
-    ...(options.regionHosts ? { allowedHosts: options.regionHosts } : {}),
-  });
+  const { registry, store } = await openRegionRegistry({ ...registryOptionsOf(options), database });
   await redisReady;
   let origin = '';
-  const gateway = createGateway({
+  const gateway = createServiceGateway(options, {
     catalogue: {
       execute: createRemoteCatalogueExecutor({
         url: options.catalogueUrl,
@@ -70,47 +47,20 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Gate
       requestHarvest: (code) => requestHarvest(database, code),
     },
     registry,
-    ...(options.regionTimeoutMs !== undefined ? { regionTimeoutMs: options.regionTimeoutMs } : {}),
-    ...(options.logging !== undefined ? { logging: options.logging } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    authenticator: options.authenticator,
-    signingKey: options.signingKey,
-    ...(options.limits ? { limits: options.limits } : {}),
     caches,
-    ...(options.clientRequestsPerMinute !== undefined ? { clientRequestsPerMinute: options.clientRequestsPerMinute } : {}),
-    ...(options.identity ? { identity: options.identity } : {}),
-    ...(options.apqStore ? { apqStore: options.apqStore } : {}),
-    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
-    ...(options.requestLimits ? { requestLimits: options.requestLimits } : {}),
-    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
-    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
-    publicOrigin: options.publicOrigin ?? (() => origin),
+    origin: () => origin,
   });
-  const close = async () => {
-    await gateway[Symbol.asyncDispose]();
-    await caches[Symbol.asyncDispose]();
-    await store?.[Symbol.asyncDispose]();
-    await database[Symbol.asyncDispose]();
-    for (const resource of resources) await Promise.resolve(resource[Symbol.asyncDispose]()).catch(() => undefined);
-  };
-  let served;
-  try {
-    served = await serveGateway(gateway, { host, port, shutdownTimeoutMs, stop: close });
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  origin = served.origin;
-  return {
-    origin,
-    graphqlUrl: `${origin}/graphql`,
+  const service = await listenGatewayService(options, {
     gateway,
-    httpServer: served.httpServer,
     caches,
     registry,
-    get phase() {
-      return served.phase;
+    async close() {
+      await gateway[Symbol.asyncDispose]();
+      await caches[Symbol.asyncDispose]();
+      await store?.[Symbol.asyncDispose]();
+      await database[Symbol.asyncDispose]();
     },
-    [Symbol.asyncDispose]: () => served[Symbol.asyncDispose](),
-  };
+  });
+  origin = service.origin;
+  return service;
 }

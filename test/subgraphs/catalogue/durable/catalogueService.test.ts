@@ -7,7 +7,8 @@ import { createAuthenticator } from '../../../../gateway/identity/authenticate.t
 import { readTrustedRegistry } from '../../../../gateway/identity/trustedRegistry.ts';
 import { demoIssuer, demoRegistryPath, demoTokensPath } from '../../../../gateway/demo/demoIdentity.ts';
 import { startCatalogueService, type CatalogueService } from '../../../../gateway/startCatalogueService.ts';
-import { startGateway, type GatewayService } from '../../../../gateway/startGateway.ts';
+import type { GatewayService } from '../../../../gateway/gatewayService.ts';
+import { startGateway } from '../../../../gateway/startGateway.ts';
 import { webhookRequest } from '../../../../schema/harvestWebhook.ts';
 import { signedRequestHeader, signRegionRequest } from '../../../../schema/signedRequest.ts';
 import { catalogueEndpoints } from '../../../../subgraphs/catalogue/catalogueEndpoints.ts';

@@ -4,7 +4,8 @@ import { createAuthenticator } from '../../../../gateway/identity/authenticate.t
 import { readTrustedRegistry } from '../../../../gateway/identity/trustedRegistry.ts';
 import { demoIssuer, demoRegistryPath } from '../../../../gateway/demo/demoIdentity.ts';
 import { startCatalogueService, type CatalogueService } from '../../../../gateway/startCatalogueService.ts';
-import { startGateway, type GatewayService } from '../../../../gateway/startGateway.ts';
+import type { GatewayService } from '../../../../gateway/gatewayService.ts';
+import { startGateway } from '../../../../gateway/startGateway.ts';
 import { openCatalogueDatabase } from '../../../../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
 import { fixtureGatewayKeys } from '../../../support/fixtureRegions.ts';
 import { describeWithServers, postgresServer, postgresUrl } from '../../../support/realServers.ts';
