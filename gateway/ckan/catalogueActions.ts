@@ -1,6 +1,7 @@
 import { dataThemes } from '../../subgraphs/shared/dcatVocabularies.ts';
 import { notFound, quote, validationError } from './ckanErrors.ts';
-import type { CkanAction, CkanContext, RegionNode } from './ckanContext.ts';
+import type { WharfCkanFacetsQuery, WharfCkanRegionsQuery } from '../generated/operations.ts';
+import type { CkanAction, CkanContext } from './ckanContext.ts';
 import { licenceListEntry } from './ckanLicenses.ts';
 import { bool, naturalNumber, stringList, stringParam } from './ckanParamValues.ts';
 import { maxFacetLimit } from './packageSearchArgs.ts';
@@ -16,7 +17,7 @@ const facetQuery = /* GraphQL */ `
 
 /** The values of one of the catalogue's facets over every dataset the caller may discover, most used first (at most 100). */
 async function facetValues(context: CkanContext, field: 'REGION' | 'THEME' | 'KEYWORD' | 'LICENSE'): Promise<{ value: string; count: number }[]> {
-  const { data } = await context.graphql<{ search: { facets: { field: string; values: { value: string; count: number }[] }[] } }>(facetQuery, { facetLimit: maxFacetLimit });
+  const { data } = await context.graphql<WharfCkanFacetsQuery>(facetQuery, { facetLimit: maxFacetLimit });
   return data.search.facets.find((facet) => facet.field === field)?.values ?? [];
 }
 
@@ -71,7 +72,7 @@ async function listGroups(context: CkanContext, kind: 'organization' | 'group', 
   return chosen.map((group) => groupDict(kind, group.name, group.title, group.description, withCount ? counts.get(group.name) : undefined));
 }
 
-const regionGroups = (regions: RegionNode[]): Group[] =>
+const regionGroups = (regions: WharfCkanRegionsQuery['regions']): Group[] =>
   regions.map((region) => ({ name: organizationName(region.code), title: region.name, description: `Datasets published by ${region.name} through Wharf.`, count: async () => region.datasetCount }));
 
 function themeGroups(context: CkanContext): Group[] {
@@ -82,7 +83,7 @@ function themeGroups(context: CkanContext): Group[] {
 
 /** `organization_list`: the regions, each an organization, with the datasets the caller may discover in it. */
 export const organizationList: CkanAction = async (context) => {
-  const { data } = await context.graphql<{ regions: RegionNode[] }>(regionsQuery);
+  const { data } = await context.graphql<WharfCkanRegionsQuery>(regionsQuery);
   return listGroups(context, 'organization', regionGroups(data.regions));
 };
 
@@ -109,7 +110,7 @@ async function showGroup(context: CkanContext, kind: 'organization' | 'group', g
 }
 
 export const organizationShow: CkanAction = async (context) => {
-  const { data } = await context.graphql<{ regions: RegionNode[] }>(regionsQuery);
+  const { data } = await context.graphql<WharfCkanRegionsQuery>(regionsQuery);
   return showGroup(context, 'organization', regionGroups(data.regions));
 };
 

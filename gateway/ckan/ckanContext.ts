@@ -24,13 +24,6 @@ export interface CkanContext {
 /** One action: its parameters in, its `result` out; a `CkanError` for what CKAN would refuse. */
 export type CkanAction = (context: CkanContext) => Promise<unknown>;
 
-/** A region as `regions` answers it. */
-export interface RegionNode {
-  code: string;
-  name: string;
-  datasetCount: number;
-}
-
 /** The regions by code, for packages' organizations and dates. */
 export const regionsByCode = (regions: readonly { code: string; name: string; lastSuccessAt: string | null }[]) =>
   new Map(regions.map((region) => [region.code, { name: region.name, lastSuccessAt: region.lastSuccessAt }]));

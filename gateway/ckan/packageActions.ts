@@ -1,4 +1,6 @@
+import { Kind, parse, print, visit, type ListValueNode, type StringValueNode } from 'graphql';
 import { datasetIdPattern, identifierPattern } from '../../schema/datasetFile.ts';
+import type { WharfCkanPackageListQuery, WharfCkanPackageSearchQuery, WharfCkanPackageShowQuery, WharfCkanSearchCursorQuery } from '../generated/operations.ts';
 import { dataThemes } from '../../subgraphs/shared/dcatVocabularies.ts';
 import { maxStep } from '../searchOffsets.ts';
 import { notFound, quote, validationError } from './ckanErrors.ts';
@@ -8,25 +10,26 @@ import { naturalNumber, stringParam } from './ckanParamValues.ts';
 import { ckanFacetFields, packageSearchArgs, searchFilterOf, type PackageSearchArgs } from './packageSearchArgs.ts';
 import { ckanPackageFragment, groupName, organizationName, toCkanPackage, type CkanRegion, type DatasetNode } from './toCkanPackage.ts';
 
-const searchVariables = '$query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String';
-const searchArguments = 'query: $query, filter: $filter, sort: $sort, first: $first, after: $after';
-
-const packageSearchQuery = /* GraphQL */ `
-  query WharfCkanPackageSearch(${searchVariables}, $facetLimit: Int, $withResources: Boolean!, $withFacets: Boolean!, $withRegions: Boolean!) {
+/** The operations that select `CkanPackage` are sent with the fragment after them. */
+const packageSearchOperation = /* GraphQL */ `
+  query WharfCkanPackageSearch(
+    $query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String,
+    $facetLimit: Int, $withResources: Boolean!, $withFacets: Boolean!, $withRegions: Boolean!
+  ) {
     regions @include(if: $withRegions) { code name lastSuccessAt }
-    search(${searchArguments}, facetLimit: $facetLimit) {
+    search(query: $query, filter: $filter, sort: $sort, first: $first, after: $after, facetLimit: $facetLimit) {
       totalCount
       pageInfo { hasNextPage endCursor }
       facets @include(if: $withFacets) { field values { value count } }
       edges { node { ...CkanPackage } }
     }
   }
-  ${ckanPackageFragment}
 `;
+const packageSearchQuery = packageSearchOperation + ckanPackageFragment;
 
 const cursorQuery = /* GraphQL */ `
-  query WharfCkanSearchCursor(${searchVariables}) {
-    search(${searchArguments}, facetLimit: 1) { pageInfo { hasNextPage endCursor } }
+  query WharfCkanSearchCursor($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String) {
+    search(query: $query, filter: $filter, sort: $sort, first: $first, after: $after, facetLimit: 1) { pageInfo { hasNextPage endCursor } }
   }
 `;
 
@@ -39,31 +42,36 @@ const nameListQuery = /* GraphQL */ `
   }
 `;
 
-/**
- * The ids are written into the operation, not passed as a variable: the
- * gateway's cost estimate counts a listed argument by its length, and a
- * variable by the most it may hold (100 datasets).
- */
-const packageShowQuery = (ids: readonly string[]) => /* GraphQL */ `
-  query WharfCkanPackageShow($withResources: Boolean!) {
+const packageShowOperation = /* GraphQL */ `
+  query WharfCkanPackageShow($ids: [ID!]!, $withResources: Boolean!) {
     regions { code name lastSuccessAt }
-    datasets(ids: [${ids.map((id) => JSON.stringify(id)).join(', ')}]) { ...CkanPackage }
+    datasets(ids: $ids) { ...CkanPackage }
   }
-  ${ckanPackageFragment}
 `;
+const packageShowQuery = packageShowOperation + ckanPackageFragment;
+
+/**
+ * `packageShowQuery` with the ids written into the operation in place of
+ * `$ids`: the gateway's cost estimate counts a listed argument by its
+ * length, and a variable by the most it may hold (100 datasets).
+ */
+const packageShowQueryFor = (ids: readonly string[]) => writeListVariable(packageShowQuery, 'ids', ids);
+
+/** `query` with each use of the variable `name` replaced by `values` as a list of strings, and its definition dropped. */
+function writeListVariable(query: string, name: string, values: readonly string[]): string {
+  const list: ListValueNode = { kind: Kind.LIST, values: values.map((value): StringValueNode => ({ kind: Kind.STRING, value })) };
+  return print(
+    visit(parse(query), {
+      VariableDefinition: (node) => (node.variable.name.value === name ? null : undefined),
+      Variable: (node) => (node.name.value === name ? list : undefined),
+    }),
+  );
+}
 
 /** Regions asked at once for a dataset named only by its identifier (each a dataset in the cost estimate). */
 const regionsPerLookup = 20;
 
-interface SearchPage {
-  regions?: { code: string; name: string; lastSuccessAt: string | null }[];
-  search: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    facets?: { field: string; values: { value: string; count: number }[] }[];
-    edges: { node: DatasetNode }[];
-  };
-}
+type SearchPage = WharfCkanPackageSearchQuery;
 
 /** Most names `package_list` gathers; a larger catalogue is listed with `limit` and `offset`, or `package_search`. */
 export const maxPackageListNames = 100_000;
@@ -107,7 +115,7 @@ export const packageSearch: CkanAction = async (context) => {
   const base = { query: args.text, filter, sort: args.sort };
   const scope = context.offsets.scopeOf(context.credentials, base);
   let after = await context.offsets.cursorAt(scope, args.start, async (cursor, first) => {
-    const { data } = await context.graphql<SearchPage>(cursorQuery, { ...base, first, after: cursor ?? null });
+    const { data } = await context.graphql<WharfCkanSearchCursorQuery>(cursorQuery, { ...base, first, after: cursor ?? null });
     return data.search.pageInfo;
   });
   const withResources = needsResources(args.fields);
@@ -154,9 +162,9 @@ export const packageShow: CkanAction = async (context) => {
   const ids = datasetIdPattern.test(value) ? [value] : identifierPattern.test(value) ? context.regionCodes().map((code) => `${code}:${value}`) : [];
   if (ids.length === 0) throw notFound(`no dataset has the id or name ${quote(value)}`);
   const found: DatasetNode[] = [];
-  let regions: { code: string; name: string; lastSuccessAt: string | null }[] = [];
+  let regions: WharfCkanPackageShowQuery['regions'] = [];
   for (let at = 0; at < ids.length; at += regionsPerLookup) {
-    const { data } = await context.graphql<{ regions: { code: string; name: string; lastSuccessAt: string | null }[]; datasets: (DatasetNode | null)[] }>(packageShowQuery(ids.slice(at, at + regionsPerLookup)), { withResources: true });
+    const { data } = await context.graphql<WharfCkanPackageShowQuery>(packageShowQueryFor(ids.slice(at, at + regionsPerLookup)), { withResources: true });
     regions = data.regions;
     found.push(...data.datasets.filter((node): node is DatasetNode => node !== null));
   }
@@ -178,8 +186,8 @@ export const packageList: CkanAction = async (context) => {
   const names: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const { data }: { data: { search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { identifier: string } }[] } } } =
-      await context.graphql(nameListQuery, { first: maxStep, after });
+    // Annotated: `after` is assigned from the answer, which TypeScript would otherwise infer from itself.
+    const { data }: { data: WharfCkanPackageListQuery } = await context.graphql(nameListQuery, { first: maxStep, after });
     for (const { node } of data.search.edges) names.push(node.identifier);
     if (names.length > maxPackageListNames) {
       throw validationError({ limit: [`The catalogue lists more than ${maxPackageListNames} datasets for you; page through package_search with rows and start instead`] });

@@ -1,5 +1,5 @@
 import { accessRightsIri, dataThemeIri, dataThemes } from '../../subgraphs/shared/dcatVocabularies.ts';
-import type { DatasetMetadataAnswer } from '../datasetAnswer.ts';
+import type { CkanPackageFragment } from '../generated/operations.ts';
 import { licenceOf } from './ckanLicenses.ts';
 
 /**
@@ -35,20 +35,8 @@ export const ckanPackageFragment = /* GraphQL */ `
   }
 `;
 
-interface LocalizedText {
-  lang: string;
-  value: string;
-}
-
-/** One dataset as `ckanPackageFragment` selects it. */
-export interface DatasetNode extends DatasetMetadataAnswer {
-  revision: string;
-  titleTranslations: LocalizedText[];
-  descriptionTranslations: LocalizedText[];
-  classification: { tier: string };
-  /** Absent when not selected; null when the region did not answer. */
-  distributions?: { title: string | null; description: string | null; format: string | null; mediaType: string | null; accessUrl: string | null; downloadUrl: string | null; byteSize: number | null }[] | null;
-}
+/** One dataset as `ckanPackageFragment` selects it; `distributions` is absent when not selected, null when the region did not answer. */
+export type DatasetNode = CkanPackageFragment;
 
 /** A region as the CKAN answers need it: its name, and when the catalogue last harvested it. */
 export interface CkanRegion {
@@ -86,7 +74,7 @@ export function groupOf(code: string): Record<string, unknown> {
   return { description: '', display_name: title, id: groupName(code), image_display_url: '', name: groupName(code), title };
 }
 
-const translations = (texts: readonly LocalizedText[]) => Object.fromEntries(texts.map((text) => [text.lang, text.value]));
+const translations = (texts: DatasetNode['titleTranslations']) => Object.fromEntries(texts.map((text) => [text.lang, text.value]));
 
 /**
  * A dataset as a CKAN 2.10/2.11 package, as `package_show` answers it:

@@ -2,6 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { regionCodePattern } from '../../schema/datasetId.ts';
 import { serializeRdfDocument } from '../../subgraphs/shared/rdf/createRdfSerializer.ts';
 import { formatOfExtension, negotiateRdfFormat, rdfFormats } from '../../subgraphs/shared/rdf/negotiateRdfFormat.ts';
+import type { WharfDcatCursorQuery, WharfDcatPageQuery } from '../generated/operations.ts';
 import { graphqlAsCaller, ownCredentials, type CallerGraphqlResult, type GatewayGraphql } from '../graphqlAsCaller.ts';
 import { createSearchOffsets, type SearchOffsets } from '../searchOffsets.ts';
 import { federatedCatalogueIri, federatedCataloguePage, federatedContext, type CatalogueRegion } from './federatedCatalogue.ts';
@@ -40,11 +41,6 @@ const cursorQuery = /* GraphQL */ `
     search(query: "", sort: TITLE, first: $first, after: $after, filter: $filter, facetLimit: 1) { pageInfo { hasNextPage endCursor } }
   }
 `;
-
-interface PageData {
-  regions: CatalogueRegion[];
-  search: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; region: string; dcat: string | null } }[] };
-}
 
 class PageRefused extends Error {
   constructor(
@@ -118,8 +114,8 @@ export function dcatPlugin(options: DcatPluginOptions): GatewayPlugin {
     };
     try {
       const scope = offsets.scopeOf(credentials, ['dcat', filter]);
-      const after = given ?? (await offsets.cursorAt(scope, (page - 1) * perPage, async (cursor, first) => (await run<PageData>(cursorQuery, { first, after: cursor ?? null, filter })).data!.search.pageInfo));
-      const { data, errors } = await run<PageData>(pageQuery, { first: perPage, after: after ?? null, filter });
+      const after = given ?? (await offsets.cursorAt(scope, (page - 1) * perPage, async (cursor, first) => (await run<WharfDcatCursorQuery>(cursorQuery, { first, after: cursor ?? null, filter })).data!.search.pageInfo));
+      const { data, errors } = await run<WharfDcatPageQuery>(pageQuery, { first: perPage, after: after ?? null, filter });
       const { search } = data!;
       if (region && !data!.regions.some((each) => each.code === region)) return json(404, `The catalogue holds no region ${region}; ${federatedCatalogueIri(origin())} lists the regions' catalogues.`);
       // Only a page placed by its number says where the next offset starts: a cursor given in the URL could be any page's.

@@ -1,4 +1,4 @@
-import { mcpOperationHashes, mcpOperations, type McpOperationName } from './mcpOperations.ts';
+import { mcpOperationHashes, mcpOperations, type McpOperationName, type McpOperationTypes } from './mcpOperations.ts';
 
 /** One GraphQL error as the gateway answers it (already masked and bounded there). */
 export interface GatewayError {
@@ -7,18 +7,21 @@ export interface GatewayError {
   extensions?: { code?: string } & Record<string, unknown>;
 }
 
-/** What one operation came back with. */
-export interface OperationResult {
+/** What one operation came back with; `Data` is the operation's answer as its generated type says. */
+export interface OperationResult<Data = Record<string, unknown>> {
   /** The HTTP status of the gateway's answer. */
   status: number;
-  data: Record<string, unknown> | null;
+  data: Data | null;
   errors: readonly GatewayError[];
   /** The `Retry-After` header of a refusal, in seconds. */
   retryAfter: string | null;
 }
 
 /** Runs one of `mcpOperations` as the caller and returns the gateway's answer; never throws for a GraphQL error. */
-export type RunOperation = (name: McpOperationName, variables: Record<string, unknown>) => Promise<OperationResult>;
+export type RunOperation = <Name extends McpOperationName>(
+  name: Name,
+  variables: McpOperationTypes[Name]['variables'],
+) => Promise<OperationResult<McpOperationTypes[Name]['data']>>;
 
 /**
  * Sends a GraphQL request body (JSON text) to the gateway with the caller's
@@ -89,11 +92,13 @@ export function createOperationRunner(send: SendGraphql, options: OperationRunne
     return { status: response.status, data, errors, retryAfter: response.headers.get('retry-after') };
   }
 
-  return async (name, variables) => {
+  return async <Name extends McpOperationName>(name: Name, variables: McpOperationTypes[Name]['variables']) => {
     const extensions = { persistedQuery: { version: 1, sha256Hash: mcpOperationHashes[name] } };
     const first = await post({ operationName: name, variables, extensions });
-    if (!isNotFound(first.errors)) return first;
-    return post({ operationName: name, query: mcpOperations[name], variables, extensions });
+    // The gateway ran the operation named: its data has the shape the operation selects.
+    const typed = (result: OperationResult) => result as OperationResult<McpOperationTypes[Name]['data']>;
+    if (!isNotFound(first.errors)) return typed(first);
+    return typed(await post({ operationName: name, query: mcpOperations[name], variables, extensions }));
   };
 }
 

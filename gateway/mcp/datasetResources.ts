@@ -15,10 +15,6 @@ const maxCompletionChars = 100;
 /** The JSON-RPC code for an unknown resource (MCP specification). */
 const resourceNotFound = -32002;
 
-interface ResourcePageData {
-  search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; region: string; title: string; description: string; modified: string | null } }[] };
-}
-
 /** Turns a failure into the JSON-RPC error `resources/*` answers with; anything else goes on to be masked. */
 function asProtocolError(error: unknown): never {
   if (!(error instanceof ToolFailure)) throw error;
@@ -85,7 +81,7 @@ export function registerDatasetResources(server: McpServer, context: ToolContext
   async function listPage(cursor: string | undefined): Promise<ListResourcesResult> {
     if (cursor !== undefined && cursor.length > maxCursorChars) throw new ResourceError(ErrorCode.InvalidParams, `The cursor is ${cursor.length} characters long; a cursor from nextCursor is at most ${maxCursorChars}.`);
     const result = await context.run('WharfMcpResourcePage', { first: resourcePageSize, after: cursor ?? null });
-    const { search } = dataOf(result) as unknown as ResourcePageData;
+    const { search } = dataOf(result);
     return {
       resources: search.edges.map(({ node }) => ({
         uri: datasetUri(node.id),
@@ -106,7 +102,7 @@ export function registerDatasetResources(server: McpServer, context: ToolContext
           if (!value.trim() || value.length > maxCompletionChars) return [];
           const result = await context.run('WharfMcpSuggest', { prefix: value });
           if (!result.data) return [];
-          return (result.data as { suggest: { dataset: { id: string } }[] }).suggest.map((suggestion) => suggestion.dataset.id);
+          return result.data.suggest.map((suggestion) => suggestion.dataset.id);
         }),
     },
   });

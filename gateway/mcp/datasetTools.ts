@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { DatasetMetadataAnswer } from '../datasetAnswer.ts';
 import { defineTool } from './defineTool.ts';
 import { clip, datasetIdArgument, filterList, langArgument, purposeArgument, regionCodeArgument } from './mcpSchemas.ts';
 import { datasetUri } from './datasetUri.ts';
@@ -7,28 +6,6 @@ import { dataOf, datasetNotFound, notesOf, notesText, ToolFailure } from './tool
 
 const decision = z.enum(['ALLOW', 'CONDITIONAL', 'DENY']);
 const notes = z.array(z.string()).describe('What went wrong beside the answer (a region that did not answer, so its fields are missing).');
-
-interface SearchData {
-  search: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    facets: { field: string; values: { value: string; count: number }[] }[];
-    edges: {
-      node: {
-        id: string;
-        region: string;
-        title: string;
-        description: string;
-        themes: string[];
-        license: string | null;
-        modified: string | null;
-        publisher: { name: string } | null;
-        distributions: { format: string | null }[] | null;
-        access: { decision: z.infer<typeof decision> } | null;
-      };
-    }[];
-  };
-}
 
 export const searchDatasetsTool = defineTool({
   name: 'search_datasets',
@@ -81,7 +58,7 @@ export const searchDatasetsTool = defineTool({
       after: args.after ?? null,
       lang: args.lang ?? null,
     });
-    const { search } = dataOf(result) as unknown as SearchData;
+    const { search } = dataOf(result);
     const datasets = search.edges.map(({ node }) => ({
       id: node.id,
       uri: datasetUri(node.id),
@@ -111,15 +88,6 @@ export const searchDatasetsTool = defineTool({
     return { text: lines.join('\n') + notesText(structured.notes), structured };
   },
 });
-
-interface DatasetData {
-  dataset: (DatasetMetadataAnswer & {
-    classification: { tier: string; personalData: string; securityLevel: string; residency: string };
-    distributions: { title: string | null; format: string | null; mediaType: string | null; accessUrl: string | null; downloadUrl: string | null; byteSize: number | null }[] | null;
-    access: { decision: z.infer<typeof decision>; purpose: string } | null;
-    quality: { score: number; maxScore: number; band: string; dimensions: { dimension: string; score: number; maxScore: number; missing: string[] }[] };
-  }) | null;
-}
 
 const nullableString = z.string().nullable();
 
@@ -175,7 +143,7 @@ export const getDatasetTool = defineTool({
   },
   async run(args, { run, datasetPageUrl }) {
     const result = await run('WharfMcpDataset', { id: args.id, lang: args.lang ?? null, purpose: args.purpose ?? null });
-    const { dataset } = dataOf(result) as unknown as DatasetData;
+    const { dataset } = dataOf(result);
     if (!dataset) throw datasetNotFound(args.id);
     const distributions =
       dataset.distributions?.map((distribution) => ({ ...distribution, mayOpen: distribution.accessUrl !== null || distribution.downloadUrl !== null })) ?? null;
@@ -206,14 +174,6 @@ export const getDatasetTool = defineTool({
   },
 });
 
-interface AccessData {
-  dataset: {
-    id: string;
-    title: string;
-    access: { decision: z.infer<typeof decision>; policies: string[]; missing: { kind: string; anyOf: string[]; reason: string; policy: string | null }[]; obligations: string[]; purpose: string } | null;
-  } | null;
-}
-
 export const checkAccessTool = defineTool({
   name: 'check_access',
   title: 'Check access',
@@ -234,7 +194,7 @@ export const checkAccessTool = defineTool({
   },
   async run(args, { run }) {
     const result = await run('WharfMcpAccess', { id: args.id, purpose: args.purpose ?? null, lang: args.lang ?? null });
-    const { dataset } = dataOf(result) as unknown as AccessData;
+    const { dataset } = dataOf(result);
     if (!dataset) throw datasetNotFound(args.id);
     if (!dataset.access) {
       const [note] = notesOf(result);

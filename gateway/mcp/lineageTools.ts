@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './defineTool.ts';
-import { dateArgument, datasetIdArgument, describeNode, langArgument, lineageNodeOf, lineageNodeOutput, regionCodeArgument, type LineageNodeData } from './mcpSchemas.ts';
+import { dateArgument, datasetIdArgument, describeNode, langArgument, lineageNodeOf, lineageNodeOutput, regionCodeArgument } from './mcpSchemas.ts';
 import { dataOf, datasetNotFound, notesOf, notesText } from './toolFailure.ts';
 
 /** Most edges (and nodes) one answer carries; a larger graph is cut and says so. */
@@ -10,15 +10,6 @@ const maxTextEdges = 40;
 
 const nullableString = z.string().nullable();
 const notes = z.array(z.string()).describe('What went wrong beside the answer.');
-
-interface LineageData {
-  lineage: {
-    isPartial: boolean;
-    partialRegions: string[];
-    nodes: LineageNodeData[];
-    edges: { upstream: string; downstream: string; job: string | null; depth: number; crossBorder: boolean; fromJurisdiction: string | null; toJurisdiction: string | null; runTime: string | null }[];
-  } | null;
-}
 
 export const getLineageTool = defineTool({
   name: 'get_lineage',
@@ -58,7 +49,7 @@ export const getLineageTool = defineTool({
   },
   async run(args, { run }) {
     const result = await run('WharfMcpLineage', { id: args.id, direction: args.direction, depth: args.depth, since: args.since ?? null, lang: args.lang ?? null });
-    const { lineage } = dataOf(result) as unknown as LineageData;
+    const { lineage } = dataOf(result);
     if (!lineage) throw datasetNotFound(args.id);
     const truncated = lineage.edges.length > maxLineageEdges || lineage.nodes.length > maxLineageEdges + 1;
     const edges = lineage.edges.slice(0, maxLineageEdges);
@@ -91,14 +82,6 @@ export const getLineageTool = defineTool({
   },
 });
 
-interface FlowsData {
-  crossBorderFlows: {
-    edge: { job: string | null; runTime: string | null; fromJurisdiction: string | null; toJurisdiction: string | null };
-    upstream: LineageNodeData;
-    downstream: LineageNodeData;
-  }[];
-}
-
 export const crossBorderFlowsTool = defineTool({
   name: 'cross_border_flows',
   title: 'Cross-border flows',
@@ -127,7 +110,7 @@ export const crossBorderFlowsTool = defineTool({
   },
   async run(args, { run }) {
     const result = await run('WharfMcpCrossBorderFlows', { from: args.from ?? null, to: args.to ?? null, since: args.since ?? null, first: args.first, lang: args.lang ?? null });
-    const { crossBorderFlows } = dataOf(result) as unknown as FlowsData;
+    const { crossBorderFlows } = dataOf(result);
     const flows = crossBorderFlows.map(({ edge, upstream, downstream }) => ({
       upstream: lineageNodeOf(upstream),
       downstream: lineageNodeOf(downstream),
@@ -146,20 +129,6 @@ export const crossBorderFlowsTool = defineTool({
     return { text: lines.join('\n') + notesText(structured.notes), structured };
   },
 });
-
-interface RegionsData {
-  regions: {
-    code: string;
-    name: string;
-    datasetCount: number;
-    lastHarvestAt: string | null;
-    lastSuccessAt: string | null;
-    harvestLagMs: number | null;
-    lastError: string | null;
-    stale: boolean;
-    quality: { averageScore: number; maxScore: number; band: string };
-  }[];
-}
 
 export const listRegionsTool = defineTool({
   name: 'list_regions',
@@ -182,7 +151,7 @@ export const listRegionsTool = defineTool({
     ),
   },
   async run(_args, { run }) {
-    const { regions } = dataOf(await run('WharfMcpRegions', {})) as unknown as RegionsData;
+    const { regions } = dataOf(await run('WharfMcpRegions', {}));
     const lines = [`${regions.length} region(s):`];
     for (const region of regions) {
       const state = region.stale

@@ -1,4 +1,25 @@
 import { createHash } from 'node:crypto';
+import type * as Generated from '../generated/operations.ts';
+
+/**
+ * Each operation's answer (`data`) and variables, as GraphQL Code Generator
+ * writes them from the texts below (`npm run codegen`): a tool reading a
+ * field its operation does not select, or a schema change that breaks one,
+ * fails the type check.
+ */
+export interface McpOperationTypes {
+  WharfMcpCaller: { data: Generated.WharfMcpCallerQuery; variables: Generated.WharfMcpCallerQueryVariables };
+  WharfMcpSearch: { data: Generated.WharfMcpSearchQuery; variables: Generated.WharfMcpSearchQueryVariables };
+  WharfMcpResourcePage: { data: Generated.WharfMcpResourcePageQuery; variables: Generated.WharfMcpResourcePageQueryVariables };
+  WharfMcpSuggest: { data: Generated.WharfMcpSuggestQuery; variables: Generated.WharfMcpSuggestQueryVariables };
+  WharfMcpDataset: { data: Generated.WharfMcpDatasetQuery; variables: Generated.WharfMcpDatasetQueryVariables };
+  WharfMcpAccess: { data: Generated.WharfMcpAccessQuery; variables: Generated.WharfMcpAccessQueryVariables };
+  WharfMcpLineage: { data: Generated.WharfMcpLineageQuery; variables: Generated.WharfMcpLineageQueryVariables };
+  WharfMcpRegions: { data: Generated.WharfMcpRegionsQuery; variables: Generated.WharfMcpRegionsQueryVariables };
+  WharfMcpCrossBorderFlows: { data: Generated.WharfMcpCrossBorderFlowsQuery; variables: Generated.WharfMcpCrossBorderFlowsQueryVariables };
+}
+
+export type McpOperationName = keyof McpOperationTypes;
 
 /**
  * Every GraphQL operation the MCP tools and resources run, by name. Fixed
@@ -9,8 +30,8 @@ import { createHash } from 'node:crypto';
  */
 export const mcpOperations = {
   /** Runs nothing: the gateway's identity step names the caller and counts the request (see `mcpPlugin`). */
-  WharfMcpCaller: `query WharfMcpCaller { __typename }`,
-  WharfMcpSearch: `query WharfMcpSearch($query: String, $filter: SearchFilter, $first: Int, $after: String, $lang: String) {
+  WharfMcpCaller: /* GraphQL */ `query WharfMcpCaller { __typename }`,
+  WharfMcpSearch: /* GraphQL */ `query WharfMcpSearch($query: String, $filter: SearchFilter, $first: Int, $after: String, $lang: String) {
   search(query: $query, filter: $filter, first: $first, after: $after, facetLimit: 10) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -26,16 +47,16 @@ export const mcpOperations = {
   }
 }`,
   /** Resources are listed from the catalogue alone: no region is asked for a page of names. */
-  WharfMcpResourcePage: `query WharfMcpResourcePage($first: Int, $after: String) {
+  WharfMcpResourcePage: /* GraphQL */ `query WharfMcpResourcePage($first: Int, $after: String) {
   search(first: $first, after: $after, sort: MODIFIED, facetLimit: 1) {
     pageInfo { hasNextPage endCursor }
     edges { node { id region title description modified } }
   }
 }`,
-  WharfMcpSuggest: `query WharfMcpSuggest($prefix: String!) {
+  WharfMcpSuggest: /* GraphQL */ `query WharfMcpSuggest($prefix: String!) {
   suggest(prefix: $prefix, first: 10) { dataset { id } }
 }`,
-  WharfMcpDataset: `query WharfMcpDataset($id: ID!, $lang: String, $purpose: String) {
+  WharfMcpDataset: /* GraphQL */ `query WharfMcpDataset($id: ID!, $lang: String, $purpose: String) {
   dataset(id: $id) {
     id region identifier title(lang: $lang) description(lang: $lang) language keywords themes
     publisher { name url } contactPoint { name email url } license spatial temporal { start end }
@@ -46,35 +67,33 @@ export const mcpOperations = {
     quality { score maxScore band dimensions { dimension score maxScore missing } }
   }
 }`,
-  WharfMcpAccess: `query WharfMcpAccess($id: ID!, $purpose: String, $lang: String) {
+  WharfMcpAccess: /* GraphQL */ `query WharfMcpAccess($id: ID!, $purpose: String, $lang: String) {
   dataset(id: $id) {
     id title(lang: $lang)
     access(purpose: $purpose) { decision policies missing { kind anyOf reason policy } obligations purpose }
   }
 }`,
-  WharfMcpLineage: `query WharfMcpLineage($id: ID!, $direction: LineageDirection, $depth: Int, $since: String, $lang: String) {
+  WharfMcpLineage: /* GraphQL */ `query WharfMcpLineage($id: ID!, $direction: LineageDirection, $depth: Int, $since: String, $lang: String) {
   lineage(id: $id, direction: $direction, depth: $depth, since: $since) {
     isPartial partialRegions
     nodes { __typename id ... on Dataset { title(lang: $lang) region } ... on ExternalDataset { namespace name } }
     edges { upstream downstream job depth crossBorder fromJurisdiction toJurisdiction runTime }
   }
 }`,
-  WharfMcpRegions: `query WharfMcpRegions {
+  WharfMcpRegions: /* GraphQL */ `query WharfMcpRegions {
   regions {
     code name datasetCount lastHarvestAt lastSuccessAt harvestLagMs lastError stale
     quality { averageScore maxScore band }
   }
 }`,
-  WharfMcpCrossBorderFlows: `query WharfMcpCrossBorderFlows($from: String, $to: String, $since: String, $first: Int, $lang: String) {
+  WharfMcpCrossBorderFlows: /* GraphQL */ `query WharfMcpCrossBorderFlows($from: String, $to: String, $since: String, $first: Int, $lang: String) {
   crossBorderFlows(from: $from, to: $to, since: $since, first: $first) {
     edge { job runTime fromJurisdiction toJurisdiction }
     upstream { __typename id ... on Dataset { title(lang: $lang) region } ... on ExternalDataset { namespace name } }
     downstream { __typename id ... on Dataset { title(lang: $lang) region } ... on ExternalDataset { namespace name } }
   }
 }`,
-} as const;
-
-export type McpOperationName = keyof typeof mcpOperations;
+} satisfies Record<McpOperationName, string>;
 
 /** Each operation's SHA-256 (hex), as the persisted-query extension carries it. */
 export const mcpOperationHashes = Object.fromEntries(

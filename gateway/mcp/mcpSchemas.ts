@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { datasetIdPattern } from '../../schema/datasetFile.ts';
 import { regionCodePattern } from '../../schema/datasetId.ts';
+import type { WharfMcpLineageQuery } from '../generated/operations.ts';
 
 /**
  * The argument types the tools share. Every string and list has a bound, so
@@ -57,15 +58,8 @@ export const lineageNodeOutput = z.object({
 
 export type LineageNodeOutput = z.infer<typeof lineageNodeOutput>;
 
-/** A lineage node as the operations select it. */
-export interface LineageNodeData {
-  __typename: 'Dataset' | 'RestrictedDataset' | 'ExternalDataset';
-  id: string;
-  title?: string;
-  region?: string;
-  namespace?: string;
-  name?: string;
-}
+/** A lineage node as the operations select it (`WharfMcpLineage` and `WharfMcpCrossBorderFlows` alike). */
+export type LineageNodeData = NonNullable<WharfMcpLineageQuery['lineage']>['nodes'][number];
 
 export function lineageNodeOf(node: LineageNodeData): LineageNodeOutput {
   if (node.__typename === 'Dataset') return { id: node.id, kind: 'dataset', title: node.title ?? '', region: node.region ?? '' };

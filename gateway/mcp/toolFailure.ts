@@ -41,7 +41,7 @@ export function datasetNotFound(id: string): ToolFailure {
  * expired token, a rate limit, a refused argument): its code, message and,
  * for a rate limit, when to try again.
  */
-export function dataOf(result: OperationResult): Record<string, unknown> {
+export function dataOf<Data>(result: OperationResult<Data>): Data {
   if (result.data) return result.data;
   const error = result.errors[0];
   if (!error) throw new ToolFailure(`The Wharf gateway answered HTTP ${result.status} without data or an error.`);
@@ -57,7 +57,7 @@ const expected = (error: GatewayError) => error.extensions?.code === 'FORBIDDEN'
  * fields are missing), each once, at most five: the answer stays short, and
  * the model can say what is missing.
  */
-export function notesOf(result: OperationResult): string[] {
+export function notesOf(result: OperationResult<unknown>): string[] {
   const notes = new Set<string>();
   for (const error of result.errors) {
     if (expected(error)) continue;

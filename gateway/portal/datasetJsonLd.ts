@@ -1,16 +1,13 @@
-import type { DatasetMetadataAnswer } from '../datasetAnswer.ts';
+import type { WharfDatasetPageQuery } from '../generated/operations.ts';
+
+type PageDataset = NonNullable<WharfDatasetPageQuery['dataset']>;
+
 /** A distribution as the dataset page queries it; URLs are null when the consumer may not read. */
-export interface DistributionForJsonLd {
-  title: string | null;
-  format: string | null;
-  mediaType: string | null;
-  accessUrl: string | null;
-  downloadUrl: string | null;
-}
+export type DistributionForJsonLd = Pick<NonNullable<PageDataset['distributions']>[number], 'title' | 'format' | 'mediaType' | 'accessUrl' | 'downloadUrl'>;
 
 /** The fields of a dataset the JSON-LD is made from (as the dataset page queries them). */
 export interface DatasetForJsonLd
-  extends Pick<DatasetMetadataAnswer, 'id' | 'title' | 'description' | 'language' | 'keywords' | 'themes' | 'publisher' | 'license' | 'spatial' | 'temporal' | 'landingPage' | 'issued' | 'modified'> {
+  extends Pick<PageDataset, 'id' | 'title' | 'description' | 'language' | 'keywords' | 'themes' | 'publisher' | 'license' | 'spatial' | 'temporal' | 'landingPage' | 'issued' | 'modified'> {
   distributions: DistributionForJsonLd[] | null;
 }
 

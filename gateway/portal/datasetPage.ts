@@ -1,5 +1,7 @@
+import { parse, print, visit } from 'graphql';
+import type { WharfDatasetPageQuery } from '../generated/operations.ts';
 import { catalogueLayout } from './catalogueLayout.ts';
-import { datasetJsonLd, type DatasetForJsonLd, type DistributionForJsonLd } from './datasetJsonLd.ts';
+import { datasetJsonLd, type DatasetForJsonLd } from './datasetJsonLd.ts';
 import { isTextOrWebUrl, isWebUrl } from '../../schema/webUrl.ts';
 import { html, linkTo, scriptJson, type Html } from './html.ts';
 import { accessBadge } from './accessBadge.ts';
@@ -11,20 +13,16 @@ import { formatLabel, licenceLabel, obligationLabels, pickTranslation, qualityBa
 /** Hops shown each way in the dataset page's lineage picture. */
 export const lineageDepth = 3;
 
-const lineageFields = `isPartial partialRegions
-    nodes { __typename id ... on Dataset { title(lang: $lang) region } ... on ExternalDataset { namespace name } }
-    edges { upstream downstream crossBorder fromJurisdiction toJurisdiction job }`;
-
 /**
  * The one operation a dataset page runs, through the gateway as the page's
  * consumer: metadata (with every translation, for the fallback to English),
  * distributions and the access decision from the owning region, the region
  * names, lineage from the catalogue — upstream and downstream asked
  * separately, so the picture holds only what feeds the dataset or derives
- * from it — and the quality score when the supergraph has `Dataset.quality`.
+ * from it — and the quality score when the supergraph has `Dataset.quality`
+ * (`$withQuality`; see `datasetPageQueryFor`).
  */
-export function datasetPageQuery(withQuality: boolean): string {
-  return `query WharfDatasetPage($id: ID!, $lang: String, $purpose: String, $depth: Int) {
+export const datasetPageQuery = /* GraphQL */ `query WharfDatasetPage($id: ID!, $lang: String, $purpose: String, $depth: Int, $withQuality: Boolean!) {
   dataset(id: $id) {
     id region identifier title(lang: $lang) description(lang: $lang) titleTranslations { lang value } descriptionTranslations { lang value }
     language keywords themes
@@ -32,45 +30,39 @@ export function datasetPageQuery(withQuality: boolean): string {
     accrualPeriodicity landingPage issued modified
     classification { tier personalData securityLevel residency }
     distributions { title description format mediaType accessUrl downloadUrl byteSize }
-    access(purpose: $purpose) { decision policies missing { kind anyOf reason policy } obligations purpose }${withQuality ? '\n    quality { score maxScore band }' : ''}
+    access(purpose: $purpose) { decision policies missing { kind anyOf reason policy } obligations purpose }
+    quality @include(if: $withQuality) { score maxScore band }
   }
   regions { code name }
-  upstream: lineage(id: $id, direction: UPSTREAM, depth: $depth) {
-    ${lineageFields}
-  }
-  downstream: lineage(id: $id, direction: DOWNSTREAM, depth: $depth) {
-    ${lineageFields}
-  }
+  upstream: lineage(id: $id, direction: UPSTREAM, depth: $depth) { ...DatasetPageLineage }
+  downstream: lineage(id: $id, direction: DOWNSTREAM, depth: $depth) { ...DatasetPageLineage }
+}
+
+fragment DatasetPageLineage on LineageGraph {
+  isPartial partialRegions
+  nodes { __typename id ... on Dataset { title(lang: $lang) region } ... on ExternalDataset { namespace name } }
+  edges { upstream downstream crossBorder fromJurisdiction toJurisdiction job }
 }`;
+
+/**
+ * The page's operation for a supergraph: as written when it has
+ * `Dataset.quality`, else without the field and its `$withQuality` (an
+ * operation naming a field the schema lacks fails validation, skipped or not).
+ */
+export function datasetPageQueryFor(withQuality: boolean): string {
+  if (withQuality) return datasetPageQuery;
+  return print(
+    visit(parse(datasetPageQuery), {
+      VariableDefinition: (node) => (node.variable.name.value === 'withQuality' ? null : undefined),
+      Field: (node) => (node.name.value === 'quality' ? null : undefined),
+    }),
+  );
 }
 
-type LineageView = { isPartial: boolean; partialRegions: string[]; nodes: LineageNodeView[]; edges: LineageEdgeView[] } | null;
+/** The page's answer, as GraphQL Code Generator writes it from `datasetPageQuery`. */
+export type DatasetPageData = WharfDatasetPageQuery;
 
-export interface DatasetPageData {
-  dataset:
-    | (Omit<DatasetForJsonLd, 'distributions'> & {
-        region: string;
-        identifier: string;
-        titleTranslations?: { lang: string; value: string }[];
-        descriptionTranslations?: { lang: string; value: string }[];
-        contactPoint: { name: string | null; email: string | null; url: string | null } | null;
-        accrualPeriodicity: string | null;
-        classification: { tier: string; personalData: string; securityLevel: string; residency: string };
-        distributions: (DistributionForJsonLd & { description: string | null; byteSize: number | null })[] | null;
-        access: {
-          decision: 'ALLOW' | 'CONDITIONAL' | 'DENY';
-          policies: string[];
-          missing: { kind: string; anyOf: string[]; reason: string; policy: string | null }[];
-          obligations: string[];
-          purpose: string;
-        } | null;
-        quality?: { score: number; maxScore: number; band: string } | null;
-      })
-    | null;
-  regions?: { code: string; name: string }[];
-  upstream: LineageView;
-  downstream: LineageView;
-}
+type LineageView = WharfDatasetPageQuery['upstream'];
 
 export interface DatasetPageOptions {
   data: DatasetPageData & { dataset: NonNullable<DatasetPageData['dataset']> };

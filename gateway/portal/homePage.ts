@@ -1,4 +1,5 @@
-import { accessBadge, type AccessForBadge } from './accessBadge.ts';
+import type { WharfHomePageQuery } from '../generated/operations.ts';
+import { accessBadge } from './accessBadge.ts';
 import { catalogueLayout } from './catalogueLayout.ts';
 import { html, type Html } from './html.ts';
 import { countText, type UiLanguage } from './messages.ts';
@@ -17,7 +18,7 @@ export const homeOpenCandidates = 20;
  * the whole catalogue and whose first hits are the recent updates, with the
  * visitor's access decision on each.
  */
-export const homePageQuery = `query WharfHomePage($lang: String, $first: Int) {
+export const homePageQuery = /* GraphQL */ `query WharfHomePage($lang: String, $first: Int) {
   regions { code name datasetCount stale }
   search(sort: MODIFIED, first: $first, facetLimit: 20) {
     totalCount
@@ -31,14 +32,8 @@ export const homePageQuery = `query WharfHomePage($lang: String, $first: Int) {
   }
 }`;
 
-export interface HomePageData {
-  regions: { code: string; name: string; datasetCount: number; stale: boolean }[];
-  search: {
-    totalCount: number;
-    facets: { field: string; values: { value: string; count: number }[] }[];
-    edges: { node: { id: string; region: string; title: string; titleTranslations: { lang: string; value: string }[] | null; language: string; modified: string | null; access: AccessForBadge | null } }[];
-  } | null;
-}
+/** The home page's answer, as GraphQL Code Generator writes it from `homePageQuery`. */
+export type HomePageData = WharfHomePageQuery;
 
 export interface HomePageOptions {
   data: HomePageData;

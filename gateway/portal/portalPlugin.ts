@@ -1,10 +1,10 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import { Kind, parse, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
-import { datasetPageQuery, lineageDepth, renderDatasetPage, type DatasetPageData, type DatasetPageOptions } from './datasetPage.ts';
+import { datasetPageQuery, datasetPageQueryFor, lineageDepth, renderDatasetPage, type DatasetPageOptions } from './datasetPage.ts';
 import { buildEmbedBundle, searchOperationHashes, type EmbedBundle } from './embedBundle.ts';
 import type { GraphiqlPage } from './graphiqlPage.ts';
-import { homeOpenCandidates, homePageQuery, homeRecentCount, renderHomePage, type HomePageData } from './homePage.ts';
+import { homeOpenCandidates, homePageQuery, homeRecentCount, renderHomePage } from './homePage.ts';
 import { catalogueLayout } from './catalogueLayout.ts';
 import { html } from './html.ts';
 import type { UiLanguage } from './messages.ts';
@@ -12,6 +12,7 @@ import { pageMessagesFor } from './pageMessages.ts';
 import { searchOperations, type SearchOperationName } from './searchOperations.ts';
 import { emptySearchState, readSearchState, writeSearchState } from './searchState.ts';
 import type { Authenticator } from '../identity/authenticate.ts';
+import type { WharfDatasetPageQuery, WharfDatasetPageQueryVariables, WharfHomePageQuery, WharfHomePageQueryVariables } from '../generated/operations.ts';
 
 /** Where the gateway serves the search component. Stable: portals link to it. */
 export const embedPath = '/embed/wharf-search.js';
@@ -23,7 +24,7 @@ export const publicAssetPaths: ReadonlySet<string> = new Set([embedPath, embedIn
 export const datasetPathPrefix = '/datasets/';
 
 /** The names of the operations the pages and the component send (metrics report them by name). */
-export const portalOperationNames: readonly string[] = [homePageQuery, datasetPageQuery(true), ...Object.values(searchOperations)].map((text) => /^query (\w+)/.exec(text)![1]!);
+export const portalOperationNames: readonly string[] = [homePageQuery, datasetPageQuery, ...Object.values(searchOperations)].map((text) => /^query (\w+)/.exec(text)![1]!);
 
 export interface PortalOptions {
   /**
@@ -99,6 +100,7 @@ const pageHeaders = {
 export function portalPlugin(options: PortalOptions): GatewayPlugin {
   const maxAge = options.embedMaxAgeSeconds ?? 600;
   const withQuality = supergraphHasQuality(options.supergraphSdl);
+  const datasetPageOperation = datasetPageQueryFor(withQuality);
   const bundle: Promise<EmbedBundle> = buildEmbedBundle();
   // A failed build surfaces on the first request for the script, not as an unhandled rejection.
   bundle.catch(() => undefined);
@@ -149,7 +151,8 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
    * Runs `query` through the gateway with the page request's credentials and
    * client address (its server context, and `X-Forwarded-For` for trusted proxies).
    */
-  async function execute(request: Request, serverContext: object, url: URL, query: string, variables: Record<string, unknown>) {
+  /** Runs a page's operation as the visitor; `Data` is its answer's generated type. */
+  async function execute<Data, Variables>(request: Request, serverContext: object, url: URL, query: string, variables: Variables) {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
     for (const name of ['authorization', 'x-api-key', 'x-forwarded-for']) {
       const value = request.headers.get(name);
@@ -157,7 +160,7 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     }
     const response = await options.graphql(new Request(new URL('/graphql', url), { method: 'POST', headers, body: JSON.stringify({ query, variables }) }), serverContext);
     const body = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: DatasetPageOptions['errors'] };
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), data: body.data ?? null, errors: body.errors ?? [] };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), data: (body.data ?? null) as Data | null, errors: body.errors ?? [] };
   }
 
   /** Who the page's decision is for, as the gateway's identity step sees the request; undefined for anonymous. */
@@ -231,8 +234,8 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
   async function serveHome(request: Request, serverContext: object, url: URL, ResponseClass: typeof Response): Promise<Response> {
     const strings = pageMessagesFor(languageOf(request, url));
     const consumer = await consumerOf(request);
-    const result = await execute(request, serverContext, url, homePageQuery, { lang: strings.lang, first: consumer ? homeOpenCandidates : homeRecentCount });
-    const data = result.data as HomePageData | null;
+    const result = await execute<WharfHomePageQuery, WharfHomePageQueryVariables>(request, serverContext, url, homePageQuery, { lang: strings.lang, first: consumer ? homeOpenCandidates : homeRecentCount });
+    const data = result.data;
     if (!data?.regions) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
     const body = renderHomePage({
       data,
@@ -254,8 +257,9 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
       return errorPage(ResponseClass, 400, strings, url, strings.page.notFound);
     }
     const purpose = url.searchParams.get('purpose');
-    const result = await execute(request, serverContext, url, datasetPageQuery(withQuality), { id, lang: strings.lang, purpose: purpose || null, depth: lineageDepth });
-    const data = result.data as DatasetPageData | null;
+    const variables: WharfDatasetPageQueryVariables = { id, lang: strings.lang, purpose: purpose || null, depth: lineageDepth, withQuality };
+    const result = await execute<WharfDatasetPageQuery, WharfDatasetPageQueryVariables>(request, serverContext, url, datasetPageOperation, variables);
+    const data = result.data;
     if (!data) return errorPage(ResponseClass, result.status >= 400 ? result.status : 502, strings, url, result.errors[0]?.message ?? strings.page.unavailable, result.retryAfter);
     // The id comes from the URL: quoted back at most in part.
     if (!data.dataset) return errorPage(ResponseClass, 404, strings, url, `${strings.page.notFound} (${id.length > 100 ? `${id.slice(0, 100)}…` : id})`);
@@ -264,7 +268,7 @@ export function portalPlugin(options: PortalOptions): GatewayPlugin {
     // "Back to search": the search the visitor came from (the component puts it in `back`), bounded like any search in a URL.
     const back = writeSearchState(readSearchState(new URLSearchParams(url.searchParams.get('back') ?? '')), new URLSearchParams({ lang: strings.lang }));
     const body = renderDatasetPage({
-      data: data as DatasetPageOptions['data'],
+      data: { ...data, dataset: data.dataset },
       backHref: `/?${back.toString()}`,
       searchHref: searchHrefFor(strings.lang),
       errors: result.errors,

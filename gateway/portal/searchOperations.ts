@@ -6,7 +6,7 @@
  * changes its hash: old bundles keep working through the APQ fallback.
  */
 export const searchOperations = {
-  WharfSearch: `query WharfSearch($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String, $lang: String) {
+  WharfSearch: /* GraphQL */ `query WharfSearch($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String, $lang: String) {
   search(query: $query, filter: $filter, sort: $sort, first: $first, after: $after, facetLimit: 8) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -31,7 +31,7 @@ export const searchOperations = {
     }
   }
 }`,
-  WharfSuggest: `query WharfSuggest($prefix: String!, $lang: String) {
+  WharfSuggest: /* GraphQL */ `query WharfSuggest($prefix: String!, $lang: String) {
   suggest(prefix: $prefix, first: 5, lang: $lang) { text dataset { id } }
 }`,
 } as const;

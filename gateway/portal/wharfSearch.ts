@@ -9,7 +9,8 @@
  * API), so reload, Back and a shared link restore it. Operations go as
  * persisted-query hashes.
  */
-import { accessBadge, type AccessForBadge } from './accessBadge.ts';
+import type { WharfSearchQuery, WharfSuggestQuery } from '../generated/operations.ts';
+import { accessBadge } from './accessBadge.ts';
 import { countText, messagesFor, type Messages, type UiLanguage } from './messages.ts';
 import { createPersistedClient, type PersistedClient } from './persistedQuery.ts';
 import { searchOperations, type PersistedOperation, type SearchOperationName } from './searchOperations.ts';
@@ -35,35 +36,10 @@ const scriptUrl =
   [...document.querySelectorAll<HTMLScriptElement>('script[src]')].map((script) => script.src).find((src) => ownPath.test(src)) ??
   performance.getEntriesByType('resource').map((entry) => entry.name).find((name) => ownPath.test(name));
 
-interface Hit {
-  cursor: string;
-  highlights: { field: string; lang: string | null; snippet: string }[];
-  matchedLanguages: string[];
-  crossLingual: boolean;
-  /** A format group's members' formats (empty for a single dataset). */
-  variants: { format: string }[];
-  node: {
-    id: string;
-    region: string;
-    title: string;
-    titleTranslations: { lang: string; value: string }[] | null;
-    language: string | null;
-    publisher: { name: string } | null;
-    modified: string | null;
-    distributions: { format: string | null }[] | null;
-    access: AccessForBadge | null;
-  };
-}
-interface Facet {
-  field: string;
-  values: { value: string; count: number }[];
-}
-interface SearchData {
-  search: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; facets: Facet[]; edges: Hit[] };
-}
-interface SuggestData {
-  suggest: { text: string; dataset: { id: string } }[];
-}
+type SearchData = WharfSearchQuery;
+type SuggestData = WharfSuggestQuery;
+type Hit = SearchData['search']['edges'][number];
+type Facet = SearchData['search']['facets'][number];
 
 /** The words of a facet value: a theme's label, a format's kind, a region's name. */
 function facetValueLabel(field: FilterField, value: string, lang: UiLanguage): string {

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
-import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
-import { catalogueSubgraphUrl, readCatalogueSdl, readRegionContract, regionsSubgraphUrl } from '../../schema/composeSupergraph.ts';
+import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
 import { repositoryRoot } from './markdownLinks.ts';
 
 export interface GraphqlBlock {
@@ -27,20 +25,6 @@ export function graphqlBlocks(markdown: string): GraphqlBlock[] {
     if (fence) open = { line: index + 2, lines: [], fence };
   });
   return blocks;
-}
-
-/**
- * The schema consumers see: the catalogue and the region contract composed
- * as the gateway composes them, federation's own types and directives left
- * out (the composition's public SDL).
- */
-export function consumerSchema(): GraphQLSchema {
-  const result = composeServices([
-    { name: 'catalogue', url: catalogueSubgraphUrl, typeDefs: parse(readCatalogueSdl()) },
-    { name: 'regions', url: regionsSubgraphUrl, typeDefs: parse(readRegionContract()) },
-  ]);
-  if (compositionHasErrors(result)) throw new Error(`The supergraph does not compose: ${result.errors.map((error) => error.message).join('; ')}`);
-  return buildSchema(result.publicSdl);
 }
 
 /** A GraphQL error's place in the Markdown file: the block's line plus the error's line within it. */

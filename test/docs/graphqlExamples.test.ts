@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consumerSchema, graphqlBlocks, invalidGraphqlBlocks } from './graphqlBlocks.ts';
+import { consumerSchema } from '../../schema/consumerSchema.ts';
+import { graphqlBlocks, invalidGraphqlBlocks } from './graphqlBlocks.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

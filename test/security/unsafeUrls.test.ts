@@ -202,6 +202,8 @@ describe('dataset page fed by a hostile region', () => {
     identifier: 'trade-balance',
     title: 'Trade balance',
     description: 'Monthly trade balance.',
+    titleTranslations: [],
+    descriptionTranslations: [],
     language: 'en',
     keywords: [],
     themes: [],
@@ -222,7 +224,7 @@ describe('dataset page fed by a hostile region', () => {
     access: { decision: 'ALLOW', policies: [], missing: [], obligations: [], purpose: '' },
   };
   const page = renderDatasetPage({
-    data: { dataset, upstream: null, downstream: null },
+    data: { dataset, regions: [], upstream: null, downstream: null },
     errors: [],
     strings: pageMessagesFor('en'),
     consumer: undefined,

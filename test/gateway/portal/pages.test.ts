@@ -14,6 +14,8 @@ const dataset: DatasetPageOptions['data']['dataset'] = {
   identifier: 'trade-balance',
   title: 'Macau trade balance',
   description: 'Monthly trade balance of Macau.',
+  titleTranslations: [],
+  descriptionTranslations: [],
   language: 'zh',
   keywords: [],
   themes: ['ECON'],
@@ -32,7 +34,7 @@ const dataset: DatasetPageOptions['data']['dataset'] = {
 };
 
 const options = (extra: Partial<DatasetPageOptions['data']['dataset']>): DatasetPageOptions => ({
-  data: { dataset: { ...dataset, ...extra }, upstream: null, downstream: null },
+  data: { dataset: { ...dataset, ...extra }, regions: [], upstream: null, downstream: null },
   errors: [],
   strings: pageMessagesFor('en'),
   consumer: undefined,
