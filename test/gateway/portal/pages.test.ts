@@ -1,6 +1,8 @@
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { accessBadge } from '../../../gateway/portal/accessBadge.ts';
-import { renderDatasetPage, type DatasetPageOptions } from '../../../gateway/portal/datasetPage.ts';
+import { datasetPageQuery, datasetPageQueryFor, renderDatasetPage, type DatasetPageOptions } from '../../../gateway/portal/datasetPage.ts';
+import { consumerSchema } from '../../../schema/consumerSchema.ts';
 import { renderLineageSvg, wrapText, type LineageEdgeView } from '../../../gateway/portal/lineageSvg.ts';
 import { messages, uiLanguages } from '../../../gateway/portal/messages.ts';
 import { pageMessagesFor } from '../../../gateway/portal/pageMessages.ts';
@@ -181,5 +183,14 @@ describe('renderLineageSvg', () => {
     const cut = wrapText('One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen');
     expect(cut).toHaveLength(3);
     expect(cut[2]!.endsWith('…')).toBe(true);
+  });
+});
+
+describe('the dataset page operation', () => {
+  it('asks for quality through $withQuality, and leaves the field and its variable out for a supergraph without Dataset.quality', () => {
+    expect(datasetPageQueryFor(true)).toBe(datasetPageQuery);
+    const without = datasetPageQueryFor(false);
+    expect(without).not.toMatch(/quality/i);
+    expect(validate(consumerSchema(), parse(without))).toEqual([]);
   });
 });
