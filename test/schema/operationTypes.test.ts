@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
-import config, { operationTypesFile } from '../../schema/operationTypesConfig.ts';
+import config, { operationSourceFiles, operationTypesFile } from '../../schema/operationTypesConfig.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,5 +14,10 @@ describe('generated operation types', () => {
     expect(output?.filename).toBe(operationTypesFile);
     const committed = readFileSync(join(root, operationTypesFile), 'utf8');
     expect(committed, 'run `npm run codegen` and commit gateway/generated/operations.ts').toBe(output!.content);
+  });
+
+  it('are read from static documents only: no ${…} in a /* GraphQL */ text, which the generator would not see as sent', () => {
+    const interpolated = operationSourceFiles.filter((file) => /\/\* GraphQL \*\/\s*`[^`]*\$\{/.test(readFileSync(join(root, file), 'utf8')));
+    expect(interpolated).toEqual([]);
   });
 });
