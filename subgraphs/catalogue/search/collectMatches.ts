@@ -2,7 +2,8 @@ import { Bitset, popcount } from './bitset.ts';
 import { b, boosts, idf, k1 } from './fieldStatistics.ts';
 import type { Expansion } from './expandQuery.ts';
 import { Postings } from './postings.ts';
-import { proximityLevel, rankingKey } from './rankingRules.ts';
+import type { PageReach } from './pageReach.ts';
+import { proximityLevel, rankingTiers, relevanceFraction } from './rankingRules.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 
 /** What collecting reads from the index, and the scratch it writes into (reused: searches run one at a time). */
@@ -49,9 +50,13 @@ export class MatchScratch {
   /** Per document, `spanSlots` positions (see `typedLow`, `translatedLow`), valid where the matching title mask is set. */
   spans = new Int16Array(1024 * spanSlots);
   outDocs = new Int32Array(1024);
+  /** The hits given keys (see `PageReach`), and their keys; first their rules' tiers, parallel to `outDocs`. */
+  keyedDocs = new Int32Array(1024);
   outKeys = new Float64Array(1024);
   /** The hits, left for facets. */
   readonly hits = new Bitset();
+  /** The hits that may reach the page: scored and keyed. */
+  readonly keyed = new Bitset();
   /** One set per query word: the documents any of its expansions reaches. */
   readonly wordSets: Bitset[] = [];
 
@@ -67,15 +72,19 @@ export class MatchScratch {
     this.flags = grow(this.flags, flagSlots);
     this.spans = grow(this.spans, spanSlots);
     this.outDocs = grow(this.outDocs, 1);
+    this.keyedDocs = grow(this.keyedDocs, 1);
     this.outKeys = grow(this.outKeys, 1);
   }
 }
 
 export interface Matches {
-  /** The hits, ascending, with their ranking keys (see `rankingRules.ts`). */
+  /** Every hit, ascending. */
   docs: Int32Array;
-  keys: Float64Array;
   count: number;
+  /** The hits that may reach the page (every hit without `reach`), ascending, with their ranking keys (see `rankingRules.ts`). */
+  keyedDocs: Int32Array;
+  keys: Float64Array;
+  keyedCount: number;
   /** Whether every hit matches every query word; otherwise they match as many as any dataset does, and some fewer. */
   allWords: boolean;
 }
@@ -110,13 +119,27 @@ function phraseList(lists: readonly Postings[], capacity: number): Postings | un
   return out.length > 0 ? out : undefined;
 }
 
+/** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded). */
+export interface PageBounds {
+  reach: PageReach;
+  regionOf: Uint16Array;
+  groupOf: Int32Array | undefined;
+}
+
 /**
  * The hits of a query and their ranking keys. A hit matches every query
  * word through any of its expansions; when no document in `eligible` does,
  * the hits are those matching any word, ranked by how many they match
- * (the first ranking rule). Every hit is scored, so totals, facets and
- * every page follow the ranking rules exactly. `exactTitles` are the
- * documents whose title is the query.
+ * (the first ranking rule). Every hit is matched and counted, so totals,
+ * facets and every page follow the ranking rules exactly. `exactTitles`
+ * are the documents whose title is the query.
+ *
+ * In three passes over the expansions' lists: what the rules read (words
+ * matched, typos, title positions) for every hit; the rules' tiers, which
+ * with `bounds` (a first page by relevance) rule out the hits that cannot
+ * reach it; and BM25F for the hits left, which are keyed. Each hit's score
+ * adds its terms in the same order whichever hits are scored, so its key
+ * is the same to the last bit.
  */
 export function collectMatches(
   into: MatchCollection,
@@ -125,6 +148,7 @@ export function collectMatches(
   eligible: Bitset,
   factors: Float64Array,
   exactTitles: Set<number> | undefined,
+  bounds?: PageBounds,
 ): Matches {
   const { scratch, fieldLengths, averages, frequencies } = into;
   const capacity = eligible.words.length * 32;
@@ -169,8 +193,14 @@ export function collectMatches(
     candidates.and(eligible);
   }
   const candidateCount = candidates.count();
-  for (const { list, expansion, weight } of lists) accumulate(list, expansion, weight, candidates, candidateCount, fieldLengths, averages, scratch);
-  return gather(scratch, candidates, wordCount, factors, exactTitles, allWords);
+  for (const { list, expansion } of lists) forEachIn(list, candidates, candidateCount, markTerm(list, expansion, scratch));
+  const count = tiersOf(scratch, candidates, wordCount, exactTitles, bounds);
+  const keyed = bounds ? admitted(scratch, count, bounds) : candidates;
+  const keyedCount = keyed === candidates ? candidateCount : keyed.count();
+  for (const { list, weight } of lists) forEachIn(list, keyed, keyedCount, scoreTerm(list, weight, fieldLengths, averages, scratch.scores));
+  const keyedDocs = keyed === candidates ? scratch.outDocs : scratch.keyedDocs;
+  keysOf(scratch, count, keyed === candidates ? undefined : keyed, keyedDocs, factors);
+  return { docs: scratch.outDocs, count, keyedDocs, keys: scratch.outKeys, keyedCount, allWords };
 }
 
 /** Entries of `list` whose documents are in `scope`: the list's document frequency there. */
@@ -181,27 +211,40 @@ function countIn(list: Postings, scope: Bitset): number {
 }
 
 /**
- * Adds one expansion's BM25F to every candidate in its list, and what the
- * ranking rules need: the words it matched, whether as typed, in the
- * title, and where. A list much longer than the candidates is sought into
- * instead of read whole.
+ * Calls `visit(doc, j)` for each entry `j` of `list` whose document is in
+ * `docs` (`docCount` of them), in list order. A list much longer than the
+ * documents is sought into instead of read whole: seeking costs a few
+ * steps per document, reading one per entry.
  */
-function accumulate(
-  list: Postings,
-  expansion: Expansion,
-  termWeight: number,
-  candidates: Bitset,
-  candidateCount: number,
-  fieldLengths: Uint16Array,
-  averages: readonly number[],
-  scratch: MatchScratch,
-): void {
-  const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
-  const average0 = averages[0]! || 1;
-  const average1 = averages[1]! || 1;
-  const average2 = averages[2]! || 1;
-  const average3 = averages[3]! || 1;
-  const { scores, flags, spans } = scratch;
+function forEachIn(list: Postings, docs: Bitset, docCount: number, visit: (doc: number, j: number) => void): void {
+  const { docs: listDocs, length } = list;
+  const words = docs.words;
+  if (list.ascending && docCount * 8 < length) {
+    let at = 0;
+    for (let w = 0; w < words.length && at < length; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const lowBit = bits & -bits;
+        bits ^= lowBit;
+        const doc = (w << 5) + 31 - Math.clz32(lowBit);
+        at = list.seek(doc, at);
+        if (at >= length) break;
+        if (listDocs[at] === doc) visit(doc, at);
+      }
+    }
+    return;
+  }
+  for (let j = 0; j < length; j += 1) {
+    const doc = listDocs[j]!;
+    const word = doc >>> 5;
+    if (word < words.length && (words[word]! & (1 << (doc & 31))) !== 0) visit(doc, j);
+  }
+}
+
+/** What one expansion tells the ranking rules about a document holding it: the words it matched, whether as typed, in the title, and where. */
+function markTerm(list: Postings, expansion: Expansion, scratch: MatchScratch): (doc: number, j: number) => void {
+  const { flags, spans } = scratch;
+  const { titlePositions } = list;
   const translation = expansion.kind === 'translation';
   const titleSlot = translation ? translatedTitle : typedTitle;
   const spanSlot = translation ? translatedLow : typedLow;
@@ -209,9 +252,35 @@ function accumulate(
   const cleanWords = expansion.kind === 'typo' ? 0 : words;
   const exactWords = expansion.kind === 'exact' ? words : 0;
   const firstWord = expansion.firstWord;
-  const { docs, tfs, titlePositions, length } = list;
-  const candidateWords = candidates.words;
-  const add = (doc: number, j: number) => {
+  return (doc, j) => {
+    const flagsAt = doc * flagSlots;
+    flags[flagsAt + matched]! |= words;
+    flags[flagsAt + clean]! |= cleanWords;
+    flags[flagsAt + exact]! |= exactWords;
+    const position = titlePositions[j]!;
+    if (position === 0) return;
+    const relative = position - firstWord;
+    const low = doc * spanSlots + spanSlot;
+    if (flags[flagsAt + titleSlot] === 0) {
+      spans[low] = relative;
+      spans[low + 1] = relative;
+    } else {
+      if (relative < spans[low]!) spans[low] = relative;
+      if (relative > spans[low + 1]!) spans[low + 1] = relative;
+    }
+    flags[flagsAt + titleSlot]! |= words;
+  };
+}
+
+/** Adds `termWeight` × one expansion's BM25F to the score of a document holding it. */
+function scoreTerm(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scores: Float64Array): (doc: number, j: number) => void {
+  const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
+  const average0 = averages[0]! || 1;
+  const average1 = averages[1]! || 1;
+  const average2 = averages[2]! || 1;
+  const average3 = averages[3]! || 1;
+  const { tfs } = list;
+  return (doc, j) => {
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
@@ -224,52 +293,21 @@ function accumulate(
     tf = packed >>> 24;
     if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
-    const flagsAt = doc * flagSlots;
-    flags[flagsAt + matched]! |= words;
-    flags[flagsAt + clean]! |= cleanWords;
-    flags[flagsAt + exact]! |= exactWords;
-    const position = titlePositions[j]!;
-    if (position !== 0) {
-      const relative = position - firstWord;
-      const low = doc * spanSlots + spanSlot;
-      if (flags[flagsAt + titleSlot] === 0) {
-        spans[low] = relative;
-        spans[low + 1] = relative;
-      } else {
-        if (relative < spans[low]!) spans[low] = relative;
-        if (relative > spans[low + 1]!) spans[low + 1] = relative;
-      }
-      flags[flagsAt + titleSlot]! |= words;
-    }
   };
-  // Seeking costs a few steps per candidate; reading costs one per entry.
-  if (list.ascending && candidateCount * 8 < length) {
-    let at = 0;
-    for (let w = 0; w < candidateWords.length && at < length; w += 1) {
-      let bits = candidateWords[w]!;
-      while (bits !== 0) {
-        const lowBit = bits & -bits;
-        bits ^= lowBit;
-        const doc = (w << 5) + 31 - Math.clz32(lowBit);
-        at = list.seek(doc, at);
-        if (at >= length) break;
-        if (docs[at] === doc) add(doc, at);
-      }
-    }
-    return;
-  }
-  for (let j = 0; j < length; j += 1) {
-    const doc = docs[j]!;
-    const word = doc >>> 5;
-    if (word < candidateWords.length && (candidateWords[word]! & (1 << (doc & 31))) !== 0) add(doc, j);
-  }
 }
 
-/** Every candidate with its ranking key, in document order; the accumulators are left at zero. */
-function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, factors: Float64Array, exactTitles: Set<number> | undefined, allWords: boolean): Matches {
-  const { scores, flags, spans, outDocs, outKeys } = scratch;
+/**
+ * Every hit into `outDocs`, ascending, with its rules' tiers (its key's
+ * integer part) into `outKeys`, offered to `bounds`; the rules' scratch is
+ * left at zero. Returns how many.
+ */
+function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined): number {
+  const { flags, spans, outDocs, outKeys } = scratch;
   const words = candidates.words;
   const exactTitled = wordCount > 0 ? exactTitles : undefined;
+  const reach = bounds?.reach;
+  const regionOf = bounds?.regionOf;
+  const groupOf = bounds?.groupOf;
   let count = 0;
   for (let w = 0; w < words.length; w += 1) {
     let bits = words[w]!;
@@ -281,7 +319,7 @@ function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, fa
       const spansAt = doc * spanSlots;
       const typedTitleMask = flags[flagsAt + typedTitle]!;
       const translatedTitleMask = flags[flagsAt + translatedTitle]!;
-      const key = rankingKey(
+      const tiers = rankingTiers(
         popcount(flags[flagsAt + matched]!),
         popcount(flags[flagsAt + clean]!),
         Math.max(
@@ -291,18 +329,50 @@ function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, fa
         popcount(typedTitleMask | translatedTitleMask),
         popcount(flags[flagsAt + exact]!),
         exactTitled?.has(doc) === true,
-        scores[doc]! * factors[doc]!,
       );
-      scores[doc] = 0;
       flags[flagsAt + matched] = 0;
       flags[flagsAt + clean] = 0;
       flags[flagsAt + exact] = 0;
       flags[flagsAt + typedTitle] = 0;
       flags[flagsAt + translatedTitle] = 0;
       outDocs[count] = doc;
-      outKeys[count] = key;
+      outKeys[count] = tiers;
       count += 1;
+      if (reach && (groupOf === undefined || groupOf[doc]! < 0)) reach.offer(regionOf![doc]!, tiers);
     }
   }
-  return { docs: outDocs, keys: outKeys, count, allWords };
+  return count;
+}
+
+/** The hits `bounds` admits, and every hit of a format group, into `scratch.keyed`. */
+function admitted(scratch: MatchScratch, count: number, bounds: PageBounds): Bitset {
+  const { outDocs, outKeys } = scratch;
+  const { reach, regionOf, groupOf } = bounds;
+  const keyed = scratch.keyed.clear().reserve(scratch.hits.words.length * 32);
+  const keyedWords = keyed.words;
+  for (let i = 0; i < count; i += 1) {
+    const doc = outDocs[i]!;
+    if (reach.admits(regionOf[doc]!, outKeys[i]!) || (groupOf !== undefined && groupOf[doc]! >= 0)) keyedWords[doc >>> 5]! |= 1 << (doc & 31);
+  }
+  return keyed;
+}
+
+/**
+ * The keyed hits' keys (their tiers in `outKeys`, parallel to `outDocs`,
+ * plus their relevance) into `keyedDocs` and `outKeys`, ascending; every
+ * hit is keyed when `keyed` is undefined (`keyedDocs` may then be
+ * `outDocs`). The scores are left at zero.
+ */
+function keysOf(scratch: MatchScratch, count: number, keyed: Bitset | undefined, keyedDocs: Int32Array, factors: Float64Array): void {
+  const { scores, outDocs, outKeys } = scratch;
+  const keyedWords = keyed?.words;
+  let at = 0;
+  for (let i = 0; i < count; i += 1) {
+    const doc = outDocs[i]!;
+    if (keyedWords && (keyedWords[doc >>> 5]! & (1 << (doc & 31))) === 0) continue;
+    keyedDocs[at] = doc;
+    outKeys[at] = outKeys[i]! + relevanceFraction(scores[doc]! * factors[doc]!);
+    scores[doc] = 0;
+    at += 1;
+  }
 }

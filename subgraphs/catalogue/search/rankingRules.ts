@@ -50,16 +50,19 @@ export function proximityLevel(titleWordCount: number, spread: number): number {
 /** Relevance squashed into [0, 1): the key's fraction. */
 export const relevanceFraction = (score: number) => score / (score + 8);
 
-/** The hit's key with every rule but breadth, which starts at the first bucket (see `withBreadthBucket`). */
-export function rankingKey(wordsMatched: number, typoFreeWords: number, proximity: number, titleWords: number, exactWords: number, exactTitle: boolean, relevance: number): number {
+/**
+ * The integer part of a hit's key: every rule but breadth, which starts at
+ * the first bucket (see `withBreadthBucket`), and relevance, the key's
+ * fraction (`relevanceFraction`, added to this).
+ */
+export function rankingTiers(wordsMatched: number, typoFreeWords: number, proximity: number, titleWords: number, exactWords: number, exactTitle: boolean): number {
   let tiers = wordsMatched;
   tiers = tiers * wordLevels + typoFreeWords;
   tiers = tiers * breadthBuckets + (breadthBuckets - 1);
   tiers = tiers * proximityLevels + proximity;
   tiers = tiers * wordLevels + titleWords;
   tiers = tiers * wordLevels + exactWords;
-  tiers = tiers * 2 + (exactTitle ? 1 : 0);
-  return tiers + relevanceFraction(relevance);
+  return tiers * 2 + (exactTitle ? 1 : 0);
 }
 
 /** The key of a hit in breadth bucket `bucket` (0 first). */
