@@ -57,6 +57,8 @@ export class MatchScratch {
   readonly hits = new Bitset();
   /** The hits that may reach the page: scored and keyed. */
   readonly keyed = new Bitset();
+  /** Positions of one list's entries a pass visits (see `entriesIn`). */
+  entries = new Int32Array(1024);
   /** One set per query word: the documents any of its expansions reaches. */
   readonly wordSets: Bitset[] = [];
 
@@ -134,12 +136,14 @@ export interface PageBounds {
  * facets and every page follow the ranking rules exactly. `exactTitles`
  * are the documents whose title is the query.
  *
- * In three passes over the expansions' lists: what the rules read (words
- * matched, typos, title positions) for every hit; the rules' tiers, which
- * with `bounds` (a first page by relevance) rule out the hits that cannot
- * reach it; and BM25F for the hits left, which are keyed. Each hit's score
- * adds its terms in the same order whichever hits are scored, so its key
- * is the same to the last bit.
+ * The expansions' lists are walked for what the rules read (words
+ * matched, typos, title positions) and, for one word, BM25F in the same
+ * walk; then every hit gets its rules' tiers. With `bounds` (a first page
+ * by relevance) and several words, whose hits the rules tell apart, the
+ * tiers rule out first the hits that cannot reach the page, and BM25F is
+ * added in a second walk for the hits left alone, which are keyed. Each
+ * hit's score adds its terms in the same order whichever hits are scored,
+ * so its key is the same to the last bit.
  */
 export function collectMatches(
   into: MatchCollection,
@@ -193,14 +197,22 @@ export function collectMatches(
     candidates.and(eligible);
   }
   const candidateCount = candidates.count();
-  for (const { list, expansion } of lists) forEachIn(list, candidates, candidateCount, markTerm(list, expansion, scratch));
-  const count = tiersOf(scratch, candidates, wordCount, exactTitles, bounds);
-  const keyed = bounds ? admitted(scratch, count, bounds) : candidates;
-  const keyedCount = keyed === candidates ? candidateCount : keyed.count();
-  for (const { list, weight } of lists) forEachIn(list, keyed, keyedCount, scoreTerm(list, weight, fieldLengths, averages, scratch.scores));
-  const keyedDocs = keyed === candidates ? scratch.outDocs : scratch.keyedDocs;
-  keysOf(scratch, count, keyed === candidates ? undefined : keyed, keyedDocs, factors);
-  return { docs: scratch.outDocs, count, keyedDocs, keys: scratch.outKeys, keyedCount, allWords };
+  // Leaving hits unscored pays where the rules tell them apart (several words); a single word's hits mostly tie on the
+  // rules, and every hit is scored in the same walk that marks it.
+  const prune = bounds !== undefined && wordCount > 1;
+  for (const { list, expansion, weight } of lists) {
+    const entries = entriesIn(list, candidates, candidateCount, scratch);
+    markEntries(list, expansion, scratch, entries);
+    if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, entries);
+  }
+  const { outDocs, outKeys, keyedDocs } = scratch;
+  const count = tiersOf(scratch, candidates, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
+  if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
+  const keyed = admitted(scratch, count, bounds);
+  const keyedCount = keyed.count();
+  for (const { list, weight } of lists) scoreEntries(list, weight, fieldLengths, averages, scratch, entriesIn(list, keyed, keyedCount, scratch));
+  keysOf(scratch, count, keyed, factors);
+  return { docs: outDocs, count, keyedDocs, keys: outKeys, keyedCount, allWords };
 }
 
 /** Entries of `list` whose documents are in `scope`: the list's document frequency there. */
@@ -211,14 +223,19 @@ function countIn(list: Postings, scope: Bitset): number {
 }
 
 /**
- * Calls `visit(doc, j)` for each entry `j` of `list` whose document is in
- * `docs` (`docCount` of them), in list order. A list much longer than the
- * documents is sought into instead of read whole: seeking costs a few
- * steps per document, reading one per entry.
+ * The entries of `list` whose documents are in `docs` (`docCount` of them),
+ * as positions in list order, into `scratch.entries`; returns how many. A
+ * list much longer than the documents is sought into instead of read
+ * whole: seeking costs a few steps per document, reading one per entry.
+ * Both passes over the lists walk them here, and then run their own tight
+ * loop over the positions.
  */
-function forEachIn(list: Postings, docs: Bitset, docCount: number, visit: (doc: number, j: number) => void): void {
+function entriesIn(list: Postings, docs: Bitset, docCount: number, scratch: MatchScratch): number {
   const { docs: listDocs, length } = list;
+  if (scratch.entries.length < length) scratch.entries = new Int32Array(Math.max(length, scratch.entries.length * 2));
+  const entries = scratch.entries;
   const words = docs.words;
+  let count = 0;
   if (list.ascending && docCount * 8 < length) {
     let at = 0;
     for (let w = 0; w < words.length && at < length; w += 1) {
@@ -229,20 +246,21 @@ function forEachIn(list: Postings, docs: Bitset, docCount: number, visit: (doc: 
         const doc = (w << 5) + 31 - Math.clz32(lowBit);
         at = list.seek(doc, at);
         if (at >= length) break;
-        if (listDocs[at] === doc) visit(doc, at);
+        if (listDocs[at] === doc) entries[count++] = at;
       }
     }
-    return;
+    return count;
   }
   for (let j = 0; j < length; j += 1) {
     const doc = listDocs[j]!;
     const word = doc >>> 5;
-    if (word < words.length && (words[word]! & (1 << (doc & 31))) !== 0) visit(doc, j);
+    if (word < words.length && (words[word]! & (1 << (doc & 31))) !== 0) entries[count++] = j;
   }
+  return count;
 }
 
-/** What one expansion tells the ranking rules about a document holding it: the words it matched, whether as typed, in the title, and where. */
-function markTerm(list: Postings, expansion: Expansion, scratch: MatchScratch): (doc: number, j: number) => void {
+/** What one expansion tells the ranking rules about the documents of the first `count` of `scratch.entries`: the words it matched, whether as typed, in the title, and where. */
+function markEntries(list: Postings, expansion: Expansion, scratch: MatchScratch, count: number): void {
   const { flags, spans } = scratch;
   const { titlePositions } = list;
   const translation = expansion.kind === 'translation';
@@ -252,13 +270,17 @@ function markTerm(list: Postings, expansion: Expansion, scratch: MatchScratch): 
   const cleanWords = expansion.kind === 'typo' ? 0 : words;
   const exactWords = expansion.kind === 'exact' ? words : 0;
   const firstWord = expansion.firstWord;
-  return (doc, j) => {
+  const listDocs = list.docs;
+  const entries = scratch.entries;
+  for (let e = 0; e < count; e += 1) {
+    const j = entries[e]!;
+    const doc = listDocs[j]!;
     const flagsAt = doc * flagSlots;
     flags[flagsAt + matched]! |= words;
     flags[flagsAt + clean]! |= cleanWords;
     flags[flagsAt + exact]! |= exactWords;
     const position = titlePositions[j]!;
-    if (position === 0) return;
+    if (position === 0) continue;
     const relative = position - firstWord;
     const low = doc * spanSlots + spanSlot;
     if (flags[flagsAt + titleSlot] === 0) {
@@ -269,18 +291,22 @@ function markTerm(list: Postings, expansion: Expansion, scratch: MatchScratch): 
       if (relative > spans[low + 1]!) spans[low + 1] = relative;
     }
     flags[flagsAt + titleSlot]! |= words;
-  };
+  }
 }
 
-/** Adds `termWeight` × one expansion's BM25F to the score of a document holding it. */
-function scoreTerm(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scores: Float64Array): (doc: number, j: number) => void {
+/** Adds `termWeight` × one expansion's BM25F to the scores of the documents of the first `count` of `scratch.entries`. */
+function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, count: number): void {
+  const { scores } = scratch;
   const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
   const average0 = averages[0]! || 1;
   const average1 = averages[1]! || 1;
   const average2 = averages[2]! || 1;
   const average3 = averages[3]! || 1;
-  const { tfs } = list;
-  return (doc, j) => {
+  const { tfs, docs: listDocs } = list;
+  const entries = scratch.entries;
+  for (let e = 0; e < count; e += 1) {
+    const j = entries[e]!;
+    const doc = listDocs[j]!;
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
@@ -293,16 +319,17 @@ function scoreTerm(list: Postings, termWeight: number, fieldLengths: Uint16Array
     tf = packed >>> 24;
     if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
-  };
+  }
 }
 
 /**
  * Every hit into `outDocs`, ascending, with its rules' tiers (its key's
- * integer part) into `outKeys`, offered to `bounds`; the rules' scratch is
- * left at zero. Returns how many.
+ * integer part) into `outKeys`, offered to `bounds`; or, with `factors`
+ * (every hit scored), its whole key. The scratch is left at zero. Returns
+ * how many.
  */
-function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined): number {
-  const { flags, spans, outDocs, outKeys } = scratch;
+function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined, factors: Float64Array | undefined): number {
+  const { flags, spans, outDocs, outKeys, scores } = scratch;
   const words = candidates.words;
   const exactTitled = wordCount > 0 ? exactTitles : undefined;
   const reach = bounds?.reach;
@@ -319,16 +346,23 @@ function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, e
       const spansAt = doc * spanSlots;
       const typedTitleMask = flags[flagsAt + typedTitle]!;
       const translatedTitleMask = flags[flagsAt + translatedTitle]!;
+      const typedInTitle = popcount(typedTitleMask);
+      const translatedInTitle = popcount(translatedTitleMask);
+      // Spans are read only where proximity reads them (two words in a title or more): most hits' spans are never touched.
+      const proximity =
+        typedInTitle < 2 && translatedInTitle < 2
+          ? 0
+          : Math.max(
+              proximityLevel(typedInTitle, spans[spansAt + typedLow + 1]! - spans[spansAt + typedLow]!),
+              proximityLevel(translatedInTitle, spans[spansAt + translatedLow + 1]! - spans[spansAt + translatedLow]!),
+            );
       const tiers = rankingTiers(
         popcount(flags[flagsAt + matched]!),
         popcount(flags[flagsAt + clean]!),
-        Math.max(
-          proximityLevel(popcount(typedTitleMask), spans[spansAt + typedLow + 1]! - spans[spansAt + typedLow]!),
-          proximityLevel(popcount(translatedTitleMask), spans[spansAt + translatedLow + 1]! - spans[spansAt + translatedLow]!),
-        ),
+        proximity,
         popcount(typedTitleMask | translatedTitleMask),
         popcount(flags[flagsAt + exact]!),
-        exactTitled?.has(doc) === true,
+        exactTitled !== undefined && exactTitled.has(doc),
       );
       flags[flagsAt + matched] = 0;
       flags[flagsAt + clean] = 0;
@@ -336,7 +370,10 @@ function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, e
       flags[flagsAt + typedTitle] = 0;
       flags[flagsAt + translatedTitle] = 0;
       outDocs[count] = doc;
-      outKeys[count] = tiers;
+      if (factors) {
+        outKeys[count] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
+        scores[doc] = 0;
+      } else outKeys[count] = tiers;
       count += 1;
       if (reach && (groupOf === undefined || groupOf[doc]! < 0)) reach.offer(regionOf![doc]!, tiers);
     }
@@ -359,17 +396,16 @@ function admitted(scratch: MatchScratch, count: number, bounds: PageBounds): Bit
 
 /**
  * The keyed hits' keys (their tiers in `outKeys`, parallel to `outDocs`,
- * plus their relevance) into `keyedDocs` and `outKeys`, ascending; every
- * hit is keyed when `keyed` is undefined (`keyedDocs` may then be
- * `outDocs`). The scores are left at zero.
+ * plus their relevance) into `keyedDocs` and `outKeys`, ascending. The
+ * scores are left at zero.
  */
-function keysOf(scratch: MatchScratch, count: number, keyed: Bitset | undefined, keyedDocs: Int32Array, factors: Float64Array): void {
-  const { scores, outDocs, outKeys } = scratch;
-  const keyedWords = keyed?.words;
+function keysOf(scratch: MatchScratch, count: number, keyed: Bitset, factors: Float64Array): void {
+  const { scores, outDocs, outKeys, keyedDocs } = scratch;
+  const keyedWords = keyed.words;
   let at = 0;
   for (let i = 0; i < count; i += 1) {
     const doc = outDocs[i]!;
-    if (keyedWords && (keyedWords[doc >>> 5]! & (1 << (doc & 31))) === 0) continue;
+    if ((keyedWords[doc >>> 5]! & (1 << (doc & 31))) === 0) continue;
     keyedDocs[at] = doc;
     outKeys[at] = outKeys[i]! + relevanceFraction(scores[doc]! * factors[doc]!);
     scores[doc] = 0;

@@ -1,6 +1,6 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText } from './analyzer.ts';
-import { breadthBuckets, withBreadthBucket } from './rankingRules.ts';
+import { breadthBuckets, breadthUnit, withBreadthBucket } from './rankingRules.ts';
 import type { Sortable } from './searchPaging.ts';
 
 /**
@@ -102,7 +102,8 @@ export function rankPage(
   const before = (i: number, j: number) => keys[i]! > keys[j]! || (keys[i] === keys[j] && idOf(docs[i]!) < idOf(docs[j]!));
   const { crowdRegions, groupFormats } = options;
   const last = breadthBuckets - 1;
-  const lowest = (key: number) => (crowdRegions ? withBreadthBucket(key, last) : key);
+  // A key in the last breadth bucket is its key less `unit` (as `withBreadthBucket` makes it).
+  const unit = crowdRegions ? last * breadthUnit : 0;
   const isAfter = afterCursor(after, (i) => idOf(docs[i]!));
   // Per region (by number), its best `kept` hits so far, best first, and the key of a full list's last (-Infinity until full).
   const best: number[][] = [];
@@ -125,7 +126,7 @@ export function rankPage(
         if (list.length === kept) floors[region] = keys[list[kept - 1]!]!;
       }
     }
-    const low = lowest(key);
+    const low = key - unit;
     if (low < windowFloor || !isAfter(low, i)) return;
     if (window.length === capacity && !ranksBefore(low, i, windowKeys[capacity - 1]!, window[capacity - 1]!)) return;
     let at = window.length;
@@ -142,8 +143,12 @@ export function rankPage(
   const ranksBefore = (a: number, i: number, b: number, j: number) => a > b || (a === b && idOf(docs[i]!) < idOf(docs[j]!));
   const members = new Map<number, number[]>();
   for (let i = 0; i < count; i += 1) {
-    const group = groupFormats ? groupOf[docs[i]!]! : -1;
+    const doc = docs[i]!;
+    const group = groupFormats ? groupOf[doc]! : -1;
     if (group < 0) {
+      // Most hits are below their region's floor and the window's: two comparisons pass them over (`key - unit` is `lowest(key)`).
+      const key = keys[i]!;
+      if ((!crowdRegions || key < floors[regionOf[doc]!]!) && key - unit < windowFloor) continue;
       offer(i);
       continue;
     }
