@@ -84,7 +84,7 @@ function hash32(text: string): number {
  * arrays scored with BM25F, with each term's first title position for
  * proximity; a query's hits are ranked by the rules of `rankingRules.ts`,
  * then spread across regions and folded into format groups
- * (`diversifyHits`); filters and facets are bitsets; pages are cut with
+ * (`rankPage`); filters and facets are bitsets; pages are cut with
  * search-after over every hit. See docs/search.md; measured in
  * bench/RESULTS.md against MiniSearch and FlexSearch used whole.
  *

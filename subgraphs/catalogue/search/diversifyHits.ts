@@ -62,11 +62,10 @@ export interface RankedPage {
 
 /** Hits a region keeps in breadth buckets before the last. */
 export const regionKept = perRegion * (breadthBuckets - 1);
-const kept = regionKept;
 
 /** Hits `rankPage` picks a page of `limit` from, beside each region's best: `limit + 1` and the places the regions' best may take. */
 export function pageCapacity(limit: number, crowdRegions: boolean, regions: number): number {
-  return limit + 1 + (crowdRegions ? kept * regions : 0);
+  return limit + 1 + (crowdRegions ? regionKept * regions : 0);
 }
 
 /**
@@ -76,12 +75,12 @@ export function pageCapacity(limit: number, crowdRegions: boolean, regions: numb
  * only the hits that can matter; the keys are left as they were.
  *
  * Format groups fold first: the best ranked member stands for the group.
- * Each region's best `kept` hits are its first breadth buckets; every other
+ * Each region's best `regionKept` hits are its first breadth buckets; every other
  * hit is in the last, its key lowered by whole buckets. A hit in the last
  * bucket can reach the page only when fewer than `limit + 1` others in the
  * last bucket rank before it: so beside each region's best, a window of
- * the best `limit + 1 + kept × regions` hits in the last bucket after the
- * cursor is kept (the regions' best may take up to `kept × regions` of its
+ * the best `limit + 1 + regionKept × regions` hits in the last bucket after the
+ * cursor is kept (the regions' best may take up to `regionKept × regions` of its
  * places), and the page is picked from these alone. Order is key, then id,
  * as paging's; `regionOf` and `groupOf` are per document (`groupOf` -1
  * for none), `regions` bounds `regionOf`.
@@ -105,7 +104,7 @@ export function rankPage(
   // A key in the last breadth bucket is its key less `unit` (as `withBreadthBucket` makes it).
   const unit = crowdRegions ? last * breadthUnit : 0;
   const isAfter = afterCursor(after, (i) => idOf(docs[i]!));
-  // Per region (by number), its best `kept` hits so far, best first, and the key of a full list's last (-Infinity until full).
+  // Per region (by number), its best `regionKept` hits so far, best first, and the key of a full list's last (-Infinity until full).
   const best: number[][] = [];
   const floors = regionFloors(regions);
   // The best hits by their key in the last bucket, after the cursor: `windowKeys` parallel, best first.
@@ -118,12 +117,12 @@ export function rankPage(
     if (crowdRegions && key >= floors[regionOf[docs[i]!]!]!) {
       const region = regionOf[docs[i]!]!;
       const list = (best[region] ??= []);
-      if (list.length < kept || before(i, list[kept - 1]!)) {
+      if (list.length < regionKept || before(i, list[regionKept - 1]!)) {
         let at = list.length;
         while (at > 0 && before(i, list[at - 1]!)) at -= 1;
         list.splice(at, 0, i);
-        if (list.length > kept) list.pop();
-        if (list.length === kept) floors[region] = keys[list[kept - 1]!]!;
+        if (list.length > regionKept) list.pop();
+        if (list.length === regionKept) floors[region] = keys[list[regionKept - 1]!]!;
       }
     }
     const low = key - unit;

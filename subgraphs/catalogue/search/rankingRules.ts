@@ -6,7 +6,7 @@
  * 1. more query words matched;
  * 2. fewer typos (words matched only through a near spelling);
  * 3. region breadth: a region's first hits before its later ones (see
- *    `diversifyHits`; every hit has the first bucket when it is off);
+ *    `rankPage`; every hit has the first bucket when it is off);
  * 4. proximity: the query's words adjacent and in order in the title
  *    (a Vietnamese word of several syllables or a Chinese word of several
  *    bigrams then ranks as one word);
@@ -32,7 +32,7 @@ export interface RankingTiers {
   relevance: number;
 }
 
-/** Crowding buckets a hit can be in: `diversifyHits` puts every hit past the first few of its region in the last. */
+/** Crowding buckets a hit can be in: `rankPage` puts every hit past the first few of its region in the last. */
 export const breadthBuckets = 8;
 /** Proximity levels: 7 for words adjacent and in order in the title, less as they spread, 0 for fewer than two words in the title. */
 const proximityLevels = 8;
