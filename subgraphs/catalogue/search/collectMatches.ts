@@ -121,6 +121,9 @@ function phraseList(lists: readonly Postings[], capacity: number): Postings | un
   return out.length > 0 ? out : undefined;
 }
 
+/** Hits from which a first page of several words scores only those within its reach (see `collectMatches`). */
+const pruneFrom = 16384;
+
 /** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded). */
 export interface PageBounds {
   reach: PageReach;
@@ -197,9 +200,9 @@ export function collectMatches(
     candidates.and(eligible);
   }
   const candidateCount = candidates.count();
-  // Leaving hits unscored pays where the rules tell them apart (several words); a single word's hits mostly tie on the
-  // rules, and every hit is scored in the same walk that marks it.
-  const prune = bounds !== undefined && wordCount > 1;
+  // Leaving hits unscored pays where the rules tell many hits apart (several words); a single word's hits mostly tie on
+  // the rules, and a few thousand hits cost less to score than a second walk: those are scored in the walk that marks them.
+  const prune = bounds !== undefined && wordCount > 1 && candidateCount >= pruneFrom;
   for (const { list, expansion, weight } of lists) {
     const entries = entriesIn(list, candidates, candidateCount, scratch);
     markEntries(list, expansion, scratch, entries);
