@@ -2,7 +2,8 @@ import { Bitset, popcount } from './bitset.ts';
 import { b, boosts, idf, k1 } from './fieldStatistics.ts';
 import type { Expansion } from './expandQuery.ts';
 import { Postings } from './postings.ts';
-import { proximityLevel, rankingKey } from './rankingRules.ts';
+import type { PageReach } from './pageReach.ts';
+import { proximityLevel, rankingTiers, relevanceFraction } from './rankingRules.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 
 /** What collecting reads from the index, and the scratch it writes into (reused: searches run one at a time). */
@@ -49,9 +50,15 @@ export class MatchScratch {
   /** Per document, `spanSlots` positions (see `typedLow`, `translatedLow`), valid where the matching title mask is set. */
   spans = new Int16Array(1024 * spanSlots);
   outDocs = new Int32Array(1024);
+  /** The hits given keys (see `PageReach`), and their keys; first their rules' tiers, parallel to `outDocs`. */
+  keyedDocs = new Int32Array(1024);
   outKeys = new Float64Array(1024);
   /** The hits, left for facets. */
   readonly hits = new Bitset();
+  /** The hits that may reach the page: scored and keyed. */
+  readonly keyed = new Bitset();
+  /** Positions of one list's entries a pass visits (see `entriesIn`). */
+  entries = new Int32Array(1024);
   /** One set per query word: the documents any of its expansions reaches. */
   readonly wordSets: Bitset[] = [];
 
@@ -67,15 +74,19 @@ export class MatchScratch {
     this.flags = grow(this.flags, flagSlots);
     this.spans = grow(this.spans, spanSlots);
     this.outDocs = grow(this.outDocs, 1);
+    this.keyedDocs = grow(this.keyedDocs, 1);
     this.outKeys = grow(this.outKeys, 1);
   }
 }
 
 export interface Matches {
-  /** The hits, ascending, with their ranking keys (see `rankingRules.ts`). */
+  /** Every hit, ascending. */
   docs: Int32Array;
-  keys: Float64Array;
   count: number;
+  /** The hits that may reach the page (every hit without `reach`), ascending, with their ranking keys (see `rankingRules.ts`). */
+  keyedDocs: Int32Array;
+  keys: Float64Array;
+  keyedCount: number;
   /** Whether every hit matches every query word; otherwise they match as many as any dataset does, and some fewer. */
   allWords: boolean;
 }
@@ -110,13 +121,32 @@ function phraseList(lists: readonly Postings[], capacity: number): Postings | un
   return out.length > 0 ? out : undefined;
 }
 
+/** Hits from which a first page of several words scores only those within its reach (see `collectMatches`). */
+const pruneFrom = 16384;
+
+/** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded). */
+export interface PageBounds {
+  reach: PageReach;
+  regionOf: Uint16Array;
+  groupOf: Int32Array | undefined;
+}
+
 /**
  * The hits of a query and their ranking keys. A hit matches every query
  * word through any of its expansions; when no document in `eligible` does,
  * the hits are those matching any word, ranked by how many they match
- * (the first ranking rule). Every hit is scored, so totals, facets and
- * every page follow the ranking rules exactly. `exactTitles` are the
- * documents whose title is the query.
+ * (the first ranking rule). Every hit is matched and counted, so totals,
+ * facets and every page follow the ranking rules exactly. `exactTitles`
+ * are the documents whose title is the query.
+ *
+ * The expansions' lists are walked for what the rules read (words
+ * matched, typos, title positions) and, for one word, BM25F in the same
+ * walk; then every hit gets its rules' tiers. With `bounds` (a first page
+ * by relevance) and several words, whose hits the rules tell apart, the
+ * tiers rule out first the hits that cannot reach the page, and BM25F is
+ * added in a second walk for the hits left alone, which are keyed. Each
+ * hit's score adds its terms in the same order whichever hits are scored,
+ * so its key is the same to the last bit.
  */
 export function collectMatches(
   into: MatchCollection,
@@ -125,6 +155,7 @@ export function collectMatches(
   eligible: Bitset,
   factors: Float64Array,
   exactTitles: Set<number> | undefined,
+  bounds?: PageBounds,
 ): Matches {
   const { scratch, fieldLengths, averages, frequencies } = into;
   const capacity = eligible.words.length * 32;
@@ -169,8 +200,22 @@ export function collectMatches(
     candidates.and(eligible);
   }
   const candidateCount = candidates.count();
-  for (const { list, expansion, weight } of lists) accumulate(list, expansion, weight, candidates, candidateCount, fieldLengths, averages, scratch);
-  return gather(scratch, candidates, wordCount, factors, exactTitles, allWords);
+  // Leaving hits unscored pays where the rules tell many hits apart (several words); a single word's hits mostly tie on
+  // the rules, and a few thousand hits cost less to score than a second walk: those are scored in the walk that marks them.
+  const prune = bounds !== undefined && wordCount > 1 && candidateCount >= pruneFrom;
+  for (const { list, expansion, weight } of lists) {
+    const entries = entriesIn(list, candidates, candidateCount, scratch);
+    markEntries(list, expansion, scratch, entries);
+    if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, entries);
+  }
+  const { outDocs, outKeys, keyedDocs } = scratch;
+  const count = tiersOf(scratch, candidates, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
+  if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
+  const keyed = admitted(scratch, count, bounds);
+  const keyedCount = keyed.count();
+  for (const { list, weight } of lists) scoreEntries(list, weight, fieldLengths, averages, scratch, entriesIn(list, keyed, keyedCount, scratch));
+  keysOf(scratch, count, keyed, factors);
+  return { docs: outDocs, count, keyedDocs, keys: outKeys, keyedCount, allWords };
 }
 
 /** Entries of `list` whose documents are in `scope`: the list's document frequency there. */
@@ -181,27 +226,46 @@ function countIn(list: Postings, scope: Bitset): number {
 }
 
 /**
- * Adds one expansion's BM25F to every candidate in its list, and what the
- * ranking rules need: the words it matched, whether as typed, in the
- * title, and where. A list much longer than the candidates is sought into
- * instead of read whole.
+ * The entries of `list` whose documents are in `docs` (`docCount` of them),
+ * as positions in list order, into `scratch.entries`; returns how many. A
+ * list much longer than the documents is sought into instead of read
+ * whole: seeking costs a few steps per document, reading one per entry.
+ * Both passes over the lists walk them here, and then run their own tight
+ * loop over the positions.
  */
-function accumulate(
-  list: Postings,
-  expansion: Expansion,
-  termWeight: number,
-  candidates: Bitset,
-  candidateCount: number,
-  fieldLengths: Uint16Array,
-  averages: readonly number[],
-  scratch: MatchScratch,
-): void {
-  const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
-  const average0 = averages[0]! || 1;
-  const average1 = averages[1]! || 1;
-  const average2 = averages[2]! || 1;
-  const average3 = averages[3]! || 1;
-  const { scores, flags, spans } = scratch;
+function entriesIn(list: Postings, docs: Bitset, docCount: number, scratch: MatchScratch): number {
+  const { docs: listDocs, length } = list;
+  if (scratch.entries.length < length) scratch.entries = new Int32Array(Math.max(length, scratch.entries.length * 2));
+  const entries = scratch.entries;
+  const words = docs.words;
+  let count = 0;
+  if (list.ascending && docCount * 8 < length) {
+    let at = 0;
+    for (let w = 0; w < words.length && at < length; w += 1) {
+      let bits = words[w]!;
+      while (bits !== 0) {
+        const lowBit = bits & -bits;
+        bits ^= lowBit;
+        const doc = (w << 5) + 31 - Math.clz32(lowBit);
+        at = list.seek(doc, at);
+        if (at >= length) break;
+        if (listDocs[at] === doc) entries[count++] = at;
+      }
+    }
+    return count;
+  }
+  for (let j = 0; j < length; j += 1) {
+    const doc = listDocs[j]!;
+    const word = doc >>> 5;
+    if (word < words.length && (words[word]! & (1 << (doc & 31))) !== 0) entries[count++] = j;
+  }
+  return count;
+}
+
+/** What one expansion tells the ranking rules about the documents of the first `count` of `scratch.entries`: the words it matched, whether as typed, in the title, and where. */
+function markEntries(list: Postings, expansion: Expansion, scratch: MatchScratch, count: number): void {
+  const { flags, spans } = scratch;
+  const { titlePositions } = list;
   const translation = expansion.kind === 'translation';
   const titleSlot = translation ? translatedTitle : typedTitle;
   const spanSlot = translation ? translatedLow : typedLow;
@@ -209,9 +273,43 @@ function accumulate(
   const cleanWords = expansion.kind === 'typo' ? 0 : words;
   const exactWords = expansion.kind === 'exact' ? words : 0;
   const firstWord = expansion.firstWord;
-  const { docs, tfs, titlePositions, length } = list;
-  const candidateWords = candidates.words;
-  const add = (doc: number, j: number) => {
+  const listDocs = list.docs;
+  const entries = scratch.entries;
+  for (let e = 0; e < count; e += 1) {
+    const j = entries[e]!;
+    const doc = listDocs[j]!;
+    const flagsAt = doc * flagSlots;
+    flags[flagsAt + matched]! |= words;
+    flags[flagsAt + clean]! |= cleanWords;
+    flags[flagsAt + exact]! |= exactWords;
+    const position = titlePositions[j]!;
+    if (position === 0) continue;
+    const relative = position - firstWord;
+    const low = doc * spanSlots + spanSlot;
+    if (flags[flagsAt + titleSlot] === 0) {
+      spans[low] = relative;
+      spans[low + 1] = relative;
+    } else {
+      if (relative < spans[low]!) spans[low] = relative;
+      if (relative > spans[low + 1]!) spans[low + 1] = relative;
+    }
+    flags[flagsAt + titleSlot]! |= words;
+  }
+}
+
+/** Adds `termWeight` × one expansion's BM25F to the scores of the documents of the first `count` of `scratch.entries`. */
+function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, count: number): void {
+  const { scores } = scratch;
+  const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
+  const average0 = averages[0]! || 1;
+  const average1 = averages[1]! || 1;
+  const average2 = averages[2]! || 1;
+  const average3 = averages[3]! || 1;
+  const { tfs, docs: listDocs } = list;
+  const entries = scratch.entries;
+  for (let e = 0; e < count; e += 1) {
+    const j = entries[e]!;
+    const doc = listDocs[j]!;
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
@@ -224,52 +322,22 @@ function accumulate(
     tf = packed >>> 24;
     if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
-    const flagsAt = doc * flagSlots;
-    flags[flagsAt + matched]! |= words;
-    flags[flagsAt + clean]! |= cleanWords;
-    flags[flagsAt + exact]! |= exactWords;
-    const position = titlePositions[j]!;
-    if (position !== 0) {
-      const relative = position - firstWord;
-      const low = doc * spanSlots + spanSlot;
-      if (flags[flagsAt + titleSlot] === 0) {
-        spans[low] = relative;
-        spans[low + 1] = relative;
-      } else {
-        if (relative < spans[low]!) spans[low] = relative;
-        if (relative > spans[low + 1]!) spans[low + 1] = relative;
-      }
-      flags[flagsAt + titleSlot]! |= words;
-    }
-  };
-  // Seeking costs a few steps per candidate; reading costs one per entry.
-  if (list.ascending && candidateCount * 8 < length) {
-    let at = 0;
-    for (let w = 0; w < candidateWords.length && at < length; w += 1) {
-      let bits = candidateWords[w]!;
-      while (bits !== 0) {
-        const lowBit = bits & -bits;
-        bits ^= lowBit;
-        const doc = (w << 5) + 31 - Math.clz32(lowBit);
-        at = list.seek(doc, at);
-        if (at >= length) break;
-        if (docs[at] === doc) add(doc, at);
-      }
-    }
-    return;
-  }
-  for (let j = 0; j < length; j += 1) {
-    const doc = docs[j]!;
-    const word = doc >>> 5;
-    if (word < candidateWords.length && (candidateWords[word]! & (1 << (doc & 31))) !== 0) add(doc, j);
   }
 }
 
-/** Every candidate with its ranking key, in document order; the accumulators are left at zero. */
-function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, factors: Float64Array, exactTitles: Set<number> | undefined, allWords: boolean): Matches {
-  const { scores, flags, spans, outDocs, outKeys } = scratch;
+/**
+ * Every hit into `outDocs`, ascending, with its rules' tiers (its key's
+ * integer part) into `outKeys`, offered to `bounds`; or, with `factors`
+ * (every hit scored), its whole key. The scratch is left at zero. Returns
+ * how many.
+ */
+function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined, factors: Float64Array | undefined): number {
+  const { flags, spans, outDocs, outKeys, scores } = scratch;
   const words = candidates.words;
   const exactTitled = wordCount > 0 ? exactTitles : undefined;
+  const reach = bounds?.reach;
+  const regionOf = bounds?.regionOf;
+  const groupOf = bounds?.groupOf;
   let count = 0;
   for (let w = 0; w < words.length; w += 1) {
     let bits = words[w]!;
@@ -281,28 +349,69 @@ function gather(scratch: MatchScratch, candidates: Bitset, wordCount: number, fa
       const spansAt = doc * spanSlots;
       const typedTitleMask = flags[flagsAt + typedTitle]!;
       const translatedTitleMask = flags[flagsAt + translatedTitle]!;
-      const key = rankingKey(
+      const typedInTitle = popcount(typedTitleMask);
+      const translatedInTitle = popcount(translatedTitleMask);
+      // Spans are read only where proximity reads them (two words in a title or more): most hits' spans are never touched.
+      const proximity =
+        typedInTitle < 2 && translatedInTitle < 2
+          ? 0
+          : Math.max(
+              proximityLevel(typedInTitle, spans[spansAt + typedLow + 1]! - spans[spansAt + typedLow]!),
+              proximityLevel(translatedInTitle, spans[spansAt + translatedLow + 1]! - spans[spansAt + translatedLow]!),
+            );
+      const tiers = rankingTiers(
         popcount(flags[flagsAt + matched]!),
         popcount(flags[flagsAt + clean]!),
-        Math.max(
-          proximityLevel(popcount(typedTitleMask), spans[spansAt + typedLow + 1]! - spans[spansAt + typedLow]!),
-          proximityLevel(popcount(translatedTitleMask), spans[spansAt + translatedLow + 1]! - spans[spansAt + translatedLow]!),
-        ),
+        proximity,
         popcount(typedTitleMask | translatedTitleMask),
         popcount(flags[flagsAt + exact]!),
-        exactTitled?.has(doc) === true,
-        scores[doc]! * factors[doc]!,
+        exactTitled !== undefined && exactTitled.has(doc),
       );
-      scores[doc] = 0;
       flags[flagsAt + matched] = 0;
       flags[flagsAt + clean] = 0;
       flags[flagsAt + exact] = 0;
       flags[flagsAt + typedTitle] = 0;
       flags[flagsAt + translatedTitle] = 0;
       outDocs[count] = doc;
-      outKeys[count] = key;
+      if (factors) {
+        outKeys[count] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
+        scores[doc] = 0;
+      } else outKeys[count] = tiers;
       count += 1;
+      if (reach && (groupOf === undefined || groupOf[doc]! < 0)) reach.offer(regionOf![doc]!, tiers);
     }
   }
-  return { docs: outDocs, keys: outKeys, count, allWords };
+  return count;
+}
+
+/** The hits `bounds` admits, and every hit of a format group, into `scratch.keyed`. */
+function admitted(scratch: MatchScratch, count: number, bounds: PageBounds): Bitset {
+  const { outDocs, outKeys } = scratch;
+  const { reach, regionOf, groupOf } = bounds;
+  const keyed = scratch.keyed.clear().reserve(scratch.hits.words.length * 32);
+  const keyedWords = keyed.words;
+  for (let i = 0; i < count; i += 1) {
+    const doc = outDocs[i]!;
+    if (reach.admits(regionOf[doc]!, outKeys[i]!) || (groupOf !== undefined && groupOf[doc]! >= 0)) keyedWords[doc >>> 5]! |= 1 << (doc & 31);
+  }
+  return keyed;
+}
+
+/**
+ * The keyed hits' keys (their tiers in `outKeys`, parallel to `outDocs`,
+ * plus their relevance) into `keyedDocs` and `outKeys`, ascending. The
+ * scores are left at zero.
+ */
+function keysOf(scratch: MatchScratch, count: number, keyed: Bitset, factors: Float64Array): void {
+  const { scores, outDocs, outKeys, keyedDocs } = scratch;
+  const keyedWords = keyed.words;
+  let at = 0;
+  for (let i = 0; i < count; i += 1) {
+    const doc = outDocs[i]!;
+    if ((keyedWords[doc >>> 5]! & (1 << (doc & 31))) === 0) continue;
+    keyedDocs[at] = doc;
+    outKeys[at] = outKeys[i]! + relevanceFraction(scores[doc]! * factors[doc]!);
+    scores[doc] = 0;
+    at += 1;
+  }
 }

@@ -16,7 +16,8 @@ import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStat
 import { expandQuery, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
 import { collectMatches, MatchScratch } from './collectMatches.ts';
-import { diversifyHits, formatGroupKeyOf, formatSuffixOf } from './diversifyHits.ts';
+import { formatGroupKeyOf, formatSuffixOf, pageCapacity, rankPage, regionKept } from './diversifyHits.ts';
+import { PageReach } from './pageReach.ts';
 import { tiersOf } from './rankingRules.ts';
 import { warmGlossary } from './crossLingual.ts';
 import { stemmedLanguages } from './languages.ts';
@@ -83,7 +84,7 @@ function hash32(text: string): number {
  * arrays scored with BM25F, with each term's first title position for
  * proximity; a query's hits are ranked by the rules of `rankingRules.ts`,
  * then spread across regions and folded into format groups
- * (`diversifyHits`); filters and facets are bitsets; pages are cut with
+ * (`rankPage`); filters and facets are bitsets; pages are cut with
  * search-after over every hit. See docs/search.md; measured in
  * bench/RESULTS.md against MiniSearch and FlexSearch used whole.
  *
@@ -424,6 +425,8 @@ export class SearchIndex {
     let total = 0;
     let variants = new Map<number, number[]>();
     let allWords = true;
+    // The hits given keys (in `scores`): every hit, or by relevance those that may reach the page.
+    let keyed: { docs: Int32Array; count: number } = { docs: this.hitDocs, count: 0 };
     if (words.length === 0) {
       docs = this.hitDocs;
       scores = this.hitScores;
@@ -435,6 +438,13 @@ export class SearchIndex {
     } else {
       expansions = expandQuery(this.dictionary, words, frequencies, { crossLingual: request.crossLingual !== false });
       const scope = statistics.docs ?? this.live;
+      // A first page by relevance keys only the hits that can reach it (see `PageReach`); a later one keys them all.
+      const crowdRegions = request.crowdRegions === true;
+      const regions = this.regionNumbers.size;
+      const bounds =
+        sort === 'RELEVANCE' && !request.after
+          ? { reach: new PageReach(regions, crowdRegions ? regionKept : 0, pageCapacity(request.first, crowdRegions, regions)), regionOf: this.regionOf, groupOf: request.groupFormats ? this.formatGroupOf : undefined }
+          : undefined;
       const matches = collectMatches(
         { postings: this.postings, frequencies, scope, documents: statistics.documents, averages: statistics.averages, fieldLengths: this.fieldLengths, scratch: this.matchScratch },
         words.length,
@@ -442,43 +452,48 @@ export class SearchIndex {
         admitted ?? this.live,
         this.qualityFactors,
         exact,
+        bounds,
       );
       docs = matches.docs;
+      // Parallel to `docs` unless bounded (every hit keyed).
       scores = matches.keys;
       hitSet = this.matchScratch.hits;
       count = matches.count;
+      keyed = { docs: matches.keyedDocs, count: matches.keyedCount };
       allWords = matches.allWords;
       total = count;
     }
     // Facets count every matching dataset, before format groups fold (the hits listed ascending, as a tally reads them).
     const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, docs.subarray(0, count));
-    if (words.length > 0 && sort === 'RELEVANCE' && (request.crowdRegions || request.groupFormats)) {
-      const diversified = diversifyHits(docs, scores, count, this.regionOf, this.formatGroupOf, (doc) => this.ids[doc]!, {
-        crowdRegions: request.crowdRegions === true,
-        groupFormats: request.groupFormats === true,
-      });
-      variants = diversified.variants;
-      count = diversified.count;
+    let page: { doc: number; key: number | string; score: number }[];
+    let hasMore: boolean;
+    if (words.length > 0 && sort === 'RELEVANCE') {
+      const options = { crowdRegions: request.crowdRegions === true, groupFormats: request.groupFormats === true };
+      const ranked = rankPage(keyed.docs, scores, keyed.count, this.regionOf, this.regionNumbers.size, this.formatGroupOf, (doc) => this.ids[doc]!, options, request.after, request.first);
+      // Every format group's hits are keyed: the groups fold among them alone.
+      count -= keyed.count - ranked.count;
+      ({ hasMore, variants } = ranked);
+      page = ranked.page.map(({ doc, key }) => ({ doc, key, score: key }));
+    } else {
+      const keyAt = sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
+      const idAt = (i: number) => this.ids[docs[i]!]!;
+      const selected = sort === 'TITLE' ? selectPage(count, keyAt, idAt, sort, request.after, request.first) : selectTopByKey(count, this.sortKeys(sort, docs, scores, count), idAt, request.after, request.first);
+      page = selected.page.map((i) => ({ doc: docs[i]!, key: keyAt(i), score: scores[i]! }));
+      hasMore = selected.hasMore;
     }
-
-    const keyAt =
-      sort === 'MODIFIED' ? (i: number) => this.modified[docs[i]!]! : sort === 'TITLE' ? (i: number) => this.titleKey[docs[i]!]! : (i: number) => scores[i]!;
-    const idAt = (i: number) => this.ids[docs[i]!]!;
-    const selected = sort === 'TITLE' ? selectPage(count, keyAt, idAt, sort, request.after, request.first) : selectTopByKey(count, this.sortKeys(sort, docs, scores, count), idAt, request.after, request.first);
-    const { page } = selected;
     const terms = this.dictionary.terms;
     const termsOf = (expansion: Expansion) => (expansion.phrase ?? [expansion.termId]).map((id) => terms[id]!);
     const asTyped = new Set(expansions.filter((expansion) => expansion.kind !== 'translation').flatMap(termsOf));
     const translated = new Set(expansions.filter((expansion) => expansion.kind === 'translation').flatMap(termsOf));
     const matched = { asTyped, translated };
     const explain = request.explain ? { statistics, frequencies } : undefined;
-    const hits = page.map((i) => this.toHit(docs[i]!, scores[i]!, keyAt(i), words.length, expansions, matched, exact, explain, variants.get(docs[i]!)));
+    const hits = page.map(({ doc, key, score }) => this.toHit(doc, score, key, words.length, expansions, matched, exact, explain, variants.get(doc)));
     return {
       // Results as listed: a format group is one.
       total: count,
       datasetCount: total,
       allWords,
-      hasMore: selected.hasMore,
+      hasMore,
       facets,
       hits: request.recheck ? hits.filter((hit) => request.recheck!(hit.record)) : hits,
     };

@@ -1,6 +1,7 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { foldText } from './analyzer.ts';
-import { breadthBuckets, withBreadthBucket } from './rankingRules.ts';
+import { breadthBuckets, breadthUnit, withBreadthBucket } from './rankingRules.ts';
+import type { Sortable } from './searchPaging.ts';
 
 /**
  * Breadth across regions and one result per dataset published in several
@@ -43,102 +44,165 @@ export function formatGroupKeyOf(record: DatasetRecord): string | undefined {
   return suffix ? JSON.stringify([record.region, record.publisher?.name ?? '', foldText(suffix.base).trim()]) : undefined;
 }
 
-/** Per region number, the key a hit must reach to enter its region's list: reused (searches run one at a time). */
-let floorScratch = new Float64Array(64);
-/** The floors, all -Infinity, with room for regions below `regions`. */
-function regionFloors(regions: number): Float64Array {
-  if (floorScratch.length < regions) {
-    const grown = new Float64Array(regions * 2).fill(-Infinity);
-    grown.set(floorScratch);
-    return (floorScratch = grown);
-  }
-  return regions === 0 ? floorScratch.fill(-Infinity) : floorScratch;
-}
-
 export interface DiversifyOptions {
   crowdRegions: boolean;
   groupFormats: boolean;
 }
 
-/** The hits as `diversifyHits` leaves them: fewer when groups folded, with each group's other members. */
-export interface Diversified {
+/** A page of hits by relevance, with what the whole list of results holds. */
+export interface RankedPage {
+  /** The page's hits, best first: document and final key (breadth bucket included). */
+  page: { doc: number; key: number }[];
+  hasMore: boolean;
+  /** Results: hits, a format group counted once. */
   count: number;
   /** For a hit standing for a format group, the group's other hits (documents), best first. */
   variants: Map<number, number[]>;
 }
 
+/** Hits a region keeps in breadth buckets before the last. */
+export const regionKept = perRegion * (breadthBuckets - 1);
+
+/** Hits `rankPage` picks a page of `limit` from, beside each region's best: `limit + 1` and the places the regions' best may take. */
+export function pageCapacity(limit: number, crowdRegions: boolean, regions: number): number {
+  return limit + 1 + (crowdRegions ? regionKept * regions : 0);
+}
+
 /**
- * Folds format groups and sets breadth buckets on `count` hits (`docs`,
- * their `keys`, compacted in place). `regionOf` and `groupOf` are per
- * document (`groupOf` -1 for none); `idOf` breaks ties as paging does.
+ * The page of `limit` results after `after` (a cursor's key and id) among
+ * `count` hits (`docs`, their `keys` with every rule but breadth) once
+ * format groups fold and breadth buckets are set, in one pass that keeps
+ * only the hits that can matter; the keys are left as they were.
+ *
+ * Format groups fold first: the best ranked member stands for the group.
+ * Each region's best `regionKept` hits are its first breadth buckets; every other
+ * hit is in the last, its key lowered by whole buckets. A hit in the last
+ * bucket can reach the page only when fewer than `limit + 1` others in the
+ * last bucket rank before it: so beside each region's best, a window of
+ * the best `limit + 1 + regionKept × regions` hits in the last bucket after the
+ * cursor is kept (the regions' best may take up to `regionKept × regions` of its
+ * places), and the page is picked from these alone. Order is key, then id,
+ * as paging's; `regionOf` and `groupOf` are per document (`groupOf` -1
+ * for none), `regions` bounds `regionOf`.
  */
-export function diversifyHits(
+export function rankPage(
   docs: Int32Array,
   keys: Float64Array,
   count: number,
   regionOf: Uint16Array,
+  regions: number,
   groupOf: Int32Array,
   idOf: (doc: number) => string,
   options: DiversifyOptions,
-): Diversified {
-  // Whether hit i ranks before hit j.
+  after: Sortable | undefined,
+  limit: number,
+): RankedPage {
+  // Whether hit i ranks before hit j (keys before breadth).
   const before = (i: number, j: number) => keys[i]! > keys[j]! || (keys[i] === keys[j] && idOf(docs[i]!) < idOf(docs[j]!));
-  const variants = new Map<number, number[]>();
-  if (options.groupFormats) {
-    const members = new Map<number, number[]>();
-    for (let i = 0; i < count; i += 1) {
-      const group = groupOf[docs[i]!]!;
-      if (group < 0) continue;
-      const list = members.get(group);
-      if (list) list.push(i);
-      else members.set(group, [i]);
+  const { crowdRegions, groupFormats } = options;
+  const last = breadthBuckets - 1;
+  // A key in the last breadth bucket is its key less `unit` (as `withBreadthBucket` makes it).
+  const unit = crowdRegions ? last * breadthUnit : 0;
+  const isAfter = afterCursor(after, (i) => idOf(docs[i]!));
+  // Per region (by number), its best `regionKept` hits so far, best first, and the key of a full list's last (-Infinity until full).
+  const best: number[][] = [];
+  const floors = regionFloors(regions);
+  // The best hits by their key in the last bucket, after the cursor: `windowKeys` parallel, best first.
+  const capacity = pageCapacity(limit, crowdRegions, regions);
+  const window: number[] = [];
+  const windowKeys: number[] = [];
+  let windowFloor = -Infinity;
+  const offer = (i: number) => {
+    const key = keys[i]!;
+    if (crowdRegions && key >= floors[regionOf[docs[i]!]!]!) {
+      const region = regionOf[docs[i]!]!;
+      const list = (best[region] ??= []);
+      if (list.length < regionKept || before(i, list[regionKept - 1]!)) {
+        let at = list.length;
+        while (at > 0 && before(i, list[at - 1]!)) at -= 1;
+        list.splice(at, 0, i);
+        if (list.length > regionKept) list.pop();
+        if (list.length === regionKept) floors[region] = keys[list[regionKept - 1]!]!;
+      }
     }
-    const dropped = new Set<number>();
-    for (const list of members.values()) {
-      if (list.length < 2) continue;
+    const low = key - unit;
+    if (low < windowFloor || !isAfter(low, i)) return;
+    if (window.length === capacity && !ranksBefore(low, i, windowKeys[capacity - 1]!, window[capacity - 1]!)) return;
+    let at = window.length;
+    while (at > 0 && ranksBefore(low, i, windowKeys[at - 1]!, window[at - 1]!)) at -= 1;
+    window.splice(at, 0, i);
+    windowKeys.splice(at, 0, low);
+    if (window.length > capacity) {
+      window.pop();
+      windowKeys.pop();
+    }
+    if (window.length === capacity) windowFloor = windowKeys[capacity - 1]!;
+  };
+  // Whether hit i with key a ranks before hit j with key b.
+  const ranksBefore = (a: number, i: number, b: number, j: number) => a > b || (a === b && idOf(docs[i]!) < idOf(docs[j]!));
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < count; i += 1) {
+    const doc = docs[i]!;
+    const group = groupFormats ? groupOf[doc]! : -1;
+    if (group < 0) {
+      // Most hits are below their region's floor and the window's: two comparisons pass them over (`key - unit` is `lowest(key)`).
+      const key = keys[i]!;
+      if ((!crowdRegions || key < floors[regionOf[doc]!]!) && key - unit < windowFloor) continue;
+      offer(i);
+      continue;
+    }
+    const list = members.get(group);
+    if (list) list.push(i);
+    else members.set(group, [i]);
+  }
+  const variants = new Map<number, number[]>();
+  let results = count;
+  for (const list of members.values()) {
+    if (list.length > 1) {
       list.sort((i, j) => (before(i, j) ? -1 : 1));
       variants.set(docs[list[0]!]!, list.slice(1).map((i) => docs[i]!));
-      for (const i of list.slice(1)) dropped.add(i);
+      results -= list.length - 1;
     }
-    if (dropped.size > 0) {
-      let write = 0;
-      for (let read = 0; read < count; read += 1) {
-        if (dropped.has(read)) continue;
-        docs[write] = docs[read]!;
-        keys[write] = keys[read]!;
-        write += 1;
-      }
-      count = write;
-    }
+    offer(list[0]!);
   }
-  if (options.crowdRegions) {
-    const kept = perRegion * (breadthBuckets - 1);
-    // Per region (by number), its best `kept` hits so far, best first, and the key of a full list's last (-Infinity until full).
-    const best: number[][] = [];
-    let floors = regionFloors(0);
-    for (let i = 0; i < count; i += 1) {
-      const key = keys[i]!;
-      const region = regionOf[docs[i]!]!;
-      if (region >= floors.length) floors = regionFloors(region + 1);
-      // Most hits fall below a full list's last: one comparison of keys rejects them.
-      if (key < floors[region]!) continue;
-      const list = (best[region] ??= []);
-      if (list.length === kept && !before(i, list[kept - 1]!)) continue;
-      let at = list.length;
-      while (at > 0 && before(i, list[at - 1]!)) at -= 1;
-      list.splice(at, 0, i);
-      if (list.length > kept) list.pop();
-      if (list.length === kept) floors[region] = keys[list[kept - 1]!]!;
-    }
-    // Every hit to the last bucket, then each region's first ones back up to theirs (whole multiples of the unit: exact).
-    const last = breadthBuckets - 1;
-    for (let i = 0; i < count; i += 1) keys[i] = withBreadthBucket(keys[i]!, last);
-    for (const list of best) {
-      if (!list) continue;
-      list.forEach((i, rank) => {
-        keys[i] = withBreadthBucket(keys[i]!, Math.floor(rank / perRegion) - last);
-      });
-    }
+  // The final key of each region's best (whole multiples of the unit, as every hit's: exact), and of the window's others.
+  const finalKeys = new Map<number, number>();
+  for (const list of best) {
+    list?.forEach((i, rank) => finalKeys.set(i, withBreadthBucket(withBreadthBucket(keys[i]!, last), Math.floor(rank / perRegion) - last)));
   }
-  return { count, variants };
+  window.forEach((i, at) => {
+    if (!finalKeys.has(i)) finalKeys.set(i, windowKeys[at]!);
+  });
+  const candidates = [...finalKeys].filter(([i, key]) => isAfter(key, i));
+  candidates.sort(([i, a], [j, b]) => (ranksBefore(a, i, b, j) ? -1 : 1));
+  return {
+    page: candidates.slice(0, limit).map(([i, key]) => ({ doc: docs[i]!, key })),
+    hasMore: candidates.length > limit,
+    count: results,
+    variants,
+  };
+}
+
+/**
+ * Whether hit `i` with final key `key` comes after the cursor, as paging
+ * orders them: key descending, then id. A cursor's key that is not a
+ * number (one made for another sort) compares as paging compares it: ties
+ * come before it, and a key that is no number at all has nothing after it.
+ */
+function afterCursor(after: Sortable | undefined, idAt: (i: number) => string): (key: number, i: number) => boolean {
+  if (!after) return () => true;
+  const { key: afterKey, id: afterId } = after;
+  if (typeof afterKey !== 'number') {
+    const numeric = Number(afterKey);
+    return (key) => key < numeric;
+  }
+  return (key, i) => key < afterKey || (key === afterKey && idAt(i) > afterId);
+}
+
+/** Per region number, the key a hit must reach to enter its region's list: reused (searches run one at a time). */
+let floorScratch = new Float64Array(64).fill(-Infinity);
+/** The floors, all -Infinity, for regions below `regions`. */
+function regionFloors(regions: number): Float64Array {
+  if (floorScratch.length < regions) floorScratch = new Float64Array(regions * 2);
+  return floorScratch.fill(-Infinity);
 }

@@ -6,7 +6,7 @@
  * 1. more query words matched;
  * 2. fewer typos (words matched only through a near spelling);
  * 3. region breadth: a region's first hits before its later ones (see
- *    `diversifyHits`; every hit has the first bucket when it is off);
+ *    `rankPage`; every hit has the first bucket when it is off);
  * 4. proximity: the query's words adjacent and in order in the title
  *    (a Vietnamese word of several syllables or a Chinese word of several
  *    bigrams then ranks as one word);
@@ -32,7 +32,7 @@ export interface RankingTiers {
   relevance: number;
 }
 
-/** Crowding buckets a hit can be in: `diversifyHits` puts every hit past the first few of its region in the last. */
+/** Crowding buckets a hit can be in: `rankPage` puts every hit past the first few of its region in the last. */
 export const breadthBuckets = 8;
 /** Proximity levels: 7 for words adjacent and in order in the title, less as they spread, 0 for fewer than two words in the title. */
 const proximityLevels = 8;
@@ -50,16 +50,19 @@ export function proximityLevel(titleWordCount: number, spread: number): number {
 /** Relevance squashed into [0, 1): the key's fraction. */
 export const relevanceFraction = (score: number) => score / (score + 8);
 
-/** The hit's key with every rule but breadth, which starts at the first bucket (see `withBreadthBucket`). */
-export function rankingKey(wordsMatched: number, typoFreeWords: number, proximity: number, titleWords: number, exactWords: number, exactTitle: boolean, relevance: number): number {
+/**
+ * The integer part of a hit's key: every rule but breadth, which starts at
+ * the first bucket (see `withBreadthBucket`), and relevance, the key's
+ * fraction (`relevanceFraction`, added to this).
+ */
+export function rankingTiers(wordsMatched: number, typoFreeWords: number, proximity: number, titleWords: number, exactWords: number, exactTitle: boolean): number {
   let tiers = wordsMatched;
   tiers = tiers * wordLevels + typoFreeWords;
   tiers = tiers * breadthBuckets + (breadthBuckets - 1);
   tiers = tiers * proximityLevels + proximity;
   tiers = tiers * wordLevels + titleWords;
   tiers = tiers * wordLevels + exactWords;
-  tiers = tiers * 2 + (exactTitle ? 1 : 0);
-  return tiers + relevanceFraction(relevance);
+  return tiers * 2 + (exactTitle ? 1 : 0);
 }
 
 /** The key of a hit in breadth bucket `bucket` (0 first). */

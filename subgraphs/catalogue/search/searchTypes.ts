@@ -27,7 +27,7 @@ export interface SearchRequest {
   explain?: boolean;
   /** Expand query words into the glossary's equivalents in other languages, ranked below the words as typed. @default true */
   crossLingual?: boolean;
-  /** Region breadth (see `diversifyHits`): by relevance, a region's first hits rank before its later ones. @default false */
+  /** Region breadth (see `rankPage`): by relevance, a region's first hits rank before its later ones. @default false */
   crowdRegions?: boolean;
   /** By relevance, datasets differing only by a format suffix in the title are one hit with variants. @default false */
   groupFormats?: boolean;
