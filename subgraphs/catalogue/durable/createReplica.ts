@@ -292,7 +292,7 @@ export function createReplica(options: ReplicaOptions): Replica {
           applied = loaded.seq;
           snapshotSeq = loaded.seq;
           statesAfter = 0;
-          log({ level: 'info', msg: 'index loaded from snapshot; catching up from its sequence number', path: loaded.path, seq: loaded.seq, datasets: loaded.datasets, bytes: loaded.bytes, readMs: Math.round(loaded.readMs), decodeMs: Math.round(loaded.decodeMs) });
+          log({ level: 'info', msg: 'index loaded from snapshot; catching up from its sequence number', path: loaded.path, seq: loaded.seq, datasets: loaded.datasets, bytes: loaded.bytes, readMs: Math.round(loaded.readMs), decodeMs: Math.round(loaded.decodeMs), verifyWaitMs: Math.round(loaded.verifyWaitMs) });
         } catch (error) {
           log({ msg: 'index snapshot not loaded; rebuilding the index from PostgreSQL', error: (error as Error).message });
         } finally {

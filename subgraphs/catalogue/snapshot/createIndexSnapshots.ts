@@ -21,10 +21,12 @@ export interface LoadedSnapshot {
   datasets: number;
   path: string;
   bytes: number;
-  /** Reading the file and checking its checksum, in milliseconds. */
+  /** Reading the file (on another thread, begun at `prefetchNewestSnapshot` when that was called), in milliseconds. */
   readMs: number;
   /** Decoding it into index structures, in milliseconds. */
   decodeMs: number;
+  /** Waiting, after decoding, for its checksum (computed on another thread meanwhile), in milliseconds. */
+  verifyWaitMs: number;
 }
 
 export interface WrittenSnapshot {
@@ -66,12 +68,21 @@ export function createIndexSnapshots(options: IndexSnapshotOptions & { catalogue
       const expected = { fingerprint: derivationFingerprint(), catalogue };
       let started = performance.now();
       try {
-        const { header, body } = await readSnapshotFile(newest.path, expected);
+        const { header, body, verified } = await readSnapshotFile(newest.path, expected);
         const readMs = performance.now() - started;
         started = performance.now();
-        const state = decodeIndex(body);
+        // Decoded while the checksum is computed on another thread; a body that does not decode is reported by its checksum when that is wrong.
+        let state: CatalogueIndexState;
+        try {
+          state = decodeIndex(body);
+        } catch (error) {
+          await verified;
+          throw error;
+        }
+        const decodeMs = performance.now() - started;
+        await verified;
         if (state.search.size !== header.datasets) throw new SnapshotDecodeError(`it decodes to ${state.search.size} datasets; its header says ${header.datasets}`);
-        return { state, seq: header.seq, datasets: header.datasets, path: newest.path, bytes: body.length, readMs, decodeMs: performance.now() - started };
+        return { state, seq: header.seq, datasets: header.datasets, path: newest.path, bytes: body.length, readMs, decodeMs, verifyWaitMs: performance.now() - started - decodeMs };
       } catch (error) {
         if (error instanceof SnapshotRejectedError && error.kind === 'foreign') {
           log({ level: 'info', msg: `index snapshot not used: ${error.message}; rebuilding the index from PostgreSQL`, path: newest.path });

@@ -427,7 +427,11 @@ function encodeInSlices(root: unknown, registry: ClassRegistry): { steps: Genera
   return { steps: steps(), parts: () => out.parts() };
 }
 
-/** Decodes what `encodeStructure` wrote with the same registry. */
+/**
+ * Decodes what `encodeStructure` wrote with the same registry. Damaged
+ * bytes fail with `SnapshotDecodeError` and never make it allocate more
+ * than their own size (it may run before their checksum is known).
+ */
 export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown {
   let at = 0;
   const shapes: { number: number; keys: string[] }[] = [];
@@ -530,7 +534,10 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
       case Tag.ZeroedTypedArray: {
         need(5);
         const type = typedArrayType();
-        return new type(u32());
+        const length = u32();
+        // Scratch is sized to the index, which the snapshot holds in more bytes than that: a larger length is damage, not an allocation to attempt.
+        if (length > bytes.length) throw new SnapshotDecodeError('The snapshot names scratch larger than itself.');
+        return new type(length);
       }
       case Tag.StringArray:
       case Tag.Array:
@@ -557,6 +564,7 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
       case Tag.Shape: {
         const number = i32();
         const count = u32();
+        need(count * 4);
         const keys: string[] = [];
         for (let i = 0; i < count; i += 1) keys.push(string());
         if (number >= registry.length) throw new SnapshotDecodeError('The snapshot names a class this code does not know.');
@@ -593,6 +601,8 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
   /** An array's entries after its tag; `own`: it is a value of its own (numbered), not a map's or set's entries. */
   function list(tag: Tag, own: boolean): unknown[] {
     const count = u32();
+    // Every entry takes a byte at least: a count beyond the bytes left is damage (the body is decoded before its checksum is known).
+    need(count);
     const values: unknown[] = new Array(count);
     if (own) made(values);
     if (tag === Tag.Array) {
