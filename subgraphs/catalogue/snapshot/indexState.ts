@@ -40,11 +40,12 @@ export const indexClasses: ClassRegistry = [
 
 /**
  * The index as parts of a snapshot body (see `writeSnapshotFile`), encoded
- * in time slices (searches go on meanwhile). Nothing may change the index
- * until the parts are written: the large ones are views of it.
+ * in time slices (searches go on meanwhile) into a copy: nothing may change
+ * the index until this resolves, and anything may after. Past `deadline`
+ * (a `performance.now()` time), `SnapshotDeadlineError`.
  */
-export function encodeIndex(index: CatalogueIndex): Promise<Buffer[]> {
-  return encodeStructureSliced(index.snapshotState(), indexClasses);
+export function encodeIndex(index: CatalogueIndex, deadline = Infinity): Promise<Buffer[]> {
+  return encodeStructureSliced(index.snapshotState(), indexClasses, 20, deadline);
 }
 
 /** Decodes a snapshot body into index structures; `SnapshotDecodeError` if it is not one. */

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readInWorker, type FileInWorker } from './readInWorker.ts';
+import { SnapshotDeadlineError } from './structureCodec.ts';
 
 /**
  * An index snapshot on disk:
@@ -75,9 +76,11 @@ export async function listSnapshots(folder: string): Promise<SnapshotEntry[]> {
 /**
  * Writes a snapshot of `body` (parts, written in order) atomically into
  * `folder`; returns its path and size. The parts are read while this runs:
- * the caller keeps them unchanged until it resolves.
+ * the caller keeps them unchanged until it resolves. Past `deadline` (a
+ * `performance.now()` time) it stops with `SnapshotDeadlineError`, the
+ * temporary file removed.
  */
-export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHeader, 'format' | 'bodyBytes' | 'createdAt'>, body: readonly Buffer[]): Promise<{ path: string; bytes: number }> {
+export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHeader, 'format' | 'bodyBytes' | 'createdAt'>, body: readonly Buffer[], deadline = Infinity): Promise<{ path: string; bytes: number }> {
   await mkdir(folder, { recursive: true });
   const createdAt = new Date();
   const bodyBytes = body.reduce((sum, part) => sum + part.length, 0);
@@ -91,15 +94,12 @@ export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHea
   const hash = createHash('sha256');
   const file = await open(temporary, 'wx', 0o600);
   try {
-    // Each slice is copied before it is hashed and written: the checksum is of exactly the bytes on disk, even if a search scribbles on a scratch array meanwhile.
-    const staging = Buffer.allocUnsafe(stagingBytes);
     for (const part of [lead, headerJson, ...body]) {
       for (let at = 0; at < part.length; at += stagingBytes) {
-        const length = Math.min(stagingBytes, part.length - at);
-        part.copy(staging, 0, at, at + length);
-        const slice = staging.subarray(0, length);
+        if (performance.now() > deadline) throw new SnapshotDeadlineError('writing the snapshot took longer than allowed');
+        const slice = part.subarray(at, Math.min(part.length, at + stagingBytes));
         hash.update(slice);
-        await file.write(slice, 0, length);
+        await file.write(slice);
       }
     }
     await file.write(hash.digest());

@@ -27,6 +27,8 @@ export type ClassRegistry = readonly ClassCodec[];
 
 export class SnapshotEncodeError extends Error {}
 export class SnapshotDecodeError extends Error {}
+/** A snapshot abandoned because it would have taken longer than allowed (at shutdown). */
+export class SnapshotDeadlineError extends Error {}
 
 const enum Tag {
   Undefined = 0,
@@ -59,12 +61,13 @@ const enum Tag {
 const typedArrayTypes = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array] as const;
 type AnyTypedArray = InstanceType<(typeof typedArrayTypes)[number]>;
 const typedArrayKind = new Map<unknown, number>(typedArrayTypes.map((type, kind) => [type, kind]));
-/** Typed arrays at least this large are handed to the writer as they are (not copied): the encoder's caller writes them before the index changes. */
-const zeroCopyBytes = 64 * 1024;
+/** Typed arrays at least this large are copied into a part of their own rather than into a block. */
+const ownPartBytes = 64 * 1024;
 
 /**
  * Growable output: small values go into pooled blocks, large typed arrays
- * are kept as views. `parts()` is the encoding in order.
+ * are copied into parts of their own (a copy, so the structure may change
+ * while the parts are written). `parts()` is the encoding in order.
  */
 class Output {
   private readonly done: Buffer[] = [];
@@ -121,9 +124,9 @@ class Output {
   }
 
   raw(bytes: Uint8Array): void {
-    if (bytes.length >= zeroCopyBytes) {
+    if (bytes.length >= ownPartBytes) {
       this.flush();
-      this.done.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      this.done.push(Buffer.from(bytes));
       this.block = Buffer.allocUnsafe(1 << 20);
     } else {
       this.room(bytes.length);
@@ -141,10 +144,7 @@ class Output {
 
 const asBytes = (array: AnyTypedArray, length = array.length) => new Uint8Array(array.buffer, array.byteOffset, length * array.BYTES_PER_ELEMENT);
 
-/**
- * Encodes `value` into parts to be written in order. Large typed arrays are
- * views of the live ones: write the parts before `value` changes.
- */
+/** Encodes `value` into parts to be written in order (a copy of it). */
 export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer[] {
   const encoding = encodeInSlices(value, registry);
   while (!encoding.steps.next().done);
@@ -155,15 +155,17 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
  * `encodeStructure` in time slices: the returned promise resolves with the
  * parts once written, and the event loop turns every `sliceMs` meanwhile
  * (searches go on while a large index is encoded). Nothing may change
- * `value` until it resolves.
+ * `value` until it resolves. Past `deadline` (a `performance.now()` time)
+ * it stops with `SnapshotDeadlineError`.
  */
-export async function encodeStructureSliced(value: unknown, registry: ClassRegistry, sliceMs = 20): Promise<Buffer[]> {
+export async function encodeStructureSliced(value: unknown, registry: ClassRegistry, sliceMs = 20, deadline = Infinity): Promise<Buffer[]> {
   const encoding = encodeInSlices(value, registry);
-  let deadline = performance.now() + sliceMs;
+  let sliceEnd = performance.now() + sliceMs;
   while (!encoding.steps.next().done) {
-    if (performance.now() < deadline) continue;
+    if (performance.now() < sliceEnd) continue;
+    if (performance.now() > deadline) throw new SnapshotDeadlineError('encoding the index took longer than allowed');
     await new Promise((resolve) => setImmediate(resolve));
-    deadline = performance.now() + sliceMs;
+    sliceEnd = performance.now() + sliceMs;
   }
   return encoding.parts();
 }
