@@ -72,6 +72,8 @@ const ownPartBytes = 64 * 1024;
 class Output {
   private readonly done: Buffer[] = [];
   private block = Buffer.allocUnsafe(1 << 20);
+  /** Where the part of `block` not yet in `done` starts. */
+  private start = 0;
   private at = 0;
   bytes = 0;
 
@@ -79,12 +81,12 @@ class Output {
     if (this.at + size <= this.block.length) return;
     this.flush();
     this.block = Buffer.allocUnsafe(Math.max(1 << 20, size));
+    this.start = this.at = 0;
   }
 
   private flush(): void {
-    if (this.at > 0) this.done.push(this.block.subarray(0, this.at));
-    this.at = 0;
-    this.block = Buffer.allocUnsafe(0);
+    if (this.at > this.start) this.done.push(this.block.subarray(this.start, this.at));
+    this.start = this.at;
   }
 
   byte(value: number): void {
@@ -125,9 +127,9 @@ class Output {
 
   raw(bytes: Uint8Array): void {
     if (bytes.length >= ownPartBytes) {
+      // The block goes on being filled after it: a large array costs no new block.
       this.flush();
       this.done.push(Buffer.from(bytes));
-      this.block = Buffer.allocUnsafe(1 << 20);
     } else {
       this.room(bytes.length);
       this.block.set(bytes, this.at);
