@@ -21,6 +21,7 @@
  * of the folder, so what it writes at its shutdown is not the next one's.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -63,6 +64,15 @@ const wharfBin = fileURLToPath(new URL('../bin/wharf.mjs', import.meta.url));
 const open = { 'open.cedar': '@id("open") @reason("Benchmark: everything is open.") permit (principal, action, resource);' };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
+/** CPU time (user + system, all threads) a process has used, from /proc (Linux, 100 ticks a second); NaN where it cannot be read. */
+const cpuMsOf = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+};
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 const byRegion = new Map<string, DatasetRecord[]>();
@@ -146,7 +156,7 @@ const keys = await mkdtemp(join(tmpdir(), 'wharf-bench-keys-'));
 const pair = generateKeyPairSync('ed25519');
 await writeFile(join(keys, 'catalogue.pem'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 await writeFile(join(keys, 'gateway.pub.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
-const restarts: { listenMs: number; readyMs: number; rssMb: number; loadedMs: number; readMs: number; decodeMs: number; replayMs: number; stopMs: number; stopSnapshot: boolean }[] = [];
+const restarts: { listenMs: number; readyMs: number; rssMb: number; loadedMs: number; readMs: number; decodeMs: number; verifyWaitMs: number; cpuMs: number; replayMs: number; stopMs: number; stopSnapshot: boolean }[] = [];
 for (let run = 0; run < runs; run += 1) {
   const port = await freeLoopbackPort();
   const runFolder = await mkdtemp(join(tmpdir(), 'wharf-bench-restart-run-'));
@@ -159,7 +169,7 @@ for (let run = 0; run < runs; run += 1) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let listenMs = Number.NaN;
-  let loaded: { atMs: number; readMs: number; decodeMs: number } | undefined;
+  let loaded: { atMs: number; readMs: number; decodeMs: number; verifyWaitMs: number } | undefined;
   child.stdout!.on('data', (chunk: Buffer) => {
     if (Number.isNaN(listenMs) && chunk.toString().includes('Wharf catalogue at')) listenMs = performance.now() - spawnedAt;
   });
@@ -167,8 +177,8 @@ for (let run = 0; run < runs; run += 1) {
   child.stderr!.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (line.includes('index loaded from snapshot')) {
-        const entry = JSON.parse(line) as { readMs: number; decodeMs: number };
-        loaded = { atMs: performance.now() - spawnedAt, readMs: entry.readMs, decodeMs: entry.decodeMs };
+        const entry = JSON.parse(line) as { readMs: number; decodeMs: number; verifyWaitMs?: number };
+        loaded = { atMs: performance.now() - spawnedAt, readMs: entry.readMs, decodeMs: entry.decodeMs, verifyWaitMs: entry.verifyWaitMs ?? Number.NaN };
       } else if (line.includes('index snapshot')) errors += `${line}\n`;
     }
   });
@@ -180,6 +190,7 @@ for (let run = 0; run < runs; run += 1) {
   const readyMs = performance.now() - spawnedAt;
   if (!loaded) throw new Error(`The restarted replica did not load the snapshot:\n${errors}`);
   const rssMb = rssMbOf(child.pid!);
+  const cpuMs = cpuMsOf(child.pid!);
   // A clean stop: the replica may write a snapshot of what it replayed on its way out.
   const stoppingAt = performance.now();
   child.kill('SIGTERM');
@@ -187,7 +198,7 @@ for (let run = 0; run < runs; run += 1) {
   const stopMs = performance.now() - stoppingAt;
   const stopSnapshot = (await readdir(runFolder)).some((name) => !namesBefore.has(name) && name.endsWith('.wharfidx'));
   await rm(runFolder, { recursive: true, force: true });
-  restarts.push({ listenMs, readyMs, rssMb, loadedMs: loaded.atMs, readMs: loaded.readMs, decodeMs: loaded.decodeMs, replayMs: readyMs - loaded.atMs, stopMs, stopSnapshot });
+  restarts.push({ listenMs, readyMs, rssMb, loadedMs: loaded.atMs, readMs: loaded.readMs, decodeMs: loaded.decodeMs, verifyWaitMs: loaded.verifyWaitMs, cpuMs, replayMs: readyMs - loaded.atMs, stopMs, stopSnapshot });
 }
 await rm(keys, { recursive: true, force: true });
 if (!keep) {
@@ -238,7 +249,7 @@ ${
 ${restarts
   .map(
     (restart, i) =>
-      `| \`wharf catalogue\` process with the snapshot, spawn to \`/ready\` 200, run ${i + 1} | **${seconds(restart.readyMs)}** (listening after ${seconds(restart.listenMs)}; snapshot read and checked ${seconds(restart.readMs)}, decoded ${seconds(restart.decodeMs)}, loaded at ${seconds(restart.loadedMs)}; changes replayed and ready ${seconds(restart.replayMs)} later; RSS at ready ${restart.rssMb} MB; SIGTERM to exit ${seconds(restart.stopMs)}, ${restart.stopSnapshot ? 'a snapshot written' : 'no snapshot written'}) |`,
+      `| \`wharf catalogue\` process with the snapshot, spawn to \`/ready\` 200, run ${i + 1} | **${seconds(restart.readyMs)}** (listening after ${seconds(restart.listenMs)}; snapshot read ${seconds(restart.readMs)}${Number.isNaN(restart.verifyWaitMs) ? ' (and checked)' : ` after the replica asked (read ahead, checked on another thread)`}, decoded ${seconds(restart.decodeMs)}${Number.isNaN(restart.verifyWaitMs) ? '' : `, then waited ${seconds(restart.verifyWaitMs)} for the checksum`}, loaded at ${seconds(restart.loadedMs)}; changes replayed and ready ${seconds(restart.replayMs)} later; CPU time at ready ${seconds(restart.cpuMs)}; RSS at ready ${restart.rssMb} MB; SIGTERM to exit ${seconds(restart.stopMs)}, ${restart.stopSnapshot ? 'a snapshot written' : 'no snapshot written'}) |`,
   )
   .join('\n')}
 ${values['skip-harvest'] ? '' : `| before: harvesting every region again into an empty index, in process | ${seconds(harvestMs)} (${harvested.toLocaleString('en')} datasets) |\n`}
