@@ -525,7 +525,7 @@ function replicationOf(config: import('../gateway/loadConfig.ts').WharfConfig) {
   return {
     ...(config.WHARF_CATALOGUE_REPLICA_NAME ? { name: config.WHARF_CATALOGUE_REPLICA_NAME } : {}),
     ...(config.WHARF_CATALOGUE_SNAPSHOT_DIR
-      ? { snapshots: { folder: config.WHARF_CATALOGUE_SNAPSHOT_DIR, intervalMs: config.WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS, keep: config.WHARF_CATALOGUE_SNAPSHOT_KEEP } }
+      ? { snapshots: { folder: config.WHARF_CATALOGUE_SNAPSHOT_DIR, intervalMs: config.WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS, keep: config.WHARF_CATALOGUE_SNAPSHOT_KEEP, shutdownBudgetMs: config.WHARF_CATALOGUE_SNAPSHOT_SHUTDOWN_MS } }
       : {}),
   };
 }

@@ -12,7 +12,7 @@ export interface IndexSnapshotOptions {
   intervalMs?: number;
   /** Snapshots kept; older ones are deleted after each write (`WHARF_CATALOGUE_SNAPSHOT_KEEP`). @default 2 */
   keep?: number;
-  /** Longest a snapshot written at shutdown may take (encoded and written), in milliseconds; past it, it is abandoned and the process stops. 0: none at shutdown. @default 20000 */
+  /** Longest a snapshot written at shutdown may take (encoded and written), in milliseconds; past it, it is abandoned and the process stops (`WHARF_CATALOGUE_SNAPSHOT_SHUTDOWN_MS`). 0: none at shutdown. @default 30000 */
   shutdownBudgetMs?: number;
 }
 
@@ -74,7 +74,7 @@ export interface IndexSnapshots {
 
 /** Snapshots of one catalogue's index (named by its database schema) in a folder. */
 export function createIndexSnapshots(options: IndexSnapshotOptions & { catalogue: string }): IndexSnapshots {
-  const { folder, catalogue, intervalMs = 600_000, keep = 2, shutdownBudgetMs = 20_000 } = options;
+  const { folder, catalogue, intervalMs = 600_000, keep = 2, shutdownBudgetMs = 30_000 } = options;
   async function capture(index: CatalogueIndex, seq: number, deadline = Infinity): Promise<CapturedSnapshot> {
     const started = performance.now();
     const body = await encodeIndex(index, deadline);
