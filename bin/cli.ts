@@ -259,6 +259,8 @@ const commands: Record<string, Command> = {
       console.error('WHARF_CATALOGUE_DATABASE_URL is required: a catalogue service is one replica of the durable catalogue kept there (postgres://…).');
       return 2;
     }
+    // Read on another thread while the rest of the service's code loads: a restart's largest cost after decoding.
+    if (config.WHARF_CATALOGUE_SNAPSHOT_DIR) void (await import('../subgraphs/catalogue/snapshot/snapshotFile.ts')).prefetchNewestSnapshot(config.WHARF_CATALOGUE_SNAPSHOT_DIR);
     const harvestKey = createPrivateKey(readFileSync(values['harvest-key'], 'utf8'));
     const gatewayPublicKey = createPublicKey(readFileSync(values['gateway-key'], 'utf8'));
     const fileEntries = values.regions ? await readRegionFile(values.regions) : [];
@@ -523,7 +525,7 @@ function replicationOf(config: import('../gateway/loadConfig.ts').WharfConfig) {
   return {
     ...(config.WHARF_CATALOGUE_REPLICA_NAME ? { name: config.WHARF_CATALOGUE_REPLICA_NAME } : {}),
     ...(config.WHARF_CATALOGUE_SNAPSHOT_DIR
-      ? { snapshots: { folder: config.WHARF_CATALOGUE_SNAPSHOT_DIR, intervalMs: config.WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS, keep: config.WHARF_CATALOGUE_SNAPSHOT_KEEP } }
+      ? { snapshots: { folder: config.WHARF_CATALOGUE_SNAPSHOT_DIR, intervalMs: config.WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS, keep: config.WHARF_CATALOGUE_SNAPSHOT_KEEP, shutdownBudgetMs: config.WHARF_CATALOGUE_SNAPSHOT_SHUTDOWN_MS } }
       : {}),
   };
 }

@@ -138,6 +138,8 @@ export const configSchema = z.object({
   WHARF_CATALOGUE_SNAPSHOT_INTERVAL_MS: ms(600_000).pipe(z.number().min(1000, 'must be at least 1000 ms')),
   /** Snapshots kept in the folder; older ones are deleted. */
   WHARF_CATALOGUE_SNAPSHOT_KEEP: z.coerce.number().int().min(1).max(100).default(2),
+  /** Longest a replica's stop may spend writing a snapshot of changes applied since its newest one; 0: none at stop. */
+  WHARF_CATALOGUE_SNAPSHOT_SHUTDOWN_MS: ms(30_000),
   /** A gateway's longest wait for the catalogue service (`--catalogue-url`). */
   WHARF_CATALOGUE_TIMEOUT_MS: ms(5_000).pipe(z.number().min(1, 'must be at least 1 ms')),
   /** Gateway runtime log level. */

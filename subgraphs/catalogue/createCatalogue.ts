@@ -272,6 +272,8 @@ export async function createCatalogue(options: CatalogueOptions): Promise<Catalo
     // Inline traces are for Apollo's hosted reporting, which Wharf does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => maskUnexpectedError(formatted, error),
+    // Its own SIGTERM handler stops it and signals the process again, which exits it before the catalogue's own shutdown (replication, a last index snapshot) has run: the process's owner disposes the catalogue instead.
+    stopOnTerminationSignals: false,
   });
   await server.start();
 

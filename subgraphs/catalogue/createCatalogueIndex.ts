@@ -56,7 +56,7 @@ export interface CatalogueIndex {
   restoreState(state: CatalogueIndexState): void;
 }
 
-/** The index's own structures, apart from the lineage graph (rebuilt from the records' edges, see `restoreLineage`). */
+/** The index's own structures, the lineage graph with them (what a snapshot holds). */
 export interface CatalogueIndexState {
   search: SearchIndex;
   byRegion: Map<string, Set<string>>;

@@ -5,7 +5,7 @@ import type { Discovery } from '../createDiscovery.ts';
 import type { Harvester } from '../createHarvester.ts';
 import type { CatalogueDatabase } from './openCatalogueDatabase.ts';
 import { readChanges, type DatasetChange } from './readChanges.ts';
-import type { IndexSnapshots } from '../snapshot/createIndexSnapshots.ts';
+import type { CapturedSnapshot, IndexSnapshots } from '../snapshot/createIndexSnapshots.ts';
 
 /** Where a replica stands against the stored catalogue. */
 export interface ReplicaStatus {
@@ -67,7 +67,7 @@ export interface Replica extends AsyncDisposable {
    * with it is logged and leaves the index empty, to be rebuilt.
    */
   loadSnapshot(): Promise<void>;
-  /** Writes a snapshot of the index now, between applied changes; undefined when there is nothing new to write or no snapshots are configured. */
+  /** Writes a snapshot of the index now (encoded between applied changes, written while they go on); undefined when there is nothing new to write, no snapshots are configured or it failed (logged). */
   writeSnapshot(): Promise<{ seq: number; bytes: number; path: string } | undefined>;
 }
 
@@ -198,22 +198,33 @@ export function createReplica(options: ReplicaOptions): Replica {
     phase = 'caught up';
   }
 
-  async function writeSnapshotNow(): Promise<{ seq: number; bytes: number; path: string } | undefined> {
-    if (!snapshots || !caughtUp || disposed) return undefined;
-    let written: Awaited<ReturnType<IndexSnapshots['write']>> | undefined;
+  /** The snapshot being written, if any: one at a time. */
+  let snapshotting: Promise<{ seq: number; bytes: number; path: string } | undefined> | undefined;
+
+  function writeSnapshotNow(deadline?: number): Promise<{ seq: number; bytes: number; path: string } | undefined> {
+    snapshotting ??= writeSnapshotOnce(deadline).finally(() => (snapshotting = undefined));
+    return snapshotting;
+  }
+
+  /**
+   * Encodes the index as the one job under way (no change is applied
+   * meanwhile; searches go on between slices), then writes the encoded copy
+   * while changes are applied again: replication pauses for the encoding
+   * only, not for writing and flushing the file.
+   */
+  async function writeSnapshotOnce(deadline?: number): Promise<{ seq: number; bytes: number; path: string } | undefined> {
+    // At shutdown (a deadline) the replica is already disposed; otherwise a disposed one writes nothing.
+    if (!snapshots || !caughtUp || (disposed && deadline === undefined)) return undefined;
+    let captured: CapturedSnapshot | undefined;
     const job = async () => {
-      // Nothing new since the last, or nothing stored at all: no snapshot would make a start faster; nor one at shutdown.
-      if (applied === snapshotSeq || applied === 0 || disposed) return;
+      // Nothing new since the last, or nothing stored at all: no snapshot would make a start faster.
+      if (applied === snapshotSeq || applied === 0) return;
       try {
-        written = await snapshots.write(index, applied);
-        snapshotSeq = written.seq;
-        log({ level: 'info', msg: 'index snapshot written', path: written.path, seq: written.seq, bytes: written.bytes, encodeMs: Math.round(written.encodeMs), writeMs: Math.round(written.writeMs) });
+        captured = await snapshots.capture(index, applied, deadline);
       } catch (error) {
-        // A full disk or a folder gone costs the next restart its speed, nothing else.
         log({ msg: 'index snapshot not written; the replica goes on without it', error: (error as Error).message });
       }
     };
-    // As the one job under way: no change is applied while the index is encoded and written.
     if (!running) await run(job);
     else {
       // Between two rounds of the catch-up under way: a steady stream of changes cannot put it off for ever.
@@ -226,7 +237,17 @@ export function createReplica(options: ReplicaOptions): Replica {
         };
       });
     }
-    return written;
+    if (!captured) return undefined;
+    try {
+      const written = await captured.write(deadline);
+      snapshotSeq = Math.max(snapshotSeq, written.seq);
+      log({ level: 'info', msg: 'index snapshot written', path: written.path, seq: written.seq, bytes: written.bytes, encodeMs: Math.round(written.encodeMs), writeMs: Math.round(written.writeMs) });
+      return written;
+    } catch (error) {
+      // A full disk or a folder gone costs the next restart its speed, nothing else.
+      log({ msg: 'index snapshot not written; the replica goes on without it', error: (error as Error).message });
+      return undefined;
+    }
   }
 
   /** Runs the job waiting for a round of catching up to end, if any (it never throws). */
@@ -292,7 +313,7 @@ export function createReplica(options: ReplicaOptions): Replica {
           applied = loaded.seq;
           snapshotSeq = loaded.seq;
           statesAfter = 0;
-          log({ level: 'info', msg: 'index loaded from snapshot; catching up from its sequence number', path: loaded.path, seq: loaded.seq, datasets: loaded.datasets, bytes: loaded.bytes, readMs: Math.round(loaded.readMs), decodeMs: Math.round(loaded.decodeMs) });
+          log({ level: 'info', msg: 'index loaded from snapshot; catching up from its sequence number', path: loaded.path, seq: loaded.seq, datasets: loaded.datasets, bytes: loaded.bytes, readMs: Math.round(loaded.readMs), decodeMs: Math.round(loaded.decodeMs), verifyWaitMs: Math.round(loaded.verifyWaitMs) });
         } catch (error) {
           log({ msg: 'index snapshot not loaded; rebuilding the index from PostgreSQL', error: (error as Error).message });
         } finally {
@@ -336,6 +357,9 @@ export function createReplica(options: ReplicaOptions): Replica {
       clearInterval(timer);
       clearInterval(snapshotTimer);
       await running?.catch(() => undefined);
+      await snapshotting;
+      // What was applied since the newest snapshot is not replayed by the next start if written now, within a budget: a stop is not held up for long.
+      if (snapshots && snapshots.shutdownBudgetMs > 0 && caughtUp && applied !== snapshotSeq) await writeSnapshotNow(performance.now() + snapshots.shutdownBudgetMs);
     },
   };
 }

@@ -357,9 +357,9 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
         epoch = undefined;
         await harvester?.stop();
       }
-      await replica[Symbol.asyncDispose]();
-      // Closing the session frees the leader's lock at once: the next replica takes over within a round.
+      // Closing the session frees the leader's lock at once: the next replica takes over within a round, not after this one's shutdown snapshot.
       await session[Symbol.asyncDispose]();
+      await replica[Symbol.asyncDispose]();
     },
   };
 }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readInWorker, type FileInWorker } from './readInWorker.ts';
+import { SnapshotDeadlineError } from './structureCodec.ts';
 
 /**
  * An index snapshot on disk:
@@ -15,7 +17,8 @@ import { join } from 'node:path';
  * last complete snapshot or none, never a part of one under a snapshot's
  * name; a file damaged anyway (disk, copy, truncation) fails its checksum.
  */
-export const snapshotFormatVersion = 1;
+/** 2: the lineage graph is held as it is, not rebuilt from its datasets' edges. */
+export const snapshotFormatVersion = 2;
 const magic = Buffer.from('WHARFIDX');
 const checksumBytes = 32;
 /** Bytes written per call: one call moves at most 2 GB, and smaller writes let the event loop turn. */
@@ -73,9 +76,11 @@ export async function listSnapshots(folder: string): Promise<SnapshotEntry[]> {
 /**
  * Writes a snapshot of `body` (parts, written in order) atomically into
  * `folder`; returns its path and size. The parts are read while this runs:
- * the caller keeps them unchanged until it resolves.
+ * the caller keeps them unchanged until it resolves. Past `deadline` (a
+ * `performance.now()` time) it stops with `SnapshotDeadlineError`, the
+ * temporary file removed.
  */
-export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHeader, 'format' | 'bodyBytes' | 'createdAt'>, body: readonly Buffer[]): Promise<{ path: string; bytes: number }> {
+export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHeader, 'format' | 'bodyBytes' | 'createdAt'>, body: readonly Buffer[], deadline = Infinity): Promise<{ path: string; bytes: number }> {
   await mkdir(folder, { recursive: true });
   const createdAt = new Date();
   const bodyBytes = body.reduce((sum, part) => sum + part.length, 0);
@@ -89,15 +94,12 @@ export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHea
   const hash = createHash('sha256');
   const file = await open(temporary, 'wx', 0o600);
   try {
-    // Each slice is copied before it is hashed and written: the checksum is of exactly the bytes on disk, even if a search scribbles on a scratch array meanwhile.
-    const staging = Buffer.allocUnsafe(stagingBytes);
     for (const part of [lead, headerJson, ...body]) {
       for (let at = 0; at < part.length; at += stagingBytes) {
-        const length = Math.min(stagingBytes, part.length - at);
-        part.copy(staging, 0, at, at + length);
-        const slice = staging.subarray(0, length);
+        if (performance.now() > deadline) throw new SnapshotDeadlineError('writing the snapshot took longer than allowed');
+        const slice = part.subarray(at, Math.min(part.length, at + stagingBytes));
         hash.update(slice);
-        await file.write(slice, 0, length);
+        await file.write(slice);
       }
     }
     await file.write(hash.digest());
@@ -119,60 +121,89 @@ export async function writeSnapshotFile(folder: string, header: Omit<SnapshotHea
 
 /** Reads only the header of a snapshot file (to skip one made by other code without reading it whole). */
 export async function readSnapshotHeader(path: string): Promise<SnapshotHeader> {
-  return (await readLead(path)).header;
-}
-
-/** The header and where the body starts. */
-async function readLead(path: string): Promise<{ header: SnapshotHeader; bodyStart: number }> {
   const file = await open(path, 'r');
   try {
     const lead = Buffer.alloc(magic.length + 4);
     const { bytesRead } = await file.read(lead, 0, lead.length, 0);
-    if (bytesRead < lead.length || !lead.subarray(0, magic.length).equals(magic)) throw new SnapshotRejectedError('corrupt', 'it does not start as a Wharf index snapshot');
-    const length = lead.readUInt32LE(magic.length);
-    if (length > 1 << 20) throw new SnapshotRejectedError('corrupt', 'its header length is implausible');
+    const length = leadLength(lead.subarray(0, bytesRead));
     const json = Buffer.alloc(length);
     const read = await file.read(json, 0, length, lead.length);
-    if (read.bytesRead < length) throw new SnapshotRejectedError('corrupt', 'it ends inside its header');
-    let header: SnapshotHeader;
-    try {
-      header = JSON.parse(json.toString('utf8')) as SnapshotHeader;
-    } catch {
-      throw new SnapshotRejectedError('corrupt', 'its header is not JSON');
-    }
-    if (typeof header !== 'object' || header === null || !Number.isSafeInteger(header.seq) || !Number.isSafeInteger(header.bodyBytes)) throw new SnapshotRejectedError('corrupt', 'its header lacks its sequence number or size');
-    return { header, bodyStart: lead.length + length };
+    return parseHeader(json.subarray(0, read.bytesRead), length);
   } finally {
     await file.close();
   }
 }
 
+/** The header's length, from the bytes before it. */
+function leadLength(lead: Buffer): number {
+  if (lead.length < magic.length + 4 || !lead.subarray(0, magic.length).equals(magic)) throw new SnapshotRejectedError('corrupt', 'it does not start as a Wharf index snapshot');
+  const length = lead.readUInt32LE(magic.length);
+  if (length > 1 << 20) throw new SnapshotRejectedError('corrupt', 'its header length is implausible');
+  return length;
+}
+
+function parseHeader(json: Buffer, length: number): SnapshotHeader {
+  if (json.length < length) throw new SnapshotRejectedError('corrupt', 'it ends inside its header');
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(json.toString('utf8')) as SnapshotHeader;
+  } catch {
+    throw new SnapshotRejectedError('corrupt', 'its header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null || !Number.isSafeInteger(header.seq) || !Number.isSafeInteger(header.bodyBytes)) throw new SnapshotRejectedError('corrupt', 'its header lacks its sequence number or size');
+  return header;
+}
+
+/** A file being read ahead (`prefetchNewestSnapshot`), taken by the first `readSnapshotFile` of it. */
+let prefetched: { path: string; file: FileInWorker } | undefined;
+
+/**
+ * Starts reading the newest snapshot in `folder` (and checking its
+ * checksum) on another thread, so that by the time the replica asks for it
+ * — after the process has loaded the rest of its code, a second or two —
+ * it is in memory. Does nothing when there is none; never throws.
+ */
+export async function prefetchNewestSnapshot(folder: string): Promise<void> {
+  const [newest] = await listSnapshots(folder).catch(() => []);
+  if (newest) prefetched = { path: newest.path, file: readInWorker(newest.path, checksumBytes) };
+}
+
+/** A snapshot read: its header, its body, and whether its checksum holds (decided while the body is decoded). */
+export interface SnapshotRead {
+  header: SnapshotHeader;
+  body: Buffer;
+  /** Rejects with `SnapshotRejectedError` 'corrupt' when the checksum does not match: nothing decoded from `body` may be used before this resolves. */
+  verified: Promise<void>;
+}
+
 /**
  * Reads and checks a snapshot file: its header must match `expected` (else
- * `SnapshotRejectedError` 'foreign'), its length the header's and its
- * checksum its bytes (else 'corrupt'). Returns the header and the body.
+ * `SnapshotRejectedError` 'foreign'), its length the header's (else
+ * 'corrupt'), and its checksum its bytes (`verified`, checked on another
+ * thread while the caller decodes the body).
  */
-export async function readSnapshotFile(path: string, expected: { fingerprint: string; catalogue: string }): Promise<{ header: SnapshotHeader; body: Buffer }> {
-  const { header, bodyStart } = await readLead(path);
+export async function readSnapshotFile(path: string, expected: { fingerprint: string; catalogue: string }): Promise<SnapshotRead> {
+  const file = prefetched?.path === path ? prefetched.file : readInWorker(path, checksumBytes);
+  prefetched = undefined;
+  let bytes: Buffer;
+  try {
+    bytes = await file.bytes;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESHORT') throw new SnapshotRejectedError('corrupt', (error as Error).message);
+    throw error;
+  }
+  const bodyStart = magic.length + 4 + leadLength(bytes.subarray(0, magic.length + 4));
+  const header = parseHeader(bytes.subarray(magic.length + 4, bodyStart), bodyStart - magic.length - 4);
   if (header.format !== snapshotFormatVersion) throw new SnapshotRejectedError('foreign', `it is in format ${header.format}; this code reads format ${snapshotFormatVersion}`);
   if (header.fingerprint !== expected.fingerprint) throw new SnapshotRejectedError('foreign', 'it was made by code that indexes differently (another derivation fingerprint)');
   if (header.catalogue !== expected.catalogue) throw new SnapshotRejectedError('foreign', `it is a snapshot of catalogue "${header.catalogue}", not "${expected.catalogue}"`);
-  const { size } = await stat(path);
+  const size = bytes.length;
   if (size !== bodyStart + header.bodyBytes + checksumBytes) throw new SnapshotRejectedError('corrupt', `it is ${size} bytes long; its header says ${bodyStart + header.bodyBytes + checksumBytes} (truncated?)`);
-  const bytes = Buffer.allocUnsafe(size);
-  const file = await open(path, 'r');
-  try {
-    for (let at = 0; at < size; ) {
-      const { bytesRead } = await file.read(bytes, at, Math.min(64 << 20, size - at), at);
-      if (bytesRead === 0) throw new SnapshotRejectedError('corrupt', 'it ended while being read');
-      at += bytesRead;
-    }
-  } finally {
-    await file.close();
-  }
-  const digest = createHash('sha256').update(bytes.subarray(0, size - checksumBytes)).digest();
-  if (!digest.equals(bytes.subarray(size - checksumBytes))) throw new SnapshotRejectedError('corrupt', 'its checksum does not match its contents');
-  return { header, body: bytes.subarray(bodyStart, size - checksumBytes) };
+  const verified = file.checksumHolds.then((holds) => {
+    if (!holds) throw new SnapshotRejectedError('corrupt', 'its checksum does not match its contents');
+  });
+  verified.catch(() => undefined);
+  return { header, body: bytes.subarray(bodyStart, size - checksumBytes), verified };
 }
 
 /** Deletes all but the `keep` newest snapshots, and temporary files this process did not leave in the middle of a write (older than an hour). */

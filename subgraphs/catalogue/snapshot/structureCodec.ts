@@ -27,6 +27,8 @@ export type ClassRegistry = readonly ClassCodec[];
 
 export class SnapshotEncodeError extends Error {}
 export class SnapshotDecodeError extends Error {}
+/** A snapshot abandoned because it would have taken longer than allowed (at shutdown). */
+export class SnapshotDeadlineError extends Error {}
 
 const enum Tag {
   Undefined = 0,
@@ -59,16 +61,19 @@ const enum Tag {
 const typedArrayTypes = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array] as const;
 type AnyTypedArray = InstanceType<(typeof typedArrayTypes)[number]>;
 const typedArrayKind = new Map<unknown, number>(typedArrayTypes.map((type, kind) => [type, kind]));
-/** Typed arrays at least this large are handed to the writer as they are (not copied): the encoder's caller writes them before the index changes. */
-const zeroCopyBytes = 64 * 1024;
+/** Typed arrays at least this large are copied into a part of their own rather than into a block. */
+const ownPartBytes = 64 * 1024;
 
 /**
  * Growable output: small values go into pooled blocks, large typed arrays
- * are kept as views. `parts()` is the encoding in order.
+ * are copied into parts of their own (a copy, so the structure may change
+ * while the parts are written). `parts()` is the encoding in order.
  */
 class Output {
   private readonly done: Buffer[] = [];
   private block = Buffer.allocUnsafe(1 << 20);
+  /** Where the part of `block` not yet in `done` starts. */
+  private start = 0;
   private at = 0;
   bytes = 0;
 
@@ -76,12 +81,12 @@ class Output {
     if (this.at + size <= this.block.length) return;
     this.flush();
     this.block = Buffer.allocUnsafe(Math.max(1 << 20, size));
+    this.start = this.at = 0;
   }
 
   private flush(): void {
-    if (this.at > 0) this.done.push(this.block.subarray(0, this.at));
-    this.at = 0;
-    this.block = Buffer.allocUnsafe(0);
+    if (this.at > this.start) this.done.push(this.block.subarray(this.start, this.at));
+    this.start = this.at;
   }
 
   byte(value: number): void {
@@ -121,10 +126,10 @@ class Output {
   }
 
   raw(bytes: Uint8Array): void {
-    if (bytes.length >= zeroCopyBytes) {
+    if (bytes.length >= ownPartBytes) {
+      // The block goes on being filled after it: a large array costs no new block.
       this.flush();
-      this.done.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      this.block = Buffer.allocUnsafe(1 << 20);
+      this.done.push(Buffer.from(bytes));
     } else {
       this.room(bytes.length);
       this.block.set(bytes, this.at);
@@ -141,10 +146,7 @@ class Output {
 
 const asBytes = (array: AnyTypedArray, length = array.length) => new Uint8Array(array.buffer, array.byteOffset, length * array.BYTES_PER_ELEMENT);
 
-/**
- * Encodes `value` into parts to be written in order. Large typed arrays are
- * views of the live ones: write the parts before `value` changes.
- */
+/** Encodes `value` into parts to be written in order (a copy of it). */
 export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer[] {
   const encoding = encodeInSlices(value, registry);
   while (!encoding.steps.next().done);
@@ -155,15 +157,17 @@ export function encodeStructure(value: unknown, registry: ClassRegistry): Buffer
  * `encodeStructure` in time slices: the returned promise resolves with the
  * parts once written, and the event loop turns every `sliceMs` meanwhile
  * (searches go on while a large index is encoded). Nothing may change
- * `value` until it resolves.
+ * `value` until it resolves. Past `deadline` (a `performance.now()` time)
+ * it stops with `SnapshotDeadlineError`.
  */
-export async function encodeStructureSliced(value: unknown, registry: ClassRegistry, sliceMs = 20): Promise<Buffer[]> {
+export async function encodeStructureSliced(value: unknown, registry: ClassRegistry, sliceMs = 20, deadline = Infinity): Promise<Buffer[]> {
   const encoding = encodeInSlices(value, registry);
-  let deadline = performance.now() + sliceMs;
+  let sliceEnd = performance.now() + sliceMs;
   while (!encoding.steps.next().done) {
-    if (performance.now() < deadline) continue;
+    if (performance.now() < sliceEnd) continue;
+    if (performance.now() > deadline) throw new SnapshotDeadlineError('encoding the index took longer than allowed');
     await new Promise((resolve) => setImmediate(resolve));
-    deadline = performance.now() + sliceMs;
+    sliceEnd = performance.now() + sliceMs;
   }
   return encoding.parts();
 }
@@ -427,7 +431,11 @@ function encodeInSlices(root: unknown, registry: ClassRegistry): { steps: Genera
   return { steps: steps(), parts: () => out.parts() };
 }
 
-/** Decodes what `encodeStructure` wrote with the same registry. */
+/**
+ * Decodes what `encodeStructure` wrote with the same registry. Damaged
+ * bytes fail with `SnapshotDecodeError` and never make it allocate more
+ * than their own size (it may run before their checksum is known).
+ */
 export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown {
   let at = 0;
   const shapes: { number: number; keys: string[] }[] = [];
@@ -530,7 +538,10 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
       case Tag.ZeroedTypedArray: {
         need(5);
         const type = typedArrayType();
-        return new type(u32());
+        const length = u32();
+        // Scratch is sized to the index, which the snapshot holds in more bytes than that: a larger length is damage, not an allocation to attempt.
+        if (length > bytes.length) throw new SnapshotDecodeError('The snapshot names scratch larger than itself.');
+        return new type(length);
       }
       case Tag.StringArray:
       case Tag.Array:
@@ -557,6 +568,7 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
       case Tag.Shape: {
         const number = i32();
         const count = u32();
+        need(count * 4);
         const keys: string[] = [];
         for (let i = 0; i < count; i += 1) keys.push(string());
         if (number >= registry.length) throw new SnapshotDecodeError('The snapshot names a class this code does not know.');
@@ -593,6 +605,8 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
   /** An array's entries after its tag; `own`: it is a value of its own (numbered), not a map's or set's entries. */
   function list(tag: Tag, own: boolean): unknown[] {
     const count = u32();
+    // Every entry takes a byte at least: a count beyond the bytes left is damage (the body is decoded before its checksum is known).
+    need(count);
     const values: unknown[] = new Array(count);
     if (own) made(values);
     if (tag === Tag.Array) {

@@ -113,9 +113,10 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     await readyWithEverything(first, datasets);
     // Rebuilt from PostgreSQL, it writes a snapshot so that its next start need not.
     await waitUntil(() => lines(first, /index snapshot written/).length, (written) => written === 1, { timeoutMs: 120_000, what: 'the first snapshot' });
+    await first.stop();
+    // The newest it left: the one written after the rebuild, or a newer one written at its stop when it applied more since.
     const snapshot = await newestSnapshot();
     expect(snapshot.seq).toBeGreaterThan(0);
-    await first.stop();
 
     // Changes while it is away: new revisions and deletions, which it must replay from after the snapshot's sequence number.
     const truth = await regions.truth();
@@ -146,7 +147,16 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
     expect(watershed.data!.search.totalCount).toBe(changed.size);
     const fromSnapshot = await answers(restarted);
     expect(fromSnapshot).toEqual(await rebuiltAnswers());
+    // Stopped cleanly with changes replayed since its snapshot: it writes a newer one on its way out, which the next start loads.
     await restarted.stop();
+    expect(lines(restarted, /index snapshot written/), restarted.output()).toHaveLength(1);
+    const atShutdown = await newestSnapshot();
+    expect(atShutdown.seq).toBeGreaterThan(snapshot.seq);
+    const again = await startWithSnapshots('follower');
+    await readyWithEverything(again, total);
+    expect(JSON.parse(lines(again, /index loaded from snapshot/)[0]!)).toMatchObject({ seq: atShutdown.seq, datasets: total });
+    await expectTruth(again);
+    await again.stop();
   }, 600_000);
 
   it('detects a truncated and a corrupted snapshot by its checksum, logs it once and serves the whole index rebuilt from PostgreSQL', async () => {
@@ -187,7 +197,7 @@ await describeWithServers([postgresServer], 'durable catalogue: index snapshots'
   it('ignores a snapshot of another format or made by code that indexes differently', async () => {
     const total = (await regions.truth()).size;
     for (const [what, from, to] of [
-      ['format', /"format":1,/, '"format":9,'],
+      ['format', /"format":2,/, '"format":9,'],
       ['fingerprint', /"fingerprint":"[0-9a-f]{32}"/, `"fingerprint":"${'0'.repeat(32)}"`],
     ] as const) {
       const writer = await startWithSnapshots(`writer-${what}`);
