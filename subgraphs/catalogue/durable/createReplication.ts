@@ -9,6 +9,7 @@ import { createReplica, type Replica, type ReplicaStatus } from './createReplica
 import { claimLeadership, purgeTombstones, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot, type WrittenRange } from './harvestWrites.ts';
 import { DeposedError, type CatalogueDatabase } from './openCatalogueDatabase.ts';
 import { createIndexSnapshots, type IndexSnapshotOptions } from '../snapshot/createIndexSnapshots.ts';
+import { prepareAhead } from '../search/createSearchIndex.ts';
 
 export interface ReplicationOptions {
   database: CatalogueDatabase;
@@ -110,9 +111,12 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
   let epoch: number | undefined;
   let electing = false;
   /**
-   * The leader's writes, one at a time. The database would queue them on its
-   * sequence row anyway; queued here instead, they hold one pooled
-   * connection rather than one each, and catch-ups keep theirs.
+   * The leader's writes, one at a time, each with its put into this
+   * replica's index. The database would queue the writes on its sequence
+   * row anyway; queued here instead, they hold one pooled connection rather
+   * than one each, and catch-ups keep theirs. A write waits for the put of
+   * the one before: written meanwhile, it would be read back from the
+   * database by the catch-up that follows that put, not taken from hand.
    */
   let writes: Promise<unknown> = Promise.resolve();
   const oneAtATime = <T>(write: () => Promise<T>): Promise<T> => {
@@ -120,6 +124,14 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     writes = next.catch(() => undefined);
     return next;
   };
+  /**
+   * Heads announced while the leader writes and puts its own change: its
+   * own head is put from hand, so a catch-up woken by its announcement
+   * would read back what it just wrote. Told to the replica once the put is
+   * done (a no-op unless another writer, such as the registry, wrote too).
+   */
+  let ownWrites = 0;
+  let announcedMeanwhile = 0;
   /** The last write failure logged, so a database that stays away is logged once. */
   let lastWriteProblem: string | undefined;
   let electionTimer: NodeJS.Timeout | undefined;
@@ -163,7 +175,9 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
         return;
       }
       const head = Number(word);
-      if (Number.isSafeInteger(head)) replica.notify(head);
+      if (!Number.isSafeInteger(head)) return;
+      if (ownWrites > 0) announcedMeanwhile = Math.max(announcedMeanwhile, head);
+      else replica.notify(head);
     },
   });
 
@@ -228,16 +242,41 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
   /**
    * Runs a write, then puts it into this replica's index (from what is in
    * hand when it can, see `Replica.applyWritten`): the harvester compares
-   * the next page with the index, so the write must be in it first. A
-   * refusal as deposed steps down, and drops the session so a lock it may
-   * still hold goes too.
+   * the next page with the index, so the write must be in it first. The
+   * records it upserts are analysed for the index while the database
+   * writes them (`prepareAhead`). A refusal as deposed steps down, and
+   * drops the session so a lock it may still hold goes too.
    */
-  async function leaderWrite(write: (epoch: number) => Promise<WrittenRange>, apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>): Promise<void> {
+  async function leaderWrite(
+    write: (epoch: number) => Promise<WrittenRange>,
+    apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>,
+    upserts: readonly DatasetRecord[] = [],
+  ): Promise<void> {
     const current = leaderEpoch();
-    let range: WrittenRange;
+    let stored = false;
     try {
-      range = await oneAtATime(() => write(current));
+      await oneAtATime(async () => {
+        ownWrites += 1;
+        try {
+          const writing = write(current);
+          // Awaited below; until then its failure must not count as unhandled.
+          writing.catch(() => undefined);
+          await prepareAhead(upserts);
+          const range = await writing;
+          stored = true;
+          lastWriteProblem = undefined;
+          await replica.applyWritten(range, apply);
+        } finally {
+          ownWrites -= 1;
+          if (ownWrites === 0 && announcedMeanwhile > 0) {
+            replica.notify(announcedMeanwhile);
+            announcedMeanwhile = 0;
+          }
+        }
+      });
     } catch (error) {
+      // Stored, but not yet read back: the next catch-up applies it. The harvest stops here, as the index is behind what it compares with.
+      if (stored) throw new StoreUnavailableError(`A stored change could not be read back: ${(error as Error).message}`, { cause: error });
       if (error instanceof DeposedError) {
         await stepDown(error.message);
         session.reset('deposed');
@@ -246,13 +285,6 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
         log({ level: 'warn', msg: 'catalogue write failed; the harvest stops here and is tried again', replica: name, error: error.message });
       }
       throw error;
-    }
-    lastWriteProblem = undefined;
-    try {
-      await replica.applyWritten(range, apply);
-    } catch (error) {
-      // Stored, but not yet read back: the next catch-up applies it. The harvest stops here, as the index is behind what it compares with.
-      throw new StoreUnavailableError(`A stored change could not be read back: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -273,12 +305,14 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       await leaderWrite(
         (current) => writePage(db, current, region, upserts, deletions, cursor),
         (put) => putAll(put, upserts, deletions),
+        upserts,
       );
     },
     async applySnapshot(region, removals, upserts, cursor, reconciledAt) {
       await leaderWrite(
         (current) => writeSnapshot(db, current, region, removals, upserts, cursor, reconciledAt),
         (put) => putAll(put, upserts, removals),
+        upserts,
       );
     },
     async applyPolicies(region, policies) {

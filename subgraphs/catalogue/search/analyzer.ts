@@ -40,15 +40,31 @@ const segmentedChar = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=M
 const wordChar = /[\p{L}\p{N}]/u;
 const hanChar = /\p{Script=Han}/u;
 
-/** Folds one code point for comparison without accents; may return '' (a lone mark) or several characters. */
-export function foldChar(char: string): string {
+function foldCodePoint(char: string): string {
   if (char === 'đ' || char === 'Đ') return 'd';
   let folded = '';
   for (const part of char.normalize('NFKD')) if (!combiningMark.test(part)) folded += part;
   return folded.toLowerCase();
 }
 
+/** Folded code points beyond ASCII, memoised as `classOf`'s classes are (and bounded alike). */
+const foldedChars = new Map<string, string>();
+
+/** Folds one code point for comparison without accents; may return '' (a lone mark) or several characters. */
+export function foldChar(char: string): string {
+  let folded = foldedChars.get(char);
+  if (folded === undefined) {
+    folded = foldCodePoint(char);
+    if (foldedChars.size < memoisedClasses) foldedChars.set(char, folded);
+  }
+  return folded;
+}
+
+const asciiOnly = /^[\x00-\x7f]*$/;
+
 export function foldText(text: string): string {
+  // ASCII has no accents to fold: indexing folds every title, most of them ASCII.
+  if (asciiOnly.test(text)) return text.toLowerCase();
   let folded = '';
   for (const char of text) folded += foldChar(char);
   return folded;

@@ -76,15 +76,26 @@ export function termFrequencies(record: DatasetRecord): TermStatistics {
     for (const text of texts[textFields[f]!]) {
       const { terms, positions, unstopped } = analyzeForIndex(text.value, text.lang, { unstopped: f === 0, repeated });
       const languageBit = stemmedLanguages.indexOf(primaryLanguage(text.lang) as StemmedLanguage);
+      const language = languageBit >= 0 ? 1 << languageBit : 0;
       lengths[f]! += terms.length;
       for (let i = 0; i < terms.length; i += 1) {
         const term = terms[i]!;
         // No query can name a longer term: indexing it would only grow the dictionary.
         if (term.length > maxWordChars) continue;
-        const packed = tf.get(term) ?? 0;
+        const packed = tf.get(term);
+        // A term new to the record needs no look-up in the other maps.
+        if (packed === undefined) {
+          tf.set(term, 2 ** shift);
+          if (f === 0) titlePositions.set(term, Math.min(maxTitlePosition, titleBase + positions[i]! + 1));
+          if (language !== 0) languages.set(term, language);
+          continue;
+        }
         if (((packed >>> shift) & 0xff) < 255) tf.set(term, packed + 2 ** shift);
         if (f === 0 && !titlePositions.has(term)) titlePositions.set(term, Math.min(maxTitlePosition, titleBase + positions[i]! + 1));
-        if (languageBit >= 0) languages.set(term, (languages.get(term) ?? 0) | (1 << languageBit));
+        if (language !== 0) {
+          const known = languages.get(term) ?? 0;
+          if ((known & language) === 0) languages.set(term, known | language);
+        }
       }
       if (f === 0) {
         titleBase += (positions.at(-1) ?? -1) + 1 + translationGap;
