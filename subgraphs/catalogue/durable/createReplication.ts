@@ -9,7 +9,6 @@ import { createReplica, type Replica, type ReplicaStatus } from './createReplica
 import { claimLeadership, purgeTombstones, requestHarvest, writeOutcome, writePage, writePolicies, writeRegionRemoval, writeSnapshot, type WrittenRange } from './harvestWrites.ts';
 import { DeposedError, type CatalogueDatabase } from './openCatalogueDatabase.ts';
 import { createIndexSnapshots, type IndexSnapshotOptions } from '../snapshot/createIndexSnapshots.ts';
-import { prepareAhead } from '../search/createSearchIndex.ts';
 
 export interface ReplicationOptions {
   database: CatalogueDatabase;
@@ -242,27 +241,18 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
   /**
    * Runs a write, then puts it into this replica's index (from what is in
    * hand when it can, see `Replica.applyWritten`): the harvester compares
-   * the next page with the index, so the write must be in it first. The
-   * records it upserts are analysed for the index while the database
-   * writes them (`prepareAhead`). A refusal as deposed steps down, and
-   * drops the session so a lock it may still hold goes too.
+   * the next page with the index, so the write must be in it first. A
+   * refusal as deposed steps down, and drops the session so a lock it may
+   * still hold goes too.
    */
-  async function leaderWrite(
-    write: (epoch: number) => Promise<WrittenRange>,
-    apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>,
-    upserts: readonly DatasetRecord[] = [],
-  ): Promise<void> {
+  async function leaderWrite(write: (epoch: number) => Promise<WrittenRange>, apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>): Promise<void> {
     const current = leaderEpoch();
     let stored = false;
     try {
       await oneAtATime(async () => {
         ownWrites += 1;
         try {
-          const writing = write(current);
-          // Awaited below; until then its failure must not count as unhandled.
-          writing.catch(() => undefined);
-          await prepareAhead(upserts);
-          const range = await writing;
+          const range = await write(current);
           stored = true;
           lastWriteProblem = undefined;
           await replica.applyWritten(range, apply);
@@ -305,14 +295,12 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
       await leaderWrite(
         (current) => writePage(db, current, region, upserts, deletions, cursor),
         (put) => putAll(put, upserts, deletions),
-        upserts,
       );
     },
     async applySnapshot(region, removals, upserts, cursor, reconciledAt) {
       await leaderWrite(
         (current) => writeSnapshot(db, current, region, removals, upserts, cursor, reconciledAt),
         (put) => putAll(put, upserts, removals),
-        upserts,
       );
     },
     async applyPolicies(region, policies) {

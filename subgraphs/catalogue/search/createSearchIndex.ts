@@ -75,58 +75,6 @@ function hash32(text: string): number {
   return hash >>> 0;
 }
 
-/** Everything an insert of `record` writes (see `SearchIndex.prepare`): it reads the record alone, no index. */
-function prepareRecord(record: unknown): PreparedRecord {
-  assertIndexable(record);
-  let json: Buffer;
-  try {
-    json = Buffer.from(JSON.stringify(record));
-  } catch (error) {
-    throw new UnindexableRecordError(record.id, 'the record', `cannot be stored as JSON (${(error as Error).message})`);
-  }
-  const { tf, lengths, titlePositions, languages, titleKeys } = termFrequencies(record);
-  const mask = qualityMask(record);
-  return {
-    record,
-    json,
-    tf,
-    titlePositions,
-    languages,
-    formatGroup: formatGroupKeyOf(record),
-    lengths: lengths.map((length) => Math.min(length, 65535)),
-    modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
-    qualityMask: mask,
-    qualityFactor: qualityFactorOf(scoreOfMask(mask)),
-    titleKey: foldText(record.title[0]!.value).slice(0, titleSortChars),
-    exactTitleKeys: new Set(titleKeys.map(hash32)),
-    facetValues: facetValuesOf(record),
-    groupName: JSON.stringify([record.region, record.access]),
-    groupKey: { ...record.access, region: record.region },
-  };
-}
-
-/** Records prepared before their insert (see `prepareAhead`), by identity; each is taken once. */
-const preparedAhead = new WeakMap<object, PreparedRecord>();
-
-/**
- * Prepares `records` for inserts to come, in any index (see
- * `SearchIndex.prepare`), letting the event loop run between every
- * `perTurn`: a durable catalogue's leader does this while the database
- * writes them, and putting them into its index then only commits. A record
- * the index refuses is left for the insert to refuse, with its reason.
- */
-export async function prepareAhead(records: readonly DatasetRecord[], perTurn = 250): Promise<void> {
-  for (let i = 0; i < records.length; i += 1) {
-    const record = records[i]!;
-    try {
-      preparedAhead.set(record, prepareRecord(record));
-    } catch {
-      // Refused again when inserted.
-    }
-    if ((i + 1) % perTurn === 0) await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /**
  * The catalogue's search index. Terms come from Wharf's analyzer, each text
  * in its language; their dictionary keeps folded forms in MiniSearch's radix
@@ -293,14 +241,35 @@ export class SearchIndex {
   /**
    * Checks `record` (`assertIndexable`) and derives everything an insert
    * writes, changing nothing: it throws `UnindexableRecordError` for a record
-   * the index cannot hold, so a refused record is never half inserted. A
-   * record given to `prepareAhead` is not prepared again.
+   * the index cannot hold, so a refused record is never half inserted.
    */
   prepare(record: unknown): PreparedRecord {
-    const ahead = typeof record === 'object' && record !== null ? preparedAhead.get(record) : undefined;
-    if (!ahead) return prepareRecord(record);
-    preparedAhead.delete(record as object);
-    return ahead;
+    assertIndexable(record);
+    let json: Buffer;
+    try {
+      json = Buffer.from(JSON.stringify(record));
+    } catch (error) {
+      throw new UnindexableRecordError(record.id, 'the record', `cannot be stored as JSON (${(error as Error).message})`);
+    }
+    const { tf, lengths, titlePositions, languages, titleKeys } = termFrequencies(record);
+    const mask = qualityMask(record);
+    return {
+      record,
+      json,
+      tf,
+      titlePositions,
+      languages,
+      formatGroup: formatGroupKeyOf(record),
+      lengths: lengths.map((length) => Math.min(length, 65535)),
+      modifiedMs: record.modified ? Date.parse(record.modified) || 0 : 0,
+      qualityMask: mask,
+      qualityFactor: qualityFactorOf(scoreOfMask(mask)),
+      titleKey: foldText(record.title[0]!.value).slice(0, titleSortChars),
+      exactTitleKeys: new Set(titleKeys.map(hash32)),
+      facetValues: facetValuesOf(record),
+      groupName: JSON.stringify([record.region, record.access]),
+      groupKey: { ...record.access, region: record.region },
+    };
   }
 
   /** Inserts a prepared record, replacing any with its id. Nothing here depends on the record's shape any more, so nothing throws half-way. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDatasets } from '../../../bench/generateDatasets.ts';
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { record } from '../../support/datasetRecord.ts';
-import { prepareAhead, SearchIndex, UnindexableRecordError, type SearchFilter, type SearchHit } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
+import { SearchIndex, type SearchFilter, type SearchHit } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
 import { facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
 import type { SearchSort, Sortable } from '../../../subgraphs/catalogue/search/searchPaging.ts';
 
@@ -218,21 +218,4 @@ describe('SearchIndex paging', () => {
       expect(new Set(seen).size).toBe(15_000);
     }
   }, 120_000);
-});
-
-describe('SearchIndex.prepare ahead', () => {
-  it('inserts a record prepared ahead as one prepared when inserted, and refuses at its insert one it cannot hold', async () => {
-    const records = generateDatasets(300, 21);
-    const broken = { ...records[0]!, id: 'broken', title: [] } as DatasetRecord;
-    await prepareAhead([...records.slice(0, 150), broken], 40);
-    const ahead = indexOf(records);
-    const plain = indexOf(records.map((item) => ({ ...item })));
-    for (const text of ['trade', 'population monthly', 'hà nội', '贸易', 'statistik']) {
-      const [a, b] = [search(ahead, text, { explain: true }), search(plain, text, { explain: true })];
-      expect(a.total).toBe(b.total);
-      expect(a.facets).toEqual(b.facets);
-      expect(a.hits.map((hit) => [hit.id, hit.score, hit.explanation])).toEqual(b.hits.map((hit) => [hit.id, hit.score, hit.explanation]));
-    }
-    expect(() => ahead.upsert(broken)).toThrow(UnindexableRecordError);
-  });
 });
