@@ -46,6 +46,9 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** Datasets of a snapshot put into the index before the event loop is let go (as a durable replica puts them). */
+const putsPerTurn = 1000;
+
 /** The one-process sink: changes go straight into the index, policies to `onPolicies`. */
 export function indexSink(index: CatalogueIndex, onPolicies?: (policies: RegionPolicies) => void): HarvestSink {
   return {
@@ -55,9 +58,13 @@ export function indexSink(index: CatalogueIndex, onPolicies?: (policies: RegionP
         else index.upsert(change.record);
       }
     },
-    applySnapshot(_region, removals, upserts) {
+    async applySnapshot(_region, removals, upserts) {
       for (const id of removals) index.remove(id);
-      for (const record of upserts) index.upsert(record);
+      // A large region's snapshot takes seconds to index: requests, timers and the other regions' feeds are served meanwhile.
+      for (let i = 0; i < upserts.length; i += 1) {
+        index.upsert(upserts[i]!);
+        if ((i + 1) % putsPerTurn === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     applyPolicies(_region, policies) {
       onPolicies?.(policies);

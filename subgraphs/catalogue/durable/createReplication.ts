@@ -110,9 +110,12 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
   let epoch: number | undefined;
   let electing = false;
   /**
-   * The leader's writes, one at a time. The database would queue them on its
-   * sequence row anyway; queued here instead, they hold one pooled
-   * connection rather than one each, and catch-ups keep theirs.
+   * The leader's writes, one at a time, each with its put into this
+   * replica's index. The database would queue the writes on its sequence
+   * row anyway; queued here instead, they hold one pooled connection rather
+   * than one each, and catch-ups keep theirs. A write waits for the put of
+   * the one before: written meanwhile, it would be read back from the
+   * database by the catch-up that follows that put, not taken from hand.
    */
   let writes: Promise<unknown> = Promise.resolve();
   const oneAtATime = <T>(write: () => Promise<T>): Promise<T> => {
@@ -120,6 +123,14 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
     writes = next.catch(() => undefined);
     return next;
   };
+  /**
+   * Heads announced while the leader writes and puts its own change: its
+   * own head is put from hand, so a catch-up woken by its announcement
+   * would read back what it just wrote. Told to the replica once the put is
+   * done (a no-op unless another writer, such as the registry, wrote too).
+   */
+  let ownWrites = 0;
+  let announcedMeanwhile = 0;
   /** The last write failure logged, so a database that stays away is logged once. */
   let lastWriteProblem: string | undefined;
   let electionTimer: NodeJS.Timeout | undefined;
@@ -163,7 +174,9 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
         return;
       }
       const head = Number(word);
-      if (Number.isSafeInteger(head)) replica.notify(head);
+      if (!Number.isSafeInteger(head)) return;
+      if (ownWrites > 0) announcedMeanwhile = Math.max(announcedMeanwhile, head);
+      else replica.notify(head);
     },
   });
 
@@ -234,10 +247,26 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
    */
   async function leaderWrite(write: (epoch: number) => Promise<WrittenRange>, apply: (put: (id: string, record: DatasetRecord | null) => void) => void | Promise<void>): Promise<void> {
     const current = leaderEpoch();
-    let range: WrittenRange;
+    let stored = false;
     try {
-      range = await oneAtATime(() => write(current));
+      await oneAtATime(async () => {
+        ownWrites += 1;
+        try {
+          const range = await write(current);
+          stored = true;
+          lastWriteProblem = undefined;
+          await replica.applyWritten(range, apply);
+        } finally {
+          ownWrites -= 1;
+          if (ownWrites === 0 && announcedMeanwhile > 0) {
+            replica.notify(announcedMeanwhile);
+            announcedMeanwhile = 0;
+          }
+        }
+      });
     } catch (error) {
+      // Stored, but not yet read back: the next catch-up applies it. The harvest stops here, as the index is behind what it compares with.
+      if (stored) throw new StoreUnavailableError(`A stored change could not be read back: ${(error as Error).message}`, { cause: error });
       if (error instanceof DeposedError) {
         await stepDown(error.message);
         session.reset('deposed');
@@ -246,13 +275,6 @@ export function createReplication(options: ReplicationOptions & { index: Catalog
         log({ level: 'warn', msg: 'catalogue write failed; the harvest stops here and is tried again', replica: name, error: error.message });
       }
       throw error;
-    }
-    lastWriteProblem = undefined;
-    try {
-      await replica.applyWritten(range, apply);
-    } catch (error) {
-      // Stored, but not yet read back: the next catch-up applies it. The harvest stops here, as the index is behind what it compares with.
-      throw new StoreUnavailableError(`A stored change could not be read back: ${(error as Error).message}`, { cause: error });
     }
   }
 

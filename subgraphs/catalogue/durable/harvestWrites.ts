@@ -16,7 +16,11 @@ export type WrittenRange = WriteOutcome<void>;
  * left it, and the next leader neither loses nor repeats a change.
  */
 
-/** Rows per statement in bulk writes: big enough to amortise round trips, small enough for modest statements. */
+/**
+ * Rows per statement in bulk writes: big enough to amortise round trips,
+ * small enough for modest statements (four parameters a row, well within
+ * the protocol's 65,535).
+ */
 const rowsPerStatement = 1000;
 
 /** A region removed, or registered elsewhere, since this harvest began: its writes are refused. */
@@ -29,24 +33,33 @@ export class RegionGoneError extends StoreUnavailableError {
 
 type DatasetRow = { id: string; revision: string; record: DatasetRecord | null };
 
-/** Writes dataset rows (NULL record: a tombstone), each with the next number of the sequence. */
+/** `INSERT … VALUES` of `rows` dataset rows, four parameters each after the region (`$1`). */
+function insertDatasets(db: CatalogueDatabase, rows: number): string {
+  const values: string[] = [];
+  for (let i = 0; i < rows; i += 1) {
+    const p = 2 + i * 4;
+    values.push(`($${p}, $1, $${p + 1}, $${p + 2}, $${p + 3}::bigint, clock_timestamp())`);
+  }
+  return `INSERT INTO ${db.table('datasets')} (id, region, revision, record, seq, changed_at) VALUES ${values.join(', ')}
+    ON CONFLICT (id) DO UPDATE SET region = excluded.region, revision = excluded.revision, record = excluded.record, seq = excluded.seq, changed_at = excluded.changed_at`;
+}
+
+/**
+ * Writes dataset rows (NULL record: a tombstone), each with the next number
+ * of the sequence. Each value is a parameter of its own: a record's JSON
+ * goes to the server as it is, where an array parameter would have the
+ * client escape every quote of it into an array literal first.
+ */
 async function writeDatasets(db: CatalogueDatabase, tx: WriteTransaction, region: string, rows: readonly DatasetRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
-    const chunk = rows.slice(start, start + rowsPerStatement);
-    const first = tx.next(chunk.length);
-    await tx.client.query(
-      `INSERT INTO ${db.table('datasets')} (id, region, revision, record, seq, changed_at)
-       SELECT id, $2, revision, record, seq, clock_timestamp()
-       FROM unnest($1::text[], $3::text[], $4::text[], $5::bigint[]) AS t(id, revision, record, seq)
-       ON CONFLICT (id) DO UPDATE SET region = excluded.region, revision = excluded.revision, record = excluded.record, seq = excluded.seq, changed_at = excluded.changed_at`,
-      [
-        chunk.map((row) => row.id),
-        region,
-        chunk.map((row) => row.revision),
-        chunk.map((row) => (row.record ? JSON.stringify(row.record) : null)),
-        chunk.map((_, i) => first + i),
-      ],
-    );
+    const end = Math.min(rows.length, start + rowsPerStatement);
+    const first = tx.next(end - start);
+    const values: (string | null)[] = [region];
+    for (let i = start; i < end; i += 1) {
+      const row = rows[i]!;
+      values.push(row.id, row.revision, row.record ? JSON.stringify(row.record) : null, String(first + i - start));
+    }
+    await tx.client.query(insertDatasets(db, end - start), values);
   }
 }
 

@@ -40,15 +40,31 @@ const segmentedChar = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=M
 const wordChar = /[\p{L}\p{N}]/u;
 const hanChar = /\p{Script=Han}/u;
 
-/** Folds one code point for comparison without accents; may return '' (a lone mark) or several characters. */
-export function foldChar(char: string): string {
+function foldCodePoint(char: string): string {
   if (char === 'đ' || char === 'Đ') return 'd';
   let folded = '';
   for (const part of char.normalize('NFKD')) if (!combiningMark.test(part)) folded += part;
   return folded.toLowerCase();
 }
 
+/** Folded code points beyond ASCII, memoised as `classOf`'s classes are (and bounded alike). */
+const foldedChars = new Map<string, string>();
+
+/** Folds one code point for comparison without accents; may return '' (a lone mark) or several characters. */
+export function foldChar(char: string): string {
+  let folded = foldedChars.get(char);
+  if (folded === undefined) {
+    folded = foldCodePoint(char);
+    if (foldedChars.size < memoisedClasses) foldedChars.set(char, folded);
+  }
+  return folded;
+}
+
+const asciiOnly = /^[\x00-\x7f]*$/;
+
 export function foldText(text: string): string {
+  // ASCII has no accents to fold: indexing folds every title, most of them ASCII.
+  if (asciiOnly.test(text)) return text.toLowerCase();
   let folded = '';
   for (const char of text) folded += foldChar(char);
   return folded;
@@ -109,6 +125,66 @@ const segmenterOf = (locale: string) => {
   return segmenter;
 };
 
+/**
+ * Results memoised per key, for the analysis of words and runs a catalogue
+ * repeats (its vocabulary is far smaller than its text). Emptied when full
+ * rather than evicting one by one: what is frequent comes back at once, and
+ * text of any size cannot grow it past `limit` entries.
+ */
+class Memo<T> {
+  private readonly entries = new Map<string, T>();
+  constructor(private readonly limit: number) {}
+
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: T): void {
+    if (this.entries.size >= this.limit) this.entries.clear();
+    this.entries.set(key, value);
+  }
+}
+
+/** A non-ASCII word as written → its term (NFKC per character, lower case, NFC). */
+const wordTerms = new Memo<string>(100_000);
+/** A run of Han, Kana or Hangul → its characters, Chinese simplified. */
+const cjkRuns = new Memo<readonly string[]>(50_000);
+/** A run of Thai (Lao…) → its word-like segments, as offsets into the run and texts. */
+const segmentedRuns = new Memo<{ readonly index: number; readonly segment: string }[]>(50_000);
+
+/** The term a word of non-ASCII characters makes: each character as `classOf` reads it, then NFC. */
+function termOfWord(raw: string): string {
+  let term = wordTerms.get(raw);
+  if (term !== undefined) return term;
+  let normal = '';
+  let offset = 0;
+  while (offset < raw.length) {
+    const code = raw.codePointAt(offset)!;
+    const width = code > 0xffff ? 2 : 1;
+    normal += classOf(width === 1 ? raw[offset]! : raw.slice(offset, offset + 2), code).normal;
+    offset += width;
+  }
+  term = normal.normalize('NFC');
+  wordTerms.set(raw, term);
+  return term;
+}
+
+function charsOfCjkRun(run: string): readonly string[] {
+  let chars = cjkRuns.get(run);
+  if (!chars) cjkRuns.set(run, (chars = hanChar.test(run) ? [...simplifiedChinese(run)] : [...run]));
+  return chars;
+}
+
+function segmentsOfRun(run: string): { readonly index: number; readonly segment: string }[] {
+  let segments = segmentedRuns.get(run);
+  if (!segments) {
+    segments = [];
+    for (const segment of segmenterOf('th').segment(run)) if (segment.isWordLike) segments.push({ index: segment.index, segment: segment.segment });
+    segmentedRuns.set(run, segments);
+  }
+  return segments;
+}
+
 /** A text's terms, as parallel arrays: each term, its position, and its span in the original text (UTF-16 offsets). */
 export interface AnalyzedText {
   terms: string[];
@@ -120,42 +196,51 @@ export interface AnalyzedText {
 /** What `analyze` carries along a text. Module-level functions take it, not closures: the TypeScript loader wraps every closure it makes per call. */
 interface AnalyzerState {
   text: string;
-  out: AnalyzedText;
+  terms: string[];
+  positions: number[];
+  /** Spans, when asked for (highlighting); indexing needs none. */
+  starts: number[] | undefined;
+  ends: number[] | undefined;
+  /** Every term as made without the language's stop words left out, when asked for (a title's exact-match key). */
+  unstopped: string[] | undefined;
   stops: ReadonlySet<string> | undefined;
   position: number;
-  /** The word being read, and where it started (-1: none). */
-  current: string;
-  currentStart: number;
-  /** The run of Han (or Thai…) characters being read, with each character's offset. */
+  /** Where the word being read started (-1: none), and whether it is ASCII only. */
+  wordStart: number;
+  wordAscii: boolean;
+  /** The run of Han (or Thai…) characters being read: its kind, each character's offset, and where it ends. */
   runKind: number;
-  runText: string;
   runOffsets: number[];
   runEnd: number;
 }
 
 function emit(state: AnalyzerState, term: string, start: number, end: number): void {
-  state.out.terms.push(term);
-  state.out.positions.push(state.position);
-  state.out.starts.push(start);
-  state.out.ends.push(end);
+  state.terms.push(term);
+  state.positions.push(state.position);
+  state.starts?.push(start);
+  state.ends?.push(end);
+  state.unstopped?.push(term);
 }
 
 function flushWord(state: AnalyzerState, end: number): void {
-  if (!state.current) return;
-  const term = state.current.normalize('NFC');
+  const start = state.wordStart;
+  if (start < 0) return;
+  const raw = state.text.slice(start, end);
+  const term = state.wordAscii ? raw.toLowerCase() : termOfWord(raw);
   // Part of a hyphenated word (`re-export`) is never a stop word.
-  const hyphenated = state.text[end] === '-' || state.text[state.currentStart - 1] === '-';
-  if (hyphenated || !state.stops?.has(term)) emit(state, term, state.currentStart, end);
+  const hyphenated = state.text[end] === '-' || state.text[start - 1] === '-';
+  if (hyphenated || !state.stops?.has(term)) emit(state, term, start, end);
+  else state.unstopped?.push(term);
   state.position += 1;
-  state.current = '';
-  state.currentStart = -1;
+  state.wordStart = -1;
 }
 
 function flushRun(state: AnalyzerState): void {
   const offsets = state.runOffsets;
   if (offsets.length === 0) return;
+  const run = state.text.slice(offsets[0]!, state.runEnd);
   if (state.runKind === cjk) {
-    const converted = hanChar.test(state.runText) ? [...simplifiedChinese(state.runText)] : [...state.runText];
+    const converted = charsOfCjkRun(run);
     // OpenCC maps characters one to one almost always; otherwise every bigram spans the whole run.
     const aligned = converted.length === offsets.length;
     if (converted.length === 1) {
@@ -171,50 +256,34 @@ function flushRun(state: AnalyzerState): void {
   } else {
     const thaiStops = stopWordsOf('th');
     const base = offsets[0]!;
-    for (const segment of segmenterOf('th').segment(state.runText)) {
-      if (!segment.isWordLike) continue;
+    for (const segment of segmentsOfRun(run)) {
       if (!thaiStops.has(segment.segment)) emit(state, segment.segment, base + segment.index, base + segment.index + segment.segment.length);
       state.position += 1;
     }
   }
-  state.runText = '';
   state.runOffsets = [];
   state.runKind = separator;
 }
 
-/**
- * The terms of `text`, a text in `lang` (a BCP 47 tag; stop words are left
- * out only when it is given), as indexed and highlighted.
- */
-export function analyze(text: string, lang?: string): AnalyzedText {
-  const language = lang === undefined ? undefined : primaryLanguage(lang);
-  const state: AnalyzerState = {
-    text,
-    out: { terms: [], positions: [], starts: [], ends: [] },
-    stops: language === undefined ? undefined : stopWordsOf((latinLanguages as readonly string[]).includes(language) ? language : 'en'),
-    position: 0,
-    current: '',
-    currentStart: -1,
-    runKind: separator,
-    runText: '',
-    runOffsets: [],
-    runEnd: 0,
-  };
+/** Reads `text` into `state`'s arrays (see `analyze`). */
+function scan(state: AnalyzerState): void {
+  const text = state.text;
   let offset = 0;
   while (offset < text.length) {
     const code = text.codePointAt(offset)!;
     const width = code > 0xffff ? 2 : 1;
-    const char = width === 1 ? text[offset]! : text.slice(offset, offset + 2);
-    const charClass = classOf(char, code);
+    const charClass = classOf(width === 1 ? text[offset]! : text.slice(offset, offset + 2), code);
     const kind = charClass.kind;
-    if (kind !== word && state.current) flushWord(state, offset);
+    if (kind !== word && state.wordStart >= 0) flushWord(state, offset);
     if (kind !== state.runKind && state.runOffsets.length > 0) flushRun(state);
     if (kind === word) {
-      if (state.currentStart < 0) state.currentStart = offset;
-      state.current += charClass.normal;
+      if (state.wordStart < 0) {
+        state.wordStart = offset;
+        state.wordAscii = true;
+      }
+      if (code >= 128) state.wordAscii = false;
     } else if (kind === cjk || kind === segmented) {
       state.runKind = kind;
-      state.runText += char;
       state.runOffsets.push(offset);
       state.runEnd = offset + width;
     }
@@ -222,7 +291,68 @@ export function analyze(text: string, lang?: string): AnalyzedText {
   }
   flushWord(state, offset);
   flushRun(state);
-  return state.out;
+}
+
+function stopWordsOfText(lang: string | undefined): ReadonlySet<string> | undefined {
+  const language = lang === undefined ? undefined : primaryLanguage(lang);
+  return language === undefined ? undefined : stopWordsOf((latinLanguages as readonly string[]).includes(language) ? language : 'en');
+}
+
+function stateFor(text: string, lang: string | undefined, spans: boolean, unstopped: boolean): AnalyzerState {
+  return {
+    text,
+    terms: [],
+    positions: [],
+    starts: spans ? [] : undefined,
+    ends: spans ? [] : undefined,
+    unstopped: unstopped ? [] : undefined,
+    stops: stopWordsOfText(lang),
+    position: 0,
+    wordStart: -1,
+    wordAscii: true,
+    runKind: separator,
+    runOffsets: [],
+    runEnd: 0,
+  };
+}
+
+/**
+ * The terms of `text`, a text in `lang` (a BCP 47 tag; stop words are left
+ * out only when it is given), as indexed and highlighted.
+ */
+export function analyze(text: string, lang?: string): AnalyzedText {
+  const state = stateFor(text, lang, true, false);
+  scan(state);
+  return { terms: state.terms, positions: state.positions, starts: state.starts!, ends: state.ends! };
+}
+
+/** A text's terms as the index takes them: `analyze`'s, without spans; with `unstopped`, also `tokenize`'s (its stop words kept). */
+export interface IndexedText {
+  readonly terms: readonly string[];
+  readonly positions: readonly number[];
+  readonly unstopped?: readonly string[];
+}
+
+/** Keyword and publisher texts, which a catalogue repeats, analysed once per language. */
+const repeatedTexts = new Memo<IndexedText>(20_000);
+
+/**
+ * `analyze` for indexing: the same terms and positions, no spans. With
+ * `unstopped`, also every term with the stop words kept (as `tokenize`
+ * makes them), from the same reading; with `repeated`, the text is one a
+ * catalogue repeats (a keyword, a publisher) and is read once per language.
+ */
+export function analyzeForIndex(text: string, lang: string | undefined, options: { unstopped?: boolean; repeated?: boolean } = {}): IndexedText {
+  const key = options.repeated ? `${lang === undefined ? '-' : `+${lang}`}\u0000${options.unstopped ? 1 : 0}${text}` : undefined;
+  if (key !== undefined) {
+    const known = repeatedTexts.get(key);
+    if (known) return known;
+  }
+  const state = stateFor(text, lang, false, options.unstopped === true);
+  scan(state);
+  const indexed: IndexedText = state.unstopped ? { terms: state.terms, positions: state.positions, unstopped: state.unstopped } : { terms: state.terms, positions: state.positions };
+  if (key !== undefined) repeatedTexts.set(key, indexed);
+  return indexed;
 }
 
 /** The terms of `text` in no particular language (no stop words left out), as `analyze` makes them. */

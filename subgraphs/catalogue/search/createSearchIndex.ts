@@ -20,7 +20,6 @@ import { formatGroupKeyOf, formatSuffixOf, pageCapacity, rankPage, regionKept } 
 import { PageReach } from './pageReach.ts';
 import { tiersOf } from './rankingRules.ts';
 import { warmGlossary } from './crossLingual.ts';
-import { stemmedLanguages } from './languages.ts';
 import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts';
 
 export { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight };
@@ -253,7 +252,7 @@ export class SearchIndex {
     } catch (error) {
       throw new UnindexableRecordError(record.id, 'the record', `cannot be stored as JSON (${(error as Error).message})`);
     }
-    const { tf, lengths, titlePositions, languages } = termFrequencies(record);
+    const { tf, lengths, titlePositions, languages, titleKeys } = termFrequencies(record);
     const mask = qualityMask(record);
     return {
       record,
@@ -267,7 +266,7 @@ export class SearchIndex {
       qualityMask: mask,
       qualityFactor: qualityFactorOf(scoreOfMask(mask)),
       titleKey: foldText(record.title[0]!.value).slice(0, titleSortChars),
-      exactTitleKeys: this.exactTitleKeys(record),
+      exactTitleKeys: new Set(titleKeys.map(hash32)),
       facetValues: facetValuesOf(record),
       groupName: JSON.stringify([record.region, record.access]),
       groupKey: { ...record.access, region: record.region },
@@ -289,8 +288,8 @@ export class SearchIndex {
       const id = this.dictionary.intern(term);
       (this.postings[id] ??= new Postings(4, this.postingBitsetFrom)).push(doc, packed, prepared.titlePositions.get(term) ?? 0, this.fieldLengths, doc * 4, this.ids.length);
       this.dictionary.df[id]! += 1;
-      const languages = prepared.languages.get(term) ?? 0;
-      if (languages !== 0) stemmedLanguages.forEach((language, bit) => (languages & (1 << bit)) !== 0 && this.dictionary.noteLanguage(id, language));
+      const languages = prepared.languages.get(term);
+      if (languages !== undefined) this.dictionary.noteLanguages(id, languages);
     }
     let region = this.regionNumbers.get(record.region);
     if (region === undefined) this.regionNumbers.set(record.region, (region = this.regionNumbers.size));

@@ -1,6 +1,6 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
-import { analyze, maxWordChars } from './analyzer.ts';
+import { analyzeForIndex, maxWordChars } from './analyzer.ts';
 import { primaryLanguage, stemmedLanguages, type StemmedLanguage } from './languages.ts';
 
 /**
@@ -52,6 +52,8 @@ export interface TermStatistics {
   titlePositions: Map<string, number>;
   /** Per term, the stemmed languages of the texts it came from (bit i: `stemmedLanguages[i]`). */
   languages: Map<string, number>;
+  /** Each title text's terms with its stop words kept, joined by spaces: what an exact title query is compared with. */
+  titleKeys: string[];
 }
 
 /**
@@ -65,27 +67,43 @@ export function termFrequencies(record: DatasetRecord): TermStatistics {
   const titlePositions = new Map<string, number>();
   const languages = new Map<string, number>();
   const lengths = [0, 0, 0, 0];
+  const titleKeys: string[] = [];
   for (let f = 0; f < textFields.length; f += 1) {
     const shift = f * 8;
     let titleBase = 0;
+    // Keywords and publishers repeat across a catalogue: their analysis is memoised whole.
+    const repeated = f === 1 || f === 2;
     for (const text of texts[textFields[f]!]) {
-      const analyzed = analyze(text.value, text.lang);
-      const { terms, positions } = analyzed;
+      const { terms, positions, unstopped } = analyzeForIndex(text.value, text.lang, { unstopped: f === 0, repeated });
       const languageBit = stemmedLanguages.indexOf(primaryLanguage(text.lang) as StemmedLanguage);
+      const language = languageBit >= 0 ? 1 << languageBit : 0;
       lengths[f]! += terms.length;
       for (let i = 0; i < terms.length; i += 1) {
         const term = terms[i]!;
         // No query can name a longer term: indexing it would only grow the dictionary.
         if (term.length > maxWordChars) continue;
-        const packed = tf.get(term) ?? 0;
+        const packed = tf.get(term);
+        // A term new to the record needs no look-up in the other maps.
+        if (packed === undefined) {
+          tf.set(term, 2 ** shift);
+          if (f === 0) titlePositions.set(term, Math.min(maxTitlePosition, titleBase + positions[i]! + 1));
+          if (language !== 0) languages.set(term, language);
+          continue;
+        }
         if (((packed >>> shift) & 0xff) < 255) tf.set(term, packed + 2 ** shift);
         if (f === 0 && !titlePositions.has(term)) titlePositions.set(term, Math.min(maxTitlePosition, titleBase + positions[i]! + 1));
-        if (languageBit >= 0) languages.set(term, (languages.get(term) ?? 0) | (1 << languageBit));
+        if (language !== 0) {
+          const known = languages.get(term) ?? 0;
+          if ((known & language) === 0) languages.set(term, known | language);
+        }
       }
-      if (f === 0) titleBase += (positions.at(-1) ?? -1) + 1 + translationGap;
+      if (f === 0) {
+        titleBase += (positions.at(-1) ?? -1) + 1 + translationGap;
+        titleKeys.push(unstopped!.join(' '));
+      }
     }
   }
-  return { tf, lengths, titlePositions, languages };
+  return { tf, lengths, titlePositions, languages, titleKeys };
 }
 
 /** The frequency of field `f` in a packed word. */

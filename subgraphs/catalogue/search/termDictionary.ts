@@ -12,7 +12,7 @@ import { memoisedStemOf, stemmedLanguages, stemOf, type StemmedLanguage } from '
  *   standing for the terms that fold to it;
  * - its stem in each stemmed language (`trade` for `trades`, `traded`):
  *   a term joins the stem group of every language whose text it was
- *   indexed from (`noteLanguage`).
+ *   indexed from (`noteLanguages`).
  */
 export class TermDictionary {
   private readonly ids = new Map<string, number>();
@@ -76,19 +76,22 @@ export class TermDictionary {
     return id;
   }
 
-  /** Records that term `id` was indexed from a text in `language` (one of `stemmedLanguages`; others are ignored). */
-  noteLanguage(id: number, language: string): void {
-    const bit = stemmedLanguages.indexOf(language as StemmedLanguage);
-    if (bit < 0 || (this.languages[id]! & (1 << bit)) !== 0) return;
-    this.languages[id]! |= 1 << bit;
+  /** Records that term `id` was indexed from texts in the stemmed languages of `mask` (bit i: `stemmedLanguages[i]`): it is stemmed once per language, the first time. */
+  noteLanguages(id: number, mask: number): void {
+    const added = mask & ~this.languages[id]!;
+    if (added === 0) return;
+    this.languages[id]! |= added;
     const term = this.terms[id]!;
-    const stem = stemOf(term, language as StemmedLanguage);
-    const key = stem === term ? term : stem;
-    const stems = this.stems[bit]!;
-    const group = stems.get(key);
-    if (group === undefined) stems.set(key, id);
-    else if (typeof group === 'number') stems.set(key, [group, id]);
-    else group.push(id);
+    for (let bit = 0; bit < stemmedLanguages.length; bit += 1) {
+      if ((added & (1 << bit)) === 0) continue;
+      const stem = stemOf(term, stemmedLanguages[bit]!);
+      const key = stem === term ? term : stem;
+      const stems = this.stems[bit]!;
+      const group = stems.get(key);
+      if (group === undefined) stems.set(key, id);
+      else if (typeof group === 'number') stems.set(key, [group, id]);
+      else group.push(id);
+    }
   }
 
   /** Terms folding to the form numbered `number`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
+import { analyze, analyzeForIndex, foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
 import { generateDatasets } from '../../../bench/generateDatasets.ts';
 
 describe('analyzer', () => {
@@ -28,6 +28,22 @@ describe('analyzer', () => {
       const withSpans = tokenizeWithSpans(text);
       expect(withSpans.map((token) => token.term)).toEqual(tokenize(text));
       for (const token of withSpans) expect(tokenize(text.slice(token.start, token.end))).toContain(token.term);
+    }
+  });
+
+  it('indexes the terms and positions it highlights, with the stop words kept when asked, memoised or not', () => {
+    const texts = generateDatasets(200, 12).flatMap((record) => [...record.title, ...record.description, ...record.keywords.map((value) => ({ lang: record.language, value }))]);
+    const odd = ['ＣＳＶ　Ｔｒａｄｅ of the re-export', 'Ha\u0300 No\u0323\u0302i và Hà Nội', 'ﬁnance ①', '澳門 A 貨 貿易統計', 'การค้า และ ส่งออก', '𠀀𠀁 emoji 😀'];
+    for (const { lang, value } of [...texts, ...odd.flatMap((value) => ['en', 'vi', 'th', 'zh-Hant-MO'].map((lang) => ({ lang, value })))]) {
+      const { terms, positions } = analyze(value, lang);
+      // Twice each: the second reading may come from the memo.
+      for (const repeated of [false, true, true]) {
+        const indexed = analyzeForIndex(value, lang, { unstopped: true, repeated });
+        expect(indexed.terms).toEqual(terms);
+        expect(indexed.positions).toEqual(positions);
+        expect(indexed.unstopped).toEqual(tokenize(value));
+        expect(analyzeForIndex(value, lang, { repeated }).terms).toEqual(terms);
+      }
     }
   });
 });

@@ -35,8 +35,8 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
   /** Change-feed requests per replica, by what they asked for. */
   const feedCalls = new Map<string, string[]>();
 
-  async function startReplica(name: string): Promise<Catalogue> {
-    const database = await openCatalogueDatabase({ url: postgresUrl, schema, maxConnections: 3 });
+  async function startReplica(name: string, options: { schema?: string; onApplied?: () => void; pollIntervalMs?: number } = {}): Promise<Catalogue> {
+    const database = await openCatalogueDatabase({ url: postgresUrl, schema: options.schema ?? schema, maxConnections: 3 });
     opened.push(database);
     feedCalls.set(name, []);
     const catalogue = await createCatalogue({
@@ -47,7 +47,7 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
         if (String(input).includes('/changes')) feedCalls.get(name)!.push(new URL(String(input)).searchParams.has('since') ? 'since' : 'snapshot');
         return fetch(input, init);
       },
-      durable: { database, name, electionIntervalMs: 100, pollIntervalMs: 200, log: () => undefined },
+      durable: { database, name, electionIntervalMs: 100, pollIntervalMs: options.pollIntervalMs ?? 200, log: () => undefined, ...(options.onApplied ? { onApplied: options.onApplied } : {}) },
     });
     opened.push(catalogue);
     await catalogue.start();
@@ -64,6 +64,23 @@ await describeWithServers([postgresServer], 'durable catalogue replicas', () => 
   afterAll(async () => {
     await regions?.[Symbol.asyncDispose]();
     await dropSchema(schema);
+  });
+
+  it('puts what the leader writes into its own index from hand, reading none of it back', async () => {
+    const own = testSchemaName();
+    let readBack = 0;
+    try {
+      // No poll: a catch-up woken by the leader's own announcements, or by a write made while the last was put, would read back.
+      const leader = await startReplica('alone', { schema: own, pollIntervalMs: 600_000, onApplied: () => void (readBack += 1) });
+      const truth = await regions.truth();
+      await expect.poll(() => held(leader).size, { timeout: 15_000 }).toBe(truth.size);
+      expect(held(leader)).toEqual(truth);
+      expect(readBack).toBe(0);
+    } finally {
+      for (const resource of opened.reverse()) await resource[Symbol.asyncDispose]();
+      opened.length = 0;
+      await dropSchema(own);
+    }
   });
 
   it('harvests once, by the leader, and every replica holds what the regions hold', async () => {
