@@ -81,17 +81,6 @@ export interface GatewayService extends AsyncDisposable {
   readonly phase: WharfPhase;
 }
 
-/** The region registry's options as a gateway process opens it (`openRegionRegistry`). */
-export function registryOptionsOf(options: Pick<GatewayServiceOptions, 'regions' | 'registryFile' | 'fetch' | 'regionTimeoutMs' | 'regionHosts'>) {
-  return {
-    regions: options.regions,
-    ...(options.registryFile ? { registryFile: options.registryFile } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
-    ...(options.regionHosts ? { allowedHosts: options.regionHosts } : {}),
-  };
-}
-
 /** The gateway runtime of a gateway process, in front of `catalogue`; pages name themselves by `origin` unless `publicOrigin` is set. */
 export function createServiceGateway(
   options: GatewayServiceOptions,

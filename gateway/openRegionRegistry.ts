@@ -65,3 +65,20 @@ export async function openRegionRegistry(options: OpenRegionRegistryOptions): Pr
   const registry = createRegionRegistry({ regions, fileEntries, store, env, ...common });
   return { registry, store };
 }
+
+/** The registry's options from a process's own (`--regions`, the registry file, `WHARF_REGION_HOSTS`). */
+export function registryOptionsOf(options: {
+  regions: readonly RegionEntry[];
+  registryFile?: { path: string; entries: readonly RegionFileEntry[] };
+  fetch?: typeof globalThis.fetch;
+  regionTimeoutMs?: number;
+  regionHosts?: readonly string[];
+}): OpenRegionRegistryOptions {
+  return {
+    regions: options.regions,
+    ...(options.registryFile ? { registryFile: options.registryFile } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.regionTimeoutMs !== undefined ? { contractTimeoutMs: options.regionTimeoutMs } : {}),
+    ...(options.regionHosts ? { allowedHosts: options.regionHosts } : {}),
+  };
+}

@@ -8,8 +8,7 @@ import { serveCatalogue, type CatalogueServer } from '../subgraphs/catalogue/ser
 import { createCaches, type CachesOptions } from './createCaches.ts';
 import type { RegionRegistry } from './createRegionRegistry.ts';
 import { createRegistryCatalogue } from './createRegistryCatalogue.ts';
-import { registryOptionsOf } from './gatewayService.ts';
-import { openRegionRegistry } from './openRegionRegistry.ts';
+import { openRegionRegistry, registryOptionsOf } from './openRegionRegistry.ts';
 import type { RegionFileEntry } from './readRegionEntries.ts';
 
 export interface CatalogueServiceOptions {

@@ -1,8 +1,8 @@
 import { readHarvestStatus, requestHarvest } from '../subgraphs/catalogue/durable/harvestWrites.ts';
 import type { CatalogueDatabase } from '../subgraphs/catalogue/durable/openCatalogueDatabase.ts';
 import { createCaches } from './createCaches.ts';
-import { createServiceGateway, listenGatewayService, registryOptionsOf, type GatewayService, type GatewayServiceOptions } from './gatewayService.ts';
-import { openRegionRegistry } from './openRegionRegistry.ts';
+import { createServiceGateway, listenGatewayService, type GatewayService, type GatewayServiceOptions } from './gatewayService.ts';
+import { openRegionRegistry, registryOptionsOf } from './openRegionRegistry.ts';
 import { createRemoteCatalogueExecutor } from './remoteCatalogueExecutor.ts';
 
 export interface RemoteCatalogueGatewayOptions extends GatewayServiceOptions {

@@ -6,8 +6,8 @@ import { answerReplicationProbe } from '../subgraphs/catalogue/durable/replicati
 import { inProcessExecutor } from './catalogueExecutorPlugin.ts';
 import { createCaches } from './createCaches.ts';
 import { createRegistryCatalogue } from './createRegistryCatalogue.ts';
-import { createServiceGateway, listenGatewayService, registryOptionsOf, type GatewayService, type GatewayServiceOptions } from './gatewayService.ts';
-import { openRegionRegistry } from './openRegionRegistry.ts';
+import { createServiceGateway, listenGatewayService, type GatewayService, type GatewayServiceOptions } from './gatewayService.ts';
+import { openRegionRegistry, registryOptionsOf } from './openRegionRegistry.ts';
 
 export interface WharfOptions extends GatewayServiceOptions {
   /** See `HarvesterOptions.intervalMs`. @default 30000 */
