@@ -16,10 +16,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SearchIndex, type SearchFilter } from '../subgraphs/catalogue/search/createSearchIndex.ts';
+import { SearchIndex } from '../subgraphs/catalogue/search/createSearchIndex.ts';
 import type { SearchOutcome, SearchRequest } from '../subgraphs/catalogue/search/searchTypes.ts';
-import { tokenize } from '../subgraphs/catalogue/search/analyzer.ts';
-import { iterateDatasets, vocabulary } from './generateDatasets.ts';
+import { iterateDatasets } from './generateDatasets.ts';
+import { emptyQuerySamples, queryKinds, sampleRecord } from './searchQueryKinds.ts';
 import { mulberry32 } from './measure.ts';
 
 const { values } = parseArgs({
@@ -34,13 +34,9 @@ if (!values.out) throw new Error('--out <file> is required: where the answers ar
 const count = Number(values.count);
 const queryCount = Number(values.queries);
 const random = mulberry32(42);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const index = new SearchIndex();
-const englishTitles: string[] = [];
-const chineseTitles: string[] = [];
-const regions = new Set<string>();
-const themes = new Set<string>();
+const samples = emptyQuerySamples();
 let n = 0;
 for (const record of iterateDatasets(count, 1)) {
   index.upsert(record);
@@ -52,48 +48,10 @@ for (const record of iterateDatasets(count, 1)) {
       index.upsert({ ...record, id: `${record.id}-${format}`, identifier: `${record.identifier}-${format}`, title: [{ ...first!, value: `${first!.value} (${format})` }, ...rest] });
     }
   }
-  regions.add(record.region);
-  for (const theme of record.themes) themes.add(theme);
-  if (englishTitles.length < 5000 && random() < 0.05) {
-    const english = record.title.find((text) => text.lang === 'en');
-    if (english) englishTitles.push(english.value);
-    const chinese = record.title.find((text) => text.lang === 'zh');
-    if (chinese) chineseTitles.push(chinese.value);
-  }
+  sampleRecord(samples, record, random);
 }
 
-const words = (title: string) => title.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1 && !/^\d+$/.test(word));
-const typo = (word: string) => {
-  const at = 1 + Math.floor(random() * (word.length - 2));
-  return word.slice(0, at) + word.slice(at + 1);
-};
-const titleWords = englishTitles.flatMap(words);
-const longWords = titleWords.filter((word) => word.length >= 6);
-const prefixable = titleWords.filter((word) => word.length >= 5);
-const kinds: Record<string, () => { text: string; filter?: SearchFilter }> = {
-  short: () => ({ text: words(pick(englishTitles)).slice(0, 1 + Math.floor(random() * 2)).join(' ') }),
-  long: () => {
-    const all = words(pick(englishTitles));
-    return { text: all.slice(0, Math.min(all.length, 3 + Math.floor(random() * 3))).join(' ') };
-  },
-  typo: () => ({ text: typo(pick(longWords).toLowerCase()) }),
-  filtered: () => ({
-    text: words(pick(englishTitles))[0]!,
-    filter: { fields: { region: [pick([...regions]), pick([...regions])], theme: [pick([...themes])] }, modifiedFrom: Date.parse('2018-01-01') },
-  }),
-  prefix: () => {
-    const word = pick(prefixable);
-    return { text: word.slice(0, 3 + Math.floor(random() * 2)).toLowerCase() };
-  },
-  crossLingual: () => {
-    const subject = pick(vocabulary.subjects);
-    return { text: subject[pick(['zh', 'vi', 'ms', 'pt', 'id', 'th'] as const)] };
-  },
-  cjk: () => {
-    const bigrams = tokenize(pick(chineseTitles)).filter((term) => term.length === 2 && /\p{Script=Han}/u.test(term));
-    return { text: pick(bigrams) };
-  },
-};
+const kinds = queryKinds(samples, random);
 
 const within = index.documentsWhere((key) => key.tier !== 'confidential');
 const out = createWriteStream(values.out);

@@ -21,8 +21,8 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SearchIndex, type SearchFilter } from '../subgraphs/catalogue/search/createSearchIndex.ts';
-import { tokenize } from '../subgraphs/catalogue/search/analyzer.ts';
-import { iterateDatasets, vocabulary } from './generateDatasets.ts';
+import { iterateDatasets } from './generateDatasets.ts';
+import { emptyQuerySamples, queryKindLabels, queryKinds, sampleRecord, type QueryKind } from './searchQueryKinds.ts';
 import { mulberry32, percentile, rssMb, settle } from './measure.ts';
 
 const { values } = parseArgs({
@@ -37,73 +37,28 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const queryCount = Number(values.queries);
 const random = mulberry32(Number(values.seed));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 await settle();
 const rssBefore = rssMb();
 const index = new SearchIndex();
-const englishTitles: string[] = [];
-const chineseTitles: string[] = [];
-const regions = new Set<string>();
-const themes = new Set<string>();
+const samples = emptyQuerySamples();
 let started = performance.now();
 for (const record of iterateDatasets(count, 1)) {
   index.upsert(record);
-  regions.add(record.region);
-  for (const theme of record.themes) themes.add(theme);
-  if (englishTitles.length < 5000 && random() < 0.05) {
-    const english = record.title.find((text) => text.lang === 'en');
-    if (english) englishTitles.push(english.value);
-    const chinese = record.title.find((text) => text.lang === 'zh');
-    if (chinese) chineseTitles.push(chinese.value);
-  }
+  sampleRecord(samples, record, random);
 }
 const buildMs = performance.now() - started;
 await settle();
 const rssAfter = rssMb();
 
-const words = (title: string) => title.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 1 && !/^\d+$/.test(word));
-function typo(word: string): string {
-  const at = 1 + Math.floor(random() * (word.length - 2));
-  return word.slice(0, at) + word.slice(at + 1); // one deletion
-}
-const titleWords = englishTitles.flatMap(words);
-const longWords = titleWords.filter((word) => word.length >= 6);
-const prefixable = titleWords.filter((word) => word.length >= 5);
-const kinds: Record<string, () => { text: string; filter?: SearchFilter }> = {
-  'short (1–2 words)': () => ({ text: words(pick(englishTitles)).slice(0, 1 + Math.floor(random() * 2)).join(' ') }),
-  'long (3–5 words)': () => {
-    const all = words(pick(englishTitles));
-    return { text: all.slice(0, Math.min(all.length, 3 + Math.floor(random() * 3))).join(' ') };
-  },
-  'typo (one edit)': () => {
-    return { text: typo(pick(longWords).toLowerCase()) };
-  },
-  'filtered + faceted': () => ({
-    text: words(pick(englishTitles))[0]!,
-    filter: { fields: { region: [pick([...regions]), pick([...regions])], theme: [pick([...themes])] }, modifiedFrom: Date.parse('2018-01-01') },
-  }),
-  'prefix (3–4 letters)': () => {
-    const word = pick(prefixable);
-    return { text: word.slice(0, 3 + Math.floor(random() * 2)).toLowerCase() };
-  },
-  'cross-lingual (a subject in zh, vi, ms, pt, id or th)': () => {
-    const subject = pick(vocabulary.subjects);
-    return { text: subject[pick(['zh', 'vi', 'ms', 'pt', 'id', 'th'] as const)] };
-  },
-  'CJK (2 characters)': () => {
-    const title = pick(chineseTitles);
-    const bigrams = tokenize(title).filter((term) => term.length === 2 && /\p{Script=Han}/u.test(term));
-    return { text: pick(bigrams) };
-  },
-};
+const kinds = queryKinds(samples, random);
 
 // The discoverable set is made once, as the catalogue caches it per consumer until the index changes.
 const within = values.scope === 'none' ? undefined : index.documentsWhere((key) => key.tier !== 'confidential');
 // As \`Query.search\` runs by default: region breadth, format groups and cross-lingual expansion on.
 const scoped = { ...(within ? { within } : {}), crowdRegions: true, groupFormats: true };
 const rows: string[] = [];
-for (const [kind, make] of Object.entries(kinds)) {
+for (const [kind, make] of Object.entries(kinds) as [QueryKind, () => { text: string; filter?: SearchFilter }][]) {
   const queries = Array.from({ length: queryCount }, make);
   for (const query of queries.slice(0, 20)) index.search({ ...query, ...scoped, sort: 'RELEVANCE', first: 20 });
   const timings: number[] = [];
@@ -119,7 +74,7 @@ for (const [kind, make] of Object.entries(kinds)) {
     hits += outcome.total;
   }
   const ms = (samples: number[], p: number) => percentile(samples, p).toFixed(1);
-  rows.push(`| ${kind} | ${ms(timings, 50)} | ${ms(timings, 99)} | ${ms(cpuTimings, 50)} | ${ms(cpuTimings, 99)} | ${Math.round(hits / queries.length)} |`);
+  rows.push(`| ${queryKindLabels[kind]} | ${ms(timings, 50)} | ${ms(timings, 99)} | ${ms(cpuTimings, 50)} | ${ms(cpuTimings, 99)} | ${Math.round(hits / queries.length)} |`);
 }
 
 // Incremental cost: replace existing documents with edited copies, then delete some.
