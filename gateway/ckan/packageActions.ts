@@ -4,7 +4,7 @@ import type { WharfCkanPackageListQuery, WharfCkanPackageSearchQuery, WharfCkanP
 import { dataThemes } from '../../subgraphs/shared/dcatVocabularies.ts';
 import { maxStep } from '../searchOffsets.ts';
 import { notFound, quote, validationError } from './ckanErrors.ts';
-import { regionsByCode, type CkanAction, type CkanContext } from './ckanContext.ts';
+import { regionsByCode, type CkanAction } from './ckanContext.ts';
 import { licenceOf } from './ckanLicenses.ts';
 import { naturalNumber, stringParam } from './ckanParamValues.ts';
 import { ckanFacetFields, packageSearchArgs, searchFilterOf, type PackageSearchArgs } from './packageSearchArgs.ts';

@@ -5,7 +5,7 @@ import { formatOfExtension, negotiateRdfFormat, rdfFormats } from '../../subgrap
 import type { WharfDcatCursorQuery, WharfDcatPageQuery } from '../generated/operations.ts';
 import { graphqlAsCaller, ownCredentials, type CallerGraphqlResult, type GatewayGraphql } from '../graphqlAsCaller.ts';
 import { createSearchOffsets, type SearchOffsets } from '../searchOffsets.ts';
-import { federatedCatalogueIri, federatedCataloguePage, federatedContext, type CatalogueRegion } from './federatedCatalogue.ts';
+import { federatedCatalogueIri, federatedCataloguePage, federatedContext } from './federatedCatalogue.ts';
 
 export interface DcatPluginOptions {
   /** The gateway's own GraphQL execution: every page runs through it as the caller. */
