@@ -169,7 +169,12 @@ await describeWithServers([postgresServer], 'the catalogue as a service, behind 
       what: 'MO to be harvested',
     });
     expect(found.body.data.dataset.id).toBe('MO:trade-balance');
-    const listed = (await (await admin('/admin/regions')).json()) as { regions: { code: string; harvest: { stale: boolean } | null }[] };
+    // The harvest's outcome is stored after its datasets, so it may be listed a moment after MO's data answers.
+    const listed = await waitUntil(
+      async () => (await (await admin('/admin/regions')).json()) as { regions: { code: string; harvest: { stale: boolean } | null }[] },
+      (answer) => answer.regions.every((region) => region.harvest !== null),
+      { what: "MO's harvest outcome to be listed" },
+    );
     expect(listed.regions.map((region) => [region.code, region.harvest?.stale])).toEqual([
       ['CN-GX', false],
       ['VN', false],
