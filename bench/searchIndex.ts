@@ -3,7 +3,14 @@
  * latency per query kind (facets included, as every search counts them),
  * incremental upsert and delete cost.
  *
- *   npm run bench -- search --count 100000 [--queries 300] [--scope anonymous|none]
+ *   npm run bench -- search --count 100000 [--queries 300] [--scope anonymous|none] [--index-file PATH]
+ *
+ * `--index-file` keeps the built index in a file and, when the file is
+ * there, loads it instead of building (the queries are drawn from the same
+ * generated datasets either way): a before/after pair at a million then
+ * searches one index, without two builds of several minutes. The file is
+ * written with the snapshot codec, so only code whose index structures
+ * match can read it.
  *
  * Searches run as \`Query.search\` runs them by default (region breadth,
  * format groups and cross-lingual expansion on). Every search is scoped to
@@ -18,12 +25,16 @@
  * included). On a shared machine, time spent waiting for a core shows in
  * the first and not the second.
  */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SearchIndex, type SearchFilter } from '../subgraphs/catalogue/search/createSearchIndex.ts';
 import { iterateDatasets } from './generateDatasets.ts';
 import { emptyQuerySamples, queryKindLabels, queryKinds, sampleRecord, type QueryKind } from './searchQueryKinds.ts';
 import { mulberry32, percentile, rssMb, settle } from './measure.ts';
+import { indexClasses } from '../subgraphs/catalogue/snapshot/indexState.ts';
+import { decodeStructure, encodeStructure } from '../subgraphs/catalogue/snapshot/structureCodec.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -32,6 +43,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '300' },
     seed: { type: 'string', default: '42' },
     scope: { type: 'string', default: 'anonymous' },
+    'index-file': { type: 'string' },
   },
 });
 const count = Number(values.count);
@@ -40,12 +52,22 @@ const random = mulberry32(Number(values.seed));
 
 await settle();
 const rssBefore = rssMb();
-const index = new SearchIndex();
+const indexFile = values['index-file'];
+const loading = indexFile !== undefined && existsSync(indexFile);
+let index = new SearchIndex();
 const samples = emptyQuerySamples();
 let started = performance.now();
 for (const record of iterateDatasets(count, 1)) {
-  index.upsert(record);
+  if (!loading) index.upsert(record);
   sampleRecord(samples, record, random);
+}
+if (loading) {
+  started = performance.now();
+  const loaded = decodeStructure(await readFile(indexFile), indexClasses);
+  if (!(loaded instanceof SearchIndex) || loaded.size !== count) throw new Error(`${indexFile} holds no search index of ${count} datasets; delete it to build one.`);
+  index = loaded;
+} else if (indexFile !== undefined) {
+  await writeFile(indexFile, encodeStructure(index, indexClasses));
 }
 const buildMs = performance.now() - started;
 await settle();
@@ -90,7 +112,7 @@ console.log(`## Catalogue search, ${count.toLocaleString('en')} datasets
 
 Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, one core; ${queryCount} queries per kind, first page of 20 plus every facet; ${within ? `scoped to an anonymous consumer's ${within.count().toLocaleString('en')} datasets` : 'every dataset'}.
 
-- index build: ${(buildMs / 1000).toFixed(1)} s (${Math.round(count / (buildMs / 1000)).toLocaleString('en')} datasets/s)
+- ${loading ? `index loaded from ${indexFile}: ${(buildMs / 1000).toFixed(1)} s` : `index build: ${(buildMs / 1000).toFixed(1)} s (${Math.round(count / (buildMs / 1000)).toLocaleString('en')} datasets/s)`}
 - RSS: ${rssAfter} MB after build (${rssAfter - rssBefore} MB for the index and its records)
 - upsert (replace): ${upsertMs.toFixed(2)} ms each; delete: ${deleteMs.toFixed(2)} ms each (averaged over ${sample.length})
 
