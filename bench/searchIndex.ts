@@ -66,12 +66,12 @@ if (loading) {
   const loaded = decodeStructure(await readFile(indexFile), indexClasses);
   if (!(loaded instanceof SearchIndex) || loaded.size !== count) throw new Error(`${indexFile} holds no search index of ${count} datasets; delete it to build one.`);
   index = loaded;
-} else if (indexFile !== undefined) {
-  await writeFile(indexFile, encodeStructure(index, indexClasses));
 }
 const buildMs = performance.now() - started;
 await settle();
 const rssAfter = rssMb();
+// Written after the memory is measured: the encoded copy would count in it.
+if (!loading && indexFile !== undefined) await writeFile(indexFile, encodeStructure(index, indexClasses));
 
 const kinds = queryKinds(samples, random);
 

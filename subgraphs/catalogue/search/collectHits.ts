@@ -1,7 +1,7 @@
 import { Bitset } from './bitset.ts';
 import { accumulateTerm, addToScored, finalScore, pageFloor, scoreBound } from './accumulateScores.ts';
 import { exactTitleBoost, idf, qualityFactorOf } from './fieldStatistics.ts';
-import type { Expansion } from './expandQuery.ts';
+import { reachedEntries, type Expansion } from './expandQuery.ts';
 import type { Postings } from './postings.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
@@ -76,9 +76,10 @@ export function collectHits(
   // term weight (from the scope's statistics), ties in expansion order, never by the lists' score bounds: those count
   // documents outside the scope, and a sum's last bit must not depend on them.
   const lists = expansions
-    .flatMap(({ termId, weight, words }) => {
+    .flatMap((expansion) => {
+      const { termId, weight, words } = expansion;
       // Phrases (termId -1) are for searches; autocomplete matches titles word by word.
-      const list = termId >= 0 ? into.postings[termId] : undefined;
+      const list = termId >= 0 ? reachedEntries(into.postings[termId], expansion) : undefined;
       if (!list) return [];
       const termWeight = weight * idf(into.documents, frequencies.of(termId));
       return [{ list, termWeight, bit: words, bound: scoreBound(list, termWeight, averages) }];

@@ -1,6 +1,6 @@
 import { Bitset, popcount } from './bitset.ts';
 import { b, boosts, idf, k1 } from './fieldStatistics.ts';
-import type { Expansion } from './expandQuery.ts';
+import { reachedEntries, type Expansion } from './expandQuery.ts';
 import { Postings } from './postings.ts';
 import type { PageReach } from './pageReach.ts';
 import { proximityLevel, rankingTiers, relevanceFraction } from './rankingRules.ts';
@@ -171,7 +171,7 @@ export function collectMatches(
       if (!list) continue;
       df = countIn(list, into.scope);
     } else {
-      list = into.postings[expansion.termId];
+      list = reachedEntries(into.postings[expansion.termId], expansion);
       df = frequencies.of(expansion.termId);
     }
     expansion.df = df;

@@ -13,7 +13,7 @@ import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
 import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
-import { expandQuery, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
+import { expandQuery, reachesLanguages, stemmedOnlyTerms, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
 import { collectMatches, MatchScratch } from './collectMatches.ts';
 import { formatGroupKeyOf, formatSuffixOf, pageCapacity, rankPage, regionKept } from './diversifyHits.ts';
@@ -286,10 +286,10 @@ export class SearchIndex {
     }
     for (const [term, packed] of tf) {
       const id = this.dictionary.intern(term);
-      (this.postings[id] ??= new Postings(4, this.postingBitsetFrom)).push(doc, packed, prepared.titlePositions.get(term) ?? 0, this.fieldLengths, doc * 4, this.ids.length);
+      const languages = prepared.languages.get(term) ?? 0;
+      (this.postings[id] ??= new Postings(4, this.postingBitsetFrom)).push(doc, packed, prepared.titlePositions.get(term) ?? 0, languages, this.fieldLengths, doc * 4, this.ids.length);
       this.dictionary.df[id]! += 1;
-      const languages = prepared.languages.get(term);
-      if (languages !== undefined) this.dictionary.noteLanguages(id, languages);
+      if (languages !== 0) this.dictionary.noteLanguages(id, languages);
     }
     let region = this.regionNumbers.get(record.region);
     if (region === undefined) this.regionNumbers.set(record.region, (region = this.regionNumbers.size));
@@ -484,7 +484,7 @@ export class SearchIndex {
     const termsOf = (expansion: Expansion) => (expansion.phrase ?? [expansion.termId]).map((id) => terms[id]!);
     const asTyped = new Set(expansions.filter((expansion) => expansion.kind !== 'translation').flatMap(termsOf));
     const translated = new Set(expansions.filter((expansion) => expansion.kind === 'translation').flatMap(termsOf));
-    const matched = { asTyped, translated };
+    const matched = { asTyped, translated, stemmedOnly: stemmedOnlyTerms(expansions, terms) };
     const explain = request.explain ? { statistics, frequencies } : undefined;
     const hits = page.map(({ doc, key, score }) => this.toHit(doc, score, key, words.length, expansions, matched, exact, explain, variants.get(doc)));
     return {
@@ -513,7 +513,7 @@ export class SearchIndex {
     key: number | string,
     wordCount: number,
     expansions: Expansion[],
-    matched: { asTyped: Set<string>; translated: Set<string> },
+    matched: { asTyped: Set<string>; translated: Set<string>; stemmedOnly: Map<string, number> },
     exact: Set<number> | undefined,
     explain: { statistics: ScopeStatistics; frequencies: ScopedFrequencies } | undefined,
     variantDocs: number[] | undefined,
@@ -531,15 +531,16 @@ export class SearchIndex {
       ];
     }
     if (wordCount === 0) return hit;
-    const matchedTexts = highlightsOf(record, matched.asTyped, matched.translated);
+    const matchedTexts = highlightsOf(record, matched.asTyped, matched.translated, matched.stemmedOnly);
     hit.highlights = matchedTexts.highlights;
     hit.matchedLanguages = matchedTexts.languages;
     hit.crossLingual = matchedTexts.crossLingual;
     if (!explain) return hit;
     const { statistics, frequencies } = explain;
-    const terms = expansions.map(({ termId, phrase, weight, words, df }) => {
+    const terms = expansions.map((expansion) => {
+      const { termId, phrase, weight, words, df } = expansion;
       const ids = phrase ?? [termId];
-      return { term: this.dictionary.terms[ids[0]!]!, phrase: ids.map((id) => this.dictionary.terms[id]!), weight, words, df: df ?? frequencies.of(termId) };
+      return { term: this.dictionary.terms[ids[0]!]!, phrase: ids.map((id) => this.dictionary.terms[id]!), weight, words, df: df ?? frequencies.of(termId), reaches: (languages: number) => reachesLanguages(expansion, languages) };
     });
     hit.explanation = explainScore(record, wordCount, terms, statistics.documents, statistics.averages, exact?.has(doc) ? exactTitleBoost : 1, this.qualityFactors[doc]!, tiersOf(score));
     return hit;

@@ -1,6 +1,7 @@
 import { foldTerm, maxWordChars, type QueryWord } from './analyzer.ts';
 import { glossaryMatches } from './crossLingual.ts';
 import { stemmedLanguages } from './languages.ts';
+import { entriesInLanguages, type Postings } from './postings.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 import { keepLargest } from './searchPaging.ts';
 import type { TermDictionary } from './termDictionary.ts';
@@ -46,6 +47,46 @@ export interface Expansion {
   language?: string;
   /** Its document frequency in the search's scope, once `collectMatches` counted it (a phrase's has no term of its own). */
   df?: number;
+  /**
+   * For a stem: the stemmed languages (bit i: `stemmedLanguages[i]`) it is
+   * the word's stem in. Only a document holding the term in a text of one
+   * of them matches through it (`Postings.languagesAt`): whether a term is
+   * in a language's stem group at all depends on every dataset, hidden ones
+   * included, but which of a document's own texts hold it does not.
+   */
+  inLanguages?: number;
+  /** For another way to a term a stem also reaches (a near spelling, a completion): it reaches the documents the stem's `inLanguages` leave out. */
+  outsideLanguages?: number;
+}
+
+/** Whether a document holding an expansion's term in texts of the stemmed languages `languages` matches through it. */
+export function reachesLanguages(expansion: Pick<Expansion, 'inLanguages' | 'outsideLanguages'>, languages: number): boolean {
+  if (expansion.inLanguages !== undefined && (languages & expansion.inLanguages) === 0) return false;
+  return expansion.outsideLanguages === undefined || (languages & expansion.outsideLanguages) === 0;
+}
+
+/**
+ * The terms the expansions reach only as stems, each with the stemmed
+ * languages it is one in: a text of another language holding such a term
+ * did not match through it, so it is not highlighted there.
+ */
+export function stemmedOnlyTerms(expansions: readonly Expansion[], terms: readonly string[]): Map<string, number> {
+  const stemmed = new Map<string, number>();
+  const elsewhere = new Set<string>();
+  for (const expansion of expansions) {
+    for (const id of expansion.phrase ?? [expansion.termId]) {
+      if (expansion.inLanguages === undefined) elsewhere.add(terms[id]!);
+      else stemmed.set(terms[id]!, (stemmed.get(terms[id]!) ?? 0) | expansion.inLanguages);
+    }
+  }
+  for (const term of elsewhere) stemmed.delete(term);
+  return stemmed;
+}
+
+/** The entries of its term's `list` a (single-term) expansion reaches: the whole list unless it is limited by languages. */
+export function reachedEntries(list: Postings | undefined, expansion: Expansion): Postings | undefined {
+  if (!list || (expansion.inLanguages === undefined && expansion.outsideLanguages === undefined)) return list;
+  return entriesInLanguages(list, (languages) => reachesLanguages(expansion, languages));
 }
 
 export interface ExpandOptions {
@@ -67,10 +108,19 @@ export interface ExpandOptions {
 export function expandQuery(dictionary: TermDictionary, words: readonly QueryWord[], frequencies: ScopedFrequencies, options: ExpandOptions = {}): Expansion[] {
   const expansions = new Map<string, Expansion>();
   const inScope = (id: number) => frequencies.of(id) > 0;
+  const keyOf = (expansion: Expansion) => `${expansion.phrase ? expansion.phrase.join(',') : expansion.termId}/${expansion.words}`;
   const add = (expansion: Expansion) => {
-    const key = `${expansion.phrase ? expansion.phrase.join(',') : expansion.termId}/${expansion.words}`;
+    const key = keyOf(expansion);
     const known = expansions.get(key);
     if (!known || known.weight < expansion.weight) expansions.set(key, expansion);
+  };
+  // Stems are kept apart from the other ways to the same term, each with the languages it is a stem in (see `inLanguages`).
+  const stems = new Map<string, Expansion>();
+  const addStem = (expansion: Expansion, language: number) => {
+    const key = keyOf(expansion);
+    const known = stems.get(key);
+    if (known) known.inLanguages! |= language;
+    else stems.set(key, { ...expansion, inLanguages: language });
   };
   const phraseOf = (terms: readonly string[]): number[] | undefined => {
     const ids: number[] = [];
@@ -107,9 +157,9 @@ export function expandQuery(dictionary: TermDictionary, words: readonly QueryWor
       knownDf += frequencies.of(id);
     }
     if (!word.segmented) {
-      for (const language of stemmedLanguages) {
-        for (const id of byTerm(dictionary.stemGroup(term, language))) if (inScope(id)) add({ ...base, termId: id, weight: matchWeights.stem, kind: 'stem' });
-      }
+      stemmedLanguages.forEach((language, bit) => {
+        for (const id of byTerm(dictionary.stemGroup(term, language))) if (inScope(id)) addStem({ ...base, termId: id, weight: matchWeights.stem, kind: 'stem' }, 1 << bit);
+      });
     }
     const isLast = i === words.length - 1;
     if (isLast && [...term].length >= (word.segmented ? 1 : prefixFrom) && (knownDf === 0 || options.alwaysPrefixLast)) {
@@ -137,6 +187,15 @@ export function expandQuery(dictionary: TermDictionary, words: readonly QueryWor
         add(ids.length === 1 ? { ...base, termId: ids[0]! } : { ...base, termId: -1, phrase: ids });
         added += 1;
       }
+    }
+  }
+  // A stem outranked by another way to its term (the word as typed) is left out; one outranking it (a near spelling) keeps the documents it leaves.
+  for (const [key, stem] of stems) {
+    const other = expansions.get(key);
+    if (!other) expansions.set(key + '/stem', stem);
+    else if (other.weight < stem.weight) {
+      expansions.set(key + '/stem', stem);
+      other.outsideLanguages = stem.inLanguages;
     }
   }
   return [...expansions.values()];

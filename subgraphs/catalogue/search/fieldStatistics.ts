@@ -1,7 +1,7 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { qualityMaxScore } from '../../shared/quality/qualityIndicators.ts';
 import { analyzeForIndex, maxWordChars } from './analyzer.ts';
-import { primaryLanguage, stemmedLanguages, type StemmedLanguage } from './languages.ts';
+import { stemmedLanguageBit } from './languages.ts';
 
 /**
  * Field boosts: a match in the title counts most, then keywords, publisher,
@@ -75,8 +75,7 @@ export function termFrequencies(record: DatasetRecord): TermStatistics {
     const repeated = f === 1 || f === 2;
     for (const text of texts[textFields[f]!]) {
       const { terms, positions, unstopped } = analyzeForIndex(text.value, text.lang, { unstopped: f === 0, repeated });
-      const languageBit = stemmedLanguages.indexOf(primaryLanguage(text.lang) as StemmedLanguage);
-      const language = languageBit >= 0 ? 1 << languageBit : 0;
+      const language = stemmedLanguageBit(text.lang);
       lengths[f]! += terms.length;
       for (let i = 0; i < terms.length; i += 1) {
         const term = terms[i]!;

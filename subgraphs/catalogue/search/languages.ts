@@ -22,6 +22,12 @@ export type StemmedLanguage = (typeof stemmedLanguages)[number];
 /** The language a text tag names, reduced to its primary subtag (`zh-Hant-MO` → `zh`), lower case. */
 export const primaryLanguage = (tag: string | undefined): string => (tag ?? '').toLowerCase().split(/[-_]/)[0]!;
 
+/** The bit of a text's language in a term's language mask (see `stemmedLanguages`); 0 for a language not stemmed. */
+export function stemmedLanguageBit(tag: string | undefined): number {
+  const index = stemmedLanguages.indexOf(primaryLanguage(tag) as StemmedLanguage);
+  return index >= 0 ? 1 << index : 0;
+}
+
 const stopLists = require('stopwords-iso') as Record<string, string[]>;
 const stopSets = new Map<string, Set<string>>();
 

@@ -34,6 +34,15 @@ export class Postings {
   tfs: Uint32Array;
   /** Per entry, the term's first position in the document's title plus one, 0 when not in it (see `termFrequencies`): proximity reads it. */
   titlePositions: Uint8Array;
+  /**
+   * The stemmed languages (bit i: `stemmedLanguages[i]`) of the texts the
+   * term came from in each entry's document, which a stem expansion is
+   * checked against (`languagesAt`): one mask for the whole list while every
+   * entry has the same (most terms come from one language's texts), an
+   * array parallel to `docs` once they differ.
+   */
+  languageMask = 0;
+  languages: Uint8Array | undefined;
   length = 0;
   /**
    * Whether the documents are ascending, as appends of new documents keep
@@ -61,8 +70,13 @@ export class Postings {
     this.titlePositions = new Uint8Array(capacity);
   }
 
-  /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`, with `documentNumbers` in use. */
-  push(doc: number, packedTf: number, titlePosition: number, lengths: Uint16Array, offset: number, documentNumbers = 0): void {
+  /** The stemmed languages of the texts entry `j`'s document holds the term in. */
+  languagesAt(j: number): number {
+    return this.languages ? this.languages[j]! : this.languageMask;
+  }
+
+  /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`, holding the term in texts of the stemmed languages `languages`, with `documentNumbers` in use. */
+  push(doc: number, packedTf: number, titlePosition: number, languages: number, lengths: Uint16Array, offset: number, documentNumbers = 0): void {
     if (this.bits) this.bits.add(doc);
     else if (this.length + 1 >= this.bitsetFrom && (this.length + 1) * 32 >= documentNumbers) {
       this.bits = new Bitset(documentNumbers);
@@ -86,7 +100,15 @@ export class Postings {
       this.docs = docs;
       this.tfs = tfs;
       this.titlePositions = titlePositions;
+      if (this.languages) {
+        const grown = new Uint8Array(capacity);
+        grown.set(this.languages);
+        this.languages = grown;
+      }
     }
+    if (this.length === 0) this.languageMask = languages;
+    else if (!this.languages && languages !== this.languageMask) this.languages = new Uint8Array(this.docs.length).fill(this.languageMask, 0, this.length);
+    if (this.languages) this.languages[this.length] = languages;
     if (this.length > 0 && doc < this.docs[this.length - 1]!) this.ascending = false;
     this.docs[this.length] = doc;
     this.tfs[this.length] = packedTf;
@@ -108,6 +130,7 @@ export class Postings {
       this.docs[write] = doc;
       this.tfs[write] = this.tfs[read]!;
       this.titlePositions[write] = this.titlePositions[read]!;
+      if (this.languages) this.languages[write] = this.languages[read]!;
       write += 1;
     }
     const dropped = this.length - write;
@@ -118,4 +141,34 @@ export class Postings {
     }
     return dropped;
   }
+}
+
+/**
+ * The entries of `list` whose documents match through an expansion limited
+ * to some languages (see `Expansion.inLanguages`): the list itself when
+ * every entry does (a list of one language's texts), undefined when none
+ * does, else a copy of those entries.
+ */
+export function entriesInLanguages(list: Postings, reaches: (languages: number) => boolean): Postings | undefined {
+  const { languages } = list;
+  if (!languages) return reaches(list.languageMask) ? list : undefined;
+  const out = new Postings(4);
+  out.docs = new Int32Array(list.length);
+  out.tfs = new Uint32Array(list.length);
+  out.titlePositions = new Uint8Array(list.length);
+  for (let j = 0; j < list.length; j += 1) {
+    if (!reaches(languages[j]!)) continue;
+    const doc = list.docs[j]!;
+    if (out.length > 0 && doc < out.docs[out.length - 1]!) out.ascending = false;
+    out.docs[out.length] = doc;
+    out.tfs[out.length] = list.tfs[j]!;
+    out.titlePositions[out.length] = list.titlePositions[j]!;
+    out.length += 1;
+  }
+  if (out.length === 0) return undefined;
+  if (out.length === list.length) return list;
+  // A subset's bounds are the whole list's.
+  out.peakTf.set(list.peakTf);
+  out.shortestLength.set(list.shortestLength);
+  return out;
 }

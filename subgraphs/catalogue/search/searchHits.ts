@@ -2,6 +2,7 @@ import type { DatasetRecord, LocalizedText } from '../../../schema/datasetRecord
 import { tokenizeWithSpans } from './analyzer.ts';
 import { bm25f, fieldTf, idf, termFrequencies, textFields } from './fieldStatistics.ts';
 import { highlight } from './highlight.ts';
+import { stemmedLanguageBit } from './languages.ts';
 import type { RankingTiers } from './rankingRules.ts';
 
 /** How a hit's score was made up (see `SearchEdge.explain`). */
@@ -77,6 +78,7 @@ export function highlightsOf(
   record: DatasetRecord,
   asTyped: ReadonlySet<string>,
   translated: ReadonlySet<string>,
+  stemmedOnly: ReadonlyMap<string, number> = new Map(),
 ): { highlights: { field: string; lang?: string; snippet: string }[]; languages: string[]; crossLingual: boolean } {
   const fields: [string, LocalizedText[]][] = [
     ['title', record.title],
@@ -89,14 +91,23 @@ export function highlightsOf(
   const direct = new Set<string>();
   const through = new Set<string>();
   const terms = matchedTermsOf(all);
+  // Per language, the terms matched in its texts: a term reached only as a stem, only in the languages it is one in.
+  const byLanguage = new Map<number, Set<string>>();
+  const reachedIn = (lang: string | undefined) => {
+    const bit = stemmedLanguageBit(lang);
+    let reached = byLanguage.get(bit);
+    if (!reached) byLanguage.set(bit, (reached = new Set([...all].filter((term) => !stemmedOnly.has(term) || (stemmedOnly.get(term)! & bit) !== 0))));
+    return reached;
+  };
   for (const [field, texts] of fields) {
     for (const text of texts) {
       if (!mayHold(text.value, terms)) continue;
       const tokens = tokenizeWithSpans(text.value, text.lang);
-      const snippet = highlight(text.value, all, tokens);
+      const reached = stemmedOnly.size === 0 ? all : reachedIn(text.lang);
+      const snippet = highlight(text.value, reached, tokens);
       if (!snippet) continue;
       highlights.push({ field, lang: text.lang, snippet });
-      if (tokens.some((token) => asTyped.has(token.term))) direct.add(text.lang);
+      if (tokens.some((token) => asTyped.has(token.term) && reached.has(token.term))) direct.add(text.lang);
       else through.add(text.lang);
     }
   }
@@ -111,22 +122,22 @@ export function highlightsOf(
 export function explainScore(
   record: DatasetRecord,
   wordCount: number,
-  terms: readonly { term: string; phrase: readonly string[]; weight: number; words: number; df: number }[],
+  terms: readonly { term: string; phrase: readonly string[]; weight: number; words: number; df: number; reaches: (languages: number) => boolean }[],
   documentCount: number,
   averages: readonly number[],
   exactTitle: number,
   quality: number,
   ranking: RankingTiers,
 ): ScoreExplanation {
-  const { tf, lengths } = termFrequencies(record);
+  const { tf, lengths, languages } = termFrequencies(record);
   const lengthArray = Uint16Array.from(lengths);
   let textScore = 0;
   let mask = 0;
   const matches: { term: string; fields: string[] }[] = [];
-  for (const { term, phrase, weight, words, df } of terms) {
+  for (const { term, phrase, weight, words, df, reaches } of terms) {
     // A phrase scores as its first term, when the record holds every one of its terms (see `collectMatches`).
     const packed = tf.get(term);
-    if (!packed || !phrase.every((part) => tf.has(part))) continue;
+    if (!packed || !phrase.every((part) => tf.has(part)) || !reaches(languages.get(term) ?? 0)) continue;
     textScore += weight * idf(documentCount, df) * bm25f(packed, lengthArray, 0, averages, -1);
     mask |= words;
     matches.push({ term, fields: textFields.filter((_, f) => fieldTf(packed, f) > 0) });

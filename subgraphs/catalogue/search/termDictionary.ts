@@ -12,7 +12,8 @@ import { memoisedStemOf, stemmedLanguages, stemOf, type StemmedLanguage } from '
  *   standing for the terms that fold to it;
  * - its stem in each stemmed language (`trade` for `trades`, `traded`):
  *   a term joins the stem group of every language whose text it was
- *   indexed from (`noteLanguages`).
+ *   indexed from (`noteLanguages`), in any dataset: which datasets a stem
+ *   then reaches is checked per posting entry (`Postings.languagesAt`).
  */
 export class TermDictionary {
   private readonly ids = new Map<string, number>();

@@ -25,7 +25,7 @@ export const indexClasses: ClassRegistry = [
   },
   { type: TermDictionary },
   { type: SearchableMap },
-  { type: Postings, trim: { docs: 'length', tfs: 'length', titlePositions: 'length' } },
+  { type: Postings, trim: { docs: 'length', tfs: 'length', titlePositions: 'length', languages: 'length' } },
   { type: Bitset },
   { type: FacetIndex },
   { type: ValuePosting },

@@ -116,6 +116,20 @@ describe('SearchIndex language handling', () => {
     expect(cjk!.highlights[0]!.snippet).toBe('南宁<mark>海关</mark>进出口统计');
   });
 
+  it('matches a word by its stem only in texts of the stem\'s language', () => {
+    const mixed = indexOf([
+      record({ identifier: 'english', title: en('Trading volumes') }),
+      record({ identifier: 'chinese', title: [{ lang: 'zh', value: 'trading 统计' }] }),
+    ]);
+    // `trades` reaches `trading` as its English stem in the English title, not in the Chinese one.
+    const english = search(mixed, 'trades volumes', { explain: true }).hits.find((hit) => hit.id === 'SG:english')!;
+    expect(english.explanation!.matches.map((match) => match.term)).toContain('trading');
+    expect(english.highlights[0]!.snippet).toBe('<mark>Trading</mark> <mark>volumes</mark>');
+    const chinese = search(mixed, 'trades 统计', { explain: true }).hits.find((hit) => hit.id === 'SG:chinese')!;
+    expect(chinese.explanation!.matches.map((match) => match.term)).not.toContain('trading');
+    expect(chinese.highlights[0]!.snippet).toBe('trading <mark>统计</mark>');
+  });
+
   it('suggests titles for what has been typed so far', () => {
     expect(index.suggest('kelah', 5).map((item) => item.id)).toEqual(['MY:births']);
     expect(index.suggest('container thr', 5).map((item) => item.id)).toEqual(['SG:throughput']);
