@@ -1,4 +1,5 @@
 import { isLatinStopWord, latinLanguages, primaryLanguage, simplifiedChinese, stopWordsOf } from './languages.ts';
+import { BoundedMemo } from './boundedMemo.ts';
 
 /**
  * The one text analyzer, used for indexing, querying and highlighting, so
@@ -47,17 +48,18 @@ function foldCodePoint(char: string): string {
   return folded.toLowerCase();
 }
 
+/**
+ * Code points memoised, at most: queries and harvested text can name any of
+ * the 1.1 million (about 10 MB at this bound). Catalogue text uses far fewer.
+ */
+const memoisedCodePoints = 100_000;
+
 /** Folded code points beyond ASCII, memoised as `classOf`'s classes are (and bounded alike). */
-const foldedChars = new Map<string, string>();
+const foldedChars = new BoundedMemo<string, string>(memoisedCodePoints);
 
 /** Folds one code point for comparison without accents; may return '' (a lone mark) or several characters. */
 export function foldChar(char: string): string {
-  let folded = foldedChars.get(char);
-  if (folded === undefined) {
-    folded = foldCodePoint(char);
-    if (foldedChars.size < memoisedClasses) foldedChars.set(char, folded);
-  }
-  return folded;
+  return foldedChars.of(char, foldCodePoint);
 }
 
 const asciiOnly = /^[\x00-\x7f]*$/;
@@ -101,20 +103,11 @@ function classify(char: string): CharClass {
 
 // Indexing reads millions of characters: ASCII from a table, the rest memoised per code point.
 const asciiClasses: CharClass[] = Array.from({ length: 128 }, (_, code) => classify(String.fromCharCode(code)));
-/**
- * Code points memoised, at most: queries and harvested text can name any of
- * the 1.1 million, so the memo stops growing here (about 10 MB) and later
- * newcomers are classified each time. Catalogue text uses far fewer.
- */
-const memoisedClasses = 100_000;
-const otherClasses = new Map<number, CharClass>();
+const otherClasses = new BoundedMemo<number, CharClass>(memoisedCodePoints);
 function classOf(char: string, code: number): CharClass {
   if (code < 128) return asciiClasses[code]!;
   let found = otherClasses.get(code);
-  if (!found) {
-    found = classify(char);
-    if (otherClasses.size < memoisedClasses) otherClasses.set(code, found);
-  }
+  if (!found) otherClasses.set(code, (found = classify(char)));
   return found;
 }
 
@@ -125,32 +118,12 @@ const segmenterOf = (locale: string) => {
   return segmenter;
 };
 
-/**
- * Results memoised per key, for the analysis of words and runs a catalogue
- * repeats (its vocabulary is far smaller than its text). Emptied when full
- * rather than evicting one by one: what is frequent comes back at once, and
- * text of any size cannot grow it past `limit` entries.
- */
-class Memo<T> {
-  private readonly entries = new Map<string, T>();
-  constructor(private readonly limit: number) {}
-
-  get(key: string): T | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, value: T): void {
-    if (this.entries.size >= this.limit) this.entries.clear();
-    this.entries.set(key, value);
-  }
-}
-
 /** A non-ASCII word as written → its term (NFKC per character, lower case, NFC). */
-const wordTerms = new Memo<string>(100_000);
+const wordTerms = new BoundedMemo<string, string>(100_000);
 /** A run of Han, Kana or Hangul → its characters, Chinese simplified. */
-const cjkRuns = new Memo<readonly string[]>(50_000);
+const cjkRuns = new BoundedMemo<string, readonly string[]>(50_000);
 /** A run of Thai (Lao…) → its word-like segments, as offsets into the run and texts. */
-const segmentedRuns = new Memo<{ readonly index: number; readonly segment: string }[]>(50_000);
+const segmentedRuns = new BoundedMemo<string, { readonly index: number; readonly segment: string }[]>(50_000);
 
 /** The term a word of non-ASCII characters makes: each character as `classOf` reads it, then NFC. */
 function termOfWord(raw: string): string {
@@ -334,7 +307,7 @@ export interface IndexedText {
 }
 
 /** Keyword and publisher texts, which a catalogue repeats, analysed once per language. */
-const repeatedTexts = new Memo<IndexedText>(20_000);
+const repeatedTexts = new BoundedMemo<string, IndexedText>(20_000);
 
 /**
  * `analyze` for indexing: the same terms and positions, no spans. With

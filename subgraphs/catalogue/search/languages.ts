@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Converter } from 'opencc-js/t2cn';
+import { BoundedMemo } from './boundedMemo.ts';
 import { glossarySubjectWords, type GlossaryLanguage } from './glossary/glossaryData.ts';
 
 const require = createRequire(import.meta.url);
@@ -84,18 +85,11 @@ export function stemOf(word: string, language: StemmedLanguage): string {
 
 /** Query words' stems kept per language: a catalogue's queries repeat their words, and four stemmers a word add up. */
 const memoisedStems = 4096;
-const stemMemos = stemmedLanguages.map(() => new Map<string, string>());
+const stemMemos = stemmedLanguages.map(() => new BoundedMemo<string, string>(memoisedStems));
 
-/** `stemOf`, memoised for query words (the oldest of `memoisedStems` goes first). */
+/** `stemOf`, memoised for query words. */
 export function memoisedStemOf(word: string, language: StemmedLanguage): string {
-  const memo = stemMemos[stemmedLanguages.indexOf(language)]!;
-  let stem = memo.get(word);
-  if (stem === undefined) {
-    stem = stemOf(word, language);
-    if (memo.size >= memoisedStems) memo.delete(memo.keys().next().value!);
-    memo.set(word, stem);
-  }
-  return stem;
+  return stemMemos[stemmedLanguages.indexOf(language)]!.of(word, (each) => stemOf(each, language));
 }
 
 const toSimplified = Converter({ from: 'hk', to: 'cn' });
