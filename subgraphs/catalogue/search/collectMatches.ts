@@ -27,6 +27,8 @@ const exact = 2;
 const typedTitle = 3;
 const translatedTitle = 4;
 const flagSlots = 5;
+/** Query words a search matches: a word is a bit of 16-bit masks (half the scratch of 32-bit ones, which every hit reads back); later words are not matched. */
+export const maxMatchedWords = 16;
 /**
  * Slots of a document's entry in `MatchScratch.spans`: lowest and highest
  * (title position − query word) seen, for the words as typed and for
@@ -46,9 +48,11 @@ const spanSlots = 4;
 export class MatchScratch {
   scores = new Float64Array(1024);
   /** Per document, `flagSlots` masks (see `matched` … `translatedTitle`). */
-  flags = new Uint32Array(1024 * flagSlots);
+  flags = new Uint16Array(1024 * flagSlots);
   /** Per document, `spanSlots` positions (see `typedLow`, `translatedLow`), valid where the matching title mask is set. */
   spans = new Int16Array(1024 * spanSlots);
+  /** Per document, for a query of one word: its masks as bits of one byte (see `singleWordBits`). */
+  singleWord = new Uint8Array(1024);
   outDocs = new Int32Array(1024);
   /** The hits given keys (see `PageReach`), and their keys; first their rules' tiers, parallel to `outDocs`. */
   keyedDocs = new Int32Array(1024);
@@ -65,7 +69,7 @@ export class MatchScratch {
   ensure(documents: number): void {
     if (documents <= this.scores.length) return;
     const capacity = Math.max(documents, this.scores.length * 2);
-    const grow = <T extends Float64Array | Uint32Array | Int32Array | Int16Array>(array: T, slots: number): T => {
+    const grow = <T extends Float64Array | Uint16Array | Int32Array | Int16Array | Uint8Array>(array: T, slots: number): T => {
       const next = new (array.constructor as new (length: number) => T)(capacity * slots);
       next.set(array);
       return next;
@@ -73,6 +77,7 @@ export class MatchScratch {
     this.scores = grow(this.scores, 1);
     this.flags = grow(this.flags, flagSlots);
     this.spans = grow(this.spans, spanSlots);
+    this.singleWord = new Uint8Array(capacity);
     this.outDocs = grow(this.outDocs, 1);
     this.keyedDocs = grow(this.keyedDocs, 1);
     this.outKeys = grow(this.outKeys, 1);
@@ -203,13 +208,18 @@ export function collectMatches(
   // Leaving hits unscored pays where the rules tell many hits apart (several words); a single word's hits mostly tie on
   // the rules, and a few thousand hits cost less to score than a second walk: those are scored in the walk that marks them.
   const prune = bounds !== undefined && wordCount > 1 && candidateCount >= pruneFrom;
+  // One word's masks are a bit each: a byte a document holds them all, a twentieth of the scratch read and written.
+  const oneWord = wordCount === 1;
   for (const { list, expansion, weight } of lists) {
     const entries = entriesIn(list, candidates, candidateCount, scratch);
-    markEntries(list, expansion, scratch, entries);
+    if (oneWord) markOneWord(list, expansion, scratch, entries);
+    else markEntries(list, expansion, scratch, entries);
     if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, entries);
   }
   const { outDocs, outKeys, keyedDocs } = scratch;
-  const count = tiersOf(scratch, candidates, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
+  const count = oneWord
+    ? oneWordKeys(scratch, candidates, exactTitles, factors)
+    : tiersOf(scratch, candidates, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
   if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
   const keyed = admitted(scratch, count, bounds);
   const keyedCount = keyed.count();
@@ -295,6 +305,52 @@ function markEntries(list: Postings, expansion: Expansion, scratch: MatchScratch
     }
     flags[flagsAt + titleSlot]! |= words;
   }
+}
+
+/** A one-word query's masks as bits of `MatchScratch.singleWord`: matched other than by a typo, as typed, in the title as typed, in a translated title. */
+const cleanBit = 1;
+const exactBit = 2;
+const typedTitleBit = 4;
+const translatedTitleBit = 8;
+/** The rules' tiers of a hit of a one-word query, by its bits (the exact title apart): as `rankingTiers` makes them from the masks. */
+const oneWordTiers = Array.from({ length: 16 }, (_, bits) =>
+  rankingTiers(1, bits & cleanBit ? 1 : 0, 0, bits & (typedTitleBit | translatedTitleBit) ? 1 : 0, bits & exactBit ? 1 : 0, false),
+);
+
+/** `markEntries` for a query of one word: what one expansion tells the rules, as bits. */
+function markOneWord(list: Postings, expansion: Expansion, scratch: MatchScratch, count: number): void {
+  const { singleWord } = scratch;
+  const { titlePositions, docs: listDocs } = list;
+  const bits = (expansion.kind === 'typo' ? 0 : cleanBit) | (expansion.kind === 'exact' ? exactBit : 0);
+  const inTitle = bits | (expansion.kind === 'translation' ? translatedTitleBit : typedTitleBit);
+  const entries = scratch.entries;
+  for (let e = 0; e < count; e += 1) {
+    const j = entries[e]!;
+    singleWord[listDocs[j]!]! |= titlePositions[j] === 0 ? bits : inTitle;
+  }
+}
+
+/** `tiersOf` for a query of one word, every hit scored: every hit and its key, ascending. The scratch is left at zero. */
+function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set<number> | undefined, factors: Float64Array): number {
+  const { singleWord, outDocs, outKeys, scores } = scratch;
+  const words = candidates.words;
+  let count = 0;
+  for (let w = 0; w < words.length; w += 1) {
+    let bits = words[w]!;
+    while (bits !== 0) {
+      const lowBit = bits & -bits;
+      bits ^= lowBit;
+      const doc = (w << 5) + 31 - Math.clz32(lowBit);
+      // The exact title is the last digit of the tiers (see `rankingTiers`).
+      const tiers = oneWordTiers[singleWord[doc]!]! + (exactTitles !== undefined && exactTitles.has(doc) ? 1 : 0);
+      singleWord[doc] = 0;
+      outDocs[count] = doc;
+      outKeys[count] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
+      scores[doc] = 0;
+      count += 1;
+    }
+  }
+  return count;
 }
 
 /** Adds `termWeight` × one expansion's BM25F to the scores of the documents of the first `count` of `scratch.entries`. */

@@ -15,7 +15,7 @@ import { TermDictionary } from './termDictionary.ts';
 import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
 import { expandQuery, reachesLanguages, stemmedOnlyTerms, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
-import { collectMatches, MatchScratch } from './collectMatches.ts';
+import { collectMatches, MatchScratch, maxMatchedWords } from './collectMatches.ts';
 import { formatGroupKeyOf, formatSuffixOf, pageCapacity, rankPage, regionKept } from './diversifyHits.ts';
 import { PageReach } from './pageReach.ts';
 import { tiersOf } from './rankingRules.ts';
@@ -24,7 +24,7 @@ import { qualityMask, scoreOfMask } from '../../shared/quality/assessQuality.ts'
 
 export { exactTitleBoost, fieldBoosts, qualityFactorOf, qualityWeight };
 /** Query words beyond this many are ignored (one bit each in the match mask). */
-const maxQueryWords = 32;
+const maxQueryWords = maxMatchedWords;
 /** Compact posting lists once this many entries belong to removed documents and they are a fifth of all. */
 const compactAfterDeadPostings = 200_000;
 
