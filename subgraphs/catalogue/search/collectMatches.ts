@@ -212,9 +212,12 @@ export function collectMatches(
   const oneWord = wordCount === 1;
   for (const { list, expansion, weight } of lists) {
     const entries = entriesIn(list, candidates, candidateCount, scratch);
-    if (oneWord) markOneWord(list, expansion, scratch, entries);
-    else markEntries(list, expansion, scratch, entries);
-    if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, entries);
+    // One word's hits are all scored: its marks are set in the pass that scores them.
+    if (oneWord) scoreEntries(list, weight, fieldLengths, averages, scratch, entries, expansion);
+    else {
+      markEntries(list, expansion, scratch, entries);
+      if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, entries);
+    }
   }
   const { outDocs, outKeys, keyedDocs } = scratch;
   const count = oneWord
@@ -317,17 +320,10 @@ const oneWordTiers = Array.from({ length: 16 }, (_, bits) =>
   rankingTiers(1, bits & cleanBit ? 1 : 0, 0, bits & (typedTitleBit | translatedTitleBit) ? 1 : 0, bits & exactBit ? 1 : 0, false),
 );
 
-/** `markEntries` for a query of one word: what one expansion tells the rules, as bits. */
-function markOneWord(list: Postings, expansion: Expansion, scratch: MatchScratch, count: number): void {
-  const { singleWord } = scratch;
-  const { titlePositions, docs: listDocs } = list;
+/** `markEntries` for a query of one word: what one expansion tells the rules, as bits, for an entry out of the title and in it. */
+function oneWordBits(expansion: Expansion): { bits: number; inTitle: number } {
   const bits = (expansion.kind === 'typo' ? 0 : cleanBit) | (expansion.kind === 'exact' ? exactBit : 0);
-  const inTitle = bits | (expansion.kind === 'translation' ? translatedTitleBit : typedTitleBit);
-  const entries = scratch.entries;
-  for (let e = 0; e < count; e += 1) {
-    const j = entries[e]!;
-    singleWord[listDocs[j]!]! |= titlePositions[j] === 0 ? bits : inTitle;
-  }
+  return { bits, inTitle: bits | (expansion.kind === 'translation' ? translatedTitleBit : typedTitleBit) };
 }
 
 /** `tiersOf` for a query of one word, every hit scored: every hit and its key, ascending. The scratch is left at zero. */
@@ -353,9 +349,16 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
   return count;
 }
 
-/** Adds `termWeight` × one expansion's BM25F to the scores of the documents of the first `count` of `scratch.entries`. */
-function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, count: number): void {
-  const { scores } = scratch;
+/**
+ * Adds `termWeight` × one expansion's BM25F to the scores of the documents
+ * of the first `count` of `scratch.entries`; and, for a query of one word
+ * (`oneWord`, the expansion), sets what it tells the rules in the same pass.
+ */
+function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, count: number, oneWord?: Expansion): void {
+  const { scores, singleWord } = scratch;
+  const { bits, inTitle } = oneWord ? oneWordBits(oneWord) : { bits: 0, inTitle: 0 };
+  const marks = oneWord !== undefined;
+  const titlePositions = list.titlePositions;
   const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
   const average0 = averages[0]! || 1;
   const average1 = averages[1]! || 1;
@@ -378,6 +381,7 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
     tf = packed >>> 24;
     if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
+    if (marks) singleWord[doc]! |= titlePositions[j] === 0 ? bits : inTitle;
   }
 }
 
