@@ -16,7 +16,6 @@ const phone = { width: 390, height: 844 };
 const desktop = { width: 1100, height: 900 };
 const languages = ['en', 'zh', 'vi'] as const;
 
-const status = (page: Page) => page.locator('wharf-search [role=status]');
 const results = (page: Page) => page.locator('wharf-search li[part=card]');
 const waitForStatus = (page: Page, text: string | RegExp) => page.locator('wharf-search [role=status]', { hasText: text }).waitFor({ timeout: 15_000 });
 

@@ -22,7 +22,7 @@ import { loadDatasetFolder } from '../../../subgraphs/region/store/loadDatasetFo
 import { loadRegionPolicies } from '../../../subgraphs/shared/access/loadRegionPolicies.ts';
 import type { DatasetStore } from '../../../subgraphs/region/store/DatasetStore.ts';
 import { fixtureRegionCodes, fixtureRegionsDir } from '../../support/fixtureRegions.ts';
-import { canonicalNQuads, parseRdf, validateDcatAp, validateDcatApQuads } from '../../support/validateDcat.ts';
+import { canonicalNQuads, parseRdf, validateDcatAp } from '../../support/validateDcat.ts';
 import { rdfFormats } from '../../../subgraphs/shared/rdf/negotiateRdfFormat.ts';
 
 const demoDir = fileURLToPath(new URL('../../../subgraphs/demo/', import.meta.url));

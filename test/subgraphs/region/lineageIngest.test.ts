@@ -34,7 +34,7 @@ function withRunIds(events: any[], file: string): any[] {
     const hex = createHash('sha256').update(seed).digest('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   };
-  return events.map((event, i) => {
+  return events.map((event) => {
     const copy = structuredClone(event);
     if (typeof copy.run?.runId === 'string' && copy.run.runId.includes('{{')) copy.run.runId = uuid(`${file}#${copy.job?.name}`);
     const parent = copy.run?.facets?.parent?.run;
