@@ -51,7 +51,7 @@ export class MatchScratch {
   flags = new Uint16Array(1024 * flagSlots);
   /** Per document, `spanSlots` positions (see `typedLow`, `translatedLow`), valid where the matching title mask is set. */
   spans = new Int16Array(1024 * spanSlots);
-  /** Per document, for a query of one word: its masks as bits of one byte (see `singleWordBits`). */
+  /** Per document, for a query of one word: its masks as bits of one byte (see `cleanBit` … `translatedTitleBit`). */
   singleWord = new Uint8Array(1024);
   outDocs = new Int32Array(1024);
   /** The hits given keys (see `PageReach`), and their keys; first their rules' tiers, parallel to `outDocs`. */
@@ -112,17 +112,7 @@ function phraseList(lists: readonly Postings[], capacity: number): Postings | un
     return [set];
   });
   const source = lists[first]!;
-  const out = new Postings(Math.max(4, source.length));
-  for (let j = 0; j < source.length; j += 1) {
-    const doc = source.docs[j]!;
-    if (!others.every((set) => set.has(doc))) continue;
-    const position = source.titlePositions[j]!;
-    out.docs[out.length] = doc;
-    out.tfs[out.length] = source.tfs[j]!;
-    out.titlePositions[out.length] = position;
-    if (out.length > 0 && doc < out.docs[out.length - 1]!) out.ascending = false;
-    out.length += 1;
-  }
+  const out = source.subset((j) => others.every((set) => set.has(source.docs[j]!)));
   return out.length > 0 ? out : undefined;
 }
 
@@ -329,22 +319,14 @@ function oneWordBits(expansion: Expansion): { bits: number; inTitle: number } {
 /** `tiersOf` for a query of one word, every hit scored: every hit and its key, ascending. The scratch is left at zero. */
 function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set<number> | undefined, factors: Float64Array): number {
   const { singleWord, outDocs, outKeys, scores } = scratch;
-  const words = candidates.words;
-  let count = 0;
-  for (let w = 0; w < words.length; w += 1) {
-    let bits = words[w]!;
-    while (bits !== 0) {
-      const lowBit = bits & -bits;
-      bits ^= lowBit;
-      const doc = (w << 5) + 31 - Math.clz32(lowBit);
-      // The exact title is the last digit of the tiers (see `rankingTiers`).
-      const tiers = oneWordTiers[singleWord[doc]!]! + (exactTitles !== undefined && exactTitles.has(doc) ? 1 : 0);
-      singleWord[doc] = 0;
-      outDocs[count] = doc;
-      outKeys[count] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
-      scores[doc] = 0;
-      count += 1;
-    }
+  const count = candidates.listInto(outDocs);
+  for (let i = 0; i < count; i += 1) {
+    const doc = outDocs[i]!;
+    // The exact title is the last digit of the tiers (see `rankingTiers`).
+    const tiers = oneWordTiers[singleWord[doc]!]! + (exactTitles !== undefined && exactTitles.has(doc) ? 1 : 0);
+    singleWord[doc] = 0;
+    outKeys[i] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
+    scores[doc] = 0;
   }
   return count;
 }

@@ -50,7 +50,7 @@ export interface Expansion {
   /**
    * For a stem: the stemmed languages (bit i: `stemmedLanguages[i]`) it is
    * the word's stem in. Only a document holding the term in a text of one
-   * of them matches through it (`Postings.languagesAt`): whether a term is
+   * of them matches through it (`entriesInLanguages`): whether a term is
    * in a language's stem group at all depends on every dataset, hidden ones
    * included, but which of a document's own texts hold it does not.
    */

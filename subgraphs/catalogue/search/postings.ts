@@ -37,7 +37,7 @@ export class Postings {
   /**
    * The stemmed languages (bit i: `stemmedLanguages[i]`) of the texts the
    * term came from in each entry's document, which a stem expansion is
-   * checked against (`languagesAt`): one mask for the whole list while every
+   * checked against (`entriesInLanguages`): one mask for the whole list while every
    * entry has the same (most terms come from one language's texts), an
    * array parallel to `docs` once they differ.
    */
@@ -68,11 +68,6 @@ export class Postings {
     this.docs = new Int32Array(capacity);
     this.tfs = new Uint32Array(capacity);
     this.titlePositions = new Uint8Array(capacity);
-  }
-
-  /** The stemmed languages of the texts entry `j`'s document holds the term in. */
-  languagesAt(j: number): number {
-    return this.languages ? this.languages[j]! : this.languageMask;
   }
 
   /** Appends `doc`, whose field lengths are `lengths[offset..offset + 3]`, holding the term in texts of the stemmed languages `languages`, with `documentNumbers` in use. */
@@ -121,6 +116,30 @@ export class Postings {
     return seekAscending(this.docs, this.length, doc, from);
   }
 
+  /**
+   * The entries `keep` admits (by position), in order, as a list of their
+   * own (without a bitset); its bounds are this list's, which bound any
+   * subset of it.
+   */
+  subset(keep: (j: number) => boolean): Postings {
+    const out = new Postings(Math.max(4, this.length));
+    out.languageMask = this.languageMask;
+    if (this.languages) out.languages = new Uint8Array(out.docs.length);
+    for (let j = 0; j < this.length; j += 1) {
+      if (!keep(j)) continue;
+      const doc = this.docs[j]!;
+      if (out.length > 0 && doc < out.docs[out.length - 1]!) out.ascending = false;
+      out.docs[out.length] = doc;
+      out.tfs[out.length] = this.tfs[j]!;
+      out.titlePositions[out.length] = this.titlePositions[j]!;
+      if (out.languages) out.languages[out.length] = this.languages![j]!;
+      out.length += 1;
+    }
+    out.peakTf.set(this.peakTf);
+    out.shortestLength.set(this.shortestLength);
+    return out;
+  }
+
   /** Drops the entries of documents `keep` rejects; returns how many went. */
   compact(keep: (doc: number) => boolean): number {
     let write = 0;
@@ -152,23 +171,6 @@ export class Postings {
 export function entriesInLanguages(list: Postings, reaches: (languages: number) => boolean): Postings | undefined {
   const { languages } = list;
   if (!languages) return reaches(list.languageMask) ? list : undefined;
-  const out = new Postings(4);
-  out.docs = new Int32Array(list.length);
-  out.tfs = new Uint32Array(list.length);
-  out.titlePositions = new Uint8Array(list.length);
-  for (let j = 0; j < list.length; j += 1) {
-    if (!reaches(languages[j]!)) continue;
-    const doc = list.docs[j]!;
-    if (out.length > 0 && doc < out.docs[out.length - 1]!) out.ascending = false;
-    out.docs[out.length] = doc;
-    out.tfs[out.length] = list.tfs[j]!;
-    out.titlePositions[out.length] = list.titlePositions[j]!;
-    out.length += 1;
-  }
-  if (out.length === 0) return undefined;
-  if (out.length === list.length) return list;
-  // A subset's bounds are the whole list's.
-  out.peakTf.set(list.peakTf);
-  out.shortestLength.set(list.shortestLength);
-  return out;
+  const out = list.subset((j) => reaches(languages[j]!));
+  return out.length === 0 ? undefined : out.length === list.length ? list : out;
 }

@@ -13,7 +13,7 @@ import { memoisedStemOf, stemmedLanguages, stemOf, type StemmedLanguage } from '
  * - its stem in each stemmed language (`trade` for `trades`, `traded`):
  *   a term joins the stem group of every language whose text it was
  *   indexed from (`noteLanguages`), in any dataset: which datasets a stem
- *   then reaches is checked per posting entry (`Postings.languagesAt`).
+ *   then reaches is checked per posting entry (`entriesInLanguages`).
  */
 export class TermDictionary {
   private readonly ids = new Map<string, number>();
