@@ -78,8 +78,9 @@ export class Bitset {
   }
 
   count(): number {
+    const words = this.words;
     let total = 0;
-    for (const word of this.words) total += popcount(word);
+    for (let i = 0; i < words.length; i += 1) total += popcount(words[i]!);
     return total;
   }
 

@@ -61,7 +61,7 @@ export class MatchScratch {
   readonly hits = new Bitset();
   /** The hits that may reach the page: scored and keyed. */
   readonly keyed = new Bitset();
-  /** Positions of one list's entries a pass visits (see `entriesIn`). */
+  /** Positions of the entries a walk visits, every list's one after another (see `walkLists`). */
   entries = new Int32Array(1024);
   /** One set per query word: the documents any of its expansions reaches. */
   readonly wordSets: Bitset[] = [];
@@ -195,20 +195,21 @@ export function collectMatches(
     candidates.and(eligible);
   }
   const candidateCount = candidates.count();
-  // Leaving hits unscored pays where the rules tell many hits apart (several words); a single word's hits mostly tie on
-  // the rules, and a few thousand hits cost less to score than a second walk: those are scored in the walk that marks them.
-  const prune = bounds !== undefined && wordCount > 1 && candidateCount >= pruneFrom;
+  // Leaving hits unscored pays where the rules tell many hits apart: where hits match different numbers of words. Where
+  // every hit matches every word, they mostly tie on the other rules (most of them come within the page's reach), and
+  // scoring them in the walk that marks them costs less than a second walk.
+  const prune = bounds !== undefined && !allWords && candidateCount >= pruneFrom;
   // One word's masks are a bit each: a byte a document holds them all, a twentieth of the scratch read and written.
   const oneWord = wordCount === 1;
-  for (const { list, expansion, weight } of lists) {
-    const entries = entriesIn(list, candidates, candidateCount, scratch);
+  walkLists(lists, candidates, candidateCount, scratch, (l, from, to) => {
+    const { list, expansion, weight } = lists[l]!;
     // One word's hits are all scored: its marks are set in the pass that scores them.
-    if (oneWord) scoreEntries(list, weight, fieldLengths, averages, scratch, entries, expansion);
+    if (oneWord) scoreEntries(list, weight, fieldLengths, averages, scratch, from, to, expansion);
     else {
-      markEntries(list, expansion, scratch, entries);
-      if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, entries);
+      markEntries(list, expansion, scratch, from, to);
+      if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, from, to);
     }
-  }
+  });
   const { outDocs, outKeys, keyedDocs } = scratch;
   const count = oneWord
     ? oneWordKeys(scratch, candidates, exactTitles, factors)
@@ -216,7 +217,7 @@ export function collectMatches(
   if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
   const keyed = admitted(scratch, count, bounds);
   const keyedCount = keyed.count();
-  for (const { list, weight } of lists) scoreEntries(list, weight, fieldLengths, averages, scratch, entriesIn(list, keyed, keyedCount, scratch));
+  walkLists(lists, keyed, keyedCount, scratch, (l, from, to) => scoreEntries(lists[l]!.list, lists[l]!.weight, fieldLengths, averages, scratch, from, to));
   keysOf(scratch, count, keyed, factors);
   return { docs: outDocs, count, keyedDocs, keys: outKeys, keyedCount, allWords };
 }
@@ -229,19 +230,72 @@ function countIn(list: Postings, scope: Bitset): number {
 }
 
 /**
- * The entries of `list` whose documents are in `docs` (`docCount` of them),
- * as positions in list order, into `scratch.entries`; returns how many. A
- * list much longer than the documents is sought into instead of read
- * whole: seeking costs a few steps per document, reading one per entry.
- * Both passes over the lists walk them here, and then run their own tight
- * loop over the positions.
+ * Documents in one chunk of a walk: a chunk's scratch (masks, spans, score
+ * and field lengths, 36 bytes a document: 590 kB) stays in cache while
+ * every list's entries in it are visited. Chunks of 2^14, 2^15 and 2^16
+ * documents measured alike at a million (bench/RESULTS.md).
  */
-function entriesIn(list: Postings, docs: Bitset, docCount: number, scratch: MatchScratch): number {
-  const { docs: listDocs, length } = list;
-  if (scratch.entries.length < length) scratch.entries = new Int32Array(Math.max(length, scratch.entries.length * 2));
+const chunkDocs = 1 << 14;
+
+/**
+ * Visits the entries of `lists` whose documents are in `docs` (`docCount`
+ * of them): `visit(l, from, to)` is given positions `from` to `to` of
+ * `scratch.entries`, entries of list `l`. The document space is walked in
+ * chunks of `chunkDocs`, each list's entries in a chunk in the lists'
+ * order: every document's entries are visited in that order, as a walk
+ * list by list would, but the scratch of the documents at hand is still
+ * in cache when the next list's entries reach them, instead of being read
+ * again from memory once per list. A list not ascending (after documents
+ * were renumbered) is walked whole, and then so is every list.
+ */
+function walkLists(lists: readonly { list: Postings }[], docs: Bitset, docCount: number, scratch: MatchScratch, visit: (l: number, from: number, to: number) => void): void {
+  const total = lists.reduce((sum, { list }) => sum + list.length, 0);
+  if (scratch.entries.length < total) scratch.entries = new Int32Array(Math.max(total, scratch.entries.length * 2));
+  const ends = lists.map(() => 0);
+  let walked = 0;
+  for (let l = 0; l < lists.length; l += 1) {
+    walked += entriesIn(lists[l]!.list, docs, docCount, scratch.entries, walked);
+    ends[l] = walked;
+  }
+  const starts = ends.map((_, l) => (l === 0 ? 0 : ends[l - 1]!));
+  if (!lists.every(({ list }) => list.ascending)) {
+    for (let l = 0; l < lists.length; l += 1) if (starts[l]! < ends[l]!) visit(l, starts[l]!, ends[l]!);
+    return;
+  }
   const entries = scratch.entries;
+  for (let limit = chunkDocs, left = true; left; limit += chunkDocs) {
+    left = false;
+    for (let l = 0; l < lists.length; l += 1) {
+      const from = starts[l]!;
+      const end = ends[l]!;
+      if (from === end) continue;
+      const listDocs = lists[l]!.list.docs;
+      // The first of the list's entries from `from` in a later chunk.
+      let to = from;
+      let high = end;
+      while (to < high) {
+        const middle = (to + high) >>> 1;
+        if (listDocs[entries[middle]!]! < limit) to = middle + 1;
+        else high = middle;
+      }
+      if (to > from) visit(l, from, to);
+      starts[l] = to;
+      if (to < end) left = true;
+    }
+  }
+}
+
+/**
+ * The entries of `list` whose documents are in `docs` (`docCount` of them),
+ * as positions in list order, into `entries` from `offset`; returns how
+ * many. A list much longer than the documents is sought into instead of
+ * read whole: seeking costs a few steps per document, reading one per
+ * entry.
+ */
+function entriesIn(list: Postings, docs: Bitset, docCount: number, entries: Int32Array, offset: number): number {
+  const { docs: listDocs, length } = list;
   const words = docs.words;
-  let count = 0;
+  let count = offset;
   if (list.ascending && docCount * 8 < length) {
     let at = 0;
     for (let w = 0; w < words.length && at < length; w += 1) {
@@ -255,18 +309,18 @@ function entriesIn(list: Postings, docs: Bitset, docCount: number, scratch: Matc
         if (listDocs[at] === doc) entries[count++] = at;
       }
     }
-    return count;
+    return count - offset;
   }
   for (let j = 0; j < length; j += 1) {
     const doc = listDocs[j]!;
     const word = doc >>> 5;
     if (word < words.length && (words[word]! & (1 << (doc & 31))) !== 0) entries[count++] = j;
   }
-  return count;
+  return count - offset;
 }
 
-/** What one expansion tells the ranking rules about the documents of the first `count` of `scratch.entries`: the words it matched, whether as typed, in the title, and where. */
-function markEntries(list: Postings, expansion: Expansion, scratch: MatchScratch, count: number): void {
+/** What one expansion tells the ranking rules about the documents of positions `from` to `to` of `scratch.entries`: the words it matched, whether as typed, in the title, and where. */
+function markEntries(list: Postings, expansion: Expansion, scratch: MatchScratch, from: number, to: number): void {
   const { flags, spans } = scratch;
   const { titlePositions } = list;
   const translation = expansion.kind === 'translation';
@@ -278,7 +332,7 @@ function markEntries(list: Postings, expansion: Expansion, scratch: MatchScratch
   const firstWord = expansion.firstWord;
   const listDocs = list.docs;
   const entries = scratch.entries;
-  for (let e = 0; e < count; e += 1) {
+  for (let e = from; e < to; e += 1) {
     const j = entries[e]!;
     const doc = listDocs[j]!;
     const flagsAt = doc * flagSlots;
@@ -333,10 +387,11 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
 
 /**
  * Adds `termWeight` × one expansion's BM25F to the scores of the documents
- * of the first `count` of `scratch.entries`; and, for a query of one word
- * (`oneWord`, the expansion), sets what it tells the rules in the same pass.
+ * of positions `from` to `to` of `scratch.entries`; and, for a query of one
+ * word (`oneWord`, the expansion), sets what it tells the rules in the same
+ * pass.
  */
-function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, count: number, oneWord?: Expansion): void {
+function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, from: number, to: number, oneWord?: Expansion): void {
   const { scores, singleWord } = scratch;
   const { bits, inTitle } = oneWord ? oneWordBits(oneWord) : { bits: 0, inTitle: 0 };
   const marks = oneWord !== undefined;
@@ -348,7 +403,7 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
   const average3 = averages[3]! || 1;
   const { tfs, docs: listDocs } = list;
   const entries = scratch.entries;
-  for (let e = 0; e < count; e += 1) {
+  for (let e = from; e < to; e += 1) {
     const j = entries[e]!;
     const doc = listDocs[j]!;
     const packed = tfs[j]!;
