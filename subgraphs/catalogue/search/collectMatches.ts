@@ -201,15 +201,17 @@ export function collectMatches(
   const prune = bounds !== undefined && !allWords && candidateCount >= pruneFrom;
   // One word's masks are a bit each: a byte a document holds them all, a twentieth of the scratch read and written.
   const oneWord = wordCount === 1;
+  // One word's hits are every eligible document of its lists: the lists are walked as they are, each entry tested there.
+  const direct = oneWord ? eligible : undefined;
   walkLists(lists, candidates, candidateCount, scratch, (l, from, to) => {
     const { list, expansion, weight } = lists[l]!;
     // One word's hits are all scored: its marks are set in the pass that scores them.
-    if (oneWord) scoreEntries(list, weight, fieldLengths, averages, scratch, from, to, expansion);
+    if (oneWord) scoreEntries(list, weight, fieldLengths, averages, scratch, from, to, expansion, direct);
     else {
       markEntries(list, expansion, scratch, from, to);
       if (!prune) scoreEntries(list, weight, fieldLengths, averages, scratch, from, to);
     }
-  });
+  }, direct);
   const { outDocs, outKeys, keyedDocs } = scratch;
   const count = oneWord
     ? oneWordKeys(scratch, candidates, exactTitles, factors)
@@ -247,8 +249,41 @@ const chunkDocs = 1 << 14;
  * in cache when the next list's entries reach them, instead of being read
  * again from memory once per list. A list not ascending (after documents
  * were renumbered) is walked whole, and then so is every list.
+ *
+ * With `direct` (a superset of `docs` holding every entry's document in
+ * `docs` or not at all: a query of one word, whose hits are its lists'
+ * documents in scope), positions are the lists' own, unfiltered: the
+ * visitor tests each entry against `direct`, and the positions are never
+ * gathered.
  */
-function walkLists(lists: readonly { list: Postings }[], docs: Bitset, docCount: number, scratch: MatchScratch, visit: (l: number, from: number, to: number) => void): void {
+function walkLists(
+  lists: readonly { list: Postings }[],
+  docs: Bitset,
+  docCount: number,
+  scratch: MatchScratch,
+  visit: (l: number, from: number, to: number) => void,
+  direct?: Bitset,
+): void {
+  if (direct) {
+    if (!lists.every(({ list }) => list.ascending)) {
+      for (let l = 0; l < lists.length; l += 1) visit(l, 0, lists[l]!.list.length);
+      return;
+    }
+    const at = lists.map(() => 0);
+    for (let limit = chunkDocs, left = true; left; limit += chunkDocs) {
+      left = false;
+      for (let l = 0; l < lists.length; l += 1) {
+        const { list } = lists[l]!;
+        const from = at[l]!;
+        if (from >= list.length) continue;
+        const to = list.seek(limit, from);
+        if (to > from) visit(l, from, to);
+        at[l] = to;
+        if (to < list.length) left = true;
+      }
+    }
+    return;
+  }
   const total = lists.reduce((sum, { list }) => sum + list.length, 0);
   if (scratch.entries.length < total) scratch.entries = new Int32Array(Math.max(total, scratch.entries.length * 2));
   const ends = lists.map(() => 0);
@@ -387,11 +422,12 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
 
 /**
  * Adds `termWeight` × one expansion's BM25F to the scores of the documents
- * of positions `from` to `to` of `scratch.entries`; and, for a query of one
+ * of positions `from` to `to` of `scratch.entries`, or with `direct` of the
+ * list itself, those of its documents in `direct`; and, for a query of one
  * word (`oneWord`, the expansion), sets what it tells the rules in the same
  * pass.
  */
-function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, from: number, to: number, oneWord?: Expansion): void {
+function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, from: number, to: number, oneWord?: Expansion, direct?: Bitset): void {
   const { scores, singleWord } = scratch;
   const { bits, inTitle } = oneWord ? oneWordBits(oneWord) : { bits: 0, inTitle: 0 };
   const marks = oneWord !== undefined;
@@ -403,9 +439,11 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
   const average3 = averages[3]! || 1;
   const { tfs, docs: listDocs } = list;
   const entries = scratch.entries;
+  const within = direct?.words;
   for (let e = from; e < to; e += 1) {
-    const j = entries[e]!;
+    const j = within ? e : entries[e]!;
     const doc = listDocs[j]!;
+    if (within && (within[doc >>> 5]! & (1 << (doc & 31))) === 0) continue;
     const packed = tfs[j]!;
     const at = doc * 4;
     let weighted = 0;
