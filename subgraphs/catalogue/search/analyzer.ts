@@ -378,13 +378,29 @@ export function analyzeQuery(text: string): QueryWord[] {
     if (hanChar.test(piece) || segmentedChar.test(piece)) {
       const han = hanChar.test(piece);
       const source = han ? simplifiedChinese(piece) : piece;
-      for (const segment of segmenterOf(han ? 'zh' : 'th').segment(source)) {
-        if (!segment.isWordLike) continue;
-        const chars = [...segment.segment];
+      const stops = stopWordsOf(han ? 'zh' : 'th');
+      const push = (text: string, lone = false) => {
+        const chars = [...text];
         // Chinese is indexed as bigrams, so a longer word is looked up as its bigrams; Thai and its neighbours are indexed as whole words.
-        const termsOf = han && chars.length >= 3 ? chars.slice(1).map((char, i) => chars[i]! + char) : [segment.segment];
-        words.push({ text: segment.segment, terms: termsOf, segmented: true, stopWord: stopWordsOf(han ? 'zh' : 'th').has(segment.segment) });
+        const termsOf = han && chars.length >= 3 ? chars.slice(1).map((char, i) => chars[i]! + char) : [text];
+        words.push({ text, terms: termsOf, segmented: true, stopWord: lone ? chars.every((char) => stops.has(char)) : stops.has(text) });
+      };
+      // Characters the segmenter left alone side by side (`年月`, a word it does not know) are one word, as the index has them: their
+      // bigrams. It is a stop word when each of them is (`我的`).
+      let single = '';
+      let singleEnd = -1;
+      for (const segment of segmenterOf(han ? 'zh' : 'th').segment(source)) {
+        const lone = han && segment.isWordLike && [...segment.segment].length === 1;
+        if (single && !(lone && segment.index === singleEnd)) {
+          push(single, true);
+          single = '';
+        }
+        if (lone) {
+          single += segment.segment;
+          singleEnd = segment.index + segment.segment.length;
+        } else if (segment.isWordLike) push(segment.segment);
       }
+      if (single) push(single, true);
       continue;
     }
     // Latin and other spaced scripts, and Kana or Hangul: the terms `analyze` made of this piece, in order.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeForIndex, foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
+import { analyze, analyzeForIndex, analyzeQuery, foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
 import { generateDatasets } from '../../../bench/generateDatasets.ts';
 
 describe('analyzer', () => {
@@ -15,6 +15,18 @@ describe('analyzer', () => {
     ['', []],
   ])('tokenizes %j', (text, terms) => {
     expect(tokenize(text)).toEqual(terms);
+  });
+
+  it.each([
+    // Characters the segmenter leaves alone side by side are one word, looked up as the index has them: their bigrams.
+    ['年月', [['年月', ['年月']]]],
+    ['年月度', [['年月度', ['年月', '月度']]]],
+    ['南宁海关 年月', [['南宁', ['南宁']], ['海关', ['海关']], ['年月', ['年月']]]],
+    // A lone character stays itself; a word the segmenter knows stays whole.
+    ['年', [['年', ['年']]]],
+    ['統計 年', [['统计', ['统计']], ['年', ['年']]]],
+  ])('reads the query %j as its words and their terms', (text, words) => {
+    expect(analyzeQuery(text).map((word) => [word.text, word.terms])).toEqual(words);
   });
 
   it('folds the same whichever way a text is written', () => {

@@ -91,6 +91,15 @@ describe('SearchIndex language handling', () => {
   ]);
   const first = (text: string) => ids(search(index, text).hits)[0];
 
+  it('finds a Chinese title by two characters the segmenter does not join, as written before any translation of each', () => {
+    const years = indexOf([
+      record({ identifier: 'rainfall', region: 'CN-GX', title: [{ lang: 'zh', value: '钦州2021年月度降雨量' }] }),
+      record({ identifier: 'monthly', region: 'VN', title: [{ lang: 'vi', value: 'Lượng mưa hằng tháng năm 2021' }] }),
+    ]);
+    const hits = search(years, '年月').hits;
+    expect(hits.map((hit) => [hit.id, hit.crossLingual])).toEqual([['CN-GX:rainfall', false]]);
+  });
+
   it.each([
     ['folds diacritics in the query', 'hà nội', 'VN:hanoi'],
     ['finds diacritics from a plain query', 'ha noi', 'VN:hanoi'],
