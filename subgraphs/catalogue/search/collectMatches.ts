@@ -18,6 +18,8 @@ export interface MatchCollection {
   averages: readonly number[];
   fieldLengths: Uint16Array;
   scratch: MatchScratch;
+  /** Told the hits (and how many) as soon as they are known, before they are walked: they stay as they are until the search ends. */
+  onHits?: (hits: Bitset, count: number) => void;
 }
 
 /** Slots of a document's entry in `MatchScratch.flags`: query words matched; matched other than by a typo; matched as typed; matched in the title (by the words as typed, by translations). */
@@ -195,6 +197,7 @@ export function collectMatches(
     candidates.and(eligible);
   }
   const candidateCount = candidates.count();
+  into.onHits?.(candidates, candidateCount);
   // Leaving hits unscored pays where the rules tell many hits apart: where hits match different numbers of words. Where
   // every hit matches every word, they mostly tie on the other rules (most of them come within the page's reach), and
   // scoring them in the walk that marks them costs less than a second walk.

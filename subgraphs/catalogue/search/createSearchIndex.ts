@@ -426,6 +426,9 @@ export class SearchIndex {
     let allWords = true;
     // The hits given keys (in `scores`): every hit, or by relevance those that may reach the page.
     let keyed: { docs: Int32Array; count: number } = { docs: this.hitDocs, count: 0 };
+    const facetLimit = request.facetLimit ?? 20;
+    // Facets are counted from as soon as the hits are known: a long tally runs meanwhile on a second thread.
+    let countFacets = (hitDocs: Int32Array) => this.facets.count(hitSet, total, facetLimit, this.live, hitDocs);
     if (words.length === 0) {
       docs = this.hitDocs;
       scores = this.hitScores;
@@ -445,7 +448,16 @@ export class SearchIndex {
           ? { reach: new PageReach(regions, crowdRegions ? regionKept : 0, pageCapacity(request.first, crowdRegions, regions)), regionOf: this.regionOf, groupOf: request.groupFormats ? this.formatGroupOf : undefined }
           : undefined;
       const matches = collectMatches(
-        { postings: this.postings, frequencies, scope, documents: statistics.documents, averages: statistics.averages, fieldLengths: this.fieldLengths, scratch: this.matchScratch },
+        {
+          postings: this.postings,
+          frequencies,
+          scope,
+          documents: statistics.documents,
+          averages: statistics.averages,
+          fieldLengths: this.fieldLengths,
+          scratch: this.matchScratch,
+          onHits: (hits, hitCount) => (countFacets = this.facets.countLater(hits, hitCount, facetLimit, this.live)),
+        },
         words.length,
         expansions,
         admitted ?? this.live,
@@ -463,7 +475,7 @@ export class SearchIndex {
       total = count;
     }
     // Facets count every matching dataset, before format groups fold (the hits listed ascending, as a tally reads them).
-    const facets = this.facets.count(hitSet, total, request.facetLimit ?? 20, this.live, docs.subarray(0, count));
+    const hitDocs = docs.subarray(0, count);
     let page: { doc: number; key: number | string; score: number }[];
     let hasMore: boolean;
     if (words.length > 0 && sort === 'RELEVANCE') {
@@ -480,6 +492,7 @@ export class SearchIndex {
       page = selected.page.map((i) => ({ doc: docs[i]!, key: keyAt(i), score: scores[i]! }));
       hasMore = selected.hasMore;
     }
+    const facets = countFacets(hitDocs);
     const terms = this.dictionary.terms;
     const termsOf = (expansion: Expansion) => (expansion.phrase ?? [expansion.termId]).map((id) => terms[id]!);
     const asTyped = new Set(expansions.filter((expansion) => expansion.kind !== 'translation').flatMap(termsOf));

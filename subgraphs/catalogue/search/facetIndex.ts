@@ -1,6 +1,7 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { andCount, Bitset } from './bitset.ts';
 import { keepLargest } from './searchPaging.ts';
+import { sharedCopy, sharedInt32, startTally } from './tallyInWorker.ts';
 
 /** Fields a search can be filtered and faceted on. */
 export const facetFields = ['region', 'theme', 'publisher', 'format', 'license', 'keyword'] as const;
@@ -109,11 +110,12 @@ export class FacetIndex {
   private readonly bitsetValues: number[][] = facetFields.map(() => []);
   private readonly listEntries = facetFields.map(() => 0);
   private readonly fieldValues: number[][] = facetFields.map(() => []);
-  private pool = new Int32Array(1024);
+  // In shared memory, so a tally can run on a second thread (see `countLater`).
+  private pool = sharedInt32(1024);
   private poolLength = 0;
   private poolGarbage = 0;
-  private starts = new Int32Array(1024);
-  private counts = new Int32Array(1024);
+  private starts = sharedInt32(1024);
+  private counts = sharedInt32(1024);
   private tally = new Int32Array(64);
   /** Counts of the values `keepTop` holds, by value id (read only for the values it holds). */
   private topCounts = new Int32Array(64);
@@ -122,26 +124,29 @@ export class FacetIndex {
 
   /**
    * `bitsetFrom`: a value's documents become a bitset from this many;
-   * `counting`: how counts are made, by expected cost unless told.
+   * `counting`: how counts are made, by expected cost unless told;
+   * `parallelFrom`: a tally of this many documents or more runs on a
+   * second thread when counted with `countLater`.
    */
   constructor(
     private readonly bitsetFrom = 2048,
     private readonly counting: 'cheaper' | 'tally' | 'complement' | 'bitsets' = 'cheaper',
+    private readonly parallelFrom = 20_000,
   ) {}
 
   private reserve(doc: number, size: number): void {
     if (doc >= this.starts.length) {
       const capacity = Math.max(doc + 1, this.starts.length * 2);
-      const starts = new Int32Array(capacity);
+      const starts = sharedInt32(capacity);
       starts.set(this.starts);
-      const counts = new Int32Array(capacity);
+      const counts = sharedInt32(capacity);
       counts.set(this.counts);
       this.starts = starts;
       this.counts = counts;
     }
     if (this.poolGarbage > 0 && this.poolGarbage * 2 > this.poolLength) this.compactPool();
     if (this.poolLength + size > this.pool.length) {
-      const pool = new Int32Array(Math.max(this.poolLength + size, this.pool.length * 2));
+      const pool = sharedInt32(Math.max(this.poolLength + size, this.pool.length * 2));
       pool.set(this.pool.subarray(0, this.poolLength));
       this.pool = pool;
     }
@@ -149,7 +154,7 @@ export class FacetIndex {
 
   /** Rewrites the pool without the value lists of removed documents. */
   private compactPool(): void {
-    const pool = new Int32Array(Math.max(1024, (this.poolLength - this.poolGarbage) * 2));
+    const pool = sharedInt32(Math.max(1024, (this.poolLength - this.poolGarbage) * 2));
     let length = 0;
     for (let doc = 0; doc < this.starts.length; doc += 1) {
       const count = this.counts[doc]!;
@@ -244,9 +249,49 @@ export class FacetIndex {
    * subtracted from each value's size gives the same counts for less.
    */
   count(hits: Bitset, hitCount: number, limit: number, live: Bitset, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
+    const { byBitsets, byComplement } = this.plan(hits, hitCount, limit);
+    const tally = this.tally;
+    if (byBitsets) facetFields.forEach((_, f) => this.countField(f, hits, limit));
+    else if (byComplement) {
+      this.tallyHits(this.listed(live, this.documents - hitCount, hits));
+      for (let id = 0; id < this.values.length; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
+    } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
+    return this.topValues(limit);
+  }
+
+  /**
+   * `count`, begun now and finished by the function returned (given the
+   * hits listed ascending, if at hand by then): a tally of many documents
+   * (`parallelFrom`) runs meanwhile on a second thread
+   * (`tallyInWorker.ts`), so it overlaps what the search does until it
+   * needs the facets. The counts are the same either way. `hits` and
+   * `live` must not change before it is finished.
+   */
+  countLater(hits: Bitset, hitCount: number, limit: number, live: Bitset): (hitDocs?: Int32Array) => Record<FacetField, FacetCount[]> {
+    const plan = this.plan(hits, hitCount, limit);
+    const tallied = plan.byComplement ? this.documents - hitCount : hitCount;
+    const now = (hitDocs?: Int32Array) => this.count(hits, hitCount, limit, live, hitDocs);
+    if (plan.byBitsets || tallied < this.parallelFrom) return now;
+    this.pool = sharedCopy(this.pool);
+    this.starts = sharedCopy(this.starts);
+    this.counts = sharedCopy(this.counts);
+    const values = this.values.length;
+    const waiting = startTally({ pool: this.pool, starts: this.starts, counts: this.counts, values, hits: hits.words, ...(plan.byComplement ? { live: live.words } : {}) });
+    if (!waiting) return now;
+    return (hitDocs) => {
+      const counted = waiting();
+      if (!counted) return now(hitDocs);
+      const tally = this.tally;
+      if (plan.byComplement) for (let id = 0; id < values; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - counted[id]!;
+      else tally.set(counted.subarray(0, values));
+      return this.topValues(limit);
+    };
+  }
+
+  /** How `count` counts `hits` (`hitCount` of the live documents): by the values' bitsets, by a tally of the non-hits, or else by a tally of the hits. */
+  private plan(hits: Bitset, hitCount: number, limit: number): { byBitsets: boolean; byComplement: boolean } {
     if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
     if (this.topCounts.length < this.values.length) this.topCounts = new Int32Array(this.values.length * 2);
-    const tally = this.tally;
     const sizeOf = (id: number) => this.postings[id]!.size;
     for (const candidates of this.bitsetValues) candidates.sort((a, b) => sizeOf(b) - sizeOf(a));
     const documents = Math.max(1, this.documents);
@@ -255,11 +300,12 @@ export class FacetIndex {
     const byComplement = this.counting === 'cheaper' ? others < hitCount : this.counting === 'complement';
     const tallied = byComplement ? tallyNs(others) : tallyNs(hitCount);
     const byBitsets = this.counting === 'cheaper' ? hitCount > 0 && this.bitsetCost(hits, hitCount / documents, limit) < tallied : this.counting === 'bitsets';
-    if (byBitsets) facetFields.forEach((_, f) => this.countField(f, hits, limit));
-    else if (byComplement) {
-      this.tallyHits(this.listed(live, others, hits));
-      for (let id = 0; id < this.values.length; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
-    } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
+    return { byBitsets, byComplement };
+  }
+
+  /** Each field's `limit` values counted highest in the tally, which is left at zero. */
+  private topValues(limit: number): Record<FacetField, FacetCount[]> {
+    const tally = this.tally;
     // Per field, its top `limit` values so far, best first: a field's thousands of counted keywords are never sorted whole.
     const best: number[][] = facetFields.map(() => []);
     for (let id = 0; id < this.values.length; id += 1) {

@@ -5,6 +5,7 @@ import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
 import { SearchIndex } from '../../../subgraphs/catalogue/search/createSearchIndex.ts';
 import { Bitset } from '../../../subgraphs/catalogue/search/bitset.ts';
 import { FacetIndex, facetFields, facetValuesOf } from '../../../subgraphs/catalogue/search/facetIndex.ts';
+import * as tallyInWorker from '../../../subgraphs/catalogue/search/tallyInWorker.ts';
 import { HashMultimap } from '../../../subgraphs/catalogue/search/hashMultimap.ts';
 import { RecordArena } from '../../../subgraphs/catalogue/search/recordArena.ts';
 import { selectPage, selectTopByKey, type Sortable } from '../../../subgraphs/catalogue/search/searchPaging.ts';
@@ -136,12 +137,17 @@ describe('SearchIndex facet counts over most of the catalogue (property)', () =>
 });
 
 describe('FacetIndex counting (property)', () => {
-  it('gives the brute-force top values by tally, by tally of the non-hits and by bitsets alike, at any share of hits, through removals', () => {
+  it('gives the brute-force top values by tally, by tally of the non-hits and by bitsets alike, at any share of hits, through removals, on a second thread too', async () => {
     const records = generateDatasets(2000, 47);
     const byTally = new FacetIndex(8, 'tally');
     const byComplement = new FacetIndex(8, 'complement');
     const byBitsets = new FacetIndex(8, 'bitsets');
-    const all = [byTally, byComplement, byBitsets];
+    // Every tally on the worker thread, however short.
+    const inWorker = new FacetIndex(8, 'tally', 0);
+    const complementInWorker = new FacetIndex(8, 'complement', 0);
+    const all = [byTally, byComplement, byBitsets, inWorker, complementInWorker];
+    expect(await tallyInWorker.tallyWorkerListening()).toBe(true);
+    const talliesBefore = tallyInWorker.talliesInWorker;
     records.forEach((record, doc) => all.forEach((facets) => facets.add(doc, record)));
     const random = mulberry32(53);
     const live = new Set(records.keys());
@@ -176,7 +182,10 @@ describe('FacetIndex counting (property)', () => {
       expect(byTally.count(hits, hitDocs.length, limit, liveSet)).toEqual(expected);
       expect(byComplement.count(hits, hitDocs.length, limit, liveSet)).toEqual(expected);
       expect(byBitsets.count(hits, hitDocs.length, limit, liveSet)).toEqual(expected);
+      expect(inWorker.countLater(hits, hitDocs.length, limit, liveSet)()).toEqual(expected);
+      expect(complementInWorker.countLater(hits, hitDocs.length, limit, liveSet)(Int32Array.from(hitDocs))).toEqual(expected);
     }
+    expect(tallyInWorker.talliesInWorker - talliesBefore).toBe(120);
   });
 });
 
