@@ -20,6 +20,12 @@ export function facetValuesOf(record: DatasetRecord): Record<FacetField, string[
   };
 }
 
+/** How a count is made (see `FacetIndex.count`). */
+interface CountPlan {
+  byBitsets: boolean;
+  byComplement: boolean;
+}
+
 export interface FacetCount {
   value: string;
   count: number;
@@ -249,14 +255,23 @@ export class FacetIndex {
    * subtracted from each value's size gives the same counts for less.
    */
   count(hits: Bitset, hitCount: number, limit: number, live: Bitset, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
-    const { byBitsets, byComplement } = this.plan(hits, hitCount, limit);
-    const tally = this.tally;
-    if (byBitsets) facetFields.forEach((_, f) => this.countField(f, hits, limit));
-    else if (byComplement) {
+    return this.countAsPlanned(this.plan(hits, hitCount, limit), hits, hitCount, limit, live, hitDocs);
+  }
+
+  /** `count`, the way to count already chosen. */
+  private countAsPlanned(plan: CountPlan, hits: Bitset, hitCount: number, limit: number, live: Bitset, hitDocs?: Int32Array): Record<FacetField, FacetCount[]> {
+    if (plan.byBitsets) facetFields.forEach((_, f) => this.countField(f, hits, limit));
+    else if (plan.byComplement) {
       this.tallyHits(this.listed(live, this.documents - hitCount, hits));
-      for (let id = 0; id < this.values.length; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
+      this.complementTally(this.values.length);
     } else this.tallyHits(hitDocs ?? this.listed(hits, hitCount));
     return this.topValues(limit);
+  }
+
+  /** The tally of the non-hits, of the first `values` values, made their counts among the hits: each value's size less it. */
+  private complementTally(values: number): void {
+    const tally = this.tally;
+    for (let id = 0; id < values; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - tally[id]!;
   }
 
   /**
@@ -270,7 +285,7 @@ export class FacetIndex {
   countLater(hits: Bitset, hitCount: number, limit: number, live: Bitset): (hitDocs?: Int32Array) => Record<FacetField, FacetCount[]> {
     const plan = this.plan(hits, hitCount, limit);
     const tallied = plan.byComplement ? this.documents - hitCount : hitCount;
-    const now = (hitDocs?: Int32Array) => this.count(hits, hitCount, limit, live, hitDocs);
+    const now = (hitDocs?: Int32Array) => this.countAsPlanned(plan, hits, hitCount, limit, live, hitDocs);
     if (plan.byBitsets || tallied < this.parallelFrom) return now;
     this.pool = sharedCopy(this.pool);
     this.starts = sharedCopy(this.starts);
@@ -281,15 +296,14 @@ export class FacetIndex {
     return (hitDocs) => {
       const counted = waiting();
       if (!counted) return now(hitDocs);
-      const tally = this.tally;
-      if (plan.byComplement) for (let id = 0; id < values; id += 1) tally[id] = (this.postings[id]?.size ?? 0) - counted[id]!;
-      else tally.set(counted.subarray(0, values));
+      this.tally.set(counted.subarray(0, values));
+      if (plan.byComplement) this.complementTally(values);
       return this.topValues(limit);
     };
   }
 
   /** How `count` counts `hits` (`hitCount` of the live documents): by the values' bitsets, by a tally of the non-hits, or else by a tally of the hits. */
-  private plan(hits: Bitset, hitCount: number, limit: number): { byBitsets: boolean; byComplement: boolean } {
+  private plan(hits: Bitset, hitCount: number, limit: number): CountPlan {
     if (this.tally.length < this.values.length) this.tally = new Int32Array(this.values.length * 2);
     if (this.topCounts.length < this.values.length) this.topCounts = new Int32Array(this.values.length * 2);
     const sizeOf = (id: number) => this.postings[id]!.size;

@@ -98,14 +98,17 @@ function copied(words: Uint32Array, into: Uint32Array): Uint32Array {
 
 function startWorker(): void {
   control = new Int32Array(new SharedArrayBuffer(8));
-  worker = new Worker(workerSource, { eval: true, workerData: { control } });
-  worker.unref();
+  const started = new Worker(workerSource, { eval: true, workerData: { control } });
+  started.unref();
+  // A worker let go after a stall may exit later: only the current one's end forgets it.
   const gone = () => {
+    if (worker !== started) return;
     worker = undefined;
     control = undefined;
   };
-  worker.on('error', gone);
-  worker.on('exit', gone);
+  started.on('error', gone);
+  started.on('exit', gone);
+  worker = started;
 }
 
 /**
