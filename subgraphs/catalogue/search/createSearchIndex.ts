@@ -1,5 +1,6 @@
 import type { DatasetRecord } from '../../../schema/datasetRecord.ts';
-import { analyzeQuery, foldText, tokenize } from './analyzer.ts';
+import { foldText, tokenize } from './analyzer.ts';
+import { analyzeQuery } from './analyzeQuery.ts';
 import { Bitset } from './bitset.ts';
 import { FacetIndex, facetValuesOf, type FacetField } from './facetIndex.ts';
 import { assertIndexable, UnindexableRecordError } from './assertIndexable.ts';

@@ -1,4 +1,5 @@
-import { analyzeQuery, foldTerm, type QueryWord } from './analyzer.ts';
+import { foldTerm } from './analyzer.ts';
+import { analyzeQuery, type QueryWord } from './analyzeQuery.ts';
 import { glossaryConcepts, glossaryLanguages, type GlossaryLanguage } from './glossary/glossaryData.ts';
 
 /** Longest glossary name, in query words, looked up in a query. */

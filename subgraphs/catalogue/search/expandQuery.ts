@@ -1,4 +1,5 @@
-import { foldTerm, maxWordChars, type QueryWord } from './analyzer.ts';
+import { foldTerm, maxWordChars } from './analyzer.ts';
+import type { QueryWord } from './analyzeQuery.ts';
 import { glossaryMatches } from './crossLingual.ts';
 import { stemmedLanguages } from './languages.ts';
 import { entriesInLanguages, type Postings } from './postings.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeForIndex, analyzeQuery, foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
+import { analyze, analyzeForIndex, foldText, tokenize, tokenizeWithSpans } from '../../../subgraphs/catalogue/search/analyzer.ts';
+import { analyzeQuery } from '../../../subgraphs/catalogue/search/analyzeQuery.ts';
 import { generateDatasets } from '../../../bench/generateDatasets.ts';
 
 describe('analyzer', () => {
