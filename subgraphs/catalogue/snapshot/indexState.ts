@@ -4,7 +4,7 @@ import { AdjacencyPool } from '../adjacencyPool.ts';
 import { LineageGraph } from '../lineageGraph.ts';
 import { LineageWalker } from '../lineageWalk.ts';
 import { Bitset } from '../search/bitset.ts';
-import { MatchScratch } from '../search/collectMatches.ts';
+import { MatchScratch } from '../search/matchScratch.ts';
 import { SearchIndex } from '../search/createSearchIndex.ts';
 import { FacetIndex } from '../search/facetIndex.ts';
 import { ValuePosting } from '../search/valuePosting.ts';
