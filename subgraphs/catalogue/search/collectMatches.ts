@@ -233,23 +233,48 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
   return count;
 }
 
+/** Field lengths below this have their BM25F weights looked up (see `fieldWeights`); longer ones, rare, are computed. */
+const tabledLengths = 1024;
+const weightTable = new Float64Array(4 * tabledLengths);
+let weightTableAverages: readonly number[] | undefined;
+
+/**
+ * Per field f and length below `tabledLengths`, at `f × tabledLengths +
+ * length`: what one occurrence of a term in the field weighs in BM25F, the
+ * field's boost over its length norm (`1 - b + b × length / average`).
+ * Made again when the scope's mean lengths change (searches run one at a
+ * time).
+ */
+function fieldWeights(averages: readonly number[]): Float64Array {
+  if (weightTableAverages === averages) return weightTable;
+  for (let f = 0; f < 4; f += 1) {
+    for (let length = 0; length < tabledLengths; length += 1) weightTable[f * tabledLengths + length] = fieldWeight(f, length, averages);
+  }
+  weightTableAverages = averages;
+  return weightTable;
+}
+
+const fieldWeight = (f: number, length: number, averages: readonly number[]) => boosts[f]! / (1 - b + (b * length) / (averages[f]! || 1));
+
 /**
  * Adds `termWeight` × one expansion's BM25F to the scores of the documents
  * of positions `from` to `to` of `scratch.entries`, or with `direct` of the
  * list itself, those of its documents in `direct`; and, for a query of one
  * word (`oneWord`, the expansion), sets what it tells the rules in the same
  * pass.
+ *
+ * The loop has no branch a document's fields decide: which fields hold the
+ * term, and whether the title does, differ from one entry to the next, and
+ * a branch on them is mispredicted about every other time. A field without
+ * the term adds 0 × its weight.
  */
 function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Array, averages: readonly number[], scratch: MatchScratch, from: number, to: number, oneWord?: Expansion, direct?: Bitset): void {
   const { scores, singleWord } = scratch;
   const { bits, inTitle } = oneWord ? oneWordBits(oneWord) : { bits: 0, inTitle: 0 };
   const marks = oneWord !== undefined;
+  const titleBit = inTitle & ~bits;
   const titlePositions = list.titlePositions;
-  const [boost0, boost1, boost2, boost3] = boosts as [number, number, number, number];
-  const average0 = averages[0]! || 1;
-  const average1 = averages[1]! || 1;
-  const average2 = averages[2]! || 1;
-  const average3 = averages[3]! || 1;
+  const weights = fieldWeights(averages);
   const { tfs, docs: listDocs } = list;
   const entries = scratch.entries;
   const within = direct?.words;
@@ -259,17 +284,18 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
     if (within && (within[doc >>> 5]! & (1 << (doc & 31))) === 0) continue;
     const packed = tfs[j]!;
     const at = doc * 4;
-    let weighted = 0;
-    let tf = packed & 0xff;
-    if (tf !== 0) weighted += (boost0 * tf) / (1 - b + (b * fieldLengths[at]!) / average0);
-    tf = (packed >>> 8) & 0xff;
-    if (tf !== 0) weighted += (boost1 * tf) / (1 - b + (b * fieldLengths[at + 1]!) / average1);
-    tf = (packed >>> 16) & 0xff;
-    if (tf !== 0) weighted += (boost2 * tf) / (1 - b + (b * fieldLengths[at + 2]!) / average2);
-    tf = packed >>> 24;
-    if (tf !== 0) weighted += (boost3 * tf) / (1 - b + (b * fieldLengths[at + 3]!) / average3);
+    const l0 = fieldLengths[at]!;
+    const l1 = fieldLengths[at + 1]!;
+    const l2 = fieldLengths[at + 2]!;
+    const l3 = fieldLengths[at + 3]!;
+    const weighted =
+      (packed & 0xff) * (l0 < tabledLengths ? weights[l0]! : fieldWeight(0, l0, averages)) +
+      ((packed >>> 8) & 0xff) * (l1 < tabledLengths ? weights[tabledLengths + l1]! : fieldWeight(1, l1, averages)) +
+      ((packed >>> 16) & 0xff) * (l2 < tabledLengths ? weights[2 * tabledLengths + l2]! : fieldWeight(2, l2, averages)) +
+      (packed >>> 24) * (l3 < tabledLengths ? weights[3 * tabledLengths + l3]! : fieldWeight(3, l3, averages));
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
-    if (marks) singleWord[doc]! |= titlePositions[j] === 0 ? bits : inTitle;
+    // The title bit where the title holds the term (a position of 1 to 255), none where it does not (0).
+    if (marks) singleWord[doc]! |= bits | (titleBit & -((titlePositions[j]! + 255) >>> 8));
   }
 }
 

@@ -53,3 +53,33 @@ describe('SearchIndex quality signal', () => {
     expect(hits.map((hit) => hit.id)).toEqual(['SG:c-exact', 'SG:b-rich', 'SG:a-poor']);
   });
 });
+
+describe('SearchIndex scores as explain recomputes them', () => {
+  // The term in every mix of fields, with descriptions from 2 words to past the lengths whose weights are looked up (1,024).
+  const filler = (words: number) => Array.from({ length: words }, (_, i) => `filler${i % 97}`).join(' ');
+  const records = Array.from({ length: 48 }, (_, i) => {
+    const fields = i % 16;
+    const length = [2, 9, 40, 300, 1023, 1024, 1500][i % 7]!;
+    return recordOf(`d-${String(i).padStart(2, '0')}`, {
+      title: fields & 1 ? `Harbour tonnage ${i}` : `Tonnage ${i}`,
+      keywords: fields & 2 ? ['harbour', 'ships'] : ['ships'],
+      publisher: { name: fields & 4 ? 'Harbour Board' : 'Port Board' },
+      description: `${fields & 8 || fields === 0 ? 'harbour harbour ' : ''}${filler(length)} tonnage`,
+    });
+  });
+  const index = new SearchIndex();
+  for (const record of records) index.upsert(record);
+
+  it.each(['harbour', 'harbour tonnage', 'tonnage'])('gives %s every hit the relevance of its explained text score, and the title rule where its title holds the word', (text) => {
+    const { hits } = index.search({ text, sort: 'RELEVANCE', first: 100, explain: true });
+    expect(hits.length).toBeGreaterThan(text === 'harbour' ? 40 : 10);
+    for (const hit of hits) {
+      const { textScore, quality, ranking } = hit.explanation!;
+      expect(textScore).toBeGreaterThan(0);
+      // The fraction of a key whose integer part is the rules' tiers keeps about 8 digits.
+      expect(ranking.relevance).toBeCloseTo(relevanceFraction(textScore * quality), 7);
+      const titleWords = text.split(' ').filter((word) => hit.record.title[0]!.value.toLowerCase().split(' ').includes(word)).length;
+      expect(ranking.titleWords).toBe(titleWords);
+    }
+  });
+});
