@@ -59,11 +59,12 @@ function phraseList(lists: readonly Postings[], capacity: number): Postings | un
 /** Hits from which a first page of several words scores only those within its reach (see `collectMatches`). */
 const pruneFrom = 16384;
 
-/** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded). */
+/** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded), and the documents in a format group (undefined when none are folded). */
 export interface PageBounds {
   reach: PageReach;
   regionOf: Uint16Array;
   groupOf: Int32Array | undefined;
+  grouped: Bitset | undefined;
 }
 
 /**
@@ -144,7 +145,10 @@ export function collectMatches(
   const oneWord = wordCount === 1;
   // One word's hits are every eligible document of its lists: the lists are walked as they are, each entry tested there.
   const direct = oneWord ? eligible : undefined;
-  walkLists(lists, candidates, candidateCount, scratch, (l, from, to) => {
+  // A first page of hits matching any word reads only those matching the most words: see `mostWords`.
+  const walked = prune ? mostWords(sets, candidates, bounds, scratch.walked) : candidates;
+  const walkedCount = walked === candidates ? candidateCount : walked.count();
+  walkLists(lists, walked, walkedCount, scratch, (l, from, to) => {
     const { list, expansion, weight } = lists[l]!;
     // One word's hits are all scored: its marks are set in the pass that scores them.
     if (oneWord) scoreEntries(list, weight, fieldLengths, averages, scratch, from, to, expansion, direct);
@@ -156,13 +160,72 @@ export function collectMatches(
   const { outDocs, outKeys, keyedDocs } = scratch;
   const count = oneWord
     ? oneWordKeys(scratch, candidates, exactTitles, factors)
-    : tiersOf(scratch, candidates, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
+    : tiersOf(scratch, walked, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
   if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
   const keyed = admitted(scratch, count, bounds);
   const keyedCount = keyed.count();
   walkLists(lists, keyed, keyedCount, scratch, (l, from, to) => scoreEntries(lists[l]!.list, lists[l]!.weight, fieldLengths, averages, scratch, from, to));
   keysOf(scratch, count, keyed, factors);
-  return { docs: outDocs, count, keyedDocs, keys: outKeys, keyedCount, allWords };
+  // Every hit is listed, walked or not.
+  const hitCount = walked === candidates ? count : candidates.listInto(outDocs);
+  return { docs: outDocs, count: hitCount, keyedDocs, keys: outKeys, keyedCount, allWords };
+}
+
+/** Levels below the most words a query's hits can match that `mostWords` tells apart: a hit matching fewer is walked as every other. */
+const wordLevels = 4;
+
+/**
+ * The hits of `candidates` a first page can draw from when they match
+ * different numbers of words (`sets`: per query word, the documents it
+ * matches), into `into`: those matching `m` words or more, and every hit of
+ * a format group; or `candidates` itself.
+ *
+ * Words matched is the first ranking rule, above typos and region breadth:
+ * a hit matching fewer words than another ranks below it whatever else
+ * holds. So when `capacity` hits outside any format group (each a result
+ * of its own) match `m` words or more, no hit matching fewer can reach the
+ * page, or be a region's best there, or tell whether there is more. `m` is
+ * the most words for which that holds; the hits of format groups are kept
+ * because a group folds among all of its hits. Counted on the word sets a
+ * machine word at a time (32 documents), before any list is walked: the
+ * walk, tiers and keys then cost as much as the hits near the top.
+ */
+function mostWords(sets: readonly Bitset[], candidates: Bitset, bounds: PageBounds, into: Bitset): Bitset {
+  const words = candidates.words;
+  const levels = Math.min(wordLevels, sets.length - 1);
+  const groupedWords = bounds.grouped?.words;
+  // Per level d (0 to `levels`), the hits missing at most d words, so far in the sets read.
+  const within = new Int32Array(levels + 1);
+  const setWords = sets.map((set) => set.words);
+  const counts = new Float64Array(levels + 1);
+  const atMostMissing = (w: number, deepest: number) => {
+    within.fill(-1, 0, deepest + 1);
+    for (const bits of setWords) {
+      const word = bits[w]!;
+      for (let d = deepest; d > 0; d -= 1) within[d] = (within[d]! & word) | (within[d - 1]! & ~word);
+      within[0]! &= word;
+    }
+  };
+  for (let w = 0; w < words.length; w += 1) {
+    const hits = words[w]!;
+    if (hits === 0) continue;
+    atMostMissing(w, levels);
+    const alone = groupedWords !== undefined && w < groupedWords.length ? hits & ~groupedWords[w]! : hits;
+    for (let d = 0; d <= levels; d += 1) counts[d]! += popcount(within[d]! & alone);
+  }
+  let missing = 0;
+  while (missing <= levels && counts[missing]! < bounds.reach.capacity) missing += 1;
+  // Matching one word or more is every hit.
+  if (missing > levels || missing === sets.length - 1) return candidates;
+  into.clear().reserve(words.length * 32);
+  const out = into.words;
+  for (let w = 0; w < words.length; w += 1) {
+    const hits = words[w]!;
+    if (hits === 0) continue;
+    atMostMissing(w, missing);
+    out[w] = hits & (within[missing]! | (groupedWords !== undefined && w < groupedWords.length ? groupedWords[w]! : 0));
+  }
+  return into;
 }
 
 /** Entries of `list` whose documents are in `scope`: the list's document frequency there. */

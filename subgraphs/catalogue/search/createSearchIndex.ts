@@ -126,6 +126,8 @@ export class SearchIndex {
   private changes = 0;
   /** Statistics of the document sets searches are scoped to (see `statisticsOf`), kept while a set is in use. */
   private readonly scopes = new WeakMap<Bitset, { changes: number; statistics: ScopeStatistics }>();
+  /** The documents in a format group, as of `changes` (see `groupedDocuments`). */
+  private grouped: { changes: number; docs: Bitset } | undefined;
   private freeDocs: number[] = [];
   private deadDocs: number[] = [];
   private deadPostings = 0;
@@ -208,6 +210,15 @@ export class SearchIndex {
     const statistics = { docs, documents, averages: averagesOf(sums, documents) };
     this.scopes.set(within, { changes: this.changes, statistics });
     return statistics;
+  }
+
+  /** The documents in a format group, made again once the index has changed. */
+  private groupedDocuments(): Bitset {
+    if (this.grouped?.changes === this.changes) return this.grouped.docs;
+    const docs = new Bitset(this.ids.length);
+    for (let doc = 0; doc < this.ids.length; doc += 1) if (this.formatGroupOf[doc]! >= 0) docs.add(doc);
+    this.grouped = { changes: this.changes, docs };
+    return docs;
   }
 
   private exactTitleKeys(record: DatasetRecord): Set<number> {
@@ -447,7 +458,7 @@ export class SearchIndex {
       const regions = this.regionNumbers.size;
       const bounds =
         sort === 'RELEVANCE' && !request.after
-          ? { reach: new PageReach(regions, crowdRegions ? regionKept : 0, pageCapacity(request.first, crowdRegions, regions)), regionOf: this.regionOf, groupOf: request.groupFormats ? this.formatGroupOf : undefined }
+          ? { reach: new PageReach(regions, crowdRegions ? regionKept : 0, pageCapacity(request.first, crowdRegions, regions)), regionOf: this.regionOf, groupOf: request.groupFormats ? this.formatGroupOf : undefined, grouped: request.groupFormats ? this.groupedDocuments() : undefined }
           : undefined;
       const matches = collectMatches(
         {

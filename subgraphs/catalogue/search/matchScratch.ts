@@ -39,6 +39,8 @@ export class MatchScratch {
   outKeys = new Float64Array(1024);
   /** The hits, left for facets. */
   readonly hits = new Bitset();
+  /** The hits a first page of any-word hits walks: those matching the most words, and every hit of a format group (see `mostWords`). */
+  readonly walked = new Bitset();
   /** The hits that may reach the page: scored and keyed. */
   readonly keyed = new Bitset();
   /** Positions of the entries a walk visits, every list's one after another (see `walkLists`). */

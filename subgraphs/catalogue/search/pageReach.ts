@@ -29,7 +29,7 @@ export class PageReach {
   constructor(
     regions: number,
     private readonly kept: number,
-    private readonly capacity: number,
+    readonly capacity: number,
   ) {
     this.regionBest = new Float64Array(regions * kept);
     this.regionSize = new Int32Array(regions);

@@ -4,9 +4,16 @@ import { SearchIndex } from '../../../subgraphs/catalogue/search/createSearchInd
 import type { SearchOutcome, SearchRequest } from '../../../subgraphs/catalogue/search/searchTypes.ts';
 import { record } from '../../support/datasetRecord.ts';
 
-/** Few words, so that queries of several words have more hits than a first page keys them all from (16,384); no dataset has `lighthouse` and another of the words but one. */
+/**
+ * Few words, so that queries of several words have more hits than a first
+ * page keys them all from (16,384); no dataset has `lighthouse` and another
+ * of the words but one. A query holding `lighthouse` matches no dataset in
+ * every word, so its hits are those matching any: with `beacon` (in a few
+ * descriptions), fewer than a page's reach match the most words, and the
+ * page draws from those matching one fewer.
+ */
 const words = ['harbour', 'rainfall', 'tides', 'census'];
-const queries = ['harbour rainfall', 'rainfall census', 'census tides', 'rainfall', 'harbour lighthouse', 'lighthouse census tides'];
+const queries = ['harbour rainfall', 'rainfall census', 'census tides', 'rainfall', 'harbour lighthouse', 'lighthouse census tides', 'beacon harbour rainfall lighthouse', 'beacon lighthouse tides'];
 const settingsTried = [{ crowdRegions: true, groupFormats: true }, { crowdRegions: false, groupFormats: true }, { crowdRegions: true, groupFormats: false }, {}];
 const summary = (hits: SearchOutcome['hits']) => hits.map((hit) => [hit.id, hit.key, hit.score, hit.variants.map((variant) => variant.record.id)]);
 
@@ -17,7 +24,7 @@ beforeAll(() => {
   for (let i = 0; i < 34_000; i += 1) {
     const title = Array.from({ length: 3 + Math.floor(random() * 4) }, () => words[Math.floor(random() * words.length)]!).join(' ');
     const formatted = i % 11 === 0 ? `${title} (KML)` : title;
-    index.upsert(record({ title: [{ lang: 'en', value: formatted }], description: [{ lang: 'en', value: `${words[i % 4]} ${words[(i * 3) % 4]} records` }], region: `R${i % 5}`, identifier: `d${i}` }));
+    index.upsert(record({ title: [{ lang: 'en', value: formatted }], description: [{ lang: 'en', value: `${words[i % 4]} ${words[(i * 3) % 4]} records${i % 997 === 0 ? ' beacon' : ''}` }], region: `R${i % 5}`, identifier: `d${i}` }));
     if (i % 11 === 0) index.upsert(record({ title: [{ lang: 'en', value: `${title} (SHP)` }], region: `R${i % 5}`, identifier: `d${i}-shp` }));
     if (i % 13 === 0) index.upsert(record({ title: [{ lang: 'en', value: `lighthouse ${i % 2 === 0 ? 'census' : 'tides'}` }], region: `R${i % 5}`, identifier: `d${i}-light` }));
   }
@@ -39,6 +46,9 @@ describe('keying only the hits that can reach a first page', () => {
           if (text.includes(' ')) expect(whole.datasetCount).toBeGreaterThan(16_384);
           expect(whole.allWords).toBe(!text.includes('lighthouse'));
           const first = index.search(request);
+          // After a cursor above every key: the same page, every hit keyed.
+          const unbounded = index.search({ ...request, after: { id: '', key: Number.MAX_VALUE } });
+          expect([summary(first.hits), first.hasMore, first.total]).toEqual([summary(unbounded.hits), unbounded.hasMore, unbounded.total]);
           const last = first.hits.at(-1)!;
           const second = index.search({ ...request, after: { id: last.id, key: last.key } });
           expect(summary([...first.hits, ...second.hits])).toEqual(summary(whole.hits));
