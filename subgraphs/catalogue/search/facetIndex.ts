@@ -91,7 +91,7 @@ export class FacetIndex {
   constructor(
     private readonly bitsetFrom = 2048,
     private readonly counting: 'cheaper' | 'tally' | 'complement' | 'bitsets' = 'cheaper',
-    private readonly parallelFrom = 20_000,
+    private readonly parallelFrom = 1_000,
   ) {}
 
   private reserve(doc: number, size: number): void {

@@ -28,7 +28,8 @@ export const indexClasses: ClassRegistry = [
   { type: SearchableMap },
   { type: Postings, trim: { docs: 'length', tfs: 'length', titlePositions: 'length', languages: 'length' } },
   { type: Bitset },
-  { type: FacetIndex },
+  // How long a tally runs on its own thread is this code's choice, not the snapshot's.
+  { type: FacetIndex, transient: { parallelFrom: 'fresh' } },
   { type: ValuePosting },
   { type: RecordArena, transient: { parsed: 'fresh', inflated: 'fresh' } },
   { type: HashMultimap },
