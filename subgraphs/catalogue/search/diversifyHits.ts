@@ -141,13 +141,12 @@ export function rankPage(
   // Whether hit i with key a ranks before hit j with key b.
   const ranksBefore = (a: number, i: number, b: number, j: number) => a > b || (a === b && idOf(docs[i]!) < idOf(docs[j]!));
   const members = new Map<number, number[]>();
-  for (let i = 0; i < count; i += 1) {
+  const groups = groupFormats ? groupOf : undefined;
+  const regionFloorsOf = crowdRegions ? regionOf : undefined;
+  for (let i = nextToOffer(docs, keys, 0, count, groups, regionFloorsOf, floors, unit, windowFloor); i < count; i = nextToOffer(docs, keys, i + 1, count, groups, regionFloorsOf, floors, unit, windowFloor)) {
     const doc = docs[i]!;
-    const group = groupFormats ? groupOf[doc]! : -1;
+    const group = groups ? groups[doc]! : -1;
     if (group < 0) {
-      // Most hits are below their region's floor and the window's: two comparisons pass them over (`key - unit` is `lowest(key)`).
-      const key = keys[i]!;
-      if ((!crowdRegions || key < floors[regionOf[doc]!]!) && key - unit < windowFloor) continue;
       offer(i);
       continue;
     }
@@ -181,6 +180,34 @@ export function rankPage(
     count: results,
     variants,
   };
+}
+
+/**
+ * The first hit from `from` that `rankPage` must look at: one of a format
+ * group (`groupOf`, when groups fold), or one whose key reaches its
+ * region's floor (with `regionOf`, when regions are crowded) or, lowered
+ * by `unit`, the window's floor. Most hits of a long list are below both:
+ * this loop passes them over with two comparisons each, in a function of
+ * its own so that it is compiled as the tight loop it is.
+ */
+function nextToOffer(
+  docs: Int32Array,
+  keys: Float64Array,
+  from: number,
+  count: number,
+  groupOf: Int32Array | undefined,
+  regionOf: Uint16Array | undefined,
+  floors: Float64Array,
+  unit: number,
+  windowFloor: number,
+): number {
+  for (let i = from; i < count; i += 1) {
+    const doc = docs[i]!;
+    if (groupOf !== undefined && groupOf[doc]! >= 0) return i;
+    const key = keys[i]!;
+    if ((regionOf !== undefined && key >= floors[regionOf[doc]!]!) || key - unit >= windowFloor) return i;
+  }
+  return count;
 }
 
 /**
