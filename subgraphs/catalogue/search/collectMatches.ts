@@ -3,6 +3,7 @@ import { b, boosts, idf, k1 } from './fieldStatistics.ts';
 import { reachedEntries, type Expansion } from './expandQuery.ts';
 import { Postings } from './postings.ts';
 import { walkLists } from './walkLists.ts';
+import type { DerivedLists } from './derivedLists.ts';
 import { clean, cleanBit, exact, exactBit, flagSlots, matched, MatchScratch, spanSlots, translatedLow, translatedTitle, translatedTitleBit, typedLow, typedTitle, typedTitleBit } from './matchScratch.ts';
 import type { PageReach } from './pageReach.ts';
 import { proximityLevel, rankingTiers, relevanceFraction } from './rankingRules.ts';
@@ -20,6 +21,8 @@ export interface MatchCollection {
   averages: readonly number[];
   fieldLengths: Uint16Array;
   scratch: MatchScratch;
+  /** Phrase and language-limited lists made by earlier searches of the index as it is (see `DerivedLists`). */
+  derived?: DerivedLists;
   /** Told the hits (and how many) as soon as they are known, before they are walked: they stay as they are until the search ends. */
   onHits?: (hits: Bitset, count: number) => void;
 }
@@ -103,11 +106,14 @@ export function collectMatches(
     if (expansion.phrase) {
       const members = expansion.phrase.map((id) => into.postings[id]);
       if (members.some((member) => !member)) continue;
-      list = phraseList(members as Postings[], capacity);
+      const make = () => phraseList(members as Postings[], capacity);
+      list = into.derived ? into.derived.of(`phrase ${expansion.phrase.join(' ')}`, make) : make();
       if (!list) continue;
       df = countIn(list, into.scope);
     } else {
-      list = reachedEntries(into.postings[expansion.termId], expansion);
+      const make = () => reachedEntries(into.postings[expansion.termId], expansion);
+      const limited = expansion.inLanguages !== undefined || expansion.outsideLanguages !== undefined;
+      list = into.derived && limited ? into.derived.of(`${expansion.termId} in ${expansion.inLanguages ?? '*'} outside ${expansion.outsideLanguages ?? '-'}`, make) : make();
       df = frequencies.of(expansion.termId);
     }
     expansion.df = df;

@@ -17,6 +17,7 @@ import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStat
 import { expandQuery, reachesLanguages, stemmedOnlyTerms, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
 import { collectMatches } from './collectMatches.ts';
+import { DerivedLists } from './derivedLists.ts';
 import { MatchScratch, maxMatchedWords } from './matchScratch.ts';
 import { formatGroupKeyOf, formatSuffixOf, pageCapacity, rankPage, regionKept } from './diversifyHits.ts';
 import { PageReach } from './pageReach.ts';
@@ -142,6 +143,7 @@ export class SearchIndex {
   private readonly markedBits = new Bitset();
   private readonly filterScratch = filterScratch();
   private readonly matchScratch = new MatchScratch();
+  private readonly derivedLists = new DerivedLists();
   private sortKeyScratch = new Float64Array(0);
 
   private readonly postingBitsetFrom: number;
@@ -207,7 +209,7 @@ export class SearchIndex {
       documents += 1;
       for (let f = 0; f < 4; f += 1) sums[f]! += this.fieldLengths[doc * 4 + f]!;
     }
-    const statistics = { docs, documents, averages: averagesOf(sums, documents) };
+    const statistics = { docs, documents, averages: averagesOf(sums, documents), counted: new Map<number, number>() };
     this.scopes.set(within, { changes: this.changes, statistics });
     return statistics;
   }
@@ -349,7 +351,7 @@ export class SearchIndex {
       documents += group.size;
       for (let f = 0; f < 4; f += 1) sums[f]! += group.lengthSums[f]!;
     }
-    this.scopes.set(result, { changes: this.changes, statistics: { docs: result, documents, averages: averagesOf(sums, documents) } });
+    this.scopes.set(result, { changes: this.changes, statistics: { docs: result, documents, averages: averagesOf(sums, documents), counted: new Map<number, number>() } });
     return result;
   }
 
@@ -424,7 +426,7 @@ export class SearchIndex {
   search(request: SearchRequest): SearchOutcome {
     const admitted = admittedDocuments(request.filter, request.within, this.live, this.facets, this.modified, this.filterScratch);
     const statistics = this.statisticsOf(request.within);
-    const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
+    const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs, statistics.counted);
     const words = withoutIdleStopWords(this.dictionary, analyzeQuery(request.text), frequencies).slice(0, maxQueryWords);
     // A blank query lists everything admitted; "relevance" then means newest first.
     const sort: SearchSort = words.length === 0 && request.sort === 'RELEVANCE' ? 'MODIFIED' : request.sort;
@@ -469,6 +471,7 @@ export class SearchIndex {
           averages: statistics.averages,
           fieldLengths: this.fieldLengths,
           scratch: this.matchScratch,
+          derived: this.derivedLists.at(this.changes),
           onHits: (hits, hitCount) => (countFacets = this.facets.countLater(hits, hitCount, facetLimit, this.live)),
         },
         words.length,
@@ -575,7 +578,7 @@ export class SearchIndex {
   /** Datasets whose titles hold every word typed so far (the last as a prefix), best title match first; `within` as in `SearchRequest`. */
   suggest(prefix: string, limit: number, within?: Bitset, recheck?: (record: DatasetRecord) => boolean): DatasetRecord[] {
     const statistics = this.statisticsOf(within);
-    const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs);
+    const frequencies = new ScopedFrequencies(this.postings, this.dictionary.df, statistics.docs, statistics.counted);
     const words = withoutIdleStopWords(this.dictionary, analyzeQuery(prefix), frequencies).slice(0, maxQueryWords);
     if (words.length === 0) return [];
     const expansions = expandQuery(this.dictionary, words, frequencies, { alwaysPrefixLast: true, crossLingual: false });

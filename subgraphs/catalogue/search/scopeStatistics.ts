@@ -18,28 +18,38 @@ export interface ScopeStatistics {
   readonly documents: number;
   /** Mean length of each text field over the documents in scope (BM25F's normalisation). */
   readonly averages: readonly number[];
+  /** Document frequencies in scope counted so far, by term (see `ScopedFrequencies`): kept with the statistics, which are made again when the index changes. */
+  readonly counted?: Map<number, number>;
 }
+
+/** Terms whose frequencies in a scope are kept from one search to the next; past this many they are counted afresh. */
+const keptFrequencies = 65536;
 
 /** Mean field lengths from summed ones. */
 export const averagesOf = (lengthSums: readonly number[], documents: number): number[] => lengthSums.map((sum) => sum / Math.max(1, documents));
 
 /**
- * Document frequencies within one scope, for one search: a term's is the
- * number of its posting entries whose document is in scope (the index's
- * own counts when every live document is), counted when first asked and
- * kept for the rest of the search. A common term's documents are a bitset,
- * so counting it costs a word per 32 documents; a rare term's, an entry
- * each.
+ * Document frequencies within one scope: a term's is the number of its
+ * posting entries whose document is in scope (the index's own counts when
+ * every live document is), counted when first asked and kept in `counted`
+ * (the scope's statistics keep theirs until the index changes, so a term
+ * searched again in a scope is not counted again). A common term's
+ * documents are a bitset, so counting it costs a word per 32 documents; a
+ * rare term's, an entry each.
  */
 export class ScopedFrequencies {
-  private readonly counted = new Map<number, number>();
+  private readonly counted: Map<number, number>;
 
   constructor(
     private readonly postings: readonly (Postings | undefined)[],
     /** The index's document frequencies over every live document. */
     private readonly everywhere: Int32Array,
     private readonly scope: Bitset | undefined,
-  ) {}
+    counted?: Map<number, number>,
+  ) {
+    if (counted && counted.size >= keptFrequencies) counted.clear();
+    this.counted = counted ?? new Map();
+  }
 
   /** The term's document frequency over every live document: never below its frequency in scope. */
   bound(termId: number): number {

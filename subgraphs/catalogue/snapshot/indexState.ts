@@ -22,7 +22,7 @@ import { decodeStructure, encodeStructureSliced, SnapshotDecodeError, type Class
 export const indexClasses: ClassRegistry = [
   {
     type: SearchIndex,
-    transient: { scopes: 'fresh', grouped: 'fresh', matchScratch: 'fresh', scores: 'zeroed', masks: 'zeroed', hitDocs: 'zeroed', hitScores: 'zeroed', sortKeyScratch: 'zeroed' },
+    transient: { scopes: 'fresh', grouped: 'fresh', derivedLists: 'fresh', matchScratch: 'fresh', scores: 'zeroed', masks: 'zeroed', hitDocs: 'zeroed', hitScores: 'zeroed', sortKeyScratch: 'zeroed' },
   },
   { type: TermDictionary },
   { type: SearchableMap },

@@ -588,6 +588,8 @@ export function decodeStructure(bytes: Buffer, registry: ClassRegistry): unknown
           if (key === '__proto__') Object.defineProperty(target, key, { value: field, enumerable: true, writable: true, configurable: true });
           else target[key] = field;
         }
+        // A fresh field the writer's class did not have yet is made as one written would be.
+        for (const [key, kind] of Object.entries(codec?.transient ?? {})) if (kind === 'fresh' && !(key in target)) target[key] = freshOf(shape.number)[key];
         return target;
       }
       default:

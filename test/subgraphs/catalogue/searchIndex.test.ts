@@ -139,6 +139,39 @@ describe('SearchIndex language handling', () => {
     expect(chinese.highlights[0]!.snippet).toBe('trading <mark>统计</mark>');
   });
 
+  /**
+   * A scope's document frequencies and the lists derived from the index's
+   * (a stem's entries in its language, a Chinese word's bigrams as a phrase)
+   * are kept from one search to the next: only until the index changes.
+   */
+  it('answers after a change as an index built with the change does, though the same words were searched before it', () => {
+    const kept = [
+      record({ identifier: 'english', title: en('Trading volumes') }),
+      record({ identifier: 'customs', region: 'CN-GX', title: [{ lang: 'zh', value: '南宁海关进出口统计' }] }),
+    ];
+    const gone = record({ identifier: 'desks', title: en('Trading desks volumes') });
+    const added = record({ identifier: 'ports', region: 'CN-GX', title: [{ lang: 'zh', value: '钦州港进出口货物' }] });
+    const changing = indexOf([...kept, gone]);
+    const scope = changing.documentsWhere(() => true);
+    const answer = (index: SearchIndex, within: typeof scope, text: string) =>
+      index.search({ text, within, sort: 'RELEVANCE', first: 10, explain: true }).hits.map((hit) => [hit.id, hit.explanation!.textScore]);
+    const queries = ['trades volumes', '进出口'];
+    const agrees = (index: SearchIndex, within: typeof scope, oracle: SearchIndex) => {
+      for (const text of queries) {
+        const [got, expected] = [answer(index, within, text), answer(oracle, oracle.documentsWhere(() => true), text)];
+        expect(got.map(([id]) => id)).toEqual(expected.map(([id]) => id));
+        got.forEach(([, score], i) => expect(score).toBeCloseTo(expected[i]![1] as number, 12));
+      }
+    };
+    for (const text of queries) answer(changing, scope, text);
+    // Removed: the scope's bitset still holds it, the index's live documents leave it out.
+    changing.remove(gone.id);
+    agrees(changing, scope, indexOf(kept));
+    changing.upsert(added);
+    agrees(changing, changing.documentsWhere(() => true), indexOf([...kept, added]));
+    expect(answer(changing, changing.documentsWhere(() => true), '进出口').map(([id]) => id)).toContain('CN-GX:ports');
+  });
+
   it('suggests titles for what has been typed so far', () => {
     expect(index.suggest('kelah', 5).map((item) => item.id)).toEqual(['MY:births']);
     expect(index.suggest('container thr', 5).map((item) => item.id)).toEqual(['SG:throughput']);

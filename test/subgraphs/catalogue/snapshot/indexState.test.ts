@@ -69,4 +69,19 @@ describe('index snapshot state', () => {
     expect(decodeStructure(body, [])).toEqual({ ids: ['a', 'b', undefined, 'a'], numbers: [1, 2.5], map: new Map([['x', new Set([1, 2])]]) });
     expect(() => decodeStructure(body.subarray(0, body.length - 3), [])).toThrow(SnapshotDecodeError);
   });
+
+  it('makes a fresh field afresh, written or not (a body written before the class had it)', () => {
+    class Before {
+      kept = 1;
+    }
+    class After {
+      kept = 1;
+      cache = new Map<string, number>();
+    }
+    const written = Buffer.concat(encodeStructure(Object.assign(new Before(), { kept: 7 }), [{ type: Before }]));
+    const read = decodeStructure(written, [{ type: After, transient: { cache: 'fresh' } }]) as After;
+    expect(read).toBeInstanceOf(After);
+    expect(read.kept).toBe(7);
+    expect(read.cache).toEqual(new Map());
+  });
 });
