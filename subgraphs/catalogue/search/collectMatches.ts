@@ -164,9 +164,11 @@ export function collectMatches(
     }
   }, direct);
   const { outDocs, outKeys, keyedDocs } = scratch;
-  const count = oneWord
-    ? oneWordKeys(scratch, candidates, exactTitles, factors)
-    : tiersOf(scratch, walked, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
+  if (oneWord) {
+    const keyedCount = oneWordKeys(scratch, candidates, exactTitles, factors, bounds);
+    return { docs: outDocs, count: candidateCount, keyedDocs: bounds ? keyedDocs : outDocs, keys: outKeys, keyedCount, allWords };
+  }
+  const count = tiersOf(scratch, walked, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
   if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
   const keyed = admitted(scratch, count, bounds);
   const keyedCount = keyed.count();
@@ -287,19 +289,48 @@ function oneWordBits(expansion: Expansion): { bits: number; inTitle: number } {
   return { bits, inTitle: bits | (expansion.kind === 'translation' ? translatedTitleBit : typedTitleBit) };
 }
 
-/** `tiersOf` for a query of one word, every hit scored: every hit and its key, ascending. The scratch is left at zero. */
-function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set<number> | undefined, factors: Float64Array): number {
+/**
+ * `tiersOf` for a query of one word, every hit scored: every hit into
+ * `outDocs`, ascending; the hits given keys, and their keys, into
+ * `keyedDocs` (`outDocs` itself without `bounds`) and `outKeys`. Returns
+ * how many are keyed. The scratch is left at zero.
+ *
+ * With `bounds` (a first page by relevance) a hit is keyed only when it
+ * may reach the page as its key stands against the hits before it: among
+ * its region's best `kept` so far or the best `capacity` overall (offered
+ * to `bounds.reach` with their whole keys; a hit below both floors when it
+ * comes is below them at the end, as floors only rise), or a hit of a
+ * format group. Most hits are passed over by two comparisons, and
+ * `rankPage` then reads a few thousand hits, not every one.
+ */
+function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set<number> | undefined, factors: Float64Array, bounds: PageBounds | undefined): number {
   const { singleWord, outDocs, outKeys, scores } = scratch;
   const count = candidates.listInto(outDocs);
+  const keyedDocs = bounds ? scratch.keyedDocs : outDocs;
+  const reach = bounds?.reach;
+  const regionOf = bounds?.regionOf;
+  const groupOf = bounds?.groupOf;
+  const regionFloors = reach?.regionFloors;
+  let floor = reach ? reach.floor : -Infinity;
+  let keyed = 0;
   for (let i = 0; i < count; i += 1) {
     const doc = outDocs[i]!;
     // The exact title is the last digit of the tiers (see `rankingTiers`).
     const tiers = oneWordTiers[singleWord[doc]!]! + (exactTitles !== undefined && exactTitles.has(doc) ? 1 : 0);
     singleWord[doc] = 0;
-    outKeys[i] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
+    const key = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
     scores[doc] = 0;
+    if (reach !== undefined && (groupOf === undefined || groupOf[doc]! < 0)) {
+      const region = regionOf![doc]!;
+      if (key < floor && key < regionFloors![region]!) continue;
+      reach.offer(region, key);
+      floor = reach.floor;
+    }
+    keyedDocs[keyed] = doc;
+    outKeys[keyed] = key;
+    keyed += 1;
   }
-  return count;
+  return keyed;
 }
 
 /** Field lengths below this have their BM25F weights looked up (see `fieldWeights`); longer ones, rare, are computed. */

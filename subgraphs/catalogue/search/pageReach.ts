@@ -15,6 +15,10 @@
  * Hits of a format group are left out of the counts (a group folds to one
  * hit, so counting its members would raise a floor above where the folded
  * hits put it): they are always kept, which only lowers the floors.
+ *
+ * A query of one word, whose hits are scored as they are marked, offers
+ * whole keys instead of tiers, and asks as it goes: a hit below both
+ * floors when it comes is below them at the end, as floors only rise.
  */
 export class PageReach {
   /** Per region, its best `kept` tiers so far, descending, at `region * kept`. */
