@@ -168,8 +168,9 @@ export function collectMatches(
     const keyedCount = oneWordKeys(scratch, candidates, exactTitles, factors, bounds);
     return { docs: outDocs, count: candidateCount, keyedDocs: bounds ? keyedDocs : outDocs, keys: outKeys, keyedCount, allWords };
   }
-  const count = tiersOf(scratch, walked, wordCount, exactTitles, prune ? bounds : undefined, prune ? undefined : factors);
-  if (!prune) return { docs: outDocs, count, keyedDocs: outDocs, keys: outKeys, keyedCount: count, allWords };
+  const tiered = tiersOf(scratch, walked, wordCount, exactTitles, bounds, prune ? undefined : factors);
+  const count = tiered.count;
+  if (!prune) return { docs: outDocs, count, keyedDocs: bounds ? keyedDocs : outDocs, keys: outKeys, keyedCount: tiered.keyed, allWords };
   const keyed = admitted(scratch, count, bounds);
   const keyedCount = keyed.count();
   walkLists(lists, keyed, keyedCount, scratch, (l, from, to) => scoreEntries(lists[l]!.list, lists[l]!.weight, fieldLengths, averages, scratch, from, to));
@@ -402,11 +403,16 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
 /**
  * Every hit into `outDocs`, ascending, with its rules' tiers (its key's
  * integer part) into `outKeys`, offered to `bounds`; or, with `factors`
- * (every hit scored), its whole key. The scratch is left at zero. Returns
- * how many.
+ * (every hit scored), its whole key: with `bounds` (a first page), only
+ * for the hits that can still reach the page as the keys are made, into
+ * `keyedDocs` (as `oneWordKeys` keys them). The scratch is left at zero.
+ * Returns how many hits, and how many keyed.
  */
-function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined, factors: Float64Array | undefined): number {
-  const { flags, spans, outDocs, outKeys, scores } = scratch;
+function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined, factors: Float64Array | undefined): { count: number; keyed: number } {
+  const { flags, spans, outDocs, outKeys, scores, keyedDocs } = scratch;
+  const regionFloors = bounds?.reach.regionFloors;
+  let floor = bounds ? bounds.reach.floor : -Infinity;
+  let keyed = 0;
   const words = candidates.words;
   const exactTitled = wordCount > 0 ? exactTitles : undefined;
   const reach = bounds?.reach;
@@ -447,15 +453,30 @@ function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, e
       flags[flagsAt + typedTitle] = 0;
       flags[flagsAt + translatedTitle] = 0;
       outDocs[count] = doc;
-      if (factors) {
-        outKeys[count] = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
-        scores[doc] = 0;
-      } else outKeys[count] = tiers;
       count += 1;
-      if (reach && (groupOf === undefined || groupOf[doc]! < 0)) reach.offer(regionOf![doc]!, tiers);
+      if (!factors) {
+        outKeys[count - 1] = tiers;
+        if (reach && (groupOf === undefined || groupOf[doc]! < 0)) reach.offer(regionOf![doc]!, tiers);
+        continue;
+      }
+      const key = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
+      scores[doc] = 0;
+      if (!reach) {
+        outKeys[count - 1] = key;
+        continue;
+      }
+      if (groupOf === undefined || groupOf[doc]! < 0) {
+        const region = regionOf![doc]!;
+        if (key < floor && key < regionFloors![region]!) continue;
+        reach.offer(region, key);
+        floor = reach.floor;
+      }
+      keyedDocs[keyed] = doc;
+      outKeys[keyed] = key;
+      keyed += 1;
     }
   }
-  return count;
+  return { count, keyed: reach && factors ? keyed : count };
 }
 
 /** The hits `bounds` admits, and every hit of a format group, into `scratch.keyed`. */
