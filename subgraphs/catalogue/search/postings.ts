@@ -23,6 +23,9 @@ export function seekAscending(values: Int32Array, length: number, value: number,
   return low;
 }
 
+/** Positions a `subset` keeps, reused (searches run one at a time). */
+let keptScratch = new Int32Array(1024);
+
 /**
  * The posting list of one term: document numbers with the term's frequency
  * in each text field packed into one 32-bit word (8 bits a field, saturating
@@ -122,11 +125,15 @@ export class Postings {
    * subset of it.
    */
   subset(keep: (j: number) => boolean): Postings {
-    const out = new Postings(Math.max(4, this.length));
+    // The positions kept first, so the copy is allocated at its size: a few entries of a long list cost a few entries.
+    if (keptScratch.length < this.length) keptScratch = new Int32Array(Math.max(this.length, keptScratch.length * 2));
+    let kept = 0;
+    for (let j = 0; j < this.length; j += 1) if (keep(j)) keptScratch[kept++] = j;
+    const out = new Postings(Math.max(4, kept));
     out.languageMask = this.languageMask;
     if (this.languages) out.languages = new Uint8Array(out.docs.length);
-    for (let j = 0; j < this.length; j += 1) {
-      if (!keep(j)) continue;
+    for (let k = 0; k < kept; k += 1) {
+      const j = keptScratch[k]!;
       const doc = this.docs[j]!;
       if (out.length > 0 && doc < out.docs[out.length - 1]!) out.ascending = false;
       out.docs[out.length] = doc;
