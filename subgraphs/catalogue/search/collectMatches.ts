@@ -291,6 +291,23 @@ function oneWordBits(expansion: Expansion): { bits: number; inTitle: number } {
 }
 
 /**
+ * Whether the hit `doc`, keyed `key`, may still reach a first page as the
+ * keys are made (see `oneWordKeys`): a hit of a format group always may; any
+ * other when its key reaches its region's floor or the overall floor so
+ * far, and it is then offered to `bounds.reach`. Floors only rise, so a hit
+ * below both now is below both once every hit is keyed. Most hits leave at
+ * the two comparisons.
+ */
+function mayReach(bounds: PageBounds, doc: number, key: number): boolean {
+  const { reach, groupOf } = bounds;
+  if (groupOf !== undefined && groupOf[doc]! >= 0) return true;
+  const region = bounds.regionOf[doc]!;
+  if (key < reach.floor && key < reach.regionFloors[region]!) return false;
+  reach.offer(region, key);
+  return true;
+}
+
+/**
  * `tiersOf` for a query of one word, every hit scored: every hit into
  * `outDocs`, ascending; the hits given keys, and their keys, into
  * `keyedDocs` (`outDocs` itself without `bounds`) and `outKeys`. Returns
@@ -308,11 +325,6 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
   const { singleWord, outDocs, outKeys, scores } = scratch;
   const count = candidates.listInto(outDocs);
   const keyedDocs = bounds ? scratch.keyedDocs : outDocs;
-  const reach = bounds?.reach;
-  const regionOf = bounds?.regionOf;
-  const groupOf = bounds?.groupOf;
-  const regionFloors = reach?.regionFloors;
-  let floor = reach ? reach.floor : -Infinity;
   let keyed = 0;
   for (let i = 0; i < count; i += 1) {
     const doc = outDocs[i]!;
@@ -321,12 +333,7 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
     singleWord[doc] = 0;
     const key = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
     scores[doc] = 0;
-    if (reach !== undefined && (groupOf === undefined || groupOf[doc]! < 0)) {
-      const region = regionOf![doc]!;
-      if (key < floor && key < regionFloors![region]!) continue;
-      reach.offer(region, key);
-      floor = reach.floor;
-    }
+    if (bounds !== undefined && !mayReach(bounds, doc, key)) continue;
     keyedDocs[keyed] = doc;
     outKeys[keyed] = key;
     keyed += 1;
@@ -410,8 +417,6 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
  */
 function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, exactTitles: Set<number> | undefined, bounds: PageBounds | undefined, factors: Float64Array | undefined): { count: number; keyed: number } {
   const { flags, spans, outDocs, outKeys, scores, keyedDocs } = scratch;
-  const regionFloors = bounds?.reach.regionFloors;
-  let floor = bounds ? bounds.reach.floor : -Infinity;
   let keyed = 0;
   const words = candidates.words;
   const exactTitled = wordCount > 0 ? exactTitles : undefined;
@@ -465,12 +470,7 @@ function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, e
         outKeys[count - 1] = key;
         continue;
       }
-      if (groupOf === undefined || groupOf[doc]! < 0) {
-        const region = regionOf![doc]!;
-        if (key < floor && key < regionFloors![region]!) continue;
-        reach.offer(region, key);
-        floor = reach.floor;
-      }
+      if (!mayReach(bounds!, doc, key)) continue;
       keyedDocs[keyed] = doc;
       outKeys[keyed] = key;
       keyed += 1;
