@@ -1,11 +1,11 @@
 import { Bitset, popcount } from './bitset.ts';
-import { b, boosts, idf, k1 } from './fieldStatistics.ts';
+import { fieldWeight, fieldWeights, idf, k1, tabledLengths } from './fieldStatistics.ts';
 import { reachedEntries, type Expansion } from './expandQuery.ts';
-import { Postings } from './postings.ts';
+import { phraseList, type Postings } from './postings.ts';
 import { walkLists } from './walkLists.ts';
 import type { DerivedLists } from './derivedLists.ts';
 import { clean, cleanBit, exact, exactBit, flagSlots, matched, MatchScratch, spanSlots, translatedLow, translatedTitle, translatedTitleBit, typedLow, typedTitle, typedTitleBit } from './matchScratch.ts';
-import type { PageReach } from './pageReach.ts';
+import { mostWords, type PageBounds } from './pageReach.ts';
 import { proximityLevel, rankingTiers, relevanceFraction } from './rankingRules.ts';
 import type { ScopedFrequencies } from './scopeStatistics.ts';
 
@@ -39,36 +39,8 @@ export interface Matches {
   allWords: boolean;
 }
 
-/**
- * The documents a phrase's terms are all in, as one posting list: the
- * entries of its first term, whose frequencies and title position stand
- * for the phrase's. The first, not the rarest: which term is rarest
- * depends on datasets outside the consumer's scope.
- */
-function phraseList(lists: readonly Postings[], capacity: number): Postings | undefined {
-  const first = 0;
-  const others = lists.flatMap((list, i) => {
-    if (i === first) return [];
-    if (list.bits) return [list.bits];
-    const set = new Bitset(capacity);
-    for (let j = 0; j < list.length; j += 1) set.add(list.docs[j]!);
-    return [set];
-  });
-  const source = lists[first]!;
-  const out = source.subset((j) => others.every((set) => set.has(source.docs[j]!)));
-  return out.length > 0 ? out : undefined;
-}
-
 /** Hits from which a first page of several words scores only those within its reach (see `collectMatches`). */
 const pruneFrom = 16384;
-
-/** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded), and the documents in a format group (undefined when none are folded). */
-export interface PageBounds {
-  reach: PageReach;
-  regionOf: Uint16Array;
-  groupOf: Int32Array | undefined;
-  grouped: Bitset | undefined;
-}
 
 /**
  * The hits of a query and their ranking keys. A hit matches every query
@@ -180,62 +152,6 @@ export function collectMatches(
   return { docs: outDocs, count: hitCount, keyedDocs, keys: outKeys, keyedCount, allWords };
 }
 
-/** Levels below the most words a query's hits can match that `mostWords` tells apart: a hit matching fewer is walked as every other. */
-const wordLevels = 4;
-
-/**
- * The hits of `candidates` a first page can draw from when they match
- * different numbers of words (`sets`: per query word, the documents it
- * matches), into `into`: those matching `m` words or more, and every hit of
- * a format group; or `candidates` itself.
- *
- * Words matched is the first ranking rule, above typos and region breadth:
- * a hit matching fewer words than another ranks below it whatever else
- * holds. So when `capacity` hits outside any format group (each a result
- * of its own) match `m` words or more, no hit matching fewer can reach the
- * page, or be a region's best there, or tell whether there is more. `m` is
- * the most words for which that holds; the hits of format groups are kept
- * because a group folds among all of its hits. Counted on the word sets a
- * machine word at a time (32 documents), before any list is walked: the
- * walk, tiers and keys then cost as much as the hits near the top.
- */
-function mostWords(sets: readonly Bitset[], candidates: Bitset, bounds: PageBounds, into: Bitset): Bitset {
-  const words = candidates.words;
-  const levels = Math.min(wordLevels, sets.length - 1);
-  const groupedWords = bounds.grouped?.words;
-  // Per level d (0 to `levels`), the hits missing at most d words, so far in the sets read.
-  const within = new Int32Array(levels + 1);
-  const setWords = sets.map((set) => set.words);
-  const counts = new Float64Array(levels + 1);
-  const atMostMissing = (w: number, deepest: number) => {
-    within.fill(-1, 0, deepest + 1);
-    for (const bits of setWords) {
-      const word = bits[w]!;
-      for (let d = deepest; d > 0; d -= 1) within[d] = (within[d]! & word) | (within[d - 1]! & ~word);
-      within[0]! &= word;
-    }
-  };
-  for (let w = 0; w < words.length; w += 1) {
-    const hits = words[w]!;
-    if (hits === 0) continue;
-    atMostMissing(w, levels);
-    const alone = groupedWords !== undefined && w < groupedWords.length ? hits & ~groupedWords[w]! : hits;
-    for (let d = 0; d <= levels; d += 1) counts[d]! += popcount(within[d]! & alone);
-  }
-  let missing = 0;
-  while (missing <= levels && counts[missing]! < bounds.reach.capacity) missing += 1;
-  // Matching one word or more is every hit.
-  if (missing > levels || missing === sets.length - 1) return candidates;
-  into.clear().reserve(words.length * 32);
-  const out = into.words;
-  for (let w = 0; w < words.length; w += 1) {
-    const hits = words[w]!;
-    if (hits === 0) continue;
-    atMostMissing(w, missing);
-    out[w] = hits & (within[missing]! | (groupedWords !== undefined && w < groupedWords.length ? groupedWords[w]! : 0));
-  }
-  return into;
-}
 
 /** Entries of `list` whose documents are in `scope`: the list's document frequency there. */
 function countIn(list: Postings, scope: Bitset): number {
@@ -290,22 +206,6 @@ function oneWordBits(expansion: Expansion): { bits: number; inTitle: number } {
   return { bits, inTitle: bits | (expansion.kind === 'translation' ? translatedTitleBit : typedTitleBit) };
 }
 
-/**
- * Whether the hit `doc`, keyed `key`, may still reach a first page as the
- * keys are made (see `oneWordKeys`): a hit of a format group always may; any
- * other when its key reaches its region's floor or the overall floor so
- * far, and it is then offered to `bounds.reach`. Floors only rise, so a hit
- * below both now is below both once every hit is keyed. Most hits leave at
- * the two comparisons.
- */
-function mayReach(bounds: PageBounds, doc: number, key: number): boolean {
-  const { reach, groupOf } = bounds;
-  if (groupOf !== undefined && groupOf[doc]! >= 0) return true;
-  const region = bounds.regionOf[doc]!;
-  if (key < reach.floor && key < reach.regionFloors[region]!) return false;
-  reach.offer(region, key);
-  return true;
-}
 
 /**
  * `tiersOf` for a query of one word, every hit scored: every hit into
@@ -333,7 +233,8 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
     singleWord[doc] = 0;
     const key = tiers + relevanceFraction(scores[doc]! * factors[doc]!);
     scores[doc] = 0;
-    if (bounds !== undefined && !mayReach(bounds, doc, key)) continue;
+    // A hit of a format group is always keyed: a group folds among all of its hits.
+    if (bounds !== undefined && (bounds.groupOf === undefined || bounds.groupOf[doc]! < 0) && !bounds.reach.passes(bounds.regionOf[doc]!, key)) continue;
     keyedDocs[keyed] = doc;
     outKeys[keyed] = key;
     keyed += 1;
@@ -341,28 +242,6 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
   return keyed;
 }
 
-/** Field lengths below this have their BM25F weights looked up (see `fieldWeights`); longer ones, rare, are computed. */
-const tabledLengths = 1024;
-const weightTable = new Float64Array(4 * tabledLengths);
-let weightTableAverages: readonly number[] | undefined;
-
-/**
- * Per field f and length below `tabledLengths`, at `f × tabledLengths +
- * length`: what one occurrence of a term in the field weighs in BM25F, the
- * field's boost over its length norm (`1 - b + b × length / average`).
- * Made again when the scope's mean lengths change (searches run one at a
- * time).
- */
-function fieldWeights(averages: readonly number[]): Float64Array {
-  if (weightTableAverages === averages) return weightTable;
-  for (let f = 0; f < 4; f += 1) {
-    for (let length = 0; length < tabledLengths; length += 1) weightTable[f * tabledLengths + length] = fieldWeight(f, length, averages);
-  }
-  weightTableAverages = averages;
-  return weightTable;
-}
-
-const fieldWeight = (f: number, length: number, averages: readonly number[]) => boosts[f]! / (1 - b + (b * length) / (averages[f]! || 1));
 
 /**
  * Adds `termWeight` × one expansion's BM25F to the scores of the documents
@@ -383,6 +262,8 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
   const titleBit = inTitle & ~bits;
   const titlePositions = list.titlePositions;
   const weights = fieldWeights(averages);
+  // An imported binding is read through its module at every use: a local, once.
+  const tabled = tabledLengths;
   const { tfs, docs: listDocs } = list;
   const entries = scratch.entries;
   const within = direct?.words;
@@ -397,10 +278,10 @@ function scoreEntries(list: Postings, termWeight: number, fieldLengths: Uint16Ar
     const l2 = fieldLengths[at + 2]!;
     const l3 = fieldLengths[at + 3]!;
     const weighted =
-      (packed & 0xff) * (l0 < tabledLengths ? weights[l0]! : fieldWeight(0, l0, averages)) +
-      ((packed >>> 8) & 0xff) * (l1 < tabledLengths ? weights[tabledLengths + l1]! : fieldWeight(1, l1, averages)) +
-      ((packed >>> 16) & 0xff) * (l2 < tabledLengths ? weights[2 * tabledLengths + l2]! : fieldWeight(2, l2, averages)) +
-      (packed >>> 24) * (l3 < tabledLengths ? weights[3 * tabledLengths + l3]! : fieldWeight(3, l3, averages));
+      (packed & 0xff) * (l0 < tabled ? weights[l0]! : fieldWeight(0, l0, averages)) +
+      ((packed >>> 8) & 0xff) * (l1 < tabled ? weights[tabled + l1]! : fieldWeight(1, l1, averages)) +
+      ((packed >>> 16) & 0xff) * (l2 < tabled ? weights[2 * tabled + l2]! : fieldWeight(2, l2, averages)) +
+      (packed >>> 24) * (l3 < tabled ? weights[3 * tabled + l3]! : fieldWeight(3, l3, averages));
     scores[doc]! += termWeight * ((weighted * (k1 + 1)) / (weighted + k1));
     // The title bit where the title holds the term (a position of 1 to 255), none where it does not (0).
     if (marks) singleWord[doc]! |= bits | (titleBit & -((titlePositions[j]! + 255) >>> 8));
@@ -470,7 +351,7 @@ function tiersOf(scratch: MatchScratch, candidates: Bitset, wordCount: number, e
         outKeys[count - 1] = key;
         continue;
       }
-      if (!mayReach(bounds!, doc, key)) continue;
+      if ((groupOf === undefined || groupOf[doc]! < 0) && !reach.passes(regionOf![doc]!, key)) continue;
       keyedDocs[keyed] = doc;
       outKeys[keyed] = key;
       keyed += 1;

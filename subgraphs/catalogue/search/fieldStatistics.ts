@@ -131,3 +131,26 @@ export function bm25f(packed: number, lengths: Uint16Array, offset: number, aver
   }
   return (weighted * (k1 + 1)) / (weighted + k1);
 }
+
+/** Field lengths below this have their BM25F weights looked up (see `fieldWeights`); longer ones, rare, are computed. */
+export const tabledLengths = 1024;
+const weightTable = new Float64Array(4 * tabledLengths);
+let weightTableAverages: readonly number[] | undefined;
+
+/**
+ * Per field f and length below `tabledLengths`, at `f × tabledLengths +
+ * length`: what one occurrence of a term in the field weighs in BM25F, the
+ * field's boost over its length norm (`1 - b + b × length / average`).
+ * Made again when the scope's mean lengths change (searches run one at a
+ * time).
+ */
+export function fieldWeights(averages: readonly number[]): Float64Array {
+  if (weightTableAverages === averages) return weightTable;
+  for (let f = 0; f < 4; f += 1) {
+    for (let length = 0; length < tabledLengths; length += 1) weightTable[f * tabledLengths + length] = fieldWeight(f, length, averages);
+  }
+  weightTableAverages = averages;
+  return weightTable;
+}
+
+export const fieldWeight = (f: number, length: number, averages: readonly number[]) => boosts[f]! / (1 - b + (b * length) / (averages[f]! || 1));

@@ -1,3 +1,5 @@
+import { popcount, type Bitset } from './bitset.ts';
+
 /**
  * Which hits of a search can reach its first page by relevance, judged on
  * the ranking rules alone (every rule but relevance: the integer part of a
@@ -67,8 +69,86 @@ export class PageReach {
     if (size + 1 >= kept) this.regionFloors[region] = regionBest[start + kept - 1]!;
   }
 
+  /**
+   * Whether a hit of `region` keyed `key` may still reach the page as the
+   * keys are made (see `oneWordKeys`): when its key reaches its region's
+   * floor or the overall floor so far, and it is then offered. Floors only
+   * rise, so a hit below both now is below both once every hit is keyed.
+   * Most hits leave at the two comparisons.
+   */
+  passes(region: number, key: number): boolean {
+    if (key < this.floor && key < this.regionFloors[region]!) return false;
+    this.offer(region, key);
+    return true;
+  }
+
   /** Whether a hit of `region` at `tier` may reach the page, once every hit was offered. */
   admits(region: number, tier: number): boolean {
     return tier >= this.regionFloors[region]! || tier >= this.floor;
   }
+}
+
+/** What decides which hits may reach a first page by relevance (see `PageReach`): per document its region and format group (-1 for none, or no groups folded), and the documents in a format group (undefined when none are folded). */
+export interface PageBounds {
+  reach: PageReach;
+  regionOf: Uint16Array;
+  groupOf: Int32Array | undefined;
+  grouped: Bitset | undefined;
+}
+
+/** Levels below the most words a query's hits can match that `mostWords` tells apart: a hit matching fewer is walked as every other. */
+const wordLevels = 4;
+
+/**
+ * The hits of `candidates` a first page can draw from when they match
+ * different numbers of words (`sets`: per query word, the documents it
+ * matches), into `into`: those matching `m` words or more, and every hit of
+ * a format group; or `candidates` itself.
+ *
+ * Words matched is the first ranking rule, above typos and region breadth:
+ * a hit matching fewer words than another ranks below it whatever else
+ * holds. So when `capacity` hits outside any format group (each a result
+ * of its own) match `m` words or more, no hit matching fewer can reach the
+ * page, or be a region's best there, or tell whether there is more. `m` is
+ * the most words for which that holds; the hits of format groups are kept
+ * because a group folds among all of its hits. Counted on the word sets a
+ * machine word at a time (32 documents), before any list is walked: the
+ * walk, tiers and keys then cost as much as the hits near the top.
+ */
+export function mostWords(sets: readonly Bitset[], candidates: Bitset, bounds: PageBounds, into: Bitset): Bitset {
+  const words = candidates.words;
+  const levels = Math.min(wordLevels, sets.length - 1);
+  const groupedWords = bounds.grouped?.words;
+  // Per level d (0 to `levels`), the hits missing at most d words, so far in the sets read.
+  const within = new Int32Array(levels + 1);
+  const setWords = sets.map((set) => set.words);
+  const counts = new Float64Array(levels + 1);
+  const atMostMissing = (w: number, deepest: number) => {
+    within.fill(-1, 0, deepest + 1);
+    for (const bits of setWords) {
+      const word = bits[w]!;
+      for (let d = deepest; d > 0; d -= 1) within[d] = (within[d]! & word) | (within[d - 1]! & ~word);
+      within[0]! &= word;
+    }
+  };
+  for (let w = 0; w < words.length; w += 1) {
+    const hits = words[w]!;
+    if (hits === 0) continue;
+    atMostMissing(w, levels);
+    const alone = groupedWords !== undefined && w < groupedWords.length ? hits & ~groupedWords[w]! : hits;
+    for (let d = 0; d <= levels; d += 1) counts[d]! += popcount(within[d]! & alone);
+  }
+  let missing = 0;
+  while (missing <= levels && counts[missing]! < bounds.reach.capacity) missing += 1;
+  // Matching one word or more is every hit.
+  if (missing > levels || missing === sets.length - 1) return candidates;
+  into.clear().reserve(words.length * 32);
+  const out = into.words;
+  for (let w = 0; w < words.length; w += 1) {
+    const hits = words[w]!;
+    if (hits === 0) continue;
+    atMostMissing(w, missing);
+    out[w] = hits & (within[missing]! | (groupedWords !== undefined && w < groupedWords.length ? groupedWords[w]! : 0));
+  }
+  return into;
 }

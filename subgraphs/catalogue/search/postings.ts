@@ -181,3 +181,23 @@ export function entriesInLanguages(list: Postings, reaches: (languages: number) 
   const out = list.subset((j) => reaches(languages[j]!));
   return out.length === 0 ? undefined : out.length === list.length ? list : out;
 }
+
+/**
+ * The documents a phrase's terms are all in, as one posting list: the
+ * entries of its first term, whose frequencies and title position stand
+ * for the phrase's. The first, not the rarest: which term is rarest
+ * depends on datasets outside the consumer's scope.
+ */
+export function phraseList(lists: readonly Postings[], capacity: number): Postings | undefined {
+  const first = 0;
+  const others = lists.flatMap((list, i) => {
+    if (i === first) return [];
+    if (list.bits) return [list.bits];
+    const set = new Bitset(capacity);
+    for (let j = 0; j < list.length; j += 1) set.add(list.docs[j]!);
+    return [set];
+  });
+  const source = lists[first]!;
+  const out = source.subset((j) => others.every((set) => set.has(source.docs[j]!)));
+  return out.length > 0 ? out : undefined;
+}
