@@ -152,7 +152,6 @@ export function collectMatches(
   return { docs: outDocs, count: hitCount, keyedDocs, keys: outKeys, keyedCount, allWords };
 }
 
-
 /** Entries of `list` whose documents are in `scope`: the list's document frequency there. */
 function countIn(list: Postings, scope: Bitset): number {
   let count = 0;
@@ -206,7 +205,6 @@ function oneWordBits(expansion: Expansion): { bits: number; inTitle: number } {
   return { bits, inTitle: bits | (expansion.kind === 'translation' ? translatedTitleBit : typedTitleBit) };
 }
 
-
 /**
  * `tiersOf` for a query of one word, every hit scored: every hit into
  * `outDocs`, ascending; the hits given keys, and their keys, into
@@ -241,7 +239,6 @@ function oneWordKeys(scratch: MatchScratch, candidates: Bitset, exactTitles: Set
   }
   return keyed;
 }
-
 
 /**
  * Adds `termWeight` × one expansion's BM25F to the scores of the documents

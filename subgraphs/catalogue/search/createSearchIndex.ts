@@ -13,7 +13,7 @@ import { RecordArena } from './recordArena.ts';
 import { HashMultimap } from './hashMultimap.ts';
 import { selectPage, selectTopByKey, type SearchSort } from './searchPaging.ts';
 import { TermDictionary } from './termDictionary.ts';
-import { averagesOf, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
+import { averagesOf, countedFrequencies, ScopedFrequencies, type ScopeStatistics } from './scopeStatistics.ts';
 import { expandQuery, reachesLanguages, stemmedOnlyTerms, withoutIdleStopWords, type Expansion } from './expandQuery.ts';
 import { collectHits, type HitCollection } from './collectHits.ts';
 import { collectMatches } from './collectMatches.ts';
@@ -209,7 +209,7 @@ export class SearchIndex {
       documents += 1;
       for (let f = 0; f < 4; f += 1) sums[f]! += this.fieldLengths[doc * 4 + f]!;
     }
-    const statistics = { docs, documents, averages: averagesOf(sums, documents), counted: new Map<number, number>() };
+    const statistics = { docs, documents, averages: averagesOf(sums, documents), counted: countedFrequencies() };
     this.scopes.set(within, { changes: this.changes, statistics });
     return statistics;
   }
@@ -351,7 +351,7 @@ export class SearchIndex {
       documents += group.size;
       for (let f = 0; f < 4; f += 1) sums[f]! += group.lengthSums[f]!;
     }
-    this.scopes.set(result, { changes: this.changes, statistics: { docs: result, documents, averages: averagesOf(sums, documents), counted: new Map<number, number>() } });
+    this.scopes.set(result, { changes: this.changes, statistics: { docs: result, documents, averages: averagesOf(sums, documents), counted: countedFrequencies() } });
     return result;
   }
 

@@ -1,4 +1,5 @@
 import { andCount, type Bitset } from './bitset.ts';
+import { BoundedMemo } from './boundedMemo.ts';
 import type { Postings } from './postings.ts';
 
 /**
@@ -19,11 +20,14 @@ export interface ScopeStatistics {
   /** Mean length of each text field over the documents in scope (BM25F's normalisation). */
   readonly averages: readonly number[];
   /** Document frequencies in scope counted so far, by term (see `ScopedFrequencies`): kept with the statistics, which are made again when the index changes. */
-  readonly counted?: Map<number, number>;
+  readonly counted?: BoundedMemo<number, number>;
 }
 
 /** Terms whose frequencies in a scope are kept from one search to the next; past this many they are counted afresh. */
 const keptFrequencies = 65536;
+
+/** Where a scope's counted document frequencies are kept (see `ScopedFrequencies`). */
+export const countedFrequencies = () => new BoundedMemo<number, number>(keptFrequencies);
 
 /** Mean field lengths from summed ones. */
 export const averagesOf = (lengthSums: readonly number[], documents: number): number[] => lengthSums.map((sum) => sum / Math.max(1, documents));
@@ -38,18 +42,13 @@ export const averagesOf = (lengthSums: readonly number[], documents: number): nu
  * rare term's, an entry each.
  */
 export class ScopedFrequencies {
-  private readonly counted: Map<number, number>;
-
   constructor(
     private readonly postings: readonly (Postings | undefined)[],
     /** The index's document frequencies over every live document. */
     private readonly everywhere: Int32Array,
     private readonly scope: Bitset | undefined,
-    counted?: Map<number, number>,
-  ) {
-    if (counted && counted.size >= keptFrequencies) counted.clear();
-    this.counted = counted ?? new Map();
-  }
+    private readonly counted = countedFrequencies(),
+  ) {}
 
   /** The term's document frequency over every live document: never below its frequency in scope. */
   bound(termId: number): number {
